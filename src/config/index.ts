@@ -1,0 +1,77 @@
+import { ConfigError } from '../errors.js';
+
+/**
+ * The only reader of process.env. Handlers call `loadConfig()` once per cold start; the local cloud
+ * builds a Config directly and never touches the environment, so parallel tests do not collide.
+ */
+export interface Config {
+  region: string;
+  /** DynamoDB history table. */
+  tableName: string;
+  /** EventBridge bus (default `stepcd`). */
+  eventBusName: string;
+  /** ARN of the deployment state machine. */
+  stateMachineArn: string;
+  /** Explicit endpoints; set for the local cloud, absent on AWS. */
+  endpoints?: Partial<Record<'ecs' | 'elbv2' | 'sfn' | 'dynamodb' | 'events' | 'lambda', string>>;
+  github: {
+    /** Tracked repositories (`owner/name`); empty means any. */
+    repos: string[];
+    /** Tracked branches; empty means the repository's default branch. */
+    branches: string[];
+    deployTags: boolean;
+    apiUrl?: string;
+  };
+  slack: {
+    defaultChannel?: string;
+    apiUrl?: string;
+    incomingWebhookUrl?: string;
+  };
+  /** Name of this webhook function, for asynchronous self-invocation of large pushes. */
+  webhookFunctionName?: string;
+}
+
+export interface Secrets {
+  githubWebhookSecret?: string;
+  githubToken?: string;
+  slackBotToken?: string;
+  slackSigningSecret?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function required(env: Env, name: string): string {
+  const value = env[name];
+  if (!value) throw new ConfigError(`missing setting ${name}: set it in serverless.yml (or the environment) and redeploy`);
+  return value;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  return {
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    tableName: required(env, 'STEPCD_TABLE'),
+    eventBusName: env.STEPCD_EVENT_BUS ?? 'stepcd',
+    stateMachineArn: required(env, 'STEPCD_STATE_MACHINE_ARN'),
+    // Deliberately no AWS_ENDPOINT_URL here: on AWS the SDK's own resolution is right, and locally
+    // endpoints come from the local cloud, never from a variable that may be left over in a shell.
+    github: {
+      repos: list(env.STEPCD_GITHUB_REPOS),
+      branches: list(env.STEPCD_GITHUB_BRANCHES),
+      deployTags: env.STEPCD_DEPLOY_TAGS === 'true',
+      apiUrl: env.STEPCD_GITHUB_API_URL || undefined,
+    },
+    slack: {
+      defaultChannel: env.STEPCD_SLACK_CHANNEL || undefined,
+      apiUrl: env.STEPCD_SLACK_API_URL || undefined,
+      incomingWebhookUrl: env.STEPCD_SLACK_WEBHOOK_URL || undefined,
+    },
+    webhookFunctionName: env.AWS_LAMBDA_FUNCTION_NAME || undefined,
+  };
+}

@@ -1,0 +1,98 @@
+import type { StageKind } from './stage-kinds.js';
+
+/**
+ * The execution input of the state machine (ARCHITECTURE §4). Everything a stage needs is resolved
+ * here at trigger time, so executions never re-read Git and a retry sees exactly the same input.
+ * Durations are whole seconds; percentages are integers 0–100.
+ */
+export interface DeploymentPlan {
+  deploymentId: string;
+  /** Deterministic SFN execution name: `<app>-<sha7>-<hash>` sanitised to [A-Za-z0-9_-], ≤ 80 chars. */
+  executionName: string;
+  app: AppRef;
+  commit: CommitRef;
+  trigger: TriggerRef;
+  strategy: 'QUICK_SYNC' | 'PIPELINE';
+  stages: PlannedStage[];
+  /** RegisterTaskDefinition input (AWS API shape, camelCase). */
+  taskDefinition: Record<string, unknown>;
+  /** CreateService input (AWS API shape). `cluster` and `serviceName` are required by the planner. */
+  serviceDefinition: ServiceDefinition;
+  targetGroups: { primary?: TargetGroupRef; canary?: TargetGroupRef };
+  accessType: 'ELB' | 'SERVICE_DISCOVERY';
+  options: PlanOptions;
+  createdAt: string;
+}
+
+export interface ServiceDefinition extends Record<string, unknown> {
+  cluster: string;
+  serviceName: string;
+  desiredCount?: number;
+}
+
+export interface AppRef {
+  name: string;
+  /** Directory of app.pipecd.yaml, relative to the repository root. */
+  dir: string;
+  labels: Record<string, string>;
+  /** `owner/name` for GitHub, or an absolute path for a local repository. */
+  repo: string;
+}
+
+export interface CommitRef {
+  sha: string;
+  message: string;
+  author: string;
+  url?: string;
+  branch?: string;
+}
+
+export interface TriggerRef {
+  kind: 'push' | 'cli' | 'demo';
+  /** X-GitHub-Delivery, when triggered by a webhook. */
+  delivery?: string;
+  actor?: string;
+}
+
+export interface TargetGroupRef {
+  targetGroupArn: string;
+  containerName: string;
+  containerPort: number;
+}
+
+export interface PlanOptions {
+  autoRollback: boolean;
+  /** Whole-deployment timeout (spec.timeout, default 6h). */
+  timeoutSeconds: number;
+  slackChannel?: string;
+  mentions: Mention[];
+  /** Seconds between stability checks in the ASL wait loop. */
+  pollIntervalSeconds: number;
+}
+
+export interface Mention {
+  /** Event name without the EVENT_ prefix, or "*". */
+  event: string;
+  slackUsers: string[];
+  slackGroups: string[];
+}
+
+export type PlannedStage =
+  | StageOf<'ECS_SYNC', { stableTimeoutSeconds: number }>
+  | StageOf<'ECS_CANARY_ROLLOUT', { scale: number; stableTimeoutSeconds: number }>
+  | StageOf<'ECS_PRIMARY_ROLLOUT', { stableTimeoutSeconds: number }>
+  | StageOf<'ECS_TRAFFIC_ROUTING', { primary: number; canary: number }>
+  | StageOf<'ECS_CANARY_CLEAN', Record<string, never>>
+  | StageOf<'WAIT', { durationSeconds: number }>
+  | StageOf<'WAIT_APPROVAL', { approvers: string[]; minApproverNum: number; timeoutSeconds: number }>;
+
+interface StageOf<K extends StageKind, W> {
+  index: number;
+  name: K;
+  /** Free-form description from the manifest, shown in Slack and the CLI. */
+  desc?: string;
+  with: W;
+}
+
+/** Plans larger than this are refused at trigger time (SFN's hard limit is 256 KB). */
+export const MAX_PLAN_BYTES = 200 * 1024;

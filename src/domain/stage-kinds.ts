@@ -1,0 +1,39 @@
+/**
+ * The one table of stage kinds. ASL state names, the planner, logs and events all use these strings,
+ * so a rename here is a rename everywhere.
+ */
+export const StageKind = {
+  ECS_SYNC: 'ECS_SYNC',
+  ECS_CANARY_ROLLOUT: 'ECS_CANARY_ROLLOUT',
+  ECS_PRIMARY_ROLLOUT: 'ECS_PRIMARY_ROLLOUT',
+  ECS_TRAFFIC_ROUTING: 'ECS_TRAFFIC_ROUTING',
+  ECS_CANARY_CLEAN: 'ECS_CANARY_CLEAN',
+  WAIT: 'WAIT',
+  WAIT_APPROVAL: 'WAIT_APPROVAL',
+} as const;
+
+export type StageKind = (typeof StageKind)[keyof typeof StageKind];
+
+export const STAGE_KINDS: readonly StageKind[] = Object.values(StageKind);
+
+/** Stage kinds that touch ECS or ELBv2 and run through the start → wait → check loop. */
+export const ECS_STAGE_KINDS: readonly StageKind[] = [
+  StageKind.ECS_SYNC,
+  StageKind.ECS_CANARY_ROLLOUT,
+  StageKind.ECS_PRIMARY_ROLLOUT,
+  StageKind.ECS_TRAFFIC_ROUTING,
+  StageKind.ECS_CANARY_CLEAN,
+];
+
+/** PipeCD stage names stepcd knows but does not run; the validator names them instead of "unknown stage". */
+export const UNSUPPORTED_PIPECD_STAGES: readonly string[] = [
+  'ANALYSIS',
+  'SCRIPT_RUN',
+  'CUSTOM_SYNC',
+  'ECS_ROLLBACK',
+  'ROLLBACK',
+];
+
+export function isStageKind(name: string): name is StageKind {
+  return (STAGE_KINDS as readonly string[]).includes(name);
+}
