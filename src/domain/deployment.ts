@@ -71,6 +71,8 @@ export interface DeploymentRecord {
   executionName?: string;
   executionArn?: string;
   cancelRequested?: boolean;
+  /** The one Slack message kept current for this deployment. */
+  notification?: { channel: string; ts: string };
   /** The working state of the execution, persisted after each stage so that a finaliser can roll back. */
   state?: DeploymentState;
   createdAt: string;
@@ -92,6 +94,8 @@ export interface DeploymentState {
   primaryTaskSetId?: string;
   /** The PRIMARY set that was serving before this deployment replaced it. */
   previousPrimaryTaskSetId?: string;
+  /** Its task definition: the rollback target when the service predates stepcd (no last good yet). */
+  previousPrimaryTaskDefinitionArn?: string;
   /** Every task set this deployment created, for rollback. */
   createdTaskSetIds: string[];
   /** Rule ARNs whose weights this deployment changed. */

@@ -29,6 +29,7 @@ export interface HistoryStore {
   addError(deploymentId: string, error: DeploymentError): Promise<void>;
   addApprovalVote(deploymentId: string, vote: ApprovalVote): Promise<void>;
   requestCancel(deploymentId: string): Promise<void>;
+  setNotificationRef(deploymentId: string, ref: { channel: string; ts: string }): Promise<void>;
 
   // App state: lock, queue, last good
   getAppState(app: string): Promise<AppState>;
