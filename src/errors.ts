@@ -13,6 +13,7 @@ export const ErrorName = {
   TooManyTaskSets: 'stepcd.TooManyTaskSets',
   StabilizeFailed: 'stepcd.StabilizeFailed',
   StableTimeout: 'stepcd.StableTimeout',
+  DeploymentTimeout: 'stepcd.DeploymentTimeout',
   UnhealthyCanary: 'stepcd.UnhealthyCanary',
   Rejected: 'stepcd.Rejected',
   Cancelled: 'stepcd.Cancelled',
@@ -80,6 +81,19 @@ export class StableTimeoutError extends StepcdError {
 export class UnhealthyCanaryError extends StepcdError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorName.UnhealthyCanary, message, options);
+  }
+}
+
+export class CancelledError extends StepcdError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorName.Cancelled, message, options);
+  }
+}
+
+/** The whole deployment ran past spec.timeout (default 6h). */
+export class DeploymentTimeoutError extends StepcdError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorName.DeploymentTimeout, message, options);
   }
 }
 
