@@ -1,0 +1,79 @@
+import ssm from '@middy/ssm';
+import type middy from '@middy/core';
+import { ConfigError } from '../errors.js';
+import type { Secrets } from './index.js';
+
+export type SecretName = keyof Secrets;
+
+/** The environment variables naming each secret's SSM parameter (the value never is in the environment). */
+export const SECRET_PARAMETER_ENV: Record<SecretName, string> = {
+  githubWebhookSecret: 'STEPCD_SECRET_GITHUB_WEBHOOK',
+  githubToken: 'STEPCD_SECRET_GITHUB_TOKEN',
+  slackBotToken: 'STEPCD_SECRET_SLACK_BOT_TOKEN',
+  slackSigningSecret: 'STEPCD_SECRET_SLACK_SIGNING',
+};
+
+/** Secrets are re-read from SSM at most this often, so a rotation takes effect within minutes. */
+export const SECRET_CACHE_MS = 5 * 60 * 1000;
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Resolves the SSM parameter names of the secrets a function uses. `required` ones must be named,
+ * or the function refuses to start (cold start fails with ConfigError, before any request).
+ */
+export function secretParameterNames(
+  wanted: { required: SecretName[]; optional?: SecretName[] },
+  env: Env = process.env,
+): Partial<Record<SecretName, string>> {
+  const names: Partial<Record<SecretName, string>> = {};
+  for (const key of [...wanted.required, ...(wanted.optional ?? [])]) {
+    const parameter = env[SECRET_PARAMETER_ENV[key]];
+    if (parameter) names[key] = parameter;
+    else if (wanted.required.includes(key)) {
+      throw new ConfigError(`missing setting ${SECRET_PARAMETER_ENV[key]}: name the SSM parameter holding the ${key}`);
+    }
+  }
+  return names;
+}
+
+/**
+ * The middy middleware that fetches the named parameters (decrypted SecureStrings), caches them
+ * for SECRET_CACHE_MS and puts them on the Lambda context under their Secrets key.
+ */
+export function secretsMiddleware(parameterNames: Partial<Record<SecretName, string>>, options: { region?: string } = {}): middy.MiddlewareObj {
+  return ssm({
+    fetchData: parameterNames as Record<string, string>,
+    setToContext: true,
+    cacheKey: 'stepcd-secrets',
+    cacheExpiry: SECRET_CACHE_MS,
+    ...(options.region ? { awsClientOptions: { region: options.region } } : {}),
+  }) as middy.MiddlewareObj;
+}
+
+/** Reads the secrets the middleware put on the context; keys it did not fetch are undefined. */
+export function secretsFromContext(context: object): Secrets {
+  const c = context as Record<string, unknown>;
+  const pick = (key: SecretName) => (typeof c[key] === 'string' && c[key] !== '' ? (c[key] as string) : undefined);
+  return stripUndefined({
+    githubWebhookSecret: pick('githubWebhookSecret'),
+    githubToken: pick('githubToken'),
+    slackBotToken: pick('slackBotToken'),
+    slackSigningSecret: pick('slackSigningSecret'),
+  });
+}
+
+/** For the local cloud and tests: the same Secrets object, given directly. */
+export function staticSecrets(secrets: Secrets): Secrets {
+  return stripUndefined({ ...secrets });
+}
+
+export function requireSecret(secrets: Secrets, key: SecretName): string {
+  const value = secrets[key];
+  if (!value) throw new ConfigError(`secret ${key} is empty or missing; refusing to continue without it`);
+  return value;
+}
+
+function stripUndefined(secrets: Record<string, string | undefined>): Secrets {
+  return Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== undefined)) as Secrets;
+}

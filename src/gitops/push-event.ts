@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import type { CommitRef } from '../domain/plan.js';
+
+export const ZERO_SHA = '0000000000000000000000000000000000000000';
+
+/** GitHub puts at most this many commits in a push payload; beyond it the list is truncated. */
+export const PAYLOAD_COMMIT_LIMIT = 20;
+
+const commitSchema = z.object({
+  id: z.string(),
+  message: z.string().default(''),
+  url: z.string().optional(),
+  author: z.object({ name: z.string().optional(), username: z.string().optional() }).partial().optional(),
+  added: z.array(z.string()).default([]),
+  removed: z.array(z.string()).default([]),
+  modified: z.array(z.string()).default([]),
+});
+
+/** Only the fields stepcd reads; everything else in GitHub's payload passes through unchecked. */
+const pushPayloadSchema = z.object({
+  ref: z.string(),
+  before: z.string(),
+  after: z.string(),
+  created: z.boolean().default(false),
+  deleted: z.boolean().default(false),
+  forced: z.boolean().default(false),
+  commits: z.array(commitSchema).default([]),
+  head_commit: commitSchema.nullable().optional(),
+  repository: z.object({ full_name: z.string(), default_branch: z.string().optional() }),
+  pusher: z.object({ name: z.string().optional() }).partial().optional(),
+  sender: z.object({ login: z.string().optional() }).partial().optional(),
+});
+
+export type PushPayload = z.infer<typeof pushPayloadSchema>;
+export type PayloadCommit = z.infer<typeof commitSchema>;
+
+/** A push stepcd will act on: the pushed sha of a tracked ref. Serialisable (it crosses async invokes). */
+export interface PushEvent {
+  repo: string;
+  ref: string;
+  /** Branch name, or the tag name for a tag push. */
+  refName: string;
+  refType: 'branch' | 'tag';
+  before: string;
+  after: string;
+  commit: CommitRef;
+  /** X-GitHub-Delivery. */
+  delivery?: string;
+  actor?: string;
+  /** Paths from the payload; absent when the payload cannot be trusted to list them all. */
+  payloadPaths?: string[];
+}
+
+export interface Tracking {
+  /** `owner/name`; empty tracks every repository the webhook is installed on. */
+  repos: string[];
+  /** Empty tracks only the repository's default branch. */
+  branches: string[];
+  deployTags: boolean;
+}
+
+export type PushDecision = { kind: 'deploy'; push: PushEvent } | { kind: 'ignore'; reason: string };
+
+export function parsePushPayload(json: unknown): { ok: true; payload: PushPayload } | { ok: false; error: string } {
+  const parsed = pushPayloadSchema.safeParse(json);
+  if (parsed.success) return { ok: true, payload: parsed.data };
+  const first = parsed.error.issues[0];
+  return { ok: false, error: `not a push payload: ${first ? `${first.path.join('.')} ${first.message}` : 'invalid'}` };
+}
+
+/** Pure: is this push one stepcd deploys, and if so, what exactly was pushed. */
+export function classifyPush(payload: PushPayload, tracking: Tracking, delivery?: string): PushDecision {
+  const repo = payload.repository.full_name;
+  if (tracking.repos.length > 0 && !tracking.repos.some((r) => r.toLowerCase() === repo.toLowerCase())) {
+    return { kind: 'ignore', reason: `repository ${repo} is not tracked` };
+  }
+  const ref = parseRef(payload.ref);
+  if (!ref) return { kind: 'ignore', reason: `ref ${payload.ref} is neither a branch nor a tag` };
+  if (payload.deleted || payload.after === ZERO_SHA) return { kind: 'ignore', reason: `${ref.type} ${ref.name} was deleted` };
+  if (ref.type === 'tag' && !tracking.deployTags) return { kind: 'ignore', reason: `tag pushes are not deployed (tag ${ref.name})` };
+  if (ref.type === 'branch' && !isTrackedBranch(ref.name, tracking.branches, payload.repository.default_branch)) {
+    return { kind: 'ignore', reason: `branch ${ref.name} is not tracked` };
+  }
+  const head = payload.head_commit ?? payload.commits.find((c) => c.id === payload.after);
+  const push: PushEvent = {
+    repo,
+    ref: payload.ref,
+    refName: ref.name,
+    refType: ref.type,
+    before: payload.before,
+    after: payload.after,
+    commit: {
+      sha: payload.after,
+      message: firstLine(head?.message ?? ''),
+      author: head?.author?.username ?? head?.author?.name ?? payload.pusher?.name ?? 'unknown',
+      ...(head?.url ? { url: head.url } : {}),
+      ...(ref.type === 'branch' ? { branch: ref.name } : {}),
+    },
+    ...(delivery ? { delivery } : {}),
+    ...(payload.sender?.login ? { actor: payload.sender.login } : {}),
+  };
+  if (!payloadIsIncomplete(payload)) push.payloadPaths = pathsFromCommits(payload.commits);
+  return { kind: 'deploy', push };
+}
+
+/**
+ * The payload's commit list is not the whole story when GitHub truncated it, when history was
+ * rewritten (removed commits are not listed), or when the ref is new (commits already on another
+ * branch are not listed). Then the compare API (or git diff) is the source of truth.
+ */
+export function payloadIsIncomplete(payload: Pick<PushPayload, 'commits' | 'forced' | 'before'>): boolean {
+  return payload.commits.length > PAYLOAD_COMMIT_LIMIT || payload.forced || payload.before === ZERO_SHA;
+}
+
+export function pathsFromCommits(commits: readonly PayloadCommit[]): string[] {
+  const paths = new Set<string>();
+  for (const c of commits) for (const p of [...c.added, ...c.modified, ...c.removed]) paths.add(p);
+  return [...paths].sort();
+}
+
+function parseRef(ref: string): { type: 'branch' | 'tag'; name: string } | undefined {
+  if (ref.startsWith('refs/heads/')) return { type: 'branch', name: ref.slice('refs/heads/'.length) };
+  if (ref.startsWith('refs/tags/')) return { type: 'tag', name: ref.slice('refs/tags/'.length) };
+  return undefined;
+}
+
+function isTrackedBranch(branch: string, branches: string[], defaultBranch: string | undefined): boolean {
+  if (branches.length > 0) return branches.includes(branch);
+  // No list configured: only the default branch deploys. A payload without it deploys nothing.
+  return defaultBranch !== undefined && branch === defaultBranch;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n', 1)[0] ?? '';
+}

@@ -1,0 +1,94 @@
+import { ConfigError } from '../errors.js';
+import { classifyPush, parsePushPayload, type Tracking } from './push-event.js';
+import { triggerDeployments, type AppTriggerResult, type TriggerDeps } from './trigger.js';
+import { verifySignature } from './verify-signature.js';
+
+/** An HTTP request as the webhook sees it: header names lower-cased, body already decoded. */
+export interface WebhookRequest {
+  method: string;
+  headers: Record<string, string | undefined>;
+  body: string;
+}
+
+export interface WebhookResponse {
+  statusCode: number;
+  body: string;
+}
+
+export interface WebhookDeps extends TriggerDeps {
+  /** The GitHub webhook secret. Required: without it nothing can be trusted. */
+  secret: string;
+  tracking: Tracking;
+}
+
+/**
+ * POST /webhooks/github. Answers, in order of checks:
+ *   401 missing or wrong X-Hub-Signature-256 (checked before anything else has an effect)
+ *   400 empty body, malformed JSON, or a push payload missing its required fields
+ *   200 ping; 202 other events, and pushes stepcd does not deploy (untracked, deleted, tags)
+ *   200 a handled push, listing every affected app and its deployment id (redeliveries included)
+ *   502 some app failed for a reason a redelivery may fix; the body says which (the rest went ahead)
+ */
+export async function handleGithubWebhook(request: WebhookRequest, deps: WebhookDeps): Promise<WebhookResponse> {
+  if (!deps.secret) throw new ConfigError('the GitHub webhook secret is not configured; refusing to handle webhooks');
+  const log = deps.logger;
+  if (request.method.toUpperCase() !== 'POST') return reply(405, { error: 'method not allowed' });
+
+  const signature = request.headers['x-hub-signature-256'];
+  if (!signature) return reply(401, { error: 'missing X-Hub-Signature-256' });
+  if (request.body.length === 0) return reply(400, { error: 'empty body' });
+  if (!(await verifySignature(deps.secret, request.body, signature))) {
+    log.warn('webhook signature mismatch', { delivery: request.headers['x-github-delivery'] });
+    return reply(401, { error: 'signature does not match' });
+  }
+
+  const event = request.headers['x-github-event'];
+  const delivery = request.headers['x-github-delivery'];
+  let json: unknown;
+  try {
+    json = JSON.parse(request.body);
+  } catch {
+    return reply(400, { error: 'body is not valid JSON' });
+  }
+  if (event === 'ping') return reply(200, { status: 'pong' });
+  if (event !== 'push') return reply(202, { status: 'ignored', reason: `event ${event ?? '(none)'} is not handled` });
+
+  const parsed = parsePushPayload(json);
+  if (!parsed.ok) return reply(400, { error: parsed.error });
+  const decision = classifyPush(parsed.payload, deps.tracking, delivery);
+  if (decision.kind === 'ignore') {
+    log.info('push ignored', { delivery, reason: decision.reason });
+    return reply(202, { status: 'ignored', reason: decision.reason });
+  }
+
+  const { push } = decision;
+  log.info('push received', { delivery, repo: push.repo, ref: push.ref, sha: push.after });
+  const outcome = await triggerDeployments(push, deps);
+  const apps = outcome.results.map(summarise);
+  const retry = outcome.results.filter((r) => r.status === 'ERROR' && r.retryable);
+  if (retry.length > 0) return reply(502, { status: 'partial', sha: push.after, apps, deletedApps: outcome.deletedApps });
+
+  // Recorded after the work, not before: a delivery that crashed half-way must be redeliverable.
+  const earlier = delivery ? await deps.history.claimDelivery(delivery, apps.map((a) => a.deploymentId)) : undefined;
+  return reply(200, {
+    status: earlier ? 'redelivery' : 'ok',
+    sha: push.after,
+    apps,
+    deletedApps: outcome.deletedApps,
+  });
+}
+
+function summarise(r: AppTriggerResult) {
+  return {
+    app: r.app,
+    configPath: r.configPath,
+    deploymentId: r.deploymentId,
+    status: r.status,
+    ...(r.executionArn ? { executionArn: r.executionArn } : {}),
+    ...(r.errors ? { errors: r.errors } : {}),
+  };
+}
+
+function reply(statusCode: number, body: Record<string, unknown>): WebhookResponse {
+  return { statusCode, body: JSON.stringify(body) };
+}
