@@ -1,0 +1,44 @@
+import { InvalidStateError } from '../errors.js';
+import type { CheckResult, StageInput, StartResult } from './types.js';
+import type { StagePorts } from './ports.js';
+import { taskSetStability, type StageExecutor } from './executor.js';
+import { ensureTaskDefinition } from './task-definition.js';
+import { ensureService } from './service.js';
+import { ensureTaskSet, rememberPreviousPrimary } from './task-set.js';
+
+/**
+ * ECS_CANARY_ROLLOUT(scale): a task set at scale% in the canary target group. It carries no traffic
+ * until ECS_TRAFFIC_ROUTING gives it some (with SERVICE_DISCOVERY it is discoverable at once).
+ */
+export const canaryRollout: StageExecutor = {
+  async start(input: StageInput, ports: StagePorts): Promise<StartResult> {
+    const { plan, stage } = input;
+    if (stage.name !== 'ECS_CANARY_ROLLOUT') throw new InvalidStateError(`canary rollout given stage ${stage.name}`);
+    const registered = await ensureTaskDefinition(plan, input.state, ports);
+    let state = await ensureService(plan, registered.state, ports);
+    const { cluster, serviceName } = plan.serviceDefinition;
+    state = rememberPreviousPrimary(plan.deploymentId, await ports.ecs.listTaskSets(cluster, serviceName), state);
+    const created = await ensureTaskSet(plan, state, ports, {
+      stageIndex: stage.index,
+      role: 'canary',
+      scalePercent: stage.with.scale,
+      taskDefinitionArn: registered.taskDefinitionArn,
+    });
+    return {
+      state: { ...created.state, canaryTaskSetId: created.taskSet.id },
+      needsCheck: true,
+      detail: `canary task set ${created.taskSet.id} at ${stage.with.scale}%`,
+    };
+  },
+
+  async check(input: StageInput, ports: StagePorts): Promise<CheckResult> {
+    const { plan, stage } = input;
+    const taskSetId = input.state.canaryTaskSetId;
+    if (stage.name !== 'ECS_CANARY_ROLLOUT' || !taskSetId) {
+      throw new InvalidStateError('ECS_CANARY_ROLLOUT check ran before start recorded its canary task set');
+    }
+    const stability = await taskSetStability(plan, ports, taskSetId, input.startedAt, stage.with.stableTimeoutSeconds);
+    if (stability.status === 'failed') return { status: 'failed', state: input.state, reason: stability.reason };
+    return { status: stability.status, state: input.state, detail: stability.detail };
+  },
+};

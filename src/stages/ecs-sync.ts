@@ -1,0 +1,60 @@
+import { InvalidStateError } from '../errors.js';
+import type { CheckResult, StageInput, StartResult } from './types.js';
+import type { StagePorts } from './ports.js';
+import { taskSetStability, type StageExecutor } from './executor.js';
+import { ensureTaskDefinition } from './task-definition.js';
+import { ensureService } from './service.js';
+import { ensureTaskSet, liveSets, rememberPreviousPrimary } from './task-set.js';
+import { routeTraffic } from './routing.js';
+import { ALL_PRIMARY } from './weights.js';
+
+/**
+ * ECS_SYNC (quick sync): a 100% task set of the new version, made PRIMARY once steady, with all
+ * traffic on primary and every older set removed.
+ */
+export const ecsSync: StageExecutor = {
+  async start(input: StageInput, ports: StagePorts): Promise<StartResult> {
+    const { plan, stage } = input;
+    const registered = await ensureTaskDefinition(plan, input.state, ports);
+    let state = await ensureService(plan, registered.state, ports);
+    const { cluster, serviceName } = plan.serviceDefinition;
+    state = rememberPreviousPrimary(plan.deploymentId, await ports.ecs.listTaskSets(cluster, serviceName), state);
+    const created = await ensureTaskSet(plan, state, ports, {
+      stageIndex: stage.index,
+      role: 'primary',
+      scalePercent: 100,
+      taskDefinitionArn: registered.taskDefinitionArn,
+    });
+    return { state: { ...created.state, primaryTaskSetId: created.taskSet.id }, needsCheck: true, detail: `task set ${created.taskSet.id} created at 100%` };
+  },
+
+  async check(input: StageInput, ports: StagePorts): Promise<CheckResult> {
+    const { plan, stage } = input;
+    const taskSetId = input.state.primaryTaskSetId;
+    if (!taskSetId) throw new InvalidStateError('ECS_SYNC check ran before start recorded its task set');
+    const timeout = stage.name === 'ECS_SYNC' ? stage.with.stableTimeoutSeconds : 600;
+    const stability = await taskSetStability(plan, ports, taskSetId, input.startedAt, timeout);
+    if (stability.status === 'failed') return { status: 'failed', state: input.state, reason: stability.reason };
+    if (stability.status === 'pending') return { status: 'pending', state: input.state, detail: stability.detail };
+    return { status: 'done', ...(await promoteAndPrune(input, ports, taskSetId)) };
+  },
+};
+
+/** Steps 4–6 of quick sync, each skipped when already true so a repeated check changes nothing. */
+async function promoteAndPrune(input: StageInput, ports: StagePorts, taskSetId: string) {
+  const { plan } = input;
+  const { cluster, serviceName } = plan.serviceDefinition;
+  let state = { ...input.state, touched: true };
+  const before = liveSets(await ports.ecs.listTaskSets(cluster, serviceName));
+  if (before.find((s) => s.id === taskSetId)?.status !== 'PRIMARY') {
+    await ports.ecs.setPrimaryTaskSet(cluster, serviceName, taskSetId);
+    ports.log('made task set PRIMARY', { taskSetId });
+  }
+  state = (await routeTraffic(plan, state, ports, ALL_PRIMARY, { requireRules: false })).state;
+  const older = before.filter((s) => s.id !== taskSetId);
+  for (const set of older) {
+    await ports.ecs.deleteTaskSet(cluster, serviceName, set.id);
+    ports.log('deleted older task set', { taskSetId: set.id, taskDefinitionArn: set.taskDefinitionArn });
+  }
+  return { state, detail: `task set ${taskSetId} is PRIMARY; deleted ${older.length} older task set(s)` };
+}

@@ -1,0 +1,154 @@
+/**
+ * The ports the ECS stage executors work through. Domain types only: `src/aws/ecs.ts` and
+ * `src/aws/elbv2.ts` translate them to and from the SDK, so executors never see an SDK shape and
+ * unit tests can fake a port without the SDK.
+ */
+
+export type Tags = Record<string, string>;
+
+export type TaskSetStatus = 'PRIMARY' | 'ACTIVE' | 'DRAINING';
+export type StabilityStatus = 'STEADY_STATE' | 'STABILIZING';
+
+export interface TaskSetInfo {
+  id: string;
+  arn: string;
+  externalId?: string;
+  status: TaskSetStatus;
+  stabilityStatus: StabilityStatus;
+  taskDefinitionArn: string;
+  /** The scale as a percentage of the service's desiredCount. */
+  scalePercent: number;
+  computedDesiredCount: number;
+  runningCount: number;
+  pendingCount: number;
+  /** The one target group the set registers into; absent for SERVICE_DISCOVERY or no load balancer. */
+  targetGroupArn?: string;
+  /** Epoch milliseconds. */
+  createdAt?: number;
+  tags: Tags;
+}
+
+export interface ServiceInfo {
+  arn: string;
+  name: string;
+  clusterArn: string;
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+  desiredCount: number;
+  /** ECS, CODE_DEPLOY or EXTERNAL; stepcd works only with EXTERNAL. */
+  deploymentController: string;
+  tags: Tags;
+}
+
+/** One stopped task of a task set, with the reasons ECS gave. */
+export interface StoppedTask {
+  taskArn: string;
+  stopCode?: string;
+  stoppedReason?: string;
+  /** `<container>: exit <code> <reason>` for each container that exited with a reason or non-zero code. */
+  containerReasons: string[];
+}
+
+/** Fields of a task set that come from the service definition (see service-definition.ts). */
+export interface TaskSetPlacement {
+  launchType?: string;
+  platformVersion?: string;
+  networkConfiguration?: Record<string, unknown>;
+  capacityProviderStrategy?: Record<string, unknown>[];
+  serviceRegistries?: Record<string, unknown>[];
+}
+
+export interface CreateTaskSetRequest extends TaskSetPlacement {
+  cluster: string;
+  service: string;
+  taskDefinitionArn: string;
+  externalId: string;
+  /** Derived from the externalId, so that a retried create returns the same set (ECS idempotency). */
+  clientToken: string;
+  scalePercent: number;
+  loadBalancer?: { targetGroupArn: string; containerName: string; containerPort: number };
+  tags: Tags;
+}
+
+/** The fields UpdateService may change on an EXTERNAL service. */
+export interface ServiceUpdate {
+  desiredCount?: number;
+  healthCheckGracePeriodSeconds?: number;
+  placementConstraints?: Record<string, unknown>[];
+  placementStrategy?: Record<string, unknown>[];
+  enableECSManagedTags?: boolean;
+  propagateTags?: string;
+}
+
+export interface EcsPort {
+  /** Registers a revision and returns its ARN. */
+  registerTaskDefinition(definition: Record<string, unknown>, tags: Tags): Promise<string>;
+  /** The service, or undefined when it is missing or INACTIVE. */
+  findService(cluster: string, serviceName: string): Promise<ServiceInfo | undefined>;
+  /** Creates an EXTERNAL service from CreateService fields (no task-set fields). */
+  createService(definition: Record<string, unknown>, tags: Tags): Promise<ServiceInfo>;
+  updateService(cluster: string, serviceName: string, update: ServiceUpdate): Promise<void>;
+  /** Deletes the service; missing is success. */
+  deleteService(cluster: string, serviceName: string): Promise<void>;
+  listTaskSets(cluster: string, serviceName: string): Promise<TaskSetInfo[]>;
+  createTaskSet(request: CreateTaskSetRequest): Promise<TaskSetInfo>;
+  /** The task set, or undefined when it no longer exists. */
+  describeTaskSet(cluster: string, serviceName: string, taskSetId: string): Promise<TaskSetInfo | undefined>;
+  setPrimaryTaskSet(cluster: string, serviceName: string, taskSetId: string): Promise<void>;
+  /** Deletes (drains) a task set; missing is success. */
+  deleteTaskSet(cluster: string, serviceName: string, taskSetId: string): Promise<void>;
+  /** The stopped tasks started by the task set, newest first. */
+  stoppedTasksOf(cluster: string, taskSetId: string): Promise<StoppedTask[]>;
+}
+
+export interface Stickiness {
+  enabled: boolean;
+  durationSeconds?: number;
+}
+
+/** A listener rule (default rules included) whose forward action holds exactly {primary, canary}. */
+export interface ForwardRule {
+  ruleArn: string;
+  listenerArn: string;
+  isDefault: boolean;
+  weights: TrafficWeights;
+  stickiness?: Stickiness;
+}
+
+export interface TrafficWeights {
+  primary: number;
+  canary: number;
+}
+
+export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'unused' | 'draining' | 'unavailable';
+
+export interface TargetHealth {
+  id: string;
+  port?: number;
+  state: TargetState;
+  reason?: string;
+}
+
+export interface ElbPort {
+  /**
+   * Every rule, on every listener of every load balancer the primary target group is attached to,
+   * whose forward action holds exactly the two target groups.
+   */
+  findForwardRules(primaryTargetGroupArn: string, canaryTargetGroupArn: string): Promise<ForwardRule[]>;
+  /** Rewrites the weights of the rule's forward action, keeping its stickiness and other actions. */
+  setRuleWeights(
+    rule: ForwardRule,
+    groups: { primary: string; canary: string },
+    weights: TrafficWeights,
+  ): Promise<void>;
+  targetHealth(targetGroupArn: string): Promise<TargetHealth[]>;
+}
+
+export type StageLog = (message: string, fields?: Record<string, unknown>) => void;
+
+export interface StagePorts {
+  ecs: EcsPort;
+  elb: ElbPort;
+  /** Epoch milliseconds. */
+  now(): number;
+  log: StageLog;
+}

@@ -1,0 +1,92 @@
+import { StabilizeFailedError } from '../errors.js';
+import type { RollbackInput, RollbackResult } from './types.js';
+import type { StagePorts } from './ports.js';
+import { nextRollbackAction, type RollbackAction } from './rollback-plan.js';
+import { routeTraffic, targetGroupPair } from './routing.js';
+import { ALL_PRIMARY, canaryHasTraffic } from './weights.js';
+import { ensureTaskSet, liveSets } from './task-set.js';
+import { taskSetStability } from './executor.js';
+
+/** How long a restored set may take to stabilise before rollback reports it cannot. */
+const RESTORE_STABLE_TIMEOUT_SECONDS = 1800;
+
+/**
+ * One idempotent rollback step. The ASL calls it in a Wait loop until `done`; each call reads the
+ * live world, asks `nextRollbackAction` what comes next and does it. Actions that finish quickly are
+ * chained within one call; waiting for a restored set to stabilise returns `done: false`.
+ */
+export async function rollbackStep(input: RollbackInput, ports: StagePorts): Promise<RollbackResult> {
+  let state = input.state;
+  // Bounded: each action changes the world so that the next decision differs.
+  for (let step = 0; step < 10; step += 1) {
+    const action = nextRollbackAction(await gatherFacts(input, state, ports));
+    ports.log('rollback step', { action: action.kind });
+    if (action.kind === 'done') return { state, done: true, summary: action.summary };
+    const outcome = await perform(action, { ...input, state }, ports);
+    state = outcome.state;
+    if (outcome.wait) return { state, done: false, summary: outcome.summary ?? 'rollback in progress' };
+  }
+  return { state, done: false, summary: 'rollback in progress' };
+}
+
+async function gatherFacts(input: RollbackInput, state: RollbackInput['state'], ports: StagePorts) {
+  const { plan } = input;
+  const { cluster, serviceName } = plan.serviceDefinition;
+  const found = await ports.ecs.findService(cluster, serviceName);
+  // A DRAINING service is on its way out (rollback deleted it); nothing in it needs handling.
+  const service = found?.status === 'ACTIVE' ? found : undefined;
+  const taskSets = service ? liveSets(await ports.ecs.listTaskSets(cluster, serviceName)) : [];
+  const pair = targetGroupPair(plan);
+  const rules = pair ? await ports.elb.findForwardRules(pair.primary, pair.canary) : [];
+  return {
+    deploymentId: plan.deploymentId,
+    state,
+    ...(input.lastGood ? { lastGood: input.lastGood } : {}),
+    taskSets,
+    canaryHasTraffic: canaryHasTraffic(rules),
+    serviceExists: service !== undefined,
+  };
+}
+
+async function perform(
+  action: Exclude<RollbackAction, { kind: 'done' }>,
+  input: RollbackInput,
+  ports: StagePorts,
+): Promise<{ state: RollbackInput['state']; wait?: boolean; summary?: string }> {
+  const { plan } = input;
+  const { cluster, serviceName } = plan.serviceDefinition;
+  switch (action.kind) {
+    case 'route-primary':
+      return { state: (await routeTraffic(plan, input.state, ports, ALL_PRIMARY, { requireRules: false })).state };
+    case 'create-restore-set': {
+      const created = await ensureTaskSet(plan, input.state, ports, {
+        stageIndex: 'rollback',
+        role: 'primary',
+        scalePercent: 100,
+        taskDefinitionArn: action.taskDefinitionArn,
+      });
+      // The restore set is the app's version again, not something this deployment leaves behind.
+      const state = { ...created.state, createdTaskSetIds: input.state.createdTaskSetIds };
+      return { state, wait: true, summary: `restoring ${action.taskDefinitionArn} in task set ${created.taskSet.id}` };
+    }
+    case 'wait-stable': {
+      const stability = await taskSetStability(plan, ports, action.taskSetId, input.startedAt, RESTORE_STABLE_TIMEOUT_SECONDS);
+      if (stability.status === 'failed') throw new StabilizeFailedError(`rollback could not restore the last good version: ${stability.reason}`);
+      return { state: input.state, wait: stability.status === 'pending', summary: stability.detail };
+    }
+    case 'make-primary':
+      await ports.ecs.setPrimaryTaskSet(cluster, serviceName, action.taskSetId);
+      ports.log('rollback made task set PRIMARY', { taskSetId: action.taskSetId });
+      return { state: { ...input.state, touched: true } };
+    case 'delete-task-sets':
+      for (const id of action.taskSetIds) {
+        await ports.ecs.deleteTaskSet(cluster, serviceName, id);
+        ports.log('rollback deleted task set', { taskSetId: id });
+      }
+      return { state: { ...input.state, touched: true } };
+    case 'delete-service':
+      await ports.ecs.deleteService(cluster, serviceName);
+      ports.log('rollback deleted service created by this deployment', { cluster, serviceName });
+      return { state: { ...input.state, touched: true } };
+  }
+}

@@ -1,0 +1,54 @@
+import type { StoppedTask, TaskSetInfo } from './ports.js';
+
+export type Stability =
+  | { status: 'done'; detail: string }
+  | { status: 'pending'; detail: string }
+  | { status: 'failed'; error: 'StabilizeFailed' | 'StableTimeout'; reason: string };
+
+/** Two failed tasks are a pattern, not bad luck: fail early instead of waiting for the timeout. */
+const FAILED_TASKS_BEFORE_GIVING_UP = 2;
+
+/**
+ * Decides whether a task set has stabilised, from what ECS reports. Pure, so every branch is tested
+ * with a table. `stoppedTasks` are the set's stopped tasks; `startedAt` and `now` are epoch ms.
+ */
+export function assessTaskSet(
+  taskSet: TaskSetInfo | undefined,
+  stoppedTasks: readonly StoppedTask[],
+  startedAt: number,
+  now: number,
+  stableTimeoutSeconds: number,
+): Stability {
+  if (!taskSet || taskSet.status === 'DRAINING') {
+    const which = taskSet ? `task set ${taskSet.id}` : 'the task set';
+    return { status: 'failed', error: 'StabilizeFailed', reason: `${which} is gone or draining before it stabilised` };
+  }
+  const counts = `${taskSet.runningCount}/${taskSet.computedDesiredCount} running, ${taskSet.pendingCount} pending`;
+  if (taskSet.stabilityStatus === 'STEADY_STATE') return { status: 'done', detail: `task set ${taskSet.id} is STEADY_STATE (${counts})` };
+
+  const failed = stoppedTasks.filter(isFailure);
+  const crashed = failed.some((t) => t.stopCode === 'EssentialContainerExited');
+  if (failed.length >= FAILED_TASKS_BEFORE_GIVING_UP || crashed) {
+    return { status: 'failed', error: 'StabilizeFailed', reason: `task set ${taskSet.id} failed to stabilise: ${describeStop(failed[0]!)} (${failed.length} task(s) stopped)` };
+  }
+  const elapsedSeconds = (now - startedAt) / 1000;
+  if (elapsedSeconds > stableTimeoutSeconds) {
+    const last = failed[0] ? `; last stop: ${describeStop(failed[0])}` : '';
+    return { status: 'failed', error: 'StableTimeout', reason: `task set ${taskSet.id} not STEADY_STATE after ${stableTimeoutSeconds}s (${counts})${last}` };
+  }
+  return { status: 'pending', detail: `task set ${taskSet.id} is ${taskSet.stabilityStatus} (${counts})` };
+}
+
+/**
+ * A task stopped by a scale-in or a deletion is not a failure; one that could not start, whose
+ * essential container exited, or that the scheduler killed for failing health checks is.
+ */
+function isFailure(task: StoppedTask): boolean {
+  if (task.stopCode === 'TaskFailedToStart' || task.stopCode === 'EssentialContainerExited') return true;
+  return /health check|failed/i.test(task.stoppedReason ?? '');
+}
+
+function describeStop(task: StoppedTask): string {
+  const parts = [task.stoppedReason ?? task.stopCode ?? 'stopped', ...task.containerReasons];
+  return parts.join('; ');
+}
