@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { ACTION_APPROVE, ACTION_REJECT, decodeButtonValue } from '../notify/slack/actions.js';
+
+/**
+ * Parses a Slack interaction request: a form-encoded body whose `payload` field holds JSON in the
+ * documented `block_actions` shape. Only what stepcd needs is read; unknown fields are ignored.
+ */
+const BlockActionsPayload = z.object({
+  type: z.literal('block_actions'),
+  user: z.object({ id: z.string().min(1), username: z.string().optional(), name: z.string().optional() }),
+  actions: z
+    .array(z.object({ action_id: z.string(), value: z.string().optional(), block_id: z.string().optional() }))
+    .min(1),
+  response_url: z.url().optional(),
+  container: z.object({ message_ts: z.string().optional(), channel_id: z.string().optional() }).optional(),
+  channel: z.object({ id: z.string() }).optional(),
+  team: z.object({ id: z.string() }).nullish(),
+});
+
+export interface ApprovalClick {
+  decision: 'approve' | 'reject';
+  deploymentId: string;
+  stageIndex: number;
+  /** Slack user id of whoever clicked. */
+  user: string;
+  responseUrl?: string;
+  channelId?: string;
+  messageTs?: string;
+}
+
+export type ParsedInteraction =
+  | { kind: 'approval'; click: ApprovalClick }
+  /** A well-formed interaction stepcd has no business with (another app's button, a shortcut). */
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'invalid'; reason: string };
+
+export function parseInteraction(rawBody: string): ParsedInteraction {
+  const payloadText = new URLSearchParams(rawBody).get('payload');
+  if (!payloadText) return { kind: 'invalid', reason: 'no payload field in the form body' };
+  let json: unknown;
+  try {
+    json = JSON.parse(payloadText);
+  } catch {
+    return { kind: 'invalid', reason: 'payload is not JSON' };
+  }
+  const type = (json as { type?: unknown } | null)?.type;
+  if (type !== 'block_actions') return { kind: 'ignored', reason: `interaction type ${String(type)}` };
+  const parsed = BlockActionsPayload.safeParse(json);
+  if (!parsed.success) return { kind: 'invalid', reason: `block_actions payload: ${parsed.error.issues[0]?.message ?? 'malformed'}` };
+  const payload = parsed.data;
+  const action = payload.actions.find((a) => a.action_id === ACTION_APPROVE || a.action_id === ACTION_REJECT);
+  if (!action) return { kind: 'ignored', reason: 'no stepcd action' };
+  const ref = action.value ? decodeButtonValue(action.value) : undefined;
+  if (!ref) return { kind: 'invalid', reason: 'button value is not a stepcd approval reference' };
+  return {
+    kind: 'approval',
+    click: {
+      decision: action.action_id === ACTION_APPROVE ? 'approve' : 'reject',
+      deploymentId: ref.deploymentId,
+      stageIndex: ref.stageIndex,
+      user: payload.user.id,
+      responseUrl: payload.response_url,
+      channelId: payload.container?.channel_id ?? payload.channel?.id,
+      messageTs: payload.container?.message_ts,
+    },
+  };
+}

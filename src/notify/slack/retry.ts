@@ -1,0 +1,58 @@
+/**
+ * Bounded retries for chat calls. Slack failures never fail a deployment, but a blip (rate limit,
+ * 5xx, connection reset) deserves another try before the notification is given up and logged.
+ */
+export interface RetryOptions {
+  /** Attempts including the first. */
+  maxAttempts: number;
+  sleep: (ms: number) => Promise<void>;
+  /** Base backoff; doubles per attempt. */
+  baseDelayMs?: number;
+  /** Longest single wait, also caps a server's Retry-After. */
+  maxDelayMs?: number;
+}
+
+export interface RetryDecision {
+  retry: boolean;
+  /** Server-requested wait (Retry-After), in ms. */
+  afterMs?: number;
+}
+
+export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function withRetries<T>(
+  fn: () => Promise<T>,
+  classify: (err: unknown) => RetryDecision,
+  opts: RetryOptions,
+): Promise<T> {
+  const base = opts.baseDelayMs ?? 250;
+  const max = opts.maxDelayMs ?? 2_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const decision = classify(err);
+      if (!decision.retry || attempt >= opts.maxAttempts) throw err;
+      await opts.sleep(Math.min(max, decision.afterMs ?? base * 2 ** (attempt - 1)));
+    }
+  }
+}
+
+/** Slack platform errors worth another try; anything else (invalid_auth, channel_not_found) is final. */
+const RETRYABLE_PLATFORM_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+
+/** Classifies @slack/web-api errors by their stable `code` (instanceof breaks across module copies). */
+export function classifySlackError(err: unknown): RetryDecision {
+  const e = err as { code?: string; data?: { error?: string }; retryAfter?: number };
+  switch (e?.code) {
+    case 'slack_webapi_rate_limited_error':
+      return { retry: true, afterMs: (e.retryAfter ?? 1) * 1000 };
+    case 'slack_webapi_http_error':
+    case 'slack_webapi_request_error':
+      return { retry: true };
+    case 'slack_webapi_platform_error':
+      return { retry: RETRYABLE_PLATFORM_ERRORS.has(e.data?.error ?? '') };
+    default:
+      return { retry: false };
+  }
+}

@@ -1,0 +1,162 @@
+import { LogLevel, WebClient } from '@slack/web-api';
+import type { DeploymentRecord } from '../../domain/deployment.js';
+import { DetailType } from '../../domain/events.js';
+import type {
+  ApprovalRequestInfo,
+  ApprovalUpdateInfo,
+  Notifier,
+  NotifierHistory,
+  NotifyLogger,
+  NotifySettings,
+} from '../notifier.js';
+import { loadApprovalViews } from './approval-views.js';
+import { mentionsFor, renderDeploymentMessage, userMention, type ApprovalView, type SlackMessage } from './blocks.js';
+import { classifySlackError, withRetries } from './retry.js';
+
+export interface SlackWebApiNotifierOptions {
+  botToken: string;
+  /** Web API base URL ending in `/` (default Slack's); tests pass a local stand-in. */
+  apiUrl?: string;
+  defaultChannel?: string;
+  history: NotifierHistory;
+  logger: NotifyLogger;
+  maxAttempts: number;
+  sleep: (ms: number) => Promise<void>;
+  now: () => Date;
+}
+
+type MessageRef = { channel: string; ts: string };
+
+/**
+ * One message per deployment: `chat.postMessage` the first time (its channel and ts are stored in
+ * history), `chat.update` ever after. Edits do not notify anyone, so mentions go to a threaded reply.
+ */
+export class SlackWebApiNotifier implements Notifier {
+  private readonly client: WebClient;
+  /** Refs posted by this instance, so a caller holding a stale record does not post twice. */
+  private readonly refs = new Map<string, MessageRef>();
+
+  constructor(private readonly opts: SlackWebApiNotifierOptions) {
+    this.client = new WebClient(opts.botToken, {
+      slackApiUrl: opts.apiUrl,
+      // Retries are ours (bounded, classified); the client's default retries for ~30 minutes.
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      // Bounded so the interactions endpoint can still answer Slack within 3 s.
+      timeout: 2_500,
+      logLevel: LogLevel.ERROR,
+    });
+  }
+
+  deploymentStarted(record: DeploymentRecord, settings?: NotifySettings): Promise<void> {
+    return this.publish('deploymentStarted', record, { settings, event: DetailType.DEPLOYMENT_STARTED });
+  }
+
+  stageUpdated(record: DeploymentRecord, settings?: NotifySettings): Promise<void> {
+    const event = record.status === 'ROLLING_BACK' ? DetailType.DEPLOYMENT_ROLLING_BACK : undefined;
+    return this.publish('stageUpdated', record, { settings, event });
+  }
+
+  approvalRequested(record: DeploymentRecord, request: ApprovalRequestInfo, settings?: NotifySettings): Promise<void> {
+    const fresh: ApprovalView = {
+      deploymentId: record.deploymentId,
+      stageIndex: request.stageIndex,
+      approvers: request.approvers,
+      minApproverNum: request.minApproverNum,
+      approvedBy: [],
+      status: 'OPEN',
+      createdAt: this.opts.now().toISOString(),
+      expiresAt: request.expiresAt,
+    };
+    // Approvers are always pinged, on top of whatever notification.mentions asks for.
+    const extra = request.approvers.map(userMention);
+    return this.publish('approvalRequested', record, {
+      settings,
+      fresh,
+      event: DetailType.DEPLOYMENT_WAIT_APPROVAL,
+      extraMentions: extra,
+      threadText: `approval needed for *${record.app.name}*`,
+    });
+  }
+
+  approvalUpdated(record: DeploymentRecord, update: ApprovalUpdateInfo, settings?: NotifySettings): Promise<void> {
+    const event = update.approval.status === 'APPROVED' ? DetailType.DEPLOYMENT_APPROVED : undefined;
+    return this.publish('approvalUpdated', record, { settings, fresh: update.approval, event });
+  }
+
+  async deploymentEnded(record: DeploymentRecord, settings?: NotifySettings): Promise<void> {
+    await this.publish('deploymentEnded', record, { settings, event: endEvent(record) });
+    this.refs.delete(record.deploymentId);
+  }
+
+  private async publish(
+    what: string,
+    record: DeploymentRecord,
+    o: { settings?: NotifySettings; fresh?: ApprovalView; event?: string; extraMentions?: string[]; threadText?: string },
+  ): Promise<void> {
+    try {
+      const approvals = await loadApprovalViews(this.opts.history, record, o.fresh);
+      const message = renderDeploymentMessage(record, approvals, { now: this.opts.now().toISOString(), interactive: true });
+      const ref = await this.upsert(record, message, o.settings);
+      if (!ref) return;
+      const mentions = new Set([...(o.extraMentions ?? []), ...(o.event ? mentionsFor(o.settings?.mentions ?? [], o.event) : [])]);
+      if (mentions.size > 0) {
+        const text = `${[...mentions].join(' ')} ${o.threadText ?? `${record.app.name}: ${o.event ?? what}`}`;
+        await this.call(() => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text }));
+      }
+    } catch (err) {
+      this.opts.logger.error('slack notification failed; the deployment carries on', {
+        notification: what,
+        deploymentId: record.deploymentId,
+        app: record.app.name,
+        error: err,
+      });
+    }
+  }
+
+  private async upsert(record: DeploymentRecord, message: SlackMessage, settings?: NotifySettings): Promise<MessageRef | undefined> {
+    const ref = await this.findRef(record);
+    if (ref) {
+      await this.call(() => this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks }));
+      return ref;
+    }
+    const channel = settings?.slackChannel ?? this.opts.defaultChannel;
+    if (!channel) {
+      this.opts.logger.warn('no Slack channel for this app (spec.stepcd.slackChannel) and no default; not posting', {
+        deploymentId: record.deploymentId,
+      });
+      return undefined;
+    }
+    const posted = await this.call(() => this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks }));
+    if (!posted.channel || !posted.ts) throw new Error('chat.postMessage answered without channel and ts');
+    const created = { channel: posted.channel, ts: posted.ts };
+    this.refs.set(record.deploymentId, created);
+    await this.opts.history.setNotificationRef(record.deploymentId, created);
+    return created;
+  }
+
+  private async findRef(record: DeploymentRecord): Promise<MessageRef | undefined> {
+    return (
+      record.notification ??
+      this.refs.get(record.deploymentId) ??
+      (await this.opts.history.getDeployment(record.deploymentId))?.notification
+    );
+  }
+
+  private call<T>(fn: () => Promise<T>): Promise<T> {
+    return withRetries(fn, classifySlackError, { maxAttempts: this.opts.maxAttempts, sleep: this.opts.sleep });
+  }
+}
+
+export function endEvent(record: DeploymentRecord): string | undefined {
+  switch (record.status) {
+    case 'SUCCESS':
+      return DetailType.DEPLOYMENT_SUCCEEDED;
+    case 'FAILURE':
+      return DetailType.DEPLOYMENT_FAILED;
+    case 'CANCELLED':
+      return DetailType.DEPLOYMENT_CANCELLED;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { decodeButtonValue, encodeButtonValue } from '../../src/notify/slack/actions.js';
+import {
+  closedApprovalText,
+  formatDuration,
+  mentionsFor,
+  renderDeploymentMessage,
+  toApprovalView,
+  type ApprovalView,
+} from '../../src/notify/slack/blocks.js';
+import type { ApprovalRecord } from '../../src/domain/deployment.js';
+import { sampleRecord } from './fixtures.js';
+
+const NOW = '2026-01-01T00:04:30.000Z';
+
+const openApproval: ApprovalView = {
+  deploymentId: 'dep-0001',
+  stageIndex: 2,
+  approvers: ['U0ALICE', 'U0BOB'],
+  minApproverNum: 2,
+  approvedBy: ['U0ALICE'],
+  status: 'OPEN',
+  createdAt: '2026-01-01T00:03:00.000Z',
+  expiresAt: '2026-01-01T06:03:00.000Z',
+};
+
+function allText(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+describe('renderDeploymentMessage', () => {
+  it('shows the app, a linked commit, the author, the labels and a stage checklist with durations', () => {
+    const { blocks, text } = renderDeploymentMessage(sampleRecord(), [], { now: NOW, interactive: true });
+    const json = allText(blocks);
+    expect(text).toContain('web');
+    expect(json).toContain('<https://github.com/acme/deploys/commit/0123456789abcdef0123456789abcdef01234567|0123456>');
+    expect(json).toContain('alice');
+    expect(json).toContain('`env=dev`');
+    expect(json).toContain(':white_check_mark: 1. *ECS_CANARY_ROLLOUT* done (2m05s)');
+    expect(json).toContain(':fast_forward: 2. *ECS_TRAFFIC_ROUTING* skipped');
+    expect(json).toContain(':hourglass_flowing_sand: 3. *WAIT_APPROVAL* running (1m30s)');
+    expect(json).toContain(':white_circle: 4. *ECS_PRIMARY_ROLLOUT* pending');
+  });
+
+  it('escapes user text so a commit message cannot form links or mentions', () => {
+    const { blocks } = renderDeploymentMessage(sampleRecord(), [], { now: NOW, interactive: true });
+    const json = allText(blocks);
+    expect(json).toContain('Ship &lt;script&gt; &amp; friends');
+    expect(json).not.toContain('<script>');
+    expect(json).toContain('team=a&lt;b');
+  });
+
+  it('adds Approve and Reject buttons carrying only the deployment id and stage index', () => {
+    const { blocks } = renderDeploymentMessage(sampleRecord(), [openApproval], { now: NOW, interactive: true });
+    const actions = blocks.find((b) => b.type === 'actions');
+    expect(actions).toBeDefined();
+    const elements = (actions as { elements: { action_id: string; value: string; style: string }[] }).elements;
+    expect(elements.map((e) => [e.action_id, e.style])).toEqual([
+      ['stepcd_approve', 'primary'],
+      ['stepcd_reject', 'danger'],
+    ]);
+    for (const e of elements) expect(JSON.parse(e.value)).toEqual({ d: 'dep-0001', s: 2 });
+    expect(allText(blocks)).toContain('<@U0ALICE>, <@U0BOB>');
+    expect(allText(blocks)).toContain('1/2');
+  });
+
+  it('renders no buttons when the message cannot be interactive, and points to the CLI instead', () => {
+    const { blocks } = renderDeploymentMessage(sampleRecord(), [openApproval], { now: NOW, interactive: false });
+    expect(blocks.some((b) => b.type === 'actions')).toBe(false);
+    expect(allText(blocks)).toContain('stepcd approve dep-0001');
+  });
+
+  it('shows who approved once the approval is closed, without buttons', () => {
+    const closed: ApprovalView = { ...openApproval, status: 'APPROVED', approvedBy: ['U0ALICE', 'U0BOB'], closedBy: 'U0BOB' };
+    const { blocks } = renderDeploymentMessage(sampleRecord(), [closed], { now: NOW, interactive: true });
+    expect(blocks.some((b) => b.type === 'actions')).toBe(false);
+    expect(allText(blocks)).toContain('Approved by <@U0ALICE>, <@U0BOB>');
+  });
+
+  it('ends with the final status and the reason', () => {
+    const record = sampleRecord({ status: 'FAILURE', reason: 'rejected by U0BOB' });
+    const { blocks } = renderDeploymentMessage(record, [], { now: NOW, interactive: true });
+    expect(allText(blocks.at(-2))).toContain('*Result:* :x: Failed — rejected by U0BOB');
+  });
+
+  it('never renders a task token, because views cannot hold one', () => {
+    const withToken: ApprovalRecord = { ...openApproval, taskToken: 'AQCEAAAAKgAAAA-secret-token' };
+    const view = toApprovalView(withToken);
+    expect('taskToken' in view).toBe(false);
+    const { blocks } = renderDeploymentMessage(sampleRecord(), [view], { now: NOW, interactive: true });
+    expect(allText(blocks)).not.toContain('secret-token');
+  });
+});
+
+describe('closedApprovalText', () => {
+  it.each([
+    ['APPROVED', 'Approved by <@U1>'],
+    ['REJECTED', 'Rejected by <@U2>'],
+    ['TIMED_OUT', 'timed out'],
+    ['CANCELLED', 'cancelled'],
+    ['CLOSED', 'the deployment ended'],
+  ] as const)('success: %s reads "%s"', (status, expected) => {
+    expect(closedApprovalText({ status, approvedBy: ['U1'], closedBy: 'U2' })).toContain(expected);
+  });
+});
+
+describe('mentionsFor', () => {
+  const mentions = [
+    { event: 'DEPLOYMENT_WAIT_APPROVAL', slackUsers: ['U0OPS'], slackGroups: [] },
+    { event: 'EVENT_DEPLOYMENT_FAILED', slackUsers: [], slackGroups: ['S0ONCALL'] },
+    { event: '*', slackUsers: ['U0LEAD'], slackGroups: [] },
+  ];
+
+  it.each([
+    ['DEPLOYMENT_WAIT_APPROVAL', ['<@U0OPS>', '<@U0LEAD>']],
+    ['DEPLOYMENT_FAILED', ['<!subteam^S0ONCALL>', '<@U0LEAD>']],
+    ['DEPLOYMENT_SUCCEEDED', ['<@U0LEAD>']],
+  ])('success: %s mentions %j', (event, expected) => {
+    expect(mentionsFor(mentions, event)).toEqual(expected);
+  });
+
+  it('mentions nobody when no entry matches', () => {
+    expect(mentionsFor([{ event: 'DEPLOYMENT_FAILED', slackUsers: ['U1'], slackGroups: [] }], 'DEPLOYMENT_STARTED')).toEqual([]);
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0s'],
+    [45_000, '45s'],
+    [125_000, '2m05s'],
+    [3_720_000, '1h02m'],
+  ])('success: %d ms reads %s', (ms, expected) => {
+    expect(formatDuration(ms)).toBe(expected);
+  });
+});
+
+describe('button values', () => {
+  it('round-trip the deployment id and stage index', () => {
+    expect(decodeButtonValue(encodeButtonValue({ deploymentId: 'd-1', stageIndex: 3 }))).toEqual({ deploymentId: 'd-1', stageIndex: 3 });
+  });
+
+  it.each(['not json', '{"d":"x"}', '{"d":"","s":1}', '{"d":"x","s":-1}', '{"d":"x","s":1.5}', 'null'])(
+    'fail: %s is refused',
+    (value) => {
+      expect(decodeButtonValue(value)).toBeUndefined();
+    },
+  );
+});
