@@ -19,7 +19,8 @@ export interface RecordedCall {
   authorization?: string;
 }
 
-export type FailureMode = 'http500' | 'ratelimited' | 'http429';
+/** `channel_not_found` is a final platform error: a notifier must not retry it. */
+export type FailureMode = 'http500' | 'ratelimited' | 'http429' | 'channel_not_found';
 
 export interface SlackStandin {
   url: string;
@@ -63,7 +64,8 @@ export async function startSlackStandin(): Promise<SlackStandin> {
           res.setHeader('retry-after', '0');
           return send(res, 429, 'text/plain', 'rate limited');
         }
-        return send(res, 200, 'application/json', JSON.stringify({ ok: false, error: 'ratelimited' }));
+        const error = failMode === 'ratelimited' ? 'ratelimited' : 'channel_not_found';
+        return send(res, 200, 'application/json', JSON.stringify({ ok: false, error }));
       }
       if (method === 'response_url' || method === 'incoming_webhook') return send(res, 200, 'text/plain', 'ok');
       if (method === 'unknown') return send(res, 404, 'text/plain', 'not found');
