@@ -1,0 +1,232 @@
+import { z } from 'zod';
+import type { Mention, PlannedStage, TargetGroupRef } from '../domain/plan.js';
+import { fieldPath } from './issues.js';
+import { isMapping, readObject, readValue, type ReadContext } from './read-object.js';
+import { positiveDuration, readStages } from './stages.js';
+import { show } from './values.js';
+
+export const API_VERSION = 'pipecd.dev/v1beta1';
+export const KIND = 'ECSApp';
+export const DEFAULT_TASK_DEFINITION_FILE = 'taskdef.json';
+export const DEFAULT_TIMEOUT_SECONDS = 6 * 60 * 60;
+export const DEFAULT_POLL_INTERVAL_SECONDS = 15;
+
+/** What app.pipecd.yaml says, with defaults filled; fields that failed validation are left at defaults. */
+export interface AppConfig {
+  name?: string;
+  labels: Record<string, string>;
+  description?: string;
+  serviceDefinitionFile?: string;
+  taskDefinitionFile: string;
+  targetGroups: { primary?: TargetGroupRef; canary?: TargetGroupRef };
+  accessType: 'ELB' | 'SERVICE_DISCOVERY';
+  autoRollback: boolean;
+  alwaysUsePipeline: boolean;
+  trigger: { paths: string[]; ignores: string[] };
+  hasPipeline: boolean;
+  stages: PlannedStage[];
+  timeoutSeconds: number;
+  mentions: Mention[];
+  slackChannel?: string;
+  allowMutableTags: boolean;
+  pollIntervalSeconds: number;
+}
+
+const IGNORED = 'is a PipeCD feature stepcd ignores';
+const IGNORED_STANDALONE = `${IGNORED} (standalone tasks are not supported)`;
+
+const strings = z.array(z.string());
+const nonEmpty = z.string().min(1, 'must not be empty');
+const bool = z.boolean();
+const ANY = z.unknown();
+const APP_NAME = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be 1–100 letters, digits, ".", "_" or "-", starting with a letter or digit');
+const TG_ARN = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[^/]+\/[0-9a-f]+$/, 'must be a target group ARN (arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>)');
+const PORT = z.number().int('must be a whole number').min(1, 'must be a port 1–65535').max(65535, 'must be a port 1–65535');
+
+/**
+ * Reads a parsed app.pipecd.yaml. Returns undefined only when the file is not an ECSApp at all (then
+ * nothing else would make sense); otherwise returns what it could read and reports the rest.
+ */
+export function readAppConfig(ctx: ReadContext, raw: unknown): AppConfig | undefined {
+  if (!isMapping(raw)) {
+    ctx.issues.error(ctx.check, ctx.file, '', `must hold a mapping with apiVersion, kind and spec (got ${show(raw)})`);
+    return undefined;
+  }
+  const top = readObject(ctx, raw, '', { apiVersion: ANY, kind: ANY, spec: ANY });
+  if (top?.kind !== KIND) {
+    const why = top?.kind === undefined ? 'is required' : `must be ${KIND} (got ${show(top.kind)}): stepcd deploys ECS apps only`;
+    ctx.issues.error(ctx.check, ctx.file, 'kind', why);
+    return undefined;
+  }
+  if (top.apiVersion !== API_VERSION) {
+    const why = top.apiVersion === undefined ? 'is required' : `must be ${API_VERSION} (got ${show(top.apiVersion)})`;
+    ctx.issues.error(ctx.check, ctx.file, 'apiVersion', why);
+  }
+  if (top.spec === undefined) {
+    ctx.issues.error(ctx.check, ctx.file, 'spec', 'is required');
+    return undefined;
+  }
+  return readSpec(ctx, top.spec);
+}
+
+function readSpec(ctx: ReadContext, raw: unknown): AppConfig | undefined {
+  const spec = readObject(
+    ctx,
+    raw,
+    'spec',
+    {
+      name: APP_NAME,
+      labels: z.record(z.string(), z.string()),
+      description: z.string(),
+      input: ANY,
+      planner: ANY,
+      trigger: ANY,
+      pipeline: ANY,
+      timeout: ANY,
+      notification: ANY,
+      stepcd: ANY,
+    },
+    Object.fromEntries(
+      ['encryption', 'attachment', 'eventWatcher', 'driftDetection', 'postSync', 'variantLabel', 'quickSync', 'deploymentNotification', 'commitMatcher'].map(
+        (k) => [k, IGNORED],
+      ),
+    ),
+  );
+  if (!spec) return undefined;
+  if (isMapping(raw) && !('name' in raw)) {
+    ctx.issues.error(ctx.check, ctx.file, 'spec.name', 'is required');
+  }
+
+  const input = readInput(ctx, spec.input);
+  const planner = readObject(ctx, spec.planner, 'spec.planner', { alwaysUsePipeline: bool, autoRollback: bool }) ?? {};
+  const stepcd = readStepcd(ctx, spec.stepcd);
+  const pipeline = readPipeline(ctx, spec.pipeline);
+
+  return {
+    ...(spec.name !== undefined && { name: spec.name }),
+    labels: spec.labels ?? {},
+    ...(spec.description !== undefined && { description: spec.description }),
+    ...input,
+    // Either switch set to false disables it: v0 ECS read input.autoRollback, later PipeCD planner.autoRollback.
+    autoRollback: input.autoRollback !== false && planner.autoRollback !== false,
+    alwaysUsePipeline: planner.alwaysUsePipeline ?? false,
+    trigger: readTrigger(ctx, spec.trigger),
+    ...pipeline,
+    timeoutSeconds: spec.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : (positiveDuration(ctx, spec.timeout, 'spec.timeout') ?? DEFAULT_TIMEOUT_SECONDS),
+    mentions: readMentions(ctx, spec.notification),
+    ...stepcd,
+  };
+}
+
+type InputPart = Pick<AppConfig, 'serviceDefinitionFile' | 'taskDefinitionFile' | 'targetGroups' | 'accessType'> & {
+  autoRollback?: boolean;
+};
+
+function readInput(ctx: ReadContext, raw: unknown): InputPart {
+  if (raw === undefined || raw === null) {
+    ctx.issues.error(ctx.check, ctx.file, 'spec.input', 'is required (it names the service and task definition files)');
+  }
+  const input =
+    readObject(
+      ctx,
+      raw,
+      'spec.input',
+      {
+        serviceDefinitionFile: nonEmpty,
+        taskDefinitionFile: nonEmpty,
+        targetGroups: ANY,
+        accessType: z.enum(['ELB', 'SERVICE_DISCOVERY']),
+        autoRollback: bool,
+      },
+      { clusterArn: IGNORED_STANDALONE, launchType: IGNORED_STANDALONE, awsvpcConfiguration: IGNORED_STANDALONE, runStandaloneTask: IGNORED_STANDALONE },
+    ) ?? {};
+  if (raw !== undefined && raw !== null && isMapping(raw) && input.serviceDefinitionFile === undefined && !('serviceDefinitionFile' in raw)) {
+    ctx.issues.error(ctx.check, ctx.file, 'spec.input.serviceDefinitionFile', 'is required: stepcd deploys ECS services (PipeCD standalone tasks are not supported)');
+  }
+  const tgCtx: ReadContext = { ...ctx, check: 'target groups' };
+  const groups = readObject(tgCtx, input.targetGroups, 'spec.input.targetGroups', { primary: ANY, canary: ANY }) ?? {};
+  const targetGroups: InputPart['targetGroups'] = {};
+  for (const role of ['primary', 'canary'] as const) {
+    const tg = readTargetGroup(tgCtx, groups[role], `spec.input.targetGroups.${role}`);
+    if (tg) targetGroups[role] = tg;
+  }
+  return {
+    ...(input.serviceDefinitionFile !== undefined && { serviceDefinitionFile: input.serviceDefinitionFile }),
+    taskDefinitionFile: input.taskDefinitionFile ?? DEFAULT_TASK_DEFINITION_FILE,
+    targetGroups,
+    accessType: input.accessType ?? 'ELB',
+    ...(input.autoRollback !== undefined && { autoRollback: input.autoRollback }),
+  };
+}
+
+function readTargetGroup(ctx: ReadContext, raw: unknown, path: string): TargetGroupRef | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const tg = readObject(ctx, raw, path, { targetGroupArn: TG_ARN, containerName: nonEmpty, containerPort: PORT });
+  if (!tg) return undefined;
+  let complete = true;
+  for (const key of ['targetGroupArn', 'containerName', 'containerPort'] as const) {
+    if (tg[key] === undefined) {
+      complete = false;
+      if (!(isMapping(raw) && key in raw)) ctx.issues.error(ctx.check, ctx.file, fieldPath(path, key), 'is required');
+    }
+  }
+  return complete ? (tg as TargetGroupRef) : undefined;
+}
+
+function readTrigger(ctx: ReadContext, raw: unknown): AppConfig['trigger'] {
+  const trigger = readObject(ctx, raw, 'spec.trigger', { onCommit: ANY }, { onOutOfSync: IGNORED, onChain: IGNORED, onCommand: IGNORED }) ?? {};
+  const onCommit = readObject(ctx, trigger.onCommit, 'spec.trigger.onCommit', { paths: strings, ignores: strings, disabled: bool }) ?? {};
+  if (onCommit.disabled === true) {
+    ctx.issues.error(ctx.check, ctx.file, 'spec.trigger.onCommit.disabled', 'cannot be true: stepcd deploys only on commit, so the app would never deploy');
+  }
+  return { paths: onCommit.paths ?? [], ignores: onCommit.ignores ?? [] };
+}
+
+function readPipeline(ctx: ReadContext, raw: unknown): Pick<AppConfig, 'hasPipeline' | 'stages'> {
+  if (raw === undefined || raw === null) return { hasPipeline: false, stages: [] };
+  const pipeline = readObject({ ...ctx, check: 'pipeline' }, raw, 'spec.pipeline', { stages: ANY });
+  if (!pipeline) return { hasPipeline: true, stages: [] };
+  return { hasPipeline: true, stages: readStages({ ...ctx, check: 'pipeline' }, pipeline.stages, 'spec.pipeline.stages') };
+}
+
+function readMentions(ctx: ReadContext, raw: unknown): Mention[] {
+  const notification = readObject(ctx, raw, 'spec.notification', { mentions: ANY }) ?? {};
+  if (notification.mentions === undefined || notification.mentions === null) return [];
+  const list = readValue(ctx, z.array(ANY), notification.mentions, 'spec.notification.mentions');
+  if (!list.ok) return [];
+  const mentions: Mention[] = [];
+  list.value.forEach((item, i) => {
+    const path = fieldPath('spec.notification.mentions', i);
+    const m = readObject(ctx, item, path, { event: nonEmpty, slack: strings, slackUsers: strings, slackGroups: strings });
+    if (!m) return;
+    if (m.event === undefined) {
+      if (!(isMapping(item) && 'event' in item)) ctx.issues.error(ctx.check, ctx.file, fieldPath(path, 'event'), 'is required (an event name such as DEPLOYMENT_WAIT_APPROVAL, or "*")');
+      return;
+    }
+    if (m.slack !== undefined) {
+      ctx.issues.warn(ctx.check, ctx.file, fieldPath(path, 'slack'), 'is deprecated in PipeCD; use slackUsers (stepcd treats it the same)');
+    }
+    mentions.push({
+      // PipeCD accepts the event with or without its EVENT_ prefix.
+      event: m.event.replace(/^EVENT_/, ''),
+      slackUsers: [...new Set([...(m.slackUsers ?? []), ...(m.slack ?? [])])],
+      slackGroups: m.slackGroups ?? [],
+    });
+  });
+  return mentions;
+}
+
+function readStepcd(ctx: ReadContext, raw: unknown): Pick<AppConfig, 'slackChannel' | 'allowMutableTags' | 'pollIntervalSeconds'> {
+  const s = readObject(ctx, raw, 'spec.stepcd', { slackChannel: nonEmpty, imagePolicy: ANY, pollInterval: ANY }) ?? {};
+  const policy = readObject(ctx, s.imagePolicy, 'spec.stepcd.imagePolicy', { allowMutableTags: bool }) ?? {};
+  const poll = s.pollInterval === undefined ? DEFAULT_POLL_INTERVAL_SECONDS : (positiveDuration(ctx, s.pollInterval, 'spec.stepcd.pollInterval') ?? DEFAULT_POLL_INTERVAL_SECONDS);
+  return {
+    ...(s.slackChannel !== undefined && { slackChannel: s.slackChannel }),
+    allowMutableTags: policy.allowMutableTags ?? false,
+    pollIntervalSeconds: poll,
+  };
+}

@@ -1,0 +1,35 @@
+import { formatIssue } from '../errors.js';
+import { CHECKS, type CheckName } from './issues.js';
+import { analyzeApp } from './load-app.js';
+import type { CheckOutcome, ManifestFiles } from './types.js';
+
+const OK_DETAIL: Record<CheckName, string> = {
+  'app config': 'ECSApp config is valid',
+  'service definition': 'EXTERNAL deployment controller, cluster and service name set',
+  'task definition': 'family and containers set',
+  'image policy': 'every image is pinned by tag or digest',
+  'target groups': 'target groups match the task definition and the pipeline',
+  pipeline: 'every stage is supported and its options are valid',
+};
+
+/**
+ * `stepcd validate` for one app, like `ecspresso verify`: one row per named check, NG with every
+ * problem when it fails, WARN when only warnings, SKIP when a file it needs could not be read.
+ */
+export async function verifyApp(files: ManifestFiles, configPath: string): Promise<CheckOutcome[]> {
+  const { label, issues, app } = await analyzeApp(files, configPath);
+  return CHECKS.map((check): CheckOutcome => {
+    const mine = issues.items.filter((i) => i.check === check);
+    const errors = mine.filter((i) => i.severity === 'error');
+    if (errors.length > 0) return { app: label, check, status: 'NG', detail: errors.map(formatIssue).join('\n') };
+    const skipped = issues.skipped.get(check);
+    if (skipped !== undefined) return { app: label, check, status: 'SKIP', detail: skipped };
+    if (mine.length > 0) return { app: label, check, status: 'WARN', detail: mine.map(formatIssue).join('\n') };
+    return { app: label, check, status: 'OK', detail: okDetail(check, app?.stages.length) };
+  });
+}
+
+function okDetail(check: CheckName, stageCount: number | undefined): string {
+  if (check === 'pipeline' && stageCount === 0) return 'no pipeline: every deployment is a quick sync';
+  return OK_DETAIL[check];
+}

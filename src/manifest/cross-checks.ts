@@ -1,0 +1,68 @@
+import type { TargetGroupRef } from '../domain/plan.js';
+import { StageKind } from '../domain/stage-kinds.js';
+import type { AppConfig } from './app-config.js';
+import type { ContainerInfo } from './definitions.js';
+import { mutableImageReason } from './image-policy.js';
+import type { IssueList } from './issues.js';
+import { show } from './values.js';
+
+const NEEDS_CANARY_GROUP: readonly StageKind[] = [StageKind.ECS_CANARY_ROLLOUT, StageKind.ECS_TRAFFIC_ROUTING];
+
+/** Checks that app.pipecd.yaml's target groups and pipeline fit each other and the access type. */
+export function checkTopology(issues: IssueList, configFile: string, config: AppConfig): void {
+  const tg = 'target groups';
+  const { primary, canary } = config.targetGroups;
+  if (config.accessType === 'SERVICE_DISCOVERY') {
+    config.stages.forEach((s) => {
+      if (s.name === StageKind.ECS_TRAFFIC_ROUTING) {
+        issues.error('pipeline', configFile, `spec.pipeline.stages[${s.index}].name`, 'ECS_TRAFFIC_ROUTING needs accessType ELB: with SERVICE_DISCOVERY there are no load balancer weights to set');
+      }
+    });
+    if (primary || canary) issues.warn(tg, configFile, 'spec.input.targetGroups', 'is ignored with accessType SERVICE_DISCOVERY');
+    return;
+  }
+  if (!primary) {
+    issues.error(tg, configFile, 'spec.input.targetGroups.primary', 'is required when accessType is ELB (the default): stepcd registers the tasks there');
+  }
+  const needing = config.stages.find((s) => NEEDS_CANARY_GROUP.includes(s.name));
+  if (needing && !canary) {
+    issues.error(tg, configFile, 'spec.input.targetGroups.canary', `is required because the pipeline has ${needing.name} (spec.pipeline.stages[${needing.index}])`);
+  }
+  if (primary && canary && primary.targetGroupArn === canary.targetGroupArn) {
+    issues.error(tg, configFile, 'spec.input.targetGroups.canary.targetGroupArn', 'must differ from the primary target group, or traffic could never be split');
+  }
+}
+
+/** The container and port each target group names must exist in the task definition. */
+export function checkTargetContainers(
+  issues: IssueList,
+  configFile: string,
+  taskDefFile: string,
+  groups: { primary?: TargetGroupRef; canary?: TargetGroupRef },
+  containers: ContainerInfo[],
+): void {
+  for (const role of ['primary', 'canary'] as const) {
+    const group = groups[role];
+    if (!group) continue;
+    const path = `spec.input.targetGroups.${role}`;
+    const container = containers.find((c) => c.name === group.containerName);
+    if (!container) {
+      const names = containers.map((c) => c.name).join(', ') || 'none';
+      issues.error('target groups', configFile, `${path}.containerName`, `${show(group.containerName)} is not a container in ${taskDefFile} (containers: ${names})`);
+    } else if (!container.ports.includes(group.containerPort)) {
+      const ports = container.ports.join(', ') || 'none';
+      issues.error('target groups', configFile, `${path}.containerPort`, `${group.containerPort} is not a containerPort of container ${show(container.name)} in ${taskDefFile} (ports: ${ports})`);
+    }
+  }
+}
+
+/** Every image must be pinned by tag or digest unless the app opts out (spec.stepcd.imagePolicy). */
+export function checkImages(issues: IssueList, taskDefFile: string, containers: ContainerInfo[], allowMutableTags: boolean): void {
+  if (allowMutableTags) return;
+  for (const c of containers) {
+    const reason = c.image === undefined ? undefined : mutableImageReason(c.image);
+    if (reason) {
+      issues.error('image policy', taskDefFile, `${c.path}.image`, `${show(c.image)} ${reason}; pin a version tag or digest (or set spec.stepcd.imagePolicy.allowMutableTags: true)`);
+    }
+  }
+}

@@ -1,0 +1,16 @@
+export type { AppManifest, CheckOutcome, LoadResult, ManifestFiles } from './types.js';
+export { loadApp, analyzeApp, type Analysis } from './load-app.js';
+export { verifyApp } from './checks.js';
+export { createDirFiles } from './dir-files.js';
+export { isAppConfigPath, dirOf, resolveInApp } from './paths.js';
+export { parseDuration, parsePercentage, type Parsed } from './values.js';
+export { mutableImageReason } from './image-policy.js';
+export { CHECKS, type CheckName } from './issues.js';
+export {
+  API_VERSION,
+  KIND,
+  DEFAULT_TASK_DEFINITION_FILE,
+  DEFAULT_TIMEOUT_SECONDS,
+  DEFAULT_POLL_INTERVAL_SECONDS,
+} from './app-config.js';
+export { DEFAULT_STABLE_TIMEOUT_SECONDS, DEFAULT_APPROVAL_TIMEOUT_SECONDS } from './stages.js';

@@ -1,0 +1,53 @@
+import type { ManifestIssue } from '../errors.js';
+
+/** The named checks of `stepcd validate`; every issue belongs to exactly one. */
+export const CHECKS = [
+  'app config',
+  'service definition',
+  'task definition',
+  'image policy',
+  'target groups',
+  'pipeline',
+] as const;
+export type CheckName = (typeof CHECKS)[number];
+
+export interface TaggedIssue extends ManifestIssue {
+  check: CheckName;
+}
+
+/** Collects every problem, so the user fixes a manifest in one round trip instead of one per error. */
+export class IssueList {
+  readonly items: TaggedIssue[] = [];
+  /** Checks that could not run, with why (e.g. the file they read is missing). */
+  readonly skipped = new Map<CheckName, string>();
+
+  error(check: CheckName, file: string, path: string, message: string): void {
+    this.items.push({ check, file, path, message, severity: 'error' });
+  }
+
+  warn(check: CheckName, file: string, path: string, message: string): void {
+    this.items.push({ check, file, path, message, severity: 'warning' });
+  }
+
+  skip(check: CheckName, reason: string): void {
+    if (!this.skipped.has(check)) this.skipped.set(check, reason);
+  }
+
+  hasErrors(check?: CheckName): boolean {
+    return this.items.some((i) => i.severity === 'error' && (check === undefined || i.check === check));
+  }
+}
+
+/** `['spec', 'pipeline', 'stages', 2, 'with']` → `spec.pipeline.stages[2].with`. */
+export function fieldPath(base: string, ...segments: PropertyKey[]): string {
+  let out = base;
+  for (const s of segments) {
+    if (typeof s === 'number') out += `[${s}]`;
+    else out += out ? `.${String(s)}` : String(s);
+  }
+  return out;
+}
+
+export function stripTag({ check: _check, ...issue }: TaggedIssue): ManifestIssue {
+  return issue;
+}

@@ -1,0 +1,148 @@
+import { readAppConfig, type AppConfig } from './app-config.js';
+import { checkServiceDefinition, checkTaskDefinition } from './definitions.js';
+import { checkImages, checkTargetContainers, checkTopology } from './cross-checks.js';
+import { CHECKS, IssueList, stripTag, type CheckName } from './issues.js';
+import { parseManifestText } from './parse-file.js';
+import { dirOf, resolveInApp } from './paths.js';
+import type { AppManifest, LoadResult, ManifestFiles } from './types.js';
+import type { ServiceDefinition } from '../domain/plan.js';
+
+/** Everything learned about one app: the manifest when it is valid, and every issue either way. */
+export interface Analysis {
+  /** spec.name when readable, else the config file path: what `stepcd validate` prints per row. */
+  label: string;
+  issues: IssueList;
+  app?: AppManifest;
+}
+
+/**
+ * Loads and validates one app. Errors from `files.readFile` itself (network, permissions) propagate:
+ * they are not problems with the manifest and may be retried.
+ */
+export async function loadApp(files: ManifestFiles, configPath: string): Promise<LoadResult> {
+  const { app, issues } = await analyzeApp(files, configPath);
+  const all = issues.items.map(stripTag);
+  if (app) return { ok: true, app, warnings: all };
+  return { ok: false, issues: all };
+}
+
+export async function analyzeApp(files: ManifestFiles, configPath: string): Promise<Analysis> {
+  const issues = new IssueList();
+  const configFile = resolveInApp('', configPath) ?? configPath;
+  const dir = dirOf(configFile);
+  const skipAll = (reason: string, except: CheckName[] = []) => {
+    for (const c of CHECKS) {
+      if (!except.includes(c)) issues.skip(c, reason);
+    }
+  };
+
+  const parsed = await readParsed(files, configFile, issues, 'app config');
+  if (parsed === undefined) {
+    skipAll(`${configFile} could not be read`, ['app config']);
+    return { label: configFile, issues };
+  }
+  const config = readAppConfig({ issues, file: configFile, check: 'app config' }, parsed);
+  if (!config) {
+    skipAll(`${configFile} is not a readable ECSApp`, ['app config']);
+    return { label: configFile, issues };
+  }
+  const label = config.name ?? configFile;
+
+  const service = await loadDefinition(files, issues, configFile, dir, 'spec.input.serviceDefinitionFile', config.serviceDefinitionFile, 'service definition');
+  const serviceDefinition = service && checkServiceDefinition({ issues, file: service.file, check: 'service definition' }, service.value);
+
+  const task = await loadDefinition(files, issues, configFile, dir, 'spec.input.taskDefinitionFile', config.taskDefinitionFile, 'task definition');
+  const taskDef = task && checkTaskDefinition({ issues, file: task.file, check: 'task definition' }, task.value);
+
+  checkTopology(issues, configFile, config);
+  if (task && taskDef) {
+    checkTargetContainers(issues, configFile, task.file, config.targetGroups, taskDef.containers);
+    checkImages(issues, task.file, taskDef.containers, config.allowMutableTags);
+  } else {
+    issues.skip('image policy', 'the task definition could not be read');
+  }
+
+  if (issues.hasErrors() || !config.name || !serviceDefinition || !taskDef || !service || !task) return { label, issues };
+  return {
+    label,
+    issues,
+    app: toManifest(config, config.name, dir, configFile, serviceDefinition, taskDef.taskDefinition, [configFile, service.file, task.file]),
+  };
+}
+
+async function readParsed(files: ManifestFiles, file: string, issues: IssueList, check: CheckName): Promise<unknown> {
+  const text = await files.readFile(file);
+  if (text === undefined) {
+    issues.error(check, file, '', 'file not found');
+    return undefined;
+  }
+  const parsed = parseManifestText(file, text);
+  if (!parsed.ok) {
+    for (const i of parsed.issues) issues.error(check, i.file, i.path, i.message);
+    return undefined;
+  }
+  return parsed.value;
+}
+
+/** Reads a file named by the app config; a missing one is reported against the field that names it. */
+async function loadDefinition(
+  files: ManifestFiles,
+  issues: IssueList,
+  configFile: string,
+  dir: string,
+  field: string,
+  named: string | undefined,
+  check: CheckName,
+): Promise<{ file: string; value: unknown } | undefined> {
+  if (named === undefined) {
+    issues.skip(check, `${field} is not set`);
+    return undefined;
+  }
+  const file = resolveInApp(dir, named);
+  if (file === undefined) {
+    issues.error(check, configFile, field, `${JSON.stringify(named)} must be a relative path inside the repository`);
+    return undefined;
+  }
+  const text = await files.readFile(file);
+  if (text === undefined) {
+    issues.error(check, configFile, field, `names ${JSON.stringify(named)}, which does not exist (looked for ${file})`);
+    return undefined;
+  }
+  const parsed = parseManifestText(file, text);
+  if (!parsed.ok) {
+    for (const i of parsed.issues) issues.error(check, i.file, i.path, i.message);
+    return undefined;
+  }
+  return { file, value: parsed.value };
+}
+
+function toManifest(
+  config: AppConfig,
+  name: string,
+  dir: string,
+  configFile: string,
+  serviceDefinition: ServiceDefinition,
+  taskDefinition: Record<string, unknown>,
+  files: string[],
+): AppManifest {
+  return {
+    name,
+    dir,
+    configFile,
+    labels: config.labels,
+    ...(config.description !== undefined && { description: config.description }),
+    serviceDefinition,
+    taskDefinition,
+    targetGroups: config.accessType === 'ELB' ? config.targetGroups : {},
+    accessType: config.accessType,
+    autoRollback: config.autoRollback,
+    alwaysUsePipeline: config.alwaysUsePipeline,
+    trigger: config.trigger,
+    stages: config.stages,
+    timeoutSeconds: config.timeoutSeconds,
+    mentions: config.mentions,
+    ...(config.slackChannel !== undefined && { slackChannel: config.slackChannel }),
+    pollIntervalSeconds: config.pollIntervalSeconds,
+    files,
+  };
+}

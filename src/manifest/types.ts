@@ -1,0 +1,44 @@
+import type { ManifestIssue } from '../errors.js';
+import type { Mention, PlannedStage, ServiceDefinition, TargetGroupRef } from '../domain/plan.js';
+
+/** Where manifests are read from: a checkout, `git show sha:path`, or the GitHub contents API. */
+export interface ManifestFiles {
+  /** `path` is relative to the repository root, '/'-separated; undefined means the file does not exist. */
+  readFile(path: string): Promise<string | undefined>;
+}
+
+/** One app, validated and with every default filled in. */
+export interface AppManifest {
+  name: string;
+  /** Directory of the app config file, relative to the repository root ('' for the root). */
+  dir: string;
+  /** Repo-relative path of the app config file. */
+  configFile: string;
+  labels: Record<string, string>;
+  description?: string;
+  serviceDefinition: ServiceDefinition;
+  taskDefinition: Record<string, unknown>;
+  targetGroups: { primary?: TargetGroupRef; canary?: TargetGroupRef };
+  accessType: 'ELB' | 'SERVICE_DISCOVERY';
+  autoRollback: boolean;
+  alwaysUsePipeline: boolean;
+  trigger: { paths: string[]; ignores: string[] };
+  /** The pipeline; empty when the app has none (it then always quick-syncs). */
+  stages: PlannedStage[];
+  timeoutSeconds: number;
+  mentions: Mention[];
+  slackChannel?: string;
+  pollIntervalSeconds: number;
+  /** Repo-relative paths the app reads (config, service and task definitions). */
+  files: string[];
+}
+
+export type LoadResult = { ok: true; app: AppManifest; warnings: ManifestIssue[] } | { ok: false; issues: ManifestIssue[] };
+
+/** One row of `stepcd validate`. */
+export interface CheckOutcome {
+  app: string;
+  check: string;
+  status: 'OK' | 'NG' | 'SKIP' | 'WARN';
+  detail?: string;
+}
