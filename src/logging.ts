@@ -15,11 +15,12 @@ export interface LogKeys {
 export type StepcdLogger = Logger;
 
 /**
- * The one Logger factory. The level comes from powertools' own `POWERTOOLS_LOG_LEVEL` (read by the
- * library, not by us), so src/config stays the only stepcd reader of process.env.
+ * The one Logger factory. Unless `logLevel` is given (tests pass 'SILENT'), the level comes from
+ * powertools' own `POWERTOOLS_LOG_LEVEL`, read by the library, so src/config stays the only stepcd
+ * reader of process.env.
  */
-export function createLogger(serviceName: string): StepcdLogger {
-  return new Logger({ serviceName });
+export function createLogger(serviceName: string, options: { logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT' } = {}): StepcdLogger {
+  return new Logger({ serviceName, ...(options.logLevel ? { logLevel: options.logLevel } : {}) });
 }
 
 /** A child logger whose every line carries `keys`; safe to use for one deployment among many. */

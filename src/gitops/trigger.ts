@@ -4,13 +4,13 @@ import type { AppRef, DeploymentPlan, TriggerRef } from '../domain/plan.js';
 import type { WorkflowPort } from '../domain/workflow.js';
 import { formatIssue, type ManifestIssue } from '../errors.js';
 import { newDeploymentRecord, triggerFailedRecord } from '../history/records.js';
+import { statusEvent } from '../notify/events.js';
 import type { HistoryStore } from '../history/store.js';
 import { loggerFor, type StepcdLogger } from '../logging.js';
 import { affectedApps, appDirOf, findAppConfigs, readAppTrigger } from './affected-apps.js';
 import { mapBounded } from './bounded.js';
 import { filesAt, type FilesAtCommit, type ManifestSource } from './manifest-source.js';
 import type { PushEvent } from './push-event.js';
-import { triggerEvent } from './trigger-events.js';
 
 /** Validates and plans one app at the pushed commit (src/manifest + src/plan, see app-planner.ts). */
 export interface AppPlanner {
@@ -148,7 +148,7 @@ async function triggerApp(req: AppRequest, deps: TriggerDeps): Promise<AppTrigge
         now: deps.now(),
       });
       if (!(await deps.history.createDeployment(record))) return duplicate(base, await deps.history.getDeployment(deploymentId));
-      await deps.events.publish(triggerEvent('DEPLOYMENT_TRIGGER_FAILED', record));
+      await deps.events.publish(statusEvent(record, { status: record.status, ...(record.reason ? { reason: record.reason } : {}), now: record.createdAt }));
       log.warn('manifest invalid; no execution started', { reason: record.reason });
       const errors = outcome.issues.filter((i) => i.severity === 'error').map(formatIssue);
       return { ...base, app: outcome.app.name, status: 'TRIGGER_FAILED', errors };
@@ -158,7 +158,7 @@ async function triggerApp(req: AppRequest, deps: TriggerDeps): Promise<AppTrigge
     if (!existing) {
       const record = newDeploymentRecord(plan, deps.now());
       if (await deps.history.createDeployment(record)) {
-        await deps.events.publish(triggerEvent('DEPLOYMENT_TRIGGERED', record));
+        await deps.events.publish(statusEvent(record, { status: record.status, now: record.createdAt }));
       } else {
         // A concurrent delivery of the same push created it first: start only if it has not.
         const raced = await deps.history.getDeployment(deploymentId);
