@@ -1,0 +1,55 @@
+import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { localClientConfig } from '../../src/aws/client-config.js';
+import { startAwsServer, type AwsServer } from '../../src/local/aws-server.js';
+import { ManualClock } from '../../src/local/clock.js';
+import { LocalEventBus } from '../../src/local/eventbridge/index.js';
+import { LocalSfn } from '../../src/local/sfn/index.js';
+
+export interface SfnHarness {
+  clock: ManualClock;
+  sfn: LocalSfn;
+  bus: LocalEventBus;
+  client: SFNClient;
+  server: AwsServer;
+  /** Creates a state machine over the wire and returns its ARN. */
+  define(name: string, definition: object): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A local SFN and bus behind one loopback port, driven by the real SDK client. */
+export async function startSfnHarness(opts: { waitMs?: number } = {}): Promise<SfnHarness> {
+  const clock = new ManualClock();
+  const bus = new LocalEventBus({ clock });
+  const sfn = new LocalSfn({ clock, events: bus, waitMs: opts.waitMs ?? 5, retryIntervalMs: 1 });
+  const server = await startAwsServer([sfn.handler, bus.handler]);
+  const client = new SFNClient({ ...localClientConfig(server.url, 1), disableHostPrefix: true });
+  return {
+    clock,
+    sfn,
+    bus,
+    client,
+    server,
+    async define(name, definition) {
+      const out = await client.send(
+        new CreateStateMachineCommand({ name, definition: JSON.stringify(definition), roleArn: 'arn:aws:iam::000000000000:role/sfn' }),
+      );
+      return out.stateMachineArn ?? '';
+    },
+    async close() {
+      await sfn.shutdown();
+      client.destroy();
+      await server.close();
+    },
+  };
+}
+
+/** Polls (no sleeping on a timer the test could control) until some callback task of the execution waits. */
+export async function openToken(sfn: LocalSfn, executionArn: string, timeoutMs = 5000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = sfn.listOpenTokens().find((t) => t.executionArn === executionArn);
+    if (open) return open.token;
+    if (Date.now() > deadline) throw new Error(`no open task token for ${executionArn}`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
