@@ -1,0 +1,94 @@
+import type { Clock } from '../clock.js';
+import { ApiError } from './errors.js';
+import type { EmulatedService, FaultInjector } from './types.js';
+
+interface CallFault {
+  service: EmulatedService;
+  operation: string;
+  kind: 'throttle' | 'http500';
+  /** Remaining failures; undefined means until cleared. */
+  remaining?: number;
+}
+
+export interface CrashRule {
+  family?: string;
+  image?: string;
+  taskSetId?: string;
+  reason: string;
+  afterMs: number;
+  /** Tasks already running when the rule was injected crash from this moment, not in the past. */
+  since: number;
+}
+
+/** What a crash rule is matched against. */
+export interface CrashSubject {
+  family: string;
+  images: string[];
+  taskSetId: string;
+  taskSetArn: string;
+}
+
+/** Fault state shared by the request handler (call faults), the scheduler (crashes) and health (targets). */
+export class Faults implements FaultInjector {
+  private callFaults: CallFault[] = [];
+  private crashRules: CrashRule[] = [];
+  private unhealthy = new Set<string>();
+
+  constructor(private readonly clock: Clock) {}
+
+  inject(f: { service: EmulatedService; operation: string; kind: 'throttle' | 'http500'; times?: number }): void {
+    this.callFaults.push({ service: f.service, operation: f.operation, kind: f.kind, remaining: f.times });
+  }
+
+  crashTasks(f: { family?: string; image?: string; taskSetId?: string; reason: string; afterMs?: number }): void {
+    if (f.family === undefined && f.image === undefined && f.taskSetId === undefined) {
+      throw new Error('crashTasks needs a family, an image or a taskSetId to match');
+    }
+    this.crashRules.push({ ...f, afterMs: f.afterMs ?? 0, since: this.clock.now() });
+  }
+
+  unhealthyTargets(f: { targetGroupArn: string }): void {
+    this.unhealthy.add(f.targetGroupArn);
+  }
+
+  clear(): void {
+    this.callFaults = [];
+    this.crashRules = [];
+    this.unhealthy.clear();
+  }
+
+  /** Consumes one failure for this call if one is armed, returning the error to answer with. */
+  takeCallFault(service: EmulatedService, operation: string): ApiError | undefined {
+    const fault = this.callFaults.find(
+      (f) => f.service === service && f.operation === operation && (f.remaining === undefined || f.remaining > 0),
+    );
+    if (!fault) return undefined;
+    if (fault.remaining !== undefined) fault.remaining -= 1;
+    return callFaultError(service, fault.kind);
+  }
+
+  crashRuleFor(subject: CrashSubject): CrashRule | undefined {
+    return this.crashRules.find(
+      (r) =>
+        (r.family === undefined || r.family === subject.family) &&
+        (r.image === undefined || subject.images.some((image) => image.includes(r.image as string))) &&
+        (r.taskSetId === undefined || r.taskSetId === subject.taskSetId || r.taskSetId === subject.taskSetArn),
+    );
+  }
+
+  failsHealthChecks(targetGroupArn: string): boolean {
+    return this.unhealthy.has(targetGroupArn);
+  }
+}
+
+/** The errors each service really answers with when throttled or broken. */
+function callFaultError(service: EmulatedService, kind: 'throttle' | 'http500'): ApiError {
+  if (service === 'ecs') {
+    return kind === 'throttle'
+      ? new ApiError('ThrottlingException', 'Rate exceeded', 400)
+      : new ApiError('ServerException', 'Service Unavailable. Please try again later.', 500);
+  }
+  return kind === 'throttle'
+    ? new ApiError('Throttling', 'Rate exceeded', 400)
+    : new ApiError('InternalFailure', 'The request processing has failed because of an unknown error.', 500);
+}
