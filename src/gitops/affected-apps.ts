@@ -1,19 +1,14 @@
-import { posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { dirOf, isAppConfigPath, resolveInApp } from '../manifest/paths.js';
 import { compilePatterns } from './path-pattern.js';
-
-/** `app.pipecd.yaml`, or any `*.pipecd.yaml`, in any directory (ARCHITECTURE §3). */
-const APP_CONFIG_FILE = /(?:^|\/)[^/]*\.pipecd\.ya?ml$/;
-
-export function isAppConfigFile(path: string): boolean {
-  return APP_CONFIG_FILE.test(path);
-}
 
 /** What decides whether a push touches an app. */
 export interface AppTrigger {
   configPath: string;
-  /** The config's directory, `.` for the repository root. */
+  /** The config's directory, '' for the repository root (as in src/manifest). */
   dir: string;
+  /** `spec.name` when readable: names the app in reports even when its manifest is invalid. */
+  name?: string;
   /** Service and task definition files, resolved against the repository root. */
   definitionFiles: string[];
   /** `trigger.onCommit.paths`: extra paths (outside the app directory) that also trigger it. */
@@ -29,12 +24,12 @@ export interface AffectedApps {
 }
 
 export function appDirOf(configPath: string): string {
-  return posix.dirname(configPath);
+  return dirOf(configPath);
 }
 
 /** Pure: the config files present at the pushed sha, from one recursive tree listing. */
 export function findAppConfigs(tree: readonly string[]): string[] {
-  return tree.filter(isAppConfigFile).sort();
+  return tree.filter(isAppConfigPath).sort();
 }
 
 /**
@@ -45,7 +40,7 @@ export function findAppConfigs(tree: readonly string[]): string[] {
 export function affectedApps(apps: readonly AppTrigger[], changed: readonly string[], tree: ReadonlySet<string>): AffectedApps {
   const affected = apps.filter((app) => isAffected(app, changed));
   const deleted = changed
-    .filter((p) => isAppConfigFile(p) && !tree.has(p))
+    .filter((p) => isAppConfigPath(p) && !tree.has(p))
     .map((configPath) => ({ configPath, dir: appDirOf(configPath) }));
   return { affected, deleted };
 }
@@ -58,7 +53,7 @@ function isAffected(app: AppTrigger, changed: readonly string[]): boolean {
 }
 
 function isUnder(path: string, dir: string): boolean {
-  return dir === '.' || dir === '' || path.startsWith(`${dir}/`);
+  return dir === '' || path.startsWith(`${dir}/`);
 }
 
 /**
@@ -83,10 +78,13 @@ export function readAppTrigger(configPath: string, text: string | undefined): Ap
     stringOr(field(input, 'taskDefinitionFile'), 'taskdef.json'),
     ...(typeof serviceDef === 'string' && serviceDef.length > 0 ? [serviceDef] : []),
   ];
+  const name = field(spec, 'name');
   return {
     configPath,
     dir,
-    definitionFiles: definitionNames.map((name) => posix.normalize(posix.join(dir, name))),
+    ...(typeof name === 'string' && name ? { name } : {}),
+    // A path leaving the repository resolves to nothing; src/manifest reports it as an issue.
+    definitionFiles: definitionNames.map((file) => resolveInApp(dir, file)).filter((p): p is string => p !== undefined),
     paths: strings(field(onCommit, 'paths')),
     ignores: strings(field(onCommit, 'ignores')),
   };

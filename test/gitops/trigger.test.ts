@@ -5,6 +5,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { localClientConfig } from '../../src/aws/client-config.js';
 import { createDocumentClient } from '../../src/aws/dynamodb.js';
+import { ManifestPlanner } from '../../src/gitops/app-planner.js';
 import { InProcessDeferrer } from '../../src/gitops/deferrers.js';
 import { LocalGitSource } from '../../src/gitops/local-git-source.js';
 import { ZERO_SHA, type PushEvent } from '../../src/gitops/push-event.js';
@@ -14,7 +15,7 @@ import { historyTableDefinition } from '../../src/history/table.js';
 import { startLocalDynamo, type LocalDynamo } from '../../src/local/dynamo.js';
 import { initRepo, writeAndCommit } from '../../src/local/git-repo.js';
 import { createLogger } from '../../src/logging.js';
-import { CapturedEvents, RecordingWorkflow, TestPlanner, threeAppRepo } from './fakes.js';
+import { CapturedEvents, FakeServices, RecordingWorkflow, taskdef, threeAppRepo } from './fakes.js';
 
 let dynamo: LocalDynamo;
 let repoDir: string;
@@ -52,7 +53,7 @@ async function harness(limits: TriggerDeps['limits'] = {}): Promise<Harness> {
   const events = new CapturedEvents();
   const deps: TriggerDeps = {
     source: new LocalGitSource(repoDir),
-    planner: new TestPlanner(),
+    planner: new ManifestPlanner(new FakeServices()),
     history,
     workflow,
     events,
@@ -87,7 +88,7 @@ describe('triggerDeployments over a local git repository with three apps', () =>
   });
 
   it('starts exactly one deployment, with the right plan, when a commit touches one app taskdef', async () => {
-    const sha = await writeAndCommit(repoDir, { 'apps/api/taskdef.yaml': 'family: api\ncpu: "512"\n' }, 'api: more cpu');
+    const sha = await writeAndCommit(repoDir, { 'apps/api/taskdef.yaml': taskdef('api', 'cpu: "512"\n') }, 'api: more cpu');
 
     const out = await triggerDeployments(pushOf(baseSha, sha), h.deps);
 
@@ -96,7 +97,9 @@ describe('triggerDeployments over a local git repository with three apps', () =>
     const plan = h.workflow.started[0]!.input;
     expect(plan.app).toMatchObject({ name: 'api', dir: 'apps/api' });
     expect(plan.commit.sha).toBe(sha);
-    expect(plan.taskDefinition).toEqual({ family: 'api', cpu: '512' });
+    expect(plan.taskDefinition).toMatchObject({ family: 'api', cpu: '512' });
+    expect(plan.strategy).toBe('QUICK_SYNC');
+    expect(plan.serviceDefinition).toMatchObject({ cluster: 'demo', serviceName: 'api' });
     const record = await h.history.getDeployment(plan.deploymentId);
     expect(record).toMatchObject({ status: 'PENDING', executionArn: out.results[0]!.executionArn });
     expect(h.events.events.map((e) => e.detailType)).toEqual(['DEPLOYMENT_TRIGGERED']);
@@ -116,7 +119,10 @@ describe('triggerDeployments over a local git repository with three apps', () =>
   it('starts two deployments when a commit touches two apps', async () => {
     const sha = await writeAndCommit(
       repoDir,
-      { 'apps/api/servicedef.yaml': 'cluster: default\nserviceName: api\ndesiredCount: 3\n', 'apps/worker/taskdef.yaml': 'family: worker\ncpu: "1024"\n' },
+      {
+        'apps/api/servicedef.yaml': 'cluster: demo\nserviceName: api\ndesiredCount: 3\ndeploymentController:\n  type: EXTERNAL\n',
+        'apps/worker/taskdef.yaml': taskdef('worker', 'cpu: "1024"\n'),
+      },
       'api and worker',
     );
 
@@ -143,7 +149,7 @@ describe('triggerDeployments over a local git repository with three apps', () =>
   });
 
   it('records TRIGGER_FAILED with the file and field, emits the event, and starts nothing for an invalid manifest', async () => {
-    const sha = await writeAndCommit(repoDir, { 'apps/api/taskdef.yaml': 'containerDefinitions: []\n' }, 'break api');
+    const sha = await writeAndCommit(repoDir, { 'apps/api/taskdef.yaml': taskdef('api').replace('family: api\n', '') }, 'break api');
 
     const out = await triggerDeployments(pushOf(baseSha, sha), h.deps);
 
@@ -154,11 +160,11 @@ describe('triggerDeployments over a local git repository with three apps', () =>
     expect(h.events.events).toEqual([
       expect.objectContaining({ detailType: 'DEPLOYMENT_TRIGGER_FAILED', detail: expect.objectContaining({ reason: 'apps/api/taskdef.yaml: family is required' }) }),
     ]);
-    baseSha = await writeAndCommit(repoDir, { 'apps/api/taskdef.yaml': 'family: api\n' }, 'fix api');
+    baseSha = await writeAndCommit(repoDir, { 'apps/api/taskdef.yaml': taskdef('api') }, 'fix api');
   });
 
   it('starts nothing new when the same push is handled twice, and reports the existing deployment', async () => {
-    const sha = await writeAndCommit(repoDir, { 'apps/worker/taskdef.yaml': 'family: worker\ncpu: "256"\n' }, 'worker again');
+    const sha = await writeAndCommit(repoDir, { 'apps/worker/taskdef.yaml': taskdef('worker', 'cpu: "256"\n') }, 'worker again');
 
     const first = await triggerDeployments(pushOf(baseSha, sha), h.deps);
     const second = await triggerDeployments(pushOf(baseSha, sha), h.deps);
@@ -171,7 +177,7 @@ describe('triggerDeployments over a local git repository with three apps', () =>
   });
 
   it('resumes a deployment recorded as PENDING whose execution never started', async () => {
-    const sha = await writeAndCommit(repoDir, { 'apps/worker/taskdef.yaml': 'family: worker\ncpu: "128"\n' }, 'worker crash');
+    const sha = await writeAndCommit(repoDir, { 'apps/worker/taskdef.yaml': taskdef('worker', 'cpu: "128"\n') }, 'worker crash');
     const unreachable = new RecordingWorkflow();
     unreachable.startExecution = () => Promise.reject(new Error('connection reset'));
 
@@ -201,7 +207,7 @@ describe('triggerDeployments over a local git repository with three apps', () =>
   });
 
   it('uses git diff instead of the payload list when the push created the branch', async () => {
-    const sha = await writeAndCommit(repoDir, { 'apps/api/taskdef.yaml': 'family: api\nmemory: "1024"\n' }, 'api memory');
+    const sha = await writeAndCommit(repoDir, { 'apps/api/taskdef.yaml': taskdef('api', 'memory: "1024"\n') }, 'api memory');
 
     const out = await triggerDeployments(pushOf(ZERO_SHA, sha), h.deps);
 

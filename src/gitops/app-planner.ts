@@ -1,0 +1,52 @@
+import type { AppRef } from '../domain/plan.js';
+import { InvalidManifestError } from '../errors.js';
+import { loadApp } from '../manifest/load-app.js';
+import type { EcsPort } from '../stages/ports.js';
+import { buildPlan } from '../plan/build-plan.js';
+import { deploymentIdFor } from '../plan/ids.js';
+import { appDirOf, readAppTrigger } from './affected-apps.js';
+import type { AppPlanner, PlanOutcome } from './trigger.js';
+
+/** Whether the app's ECS service exists: a first deployment quick-syncs (ARCHITECTURE §4). */
+export interface ServiceLookup {
+  serviceExists(cluster: string, serviceName: string): Promise<boolean>;
+}
+
+export function serviceLookupOver(ecs: Pick<EcsPort, 'findService'>): ServiceLookup {
+  return { serviceExists: async (cluster, serviceName) => (await ecs.findService(cluster, serviceName)) !== undefined };
+}
+
+/**
+ * The real planner: src/manifest validates, src/plan plans. A failed service lookup is thrown, not
+ * guessed: planning a quick sync over a live service (or a pipeline for a missing one) would be
+ * wrong, so the app ends as a retryable ERROR and the webhook answers 5xx for a redelivery.
+ */
+export class ManifestPlanner implements AppPlanner {
+  constructor(private readonly services: ServiceLookup) {}
+
+  deploymentIdFor(ref: { repo: string; appDir: string; sha: string }): string {
+    return deploymentIdFor(ref);
+  }
+
+  async plan(request: Parameters<AppPlanner['plan']>[0]): Promise<PlanOutcome> {
+    const { configPath, files, push, trigger, now } = request;
+    const loaded = await loadApp({ readFile: (path) => files.read(path) }, configPath);
+    if (!loaded.ok) return { ok: false, app: await fallbackRef(request), issues: loaded.issues };
+    const { app } = loaded;
+    const serviceExists = await this.services.serviceExists(app.serviceDefinition.cluster, app.serviceDefinition.serviceName);
+    try {
+      return { ok: true, plan: buildPlan({ app, repo: push.repo, commit: push.commit, trigger, serviceExists, now }) };
+    } catch (err) {
+      // buildPlan refuses plans over the size limit with the same typed error as validation.
+      if (err instanceof InvalidManifestError) return { ok: false, app: { name: app.name, dir: app.dir, labels: app.labels, repo: push.repo }, issues: err.issues };
+      throw err;
+    }
+  }
+}
+
+/** Names an invalid app as best we can: `spec.name` if the config parses that far, else its directory. */
+async function fallbackRef(request: Parameters<AppPlanner['plan']>[0]): Promise<AppRef> {
+  const dir = appDirOf(request.configPath);
+  const lenient = readAppTrigger(request.configPath, await request.files.read(request.configPath));
+  return { name: lenient.name ?? (dir || request.push.repo), dir, labels: {}, repo: request.push.repo };
+}
