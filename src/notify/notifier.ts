@@ -66,6 +66,8 @@ export interface CreateNotifierOptions {
   logger?: NotifyLogger;
   /** Attempts per Slack call, including the first (default 3). */
   maxAttempts?: number;
+  /** Per-call timeout of a Slack request (default 2.5 s); the interactions endpoint uses less. */
+  timeoutMs?: number;
   /** Waits between attempts; tests pass a no-op. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
@@ -90,7 +92,13 @@ export function createNotifier(opts: CreateNotifierOptions): Notifier {
     now: opts.now ?? (() => new Date()),
   };
   if (opts.botToken) {
-    return new SlackWebApiNotifier({ ...common, botToken: opts.botToken, apiUrl: opts.apiUrl, defaultChannel: opts.defaultChannel });
+    return new SlackWebApiNotifier({
+      ...common,
+      botToken: opts.botToken,
+      apiUrl: opts.apiUrl,
+      defaultChannel: opts.defaultChannel,
+      timeoutMs: opts.timeoutMs ?? 2_500,
+    });
   }
   if (opts.incomingWebhookUrl) return new IncomingWebhookNotifier({ ...common, url: opts.incomingWebhookUrl });
   return new NoopNotifier();

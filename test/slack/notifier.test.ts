@@ -25,8 +25,8 @@ afterAll(async () => {
 });
 beforeEach(() => slack.reset());
 
-function spyLogger(): NotifyLogger & { warn: ReturnType<typeof vi.fn>; error: ReturnType<typeof vi.fn> } {
-  return { warn: vi.fn(), error: vi.fn() };
+function spyLogger() {
+  return { warn: vi.fn<NotifyLogger['warn']>(), error: vi.fn<NotifyLogger['error']>() };
 }
 
 async function freshRecord(overrides: Partial<DeploymentRecord> = {}): Promise<DeploymentRecord> {

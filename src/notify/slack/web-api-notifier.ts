@@ -21,6 +21,7 @@ export interface SlackWebApiNotifierOptions {
   history: NotifierHistory;
   logger: NotifyLogger;
   maxAttempts: number;
+  timeoutMs: number;
   sleep: (ms: number) => Promise<void>;
   now: () => Date;
 }
@@ -43,7 +44,7 @@ export class SlackWebApiNotifier implements Notifier {
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
       // Bounded so the interactions endpoint can still answer Slack within 3 s.
-      timeout: 2_500,
+      timeout: opts.timeoutMs,
       logLevel: LogLevel.ERROR,
     });
   }

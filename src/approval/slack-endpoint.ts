@@ -1,0 +1,90 @@
+import type { NotifyLogger } from '../notify/notifier.js';
+import { replyEphemeral } from '../notify/slack/response-url.js';
+import { parseInteraction, type ApprovalClick } from './interaction.js';
+import type { ApprovalResult, ApprovalService } from './service.js';
+import { verifySlackRequest, type ReplayCache } from './signature.js';
+
+export interface SlackRequest {
+  /** Header names in lower case. */
+  headers: Record<string, string | undefined>;
+  /** The raw, decoded body as Slack sent it. */
+  body: string;
+}
+
+export interface SlackResponse {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body: string;
+}
+
+export interface SlackEndpointDeps {
+  service: Pick<ApprovalService, 'approve' | 'reject'>;
+  signingSecret: string;
+  replays: ReplayCache;
+  now: () => Date;
+  logger: NotifyLogger & { info(message: string, ...extra: unknown[]): void };
+  fetch?: typeof fetch;
+}
+
+/**
+ * POST /slack/interactions. Verifies the request, applies the click through the approval service and
+ * answers the user, all inside Slack's 3-second budget: the decision itself is a few DynamoDB writes
+ * and one SendTask call, so it runs before the acknowledgement rather than after it (a Lambda does
+ * no work once it has answered).
+ */
+export async function handleSlackInteraction(req: SlackRequest, deps: SlackEndpointDeps): Promise<SlackResponse> {
+  const now = deps.now();
+  const check = verifySlackRequest(
+    { timestamp: req.headers['x-slack-request-timestamp'], signature: req.headers['x-slack-signature'], rawBody: req.body },
+    deps.signingSecret,
+    Math.floor(now.getTime() / 1000),
+    deps.replays,
+  );
+  if (!check.ok) {
+    deps.logger.warn('refused a Slack request', { reason: check.reason });
+    return json(401, { error: 'invalid request signature', reason: check.reason });
+  }
+
+  const parsed = parseInteraction(req.body);
+  if (parsed.kind === 'invalid') return json(400, { error: parsed.reason });
+  if (parsed.kind === 'ignored') return { statusCode: 200, body: '' };
+
+  const text = await decide(parsed.click, deps, now);
+  if (parsed.click.responseUrl && (await replyEphemeral(parsed.click.responseUrl, { text }, { logger: deps.logger, fetch: deps.fetch }))) {
+    return { statusCode: 200, body: '' };
+  }
+  // No response_url (or it failed): the acknowledgement itself carries the ephemeral answer.
+  return json(200, { response_type: 'ephemeral', replace_original: false, text });
+}
+
+async function decide(click: ApprovalClick, deps: SlackEndpointDeps, now: Date): Promise<string> {
+  const input = { deploymentId: click.deploymentId, stageIndex: click.stageIndex, user: click.user, via: 'slack' as const, now };
+  let result: ApprovalResult;
+  try {
+    result = click.decision === 'approve' ? await deps.service.approve(input) : await deps.service.reject(input);
+  } catch (err) {
+    // Nothing was decided (or the once-only close makes a retry safe): tell the user to click again.
+    deps.logger.error('could not apply a Slack approval click', { deploymentId: click.deploymentId, stageIndex: click.stageIndex, error: err });
+    return ':warning: stepcd could not record your decision just now; please try again.';
+  }
+  deps.logger.info('Slack approval click', { deploymentId: click.deploymentId, stageIndex: click.stageIndex, user: click.user, outcome: result.kind });
+  return replyText(result);
+}
+
+export function replyText(result: ApprovalResult): string {
+  switch (result.kind) {
+    case 'approved':
+      return `:white_check_mark: ${result.message}`;
+    case 'recorded':
+      return `:ballot_box_with_check: ${result.message}`;
+    case 'rejected':
+      return `:x: ${result.message}; rolling back`;
+    case 'not-approver':
+    case 'closed':
+      return `:lock: ${result.message}`;
+  }
+}
+
+function json(statusCode: number, body: unknown): SlackResponse {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
