@@ -18,6 +18,18 @@ import { ManualClock } from '../../src/local/clock.js';
 import { localClientConfig } from '../../src/aws/client-config.js';
 import { createEcsElbv2Emulator, type LocalEcsElbv2 } from '../../src/local/ecs-elbv2/index.js';
 
+type AwsError = Error & { $metadata: { httpStatusCode?: number } };
+
+/** The error a call fails with; a call that succeeds fails the test. */
+async function failure(call: Promise<unknown>): Promise<AwsError> {
+  try {
+    await call;
+  } catch (err) {
+    return err as AwsError;
+  }
+  throw new Error('expected the call to fail');
+}
+
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web-primary/0123456789abcdef';
 
 describe('ECS emulator', () => {
@@ -141,16 +153,15 @@ describe('ECS emulator', () => {
 
   it('rejects a TaskDefinition on an EXTERNAL service with the real message', async () => {
     await seedService();
-    const err = await ecs
-      .send(new CreateServiceCommand({ cluster: 'demo', serviceName: 'api', taskDefinition: 'web', deploymentController: { type: 'EXTERNAL' } }))
-      .catch((e: unknown) => e as Error);
+    const err = await failure(ecs
+      .send(new CreateServiceCommand({ cluster: 'demo', serviceName: 'api', taskDefinition: 'web', deploymentController: { type: 'EXTERNAL' } })));
     expect(err).toMatchObject({ name: 'InvalidParameterException', message: 'TaskDefinition must be blank.' });
   });
 
   it('refuses a 6th task set on a service', async () => {
     await seedService();
     for (let i = 0; i < 5; i++) await createSet(10);
-    const err = await createSet(10).catch((e: unknown) => e as Error);
+    const err = await failure(createSet(10));
     expect(err).toMatchObject({
       name: 'InvalidParameterException',
       message: '5 deployments exist on the service. Unable to create new TaskSet since this exceeds the maximum limit.',
@@ -162,17 +173,17 @@ describe('ECS emulator', () => {
     const out = await ecs.send(new DescribeServicesCommand({ cluster: 'demo', services: ['nope'] }));
     expect(out.services).toEqual([]);
     expect(out.failures).toEqual([{ arn: 'arn:aws:ecs:us-east-1:000000000000:service/demo/nope', reason: 'MISSING' }]);
-    const err = await ecs.send(new DescribeServicesCommand({ cluster: 'ghost', services: ['web'] })).catch((e: unknown) => e as Error);
+    const err = await failure(ecs.send(new DescribeServicesCommand({ cluster: 'ghost', services: ['web'] })));
     expect(err.name).toBe('ClusterNotFoundException');
   });
 
   it('refuses to delete the PRIMARY set or a scaled set without force', async () => {
     await seedService();
     const set = await createSet(50);
-    const scaled = await ecs.send(new DeleteTaskSetCommand({ cluster: 'demo', service: 'web', taskSet: set.id })).catch((e: unknown) => e as Error);
+    const scaled = await failure(ecs.send(new DeleteTaskSetCommand({ cluster: 'demo', service: 'web', taskSet: set.id })));
     expect(scaled).toHaveProperty('name', 'InvalidParameterException');
     await ecs.send(new UpdateServicePrimaryTaskSetCommand({ cluster: 'demo', service: 'web', primaryTaskSet: set.id }));
-    const primary = await ecs.send(new DeleteTaskSetCommand({ cluster: 'demo', service: 'web', taskSet: set.id })).catch((e: unknown) => e as Error);
+    const primary = await failure(ecs.send(new DeleteTaskSetCommand({ cluster: 'demo', service: 'web', taskSet: set.id })));
     expect(primary).toHaveProperty('name', 'InvalidParameterException');
   });
 
@@ -190,9 +201,8 @@ describe('ECS emulator', () => {
       await seedService();
       const impatient = new ECSClient(localClientConfig(server.url, 2));
       emulator.faults.inject({ service: 'ecs', operation: 'CreateTaskSet', kind: 'throttle', times: 5 });
-      const err = await impatient
-        .send(new CreateTaskSetCommand({ cluster: 'demo', service: 'web', taskDefinition: 'web', scale: { unit: 'PERCENT', value: 100 } }))
-        .catch((e: unknown) => e as Error & { $metadata: { httpStatusCode?: number } });
+      const err = await failure(impatient
+        .send(new CreateTaskSetCommand({ cluster: 'demo', service: 'web', taskDefinition: 'web', scale: { unit: 'PERCENT', value: 100 } })));
       impatient.destroy();
       expect(err.name).toBe('ThrottlingException');
       expect(err.$metadata.httpStatusCode).toBe(400);
@@ -204,7 +214,7 @@ describe('ECS emulator', () => {
       await seedService();
       const once = new ECSClient(localClientConfig(server.url, 1));
       emulator.faults.inject({ service: 'ecs', operation: 'DescribeServices', kind: 'http500' });
-      const err = await once.send(new DescribeServicesCommand({ cluster: 'demo', services: ['web'] })).catch((e: unknown) => e as Error & { $metadata: { httpStatusCode?: number } });
+      const err = await failure(once.send(new DescribeServicesCommand({ cluster: 'demo', services: ['web'] })));
       once.destroy();
       expect(err).toMatchObject({ name: 'ServerException', $metadata: { httpStatusCode: 500 } });
     });
