@@ -2,9 +2,7 @@ import { InvalidStateError } from '../errors.js';
 import type { CheckResult, StageInput, StartResult } from './types.js';
 import type { StagePorts } from './ports.js';
 import { taskSetStability, type StageExecutor } from './executor.js';
-import { ensureTaskDefinition } from './task-definition.js';
-import { ensureService } from './service.js';
-import { ensureTaskSet, rememberPreviousPrimary } from './task-set.js';
+import { startRollout } from './rollout.js';
 
 /**
  * ECS_CANARY_ROLLOUT(scale): a task set at scale% in the canary target group. It carries no traffic
@@ -12,22 +10,13 @@ import { ensureTaskSet, rememberPreviousPrimary } from './task-set.js';
  */
 export const canaryRollout: StageExecutor = {
   async start(input: StageInput, ports: StagePorts): Promise<StartResult> {
-    const { plan, stage } = input;
+    const { stage } = input;
     if (stage.name !== 'ECS_CANARY_ROLLOUT') throw new InvalidStateError(`canary rollout given stage ${stage.name}`);
-    const registered = await ensureTaskDefinition(plan, input.state, ports);
-    let state = await ensureService(plan, registered.state, ports);
-    const { cluster, serviceName } = plan.serviceDefinition;
-    state = rememberPreviousPrimary(plan.deploymentId, await ports.ecs.listTaskSets(cluster, serviceName), state);
-    const created = await ensureTaskSet(plan, state, ports, {
-      stageIndex: stage.index,
-      role: 'canary',
-      scalePercent: stage.with.scale,
-      taskDefinitionArn: registered.taskDefinitionArn,
-    });
+    const created = await startRollout(input, ports, { role: 'canary', scalePercent: stage.with.scale });
     return {
-      state: { ...created.state, canaryTaskSetId: created.taskSet.id },
+      state: { ...created.state, canaryTaskSetId: created.taskSetId },
       needsCheck: true,
-      detail: `canary task set ${created.taskSet.id} at ${stage.with.scale}%`,
+      detail: `canary task set ${created.taskSetId} at ${stage.with.scale}%`,
     };
   },
 

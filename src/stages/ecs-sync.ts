@@ -1,10 +1,9 @@
 import { InvalidStateError } from '../errors.js';
 import type { CheckResult, StageInput, StartResult } from './types.js';
 import type { StagePorts } from './ports.js';
-import { taskSetStability, type StageExecutor } from './executor.js';
-import { ensureTaskDefinition } from './task-definition.js';
-import { ensureService } from './service.js';
-import { ensureTaskSet, liveSets, rememberPreviousPrimary } from './task-set.js';
+import { stableTimeoutOf, taskSetStability, type StageExecutor } from './executor.js';
+import { startRollout } from './rollout.js';
+import { liveSets } from './task-set.js';
 import { routeTraffic } from './routing.js';
 import { ALL_PRIMARY } from './weights.js';
 
@@ -14,26 +13,15 @@ import { ALL_PRIMARY } from './weights.js';
  */
 export const ecsSync: StageExecutor = {
   async start(input: StageInput, ports: StagePorts): Promise<StartResult> {
-    const { plan, stage } = input;
-    const registered = await ensureTaskDefinition(plan, input.state, ports);
-    let state = await ensureService(plan, registered.state, ports);
-    const { cluster, serviceName } = plan.serviceDefinition;
-    state = rememberPreviousPrimary(plan.deploymentId, await ports.ecs.listTaskSets(cluster, serviceName), state);
-    const created = await ensureTaskSet(plan, state, ports, {
-      stageIndex: stage.index,
-      role: 'primary',
-      scalePercent: 100,
-      taskDefinitionArn: registered.taskDefinitionArn,
-    });
-    return { state: { ...created.state, primaryTaskSetId: created.taskSet.id }, needsCheck: true, detail: `task set ${created.taskSet.id} created at 100%` };
+    const created = await startRollout(input, ports, { role: 'primary', scalePercent: 100 });
+    return { state: { ...created.state, primaryTaskSetId: created.taskSetId }, needsCheck: true, detail: `task set ${created.taskSetId} at 100%` };
   },
 
   async check(input: StageInput, ports: StagePorts): Promise<CheckResult> {
     const { plan, stage } = input;
     const taskSetId = input.state.primaryTaskSetId;
     if (!taskSetId) throw new InvalidStateError('ECS_SYNC check ran before start recorded its task set');
-    const timeout = stage.name === 'ECS_SYNC' ? stage.with.stableTimeoutSeconds : 600;
-    const stability = await taskSetStability(plan, ports, taskSetId, input.startedAt, timeout);
+    const stability = await taskSetStability(plan, ports, taskSetId, input.startedAt, stableTimeoutOf(stage));
     if (stability.status === 'failed') return { status: 'failed', state: input.state, reason: stability.reason };
     if (stability.status === 'pending') return { status: 'pending', state: input.state, detail: stability.detail };
     return { status: 'done', ...(await promoteAndPrune(input, ports, taskSetId)) };

@@ -1,7 +1,7 @@
 import type { CheckResult, StageInput, StartResult } from './types.js';
 import type { StagePorts } from './ports.js';
 import { assessTaskSet, type Stability } from './stability.js';
-import type { DeploymentPlan } from '../domain/plan.js';
+import type { DeploymentPlan, PlannedStage } from '../domain/plan.js';
 
 /** One stage kind: `start` mutates (idempotently), `check` reads the world and may finish the stage. */
 export interface StageExecutor {
@@ -22,6 +22,11 @@ export async function taskSetStability(
   // Stopped tasks matter only while the set is not yet steady; skip the call otherwise.
   const stopped = taskSet && taskSet.stabilityStatus !== 'STEADY_STATE' ? await ports.ecs.stoppedTasksOf(cluster, taskSetId) : [];
   return assessTaskSet(taskSet, stopped, Date.parse(startedAt), ports.now(), stableTimeoutSeconds);
+}
+
+/** The stage's stable timeout; stages without one never wait. */
+export function stableTimeoutOf(stage: PlannedStage): number {
+  return 'stableTimeoutSeconds' in stage.with ? stage.with.stableTimeoutSeconds : 0;
 }
 
 /** For stages that finish inside start: check only confirms. */

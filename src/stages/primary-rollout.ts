@@ -2,9 +2,8 @@ import { InvalidStateError } from '../errors.js';
 import type { CheckResult, StageInput, StartResult } from './types.js';
 import type { StagePorts } from './ports.js';
 import { taskSetStability, type StageExecutor } from './executor.js';
-import { ensureTaskDefinition } from './task-definition.js';
-import { ensureService } from './service.js';
-import { ensureTaskSet, liveSets, rememberPreviousPrimary } from './task-set.js';
+import { startRollout } from './rollout.js';
+import { liveSets } from './task-set.js';
 import { isCreatedBy } from './identity.js';
 
 /**
@@ -14,18 +13,8 @@ import { isCreatedBy } from './identity.js';
  */
 export const primaryRollout: StageExecutor = {
   async start(input: StageInput, ports: StagePorts): Promise<StartResult> {
-    const { plan, stage } = input;
-    const registered = await ensureTaskDefinition(plan, input.state, ports);
-    let state = await ensureService(plan, registered.state, ports);
-    const { cluster, serviceName } = plan.serviceDefinition;
-    state = rememberPreviousPrimary(plan.deploymentId, await ports.ecs.listTaskSets(cluster, serviceName), state);
-    const created = await ensureTaskSet(plan, state, ports, {
-      stageIndex: stage.index,
-      role: 'primary',
-      scalePercent: 100,
-      taskDefinitionArn: registered.taskDefinitionArn,
-    });
-    return { state: { ...created.state, primaryTaskSetId: created.taskSet.id }, needsCheck: true, detail: `primary task set ${created.taskSet.id} at 100%` };
+    const created = await startRollout(input, ports, { role: 'primary', scalePercent: 100 });
+    return { state: { ...created.state, primaryTaskSetId: created.taskSetId }, needsCheck: true, detail: `primary task set ${created.taskSetId} at 100%` };
   },
 
   async check(input: StageInput, ports: StagePorts): Promise<CheckResult> {

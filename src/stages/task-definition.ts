@@ -1,18 +1,25 @@
 import type { DeploymentState } from '../domain/deployment.js';
 import type { DeploymentPlan } from '../domain/plan.js';
-import { stepcdTags } from './identity.js';
-import type { StagePorts } from './ports.js';
+import { isCreatedBy, isRollbackRestoreSet, stepcdTags } from './identity.js';
+import type { StagePorts, TaskSetInfo } from './ports.js';
 
 /**
  * Registers the plan's task definition once per deployment and reuses the ARN in every later stage.
- * PipeCD registered a revision per stage and ran into the active-revision limit (#4592).
+ * PipeCD registered a revision per stage and ran into the active-revision limit (#4592). When the
+ * state was lost (a retried Lambda whose output never arrived), a live task set this deployment
+ * created still names the revision, so it is reused rather than registered again.
  */
 export async function ensureTaskDefinition(
   plan: DeploymentPlan,
   state: DeploymentState,
   ports: StagePorts,
+  liveTaskSets: readonly TaskSetInfo[],
 ): Promise<{ taskDefinitionArn: string; state: DeploymentState }> {
   if (state.taskDefinitionArn) return { taskDefinitionArn: state.taskDefinitionArn, state };
+  const ours = liveTaskSets.find(
+    (s) => isCreatedBy(plan.deploymentId, s.externalId) && !isRollbackRestoreSet(plan.deploymentId, s.externalId),
+  );
+  if (ours) return { taskDefinitionArn: ours.taskDefinitionArn, state: { ...state, taskDefinitionArn: ours.taskDefinitionArn } };
   const taskDefinitionArn = await ports.ecs.registerTaskDefinition(plan.taskDefinition, stepcdTags(plan));
   ports.log('registered task definition', { taskDefinitionArn });
   return { taskDefinitionArn, state: { ...state, taskDefinitionArn, touched: true } };

@@ -1,0 +1,43 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildPlan, deployAll, settle, stage, startStageWorld, view, type StageWorld } from '../support/stage-fixtures.js';
+
+describe('ECS_SYNC against the local cloud', () => {
+  let world: StageWorld;
+  beforeEach(async () => {
+    world = await startStageWorld();
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  it('creates the EXTERNAL service and one PRIMARY set on a first deployment, leaving weights alone', async () => {
+    const plan = buildPlan(world, { deploymentId: 'd1', image: 'acme/web:v1', stages: [stage.sync()] });
+
+    const { state } = await deployAll(world, plan);
+
+    const after = await view(world);
+    expect(state.serviceCreated).toBe(true);
+    expect(after.sets).toEqual([
+      expect.objectContaining({ id: state.primaryTaskSetId, externalId: 'd1:0:primary', status: 'PRIMARY', stability: 'STEADY_STATE', scale: 100, desired: 4, running: 4, targetGroup: world.primaryTg }),
+    ]);
+    expect(after.weights.default).toMatchObject({ primary: 100, canary: 0 });
+    expect(after.weights.api).toMatchObject({ primary: 100, canary: 0 });
+    expect(world.emulator.calls.count({ service: 'elbv2', mutating: true })).toBe(0);
+  });
+
+  it('replaces the old set with a PRIMARY of the new image on a re-deploy, with no 503s', async () => {
+    const first = await deployAll(world, buildPlan(world, { deploymentId: 'd1', image: 'acme/web:v1', stages: [stage.sync()] }));
+    const plan = buildPlan(world, { deploymentId: 'd2', image: 'acme/web:v2', stages: [stage.sync()] });
+    world.total503 = 0;
+
+    const { state } = await deployAll(world, plan, first.lastGood);
+    settle(world);
+
+    const after = await view(world);
+    expect(after.sets).toEqual([expect.objectContaining({ id: state.primaryTaskSetId, externalId: 'd2:0:primary', status: 'PRIMARY', stability: 'STEADY_STATE' })]);
+    expect(after.sets[0]!.taskDefinition).not.toBe(first.state.taskDefinitionArn);
+    expect(state.previousPrimaryTaskSetId).toBe(first.state.primaryTaskSetId);
+    expect(state.serviceCreated).toBeUndefined();
+    expect(world.total503).toBe(0);
+  });
+});
