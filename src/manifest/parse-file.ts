@@ -26,7 +26,7 @@ function parseJson(file: string, text: string): ParsedFile {
 
 function parseYaml(file: string, text: string): ParsedFile {
   // uniqueKeys (the default) makes duplicate keys errors: silently taking the last one hides typos.
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((e): ManifestIssue => {
       const pos = e.linePos?.[0];
