@@ -146,7 +146,7 @@ describe('traffic probe', () => {
 
     const seen: string[] = [];
     for (const weights of [[100, 0], [50, 50], [0, 100]] as const) {
-      await elb.send(new ModifyListenerCommand({ ListenerArn: listenerArn, DefaultActions: forward(primary, canary, ...weights) }));
+      await elb.send(new ModifyListenerCommand({ ListenerArn: listenerArn, DefaultActions: forward(primary, canary, weights[0], weights[1]) }));
       const result = emulator.probe({ listenerArn, requests: 100 });
       expect(result.outcomes['503']).toBe(0);
       seen.push(JSON.stringify(result.byVersion));
