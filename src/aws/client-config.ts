@@ -8,6 +8,11 @@ export interface AwsClientConfig {
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
   maxAttempts?: number;
+  /**
+   * SFN only, locally: without it the SDK prefixes some operations' host (`sync-127.0.0.1`), which
+   * does not resolve. Harmless for the operations stepcd uses on AWS; `new SFNClient(config)` takes it as is.
+   */
+  disableHostPrefix?: boolean;
 }
 
 export type AwsService = 'ecs' | 'elbv2' | 'sfn' | 'dynamodb' | 'events' | 'lambda';

@@ -1,0 +1,91 @@
+import { localClientConfig, type AwsClientConfigs } from '../aws/client-config.js';
+import { startAwsServer } from './aws-server.js';
+import { ScaledClock, type Clock } from './clock.js';
+import { startLocalDynamo } from './dynamo.js';
+import { createEcsElbv2Emulator, type EmulatorTimings, type LocalEcsElbv2 } from './ecs-elbv2/index.js';
+import { LocalEventBus } from './eventbridge/index.js';
+import { LocalSfn } from './sfn/index.js';
+
+export interface LocalCloudOptions {
+  /** Default: real time sped up 60×, so emulated ECS waits pass quickly. */
+  clock?: Clock;
+  /** Persist DynamoDB here (LevelDB); in memory when absent. */
+  dynamoPath?: string;
+  /** Real ms each ASL Wait state sleeps (the clock still advances by its nominal time). Default 5. */
+  waitMs?: number;
+  /** Real ms before each ASL retry. Default 10. */
+  retryIntervalMs?: number;
+  timings?: Partial<EmulatorTimings>;
+  tableName?: string;
+  /** POST every EventBridge event to this local URL as well. */
+  forwardEventsUrl?: string;
+  /** One line per EventBridge event (the CLI prints them). */
+  logEvent?: (line: string) => void;
+}
+
+export interface LocalCloud {
+  clock: Clock;
+  /** The one AWS port: ECS, ELBv2, SFN and EventBridge. */
+  url: string;
+  dynamoUrl: string;
+  tableName: string;
+  eventBusName: 'stepcd';
+  /**
+   * A config per service, each with an explicit endpoint and static local credentials, so nothing in
+   * the environment (AWS_ENDPOINT_URL*, profiles) can redirect a client. `clientConfigs.sfn` carries
+   * `disableHostPrefix: true`: build the SFN client as `new SFNClient(clientConfigs.sfn)`. Lambda has no
+   * local endpoint of its own; its config points at the AWS port, which refuses its calls.
+   */
+  clientConfigs: AwsClientConfigs;
+  emulator: LocalEcsElbv2;
+  sfn: LocalSfn;
+  events: LocalEventBus;
+  /** Stops every execution and server; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Starts the whole local cloud on free loopback ports in one call; `stop()` releases every handle. */
+export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const clock = opts.clock ?? new ScaledClock(60);
+  const dynamo = await startLocalDynamo({ path: opts.dynamoPath, tableName: opts.tableName });
+  const events = new LocalEventBus({ clock, forwardUrl: opts.forwardEventsUrl, log: opts.logEvent });
+  const sfn = new LocalSfn({ clock, events, waitMs: opts.waitMs, retryIntervalMs: opts.retryIntervalMs });
+  const emulator = createEcsElbv2Emulator({ clock, timings: opts.timings });
+  let server;
+  try {
+    server = await startAwsServer([emulator.handler, sfn.handler, events.handler]);
+  } catch (err) {
+    await dynamo.stop();
+    throw err;
+  }
+  const aws = server;
+  const config = localClientConfig(aws.url);
+  let stopping: Promise<void> | undefined;
+  return {
+    clock,
+    url: aws.url,
+    dynamoUrl: dynamo.url,
+    tableName: dynamo.tableName,
+    eventBusName: 'stepcd',
+    clientConfigs: {
+      ecs: config,
+      elbv2: config,
+      sfn: { ...config, disableHostPrefix: true },
+      events: config,
+      lambda: config,
+      dynamodb: localClientConfig(dynamo.url),
+    },
+    emulator,
+    sfn,
+    events,
+    stop() {
+      stopping ??= (async () => {
+        await sfn.shutdown();
+        await events.drain();
+        await aws.close();
+        await dynamo.stop();
+      })();
+      return stopping;
+    },
+  };
+}
