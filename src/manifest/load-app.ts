@@ -55,6 +55,10 @@ export async function analyzeApp(files: ManifestFiles, configPath: string): Prom
   const taskDef = task && checkTaskDefinition({ issues, file: task.file, check: 'task definition' }, task.value);
 
   checkTopology(issues, configFile, config);
+  if (service && serviceDefinition && config.accessType === 'SERVICE_DISCOVERY' && serviceDefinition.serviceRegistries === undefined) {
+    // Without a registry the task sets would be reachable by nothing: SERVICE_DISCOVERY has no target groups.
+    issues.error('service definition', service.file, 'serviceRegistries', 'is required when spec.input.accessType is SERVICE_DISCOVERY');
+  }
   if (task && taskDef) {
     checkTargetContainers(issues, configFile, task.file, config.targetGroups, taskDef.containers);
     checkImages(issues, task.file, taskDef.containers, config.allowMutableTags);

@@ -213,6 +213,10 @@ describe('loadApp: invalid manifests', () => {
       a.config.spec.input.accessType = 'SERVICE_DISCOVERY';
       a.service.serviceRegistries = [{ registryArn: 'arn:aws:servicediscovery:us-east-1:000000000000:service/srv-1' }];
     }, 'app.pipecd.yaml: spec.pipeline.stages[1].name ECS_TRAFFIC_ROUTING needs accessType ELB: with SERVICE_DISCOVERY there are no load balancer weights to set'],
+    ['fail: service discovery without serviceRegistries', (a) => {
+      a.config.spec.input.accessType = 'SERVICE_DISCOVERY';
+      a.config.spec.pipeline.stages = [{ name: 'ECS_PRIMARY_ROLLOUT' }];
+    }, 'servicedef.yaml: serviceRegistries is required when spec.input.accessType is SERVICE_DISCOVERY'],
     ['fail: image tagged latest', (a) => (a.task.containerDefinitions[0].image = 'nginx:latest'), 'taskdef.yaml: containerDefinitions[0].image "nginx:latest" uses the mutable tag latest; pin a version tag or digest (or set spec.stepcd.imagePolicy.allowMutableTags: true)'],
     ['fail: image without tag', (a) => (a.task.containerDefinitions[0].image = 'registry.local:5000/web'), 'taskdef.yaml: containerDefinitions[0].image "registry.local:5000/web" has no tag or digest, so it means :latest; pin a version tag or digest (or set spec.stepcd.imagePolicy.allowMutableTags: true)'],
     ['fail: task definition without family', (a) => delete a.task.family, 'taskdef.yaml: family is required'],
