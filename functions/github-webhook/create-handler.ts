@@ -1,0 +1,21 @@
+import { ConfigError } from '../../src/errors.js';
+import { isDeferredPushEvent, type DeferredPushEvent } from '../../src/gitops/deferrers.js';
+import { toWebhookRequest, type HttpApiEvent } from '../../src/gitops/http-request.js';
+import { triggerDeployments } from '../../src/gitops/trigger.js';
+import { handleGithubWebhook, type WebhookDeps } from '../../src/gitops/webhook.js';
+
+export type GithubWebhookEvent = HttpApiEvent | DeferredPushEvent;
+
+/** The handler over given dependencies (local cloud, tests). Refuses to exist without the secret. */
+export function createHandler(deps: WebhookDeps) {
+  if (!deps.secret) throw new ConfigError('the GitHub webhook secret is not configured; refusing to start');
+  return async function githubWebhook(event: GithubWebhookEvent) {
+    if (isDeferredPushEvent(event)) {
+      // The asynchronous continuation of a large push (see deferrers.ts); nobody awaits an answer.
+      await triggerDeployments(event.push, deps, event.configPaths);
+      return undefined;
+    }
+    const { statusCode, body } = await handleGithubWebhook(toWebhookRequest(event), deps);
+    return { statusCode, headers: { 'content-type': 'application/json' }, body };
+  };
+}

@@ -1,0 +1,101 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** The API Gateway HTTP API (payload v2) event fields stepcd's handlers read. */
+export interface HttpApiEventV2 {
+  version: '2.0';
+  routeKey: string;
+  rawPath: string;
+  rawQueryString: string;
+  headers: Record<string, string>;
+  body?: string;
+  isBase64Encoded: boolean;
+  requestContext: { http: { method: string; path: string; sourceIp: string }; requestId: string; timeEpoch: number };
+}
+
+export interface HttpApiResult {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export type HttpRoute = (event: HttpApiEventV2) => Promise<HttpApiResult>;
+
+export interface HttpFrontOptions {
+  /** Keyed `METHOD /path`, e.g. `POST /webhooks/github`. */
+  routes: Record<string, HttpRoute>;
+  /** Text for the read-only `GET /` status page. */
+  status?: () => Promise<string> | string;
+  port?: number;
+}
+
+export interface HttpFront {
+  url: string;
+  close(): Promise<void>;
+}
+
+const TEXTUAL = /^(text\/|application\/(json|x-www-form-urlencoded|xml))/;
+
+/**
+ * The local API Gateway: turns Node requests into HTTP API v2 events for the same handlers that run
+ * on Lambda, and their results back into responses. Like API Gateway it lower-cases header names and
+ * base64-encodes bodies that are not text.
+ */
+export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFront> {
+  let seq = 0;
+  const server = createServer((req, res) => {
+    void serve(req, res).catch((err: unknown) => send(res, { statusCode: 500, body: `internal error: ${(err as Error).message}` }));
+  });
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const method = req.method ?? 'GET';
+    if (method === 'GET' && url.pathname === '/' && options.status) {
+      return send(res, { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: await options.status() });
+    }
+    const routeKey = `${method} ${url.pathname}`;
+    const route = options.routes[routeKey];
+    if (!route) return send(res, { statusCode: 404, body: JSON.stringify({ message: 'Not Found' }) });
+    const event = await toEvent(req, url, routeKey, `local-${++seq}`);
+    send(res, await route(event));
+  }
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function toEvent(req: IncomingMessage, url: URL, routeKey: string, requestId: string): Promise<HttpApiEventV2> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const textual = TEXTUAL.test(headers['content-type'] ?? 'text/plain');
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    ...(raw.length > 0 ? { body: textual ? raw.toString('utf8') : raw.toString('base64') } : {}),
+    isBase64Encoded: raw.length > 0 && !textual,
+    requestContext: {
+      http: { method: req.method ?? 'GET', path: url.pathname, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
+      requestId,
+      timeEpoch: Date.now(),
+    },
+  };
+}
+
+function send(res: ServerResponse, result: HttpApiResult): void {
+  res.writeHead(result.statusCode, { 'content-type': 'application/json', ...result.headers });
+  res.end(result.body ?? '');
+}
