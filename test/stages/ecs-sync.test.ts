@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildPlan, deployAll, settle, stage, startStageWorld, view, type StageWorld } from '../support/stage-fixtures.js';
+import { buildPlan, deployAll, runRollback, runStage, settle, stage, startStageWorld, view, type StageWorld } from '../support/stage-fixtures.js';
+import { emptyDeploymentState } from '../../src/domain/deployment.js';
 
 describe('ECS_SYNC against the local cloud', () => {
   let world: StageWorld;
@@ -38,6 +39,33 @@ describe('ECS_SYNC against the local cloud', () => {
     expect(after.sets[0]!.taskDefinition).not.toBe(first.state.taskDefinitionArn);
     expect(state.previousPrimaryTaskSetId).toBe(first.state.primaryTaskSetId);
     expect(state.serviceCreated).toBeUndefined();
+    expect(world.total503).toBe(0);
+  });
+});
+
+describe('ECS_SYNC with a crashing new version', () => {
+  let world: StageWorld;
+  beforeEach(async () => {
+    world = await startStageWorld();
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  it('fails with the ECS reason, keeps the old PRIMARY serving, and rollback removes only the new set', async () => {
+    const first = await deployAll(world, buildPlan(world, { deploymentId: 'd1', image: 'acme/web:v1', stages: [stage.sync()] }));
+    world.emulator.faults.crashTasks({ image: 'acme/web:v2', reason: 'Essential container in task exited', afterMs: 2_000 });
+    const plan = buildPlan(world, { deploymentId: 'd2', image: 'acme/web:v2', stages: [stage.sync()] });
+    world.total503 = 0;
+
+    const run = await runStage(world, plan, 0, emptyDeploymentState(), first.lastGood);
+    const rolledBack = await runRollback(world, plan, run.state, first.lastGood);
+    settle(world);
+
+    expect(run.status).toBe('failed');
+    expect(run.reason).toContain('Essential container in task exited');
+    expect(rolledBack.done).toBe(true);
+    expect((await view(world)).sets).toEqual([expect.objectContaining({ id: first.state.primaryTaskSetId, status: 'PRIMARY' })]);
     expect(world.total503).toBe(0);
   });
 });

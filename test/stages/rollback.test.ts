@@ -32,7 +32,7 @@ describe('rollback against the local cloud', () => {
     ['after traffic was routed to the canary', 1],
     ['after the primary rollout replaced the primary', 2],
     ['after primary 100 was routed back', 3],
-  ])('ends %s with 100%% on the last good version and only its set, with no 503s', async (_when, lastIndex) => {
+  ])('ends %s with all traffic on the last good version and only its set, with no 503s', async (_when, lastIndex) => {
     const plan = canaryPlan();
     const state = await runUpTo(plan, lastIndex);
     world.total503 = 0;
