@@ -8,13 +8,21 @@ export type GithubWebhookEvent = HttpApiEvent | DeferredPushEvent;
 
 /** The handler over given dependencies (local cloud, tests). Refuses to exist without the secret. */
 export function createHandler(deps: WebhookDeps) {
-  if (!deps.secret) throw new ConfigError('the GitHub webhook secret is not configured; refusing to start');
+  const route = createWebhookRoute(deps);
   return async function githubWebhook(event: GithubWebhookEvent) {
     if (isDeferredPushEvent(event)) {
       // The asynchronous continuation of a large push (see deferrers.ts); nobody awaits an answer.
       await triggerDeployments(event.push, deps, event.configPaths);
       return undefined;
     }
+    return route(event);
+  };
+}
+
+/** Only the HTTP side, for the local HTTP front's `POST /webhooks/github` route. */
+export function createWebhookRoute(deps: WebhookDeps) {
+  if (!deps.secret) throw new ConfigError('the GitHub webhook secret is not configured; refusing to start');
+  return async function githubWebhookRoute(event: HttpApiEvent) {
     const { statusCode, body } = await handleGithubWebhook(toWebhookRequest(event), deps);
     return { statusCode, headers: { 'content-type': 'application/json' }, body };
   };

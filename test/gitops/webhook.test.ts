@@ -1,0 +1,142 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHandler, createWebhookRoute } from '../../functions/github-webhook/create-handler.js';
+import { localClientConfig } from '../../src/aws/client-config.js';
+import { createDocumentClient } from '../../src/aws/dynamodb.js';
+import { ManifestPlanner } from '../../src/gitops/app-planner.js';
+import { InProcessDeferrer } from '../../src/gitops/deferrers.js';
+import { LocalGitSource } from '../../src/gitops/local-git-source.js';
+import { triggerDeployments } from '../../src/gitops/trigger.js';
+import type { WebhookDeps } from '../../src/gitops/webhook.js';
+import { DynamoHistoryStore } from '../../src/history/dynamo-store.js';
+import { startLocalDynamo, type LocalDynamo } from '../../src/local/dynamo.js';
+import { initRepo, writeAndCommit } from '../../src/local/git-repo.js';
+import { startHttpFront, type HttpFront } from '../../src/local/http-front.js';
+import { createLogger } from '../../src/logging.js';
+import { buildPush, examplePayloads, examplePush, signBody } from '../support/github.js';
+import { CapturedEvents, FakeServices, RecordingWorkflow, taskdef, threeAppRepo } from './fakes.js';
+
+const SECRET = 'test-webhook-secret';
+const REPO = 'stepcd/demo';
+
+let dynamo: LocalDynamo;
+let front: HttpFront;
+let repoDir: string;
+let base: string;
+let head: string;
+let deps: WebhookDeps;
+const workflow = new RecordingWorkflow();
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo({ tableName: 'webhook-history' });
+  repoDir = await mkdtemp(join(tmpdir(), 'stepcd-webhook-'));
+  await initRepo(repoDir);
+  base = await writeAndCommit(repoDir, threeAppRepo(), 'three apps');
+  head = await writeAndCommit(repoDir, { 'apps/api/taskdef.yaml': taskdef('api', 'cpu: "512"\n') }, 'api: more cpu');
+  deps = {
+    secret: SECRET,
+    tracking: { repos: [REPO], branches: ['main'], deployTags: false },
+    source: new LocalGitSource(repoDir),
+    planner: new ManifestPlanner(new FakeServices()),
+    history: new DynamoHistoryStore(createDocumentClient(localClientConfig(dynamo.url)), dynamo.tableName),
+    workflow,
+    events: new CapturedEvents(),
+    deferrer: new InProcessDeferrer((push, paths) => triggerDeployments(push, deps, paths)),
+    logger: createLogger('test', { logLevel: 'SILENT' }),
+    now: () => new Date('2026-01-01T00:00:00Z'),
+  };
+  front = await startHttpFront({ routes: { 'POST /webhooks/github': createWebhookRoute(deps) }, status: () => 'stepcd local' });
+});
+
+afterAll(async () => {
+  await front.close();
+  await dynamo.stop();
+  await rm(repoDir, { recursive: true, force: true });
+});
+
+interface Delivery {
+  event?: string;
+  body: string;
+  signature?: string | null;
+  delivery?: string;
+}
+
+async function deliver(d: Delivery): Promise<{ status: number; json: Record<string, any> }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-github-delivery': d.delivery ?? crypto.randomUUID() };
+  if (d.event) headers['x-github-event'] = d.event;
+  const signature = d.signature === undefined ? signBody(SECRET, d.body) : d.signature;
+  if (signature !== null) headers['x-hub-signature-256'] = signature;
+  const res = await fetch(`${front.url}/webhooks/github`, { method: 'POST', headers, body: d.body });
+  const text = await res.text();
+  return { status: res.status, json: text ? (JSON.parse(text) as Record<string, any>) : {} };
+}
+
+const goodPush = () => JSON.stringify(buildPush({ repo: REPO, before: base, after: head, changed: { modified: ['apps/api/taskdef.yaml'] } }));
+
+describe('POST /webhooks/github with bad or unwanted input', () => {
+  const branchDelete = () => examplePayloads('push').find((p) => p.deleted === true && String(p.ref).startsWith('refs/heads/')) ?? { ...examplePush(), deleted: true, after: '0'.repeat(40) };
+  const cases: { name: string; delivery: () => Delivery; status: number }[] = [
+    { name: 'fail: a missing signature', delivery: () => ({ event: 'push', body: goodPush(), signature: null }), status: 401 },
+    { name: 'fail: a wrong signature', delivery: () => ({ event: 'push', body: goodPush(), signature: signBody('not-the-secret', goodPush()) }), status: 401 },
+    { name: 'fail: a signature from a different body', delivery: () => ({ event: 'push', body: goodPush(), signature: signBody(SECRET, '{"other":true}') }), status: 401 },
+    { name: 'fail: a malformed signature header', delivery: () => ({ event: 'push', body: goodPush(), signature: 'sha1=abc' }), status: 401 },
+    { name: 'fail: an empty body', delivery: () => ({ event: 'push', body: '' }), status: 400 },
+    { name: 'fail: truncated JSON', delivery: () => ({ event: 'push', body: goodPush().slice(0, 50) }), status: 400 },
+    { name: 'fail: a push without the fields of a push', delivery: () => ({ event: 'push', body: '{"zen":"hi"}' }), status: 400 },
+    { name: 'ignored: an unknown event', delivery: () => ({ event: 'issues', body: JSON.stringify(examplePayloads('issues')[0]) }), status: 202 },
+    { name: 'ignored: a branch deletion', delivery: () => ({ event: 'push', body: JSON.stringify({ ...branchDelete(), repository: { full_name: REPO, default_branch: 'main' }, ref: 'refs/heads/main' }) }), status: 202 },
+    { name: 'ignored: an untracked branch', delivery: () => ({ event: 'push', body: JSON.stringify(buildPush({ repo: REPO, branch: 'feature/x', before: base, after: head, changed: { modified: ['apps/api/taskdef.yaml'] } })) }), status: 202 },
+    { name: 'ignored: an untracked repository (the genuine example push)', delivery: () => ({ event: 'push', body: JSON.stringify(examplePush()) }), status: 202 },
+    { name: 'ignored: a tag push (the genuine example)', delivery: () => ({ event: 'push', body: JSON.stringify({ ...examplePayloads('push')[0], repository: { full_name: REPO } }) }), status: 202 },
+    { name: 'success: ping', delivery: () => ({ event: 'ping', body: JSON.stringify(examplePayloads('ping')[0]) }), status: 200 },
+  ];
+
+  it.each(cases)('$name answers $status and starts no execution', async ({ delivery, status }) => {
+    const before = workflow.started.length;
+
+    const res = await deliver(delivery());
+
+    expect(res.status).toBe(status);
+    expect(workflow.started.length).toBe(before);
+  });
+});
+
+describe('POST /webhooks/github with a tracked push', () => {
+  it('starts one deployment, and a redelivery answers 200 with the same id and starts nothing', async () => {
+    const body = goodPush();
+    const delivery = crypto.randomUUID();
+
+    const first = await deliver({ event: 'push', body, delivery });
+    const again = await deliver({ event: 'push', body, delivery });
+
+    expect(first.status).toBe(200);
+    expect(first.json.apps).toEqual([expect.objectContaining({ app: 'api', status: 'STARTED' })]);
+    expect(again.status).toBe(200);
+    expect(again.json.status).toBe('redelivery');
+    expect(again.json.apps).toEqual([expect.objectContaining({ deploymentId: first.json.apps[0].deploymentId, status: 'DUPLICATE' })]);
+    expect(workflow.started.filter((s) => s.input.deploymentId === first.json.apps[0].deploymentId)).toHaveLength(1);
+  });
+
+  it('accepts a base64-encoded body as API Gateway may send it', async () => {
+    const body = goodPush();
+    const handler = createHandler(deps);
+
+    const res = await handler({
+      headers: { 'X-GitHub-Event': 'push', 'X-Hub-Signature-256': signBody(SECRET, body), 'X-GitHub-Delivery': 'b64' },
+      body: Buffer.from(body).toString('base64'),
+      isBase64Encoded: true,
+      requestContext: { http: { method: 'POST' } },
+    });
+
+    expect(res?.statusCode).toBe(200);
+  });
+});
+
+describe('createHandler', () => {
+  it('refuses to start without the webhook secret', () => {
+    expect(() => createHandler({ ...deps, secret: '' })).toThrow(/secret/);
+  });
+});
+
