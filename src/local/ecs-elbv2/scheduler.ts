@@ -93,7 +93,7 @@ export class Scheduler {
     for (let n = 0; n < MAX_EVENTS_PER_RECONCILE; n++) {
       const next = this.nextCrash(now);
       if (!next) return;
-      const { task, at, reason } = next;
+      const { task, at, reason, period } = next;
       task.stopRequestedAt = at;
       task.stoppedAt = at;
       task.stoppedReason = reason;
@@ -101,12 +101,16 @@ export class Scheduler {
       task.exitCode = 1;
       task.containerReason = reason;
       const set = this.world.taskSets.get(task.taskSetId);
-      if (set && set.status !== 'DRAINING') this.scale(set, at);
+      if (!set || set.status === 'DRAINING') continue;
+      // Over a long clock jump, cycles older than the kept history would be pruned anyway: start the
+      // replacement that many whole cycles later instead of replaying each one.
+      const skippedCycles = Math.max(0, Math.floor((now - at) / period) - STOPPED_TASKS_KEPT);
+      this.scale(set, at + skippedCycles * period);
     }
   }
 
-  private nextCrash(now: number): { task: Task; at: number; reason: string } | undefined {
-    let next: { task: Task; at: number; reason: string } | undefined;
+  private nextCrash(now: number): { task: Task; at: number; reason: string; period: number } | undefined {
+    let next: { task: Task; at: number; reason: string; period: number } | undefined;
     for (const task of this.world.tasks.values()) {
       if (task.stopRequestedAt !== undefined) continue;
       const set = this.world.taskSets.get(task.taskSetId);
@@ -119,7 +123,8 @@ export class Scheduler {
       });
       if (!rule) continue;
       const at = Math.max(task.runningAt + rule.afterMs, rule.since, task.createdAt + MIN_CRASH_CYCLE_MS);
-      if (at <= now && (!next || at < next.at)) next = { task, at, reason: rule.reason };
+      const period = Math.max(this.timings.taskStartMs + rule.afterMs, MIN_CRASH_CYCLE_MS);
+      if (at <= now && (!next || at < next.at)) next = { task, at, reason: rule.reason, period };
     }
     return next;
   }
