@@ -61,7 +61,11 @@ export async function startStageWorld(): Promise<StageWorld> {
   const ecs = new ECSClient(config);
   const elb = new ElasticLoadBalancingV2Client(config);
   const logs: StageWorld['logs'] = [];
-  const ports = createAwsStagePorts({ ecs: config, elbv2: config, now: () => clock.now(), log: (message, fields) => logs.push({ message, ...(fields ? { fields } : {}) }) });
+  const awsPorts = createAwsStagePorts({ ecs: config, elbv2: config, now: () => clock.now(), log: (message, fields) => logs.push({ message, ...(fields ? { fields } : {}) }) });
+  // Traffic is sampled after every mutation, not only between Lambda calls: a rollback step that
+  // deletes a set before moving traffic within one call must still show up as 503s.
+  let afterMutation = () => undefined as void;
+  const ports = samplingPorts(awsPorts, () => afterMutation());
 
   await ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
   const tg = async (name: string) =>
@@ -89,12 +93,36 @@ export async function startStageWorld(): Promise<StageWorld> {
     staticRuleArn: staticRule.Rules![0]!.RuleArn!,
     total503: 0,
     close: async () => {
+      afterMutation = () => undefined;
       ecs.destroy();
       elb.destroy();
       await server.close();
     },
   };
+  afterMutation = () => sampleTraffic(world);
   return world;
+}
+
+const ECS_MUTATIONS = ['createService', 'updateService', 'deleteService', 'createTaskSet', 'setPrimaryTaskSet', 'deleteTaskSet'] as const;
+
+function samplingPorts(ports: StagePorts, sample: () => void): StagePorts {
+  const ecs = { ...ports.ecs };
+  for (const name of ECS_MUTATIONS) {
+    const original = ports.ecs[name] as (...args: unknown[]) => Promise<unknown>;
+    (ecs as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      const result = await original(...args);
+      sample();
+      return result;
+    };
+  }
+  const elb = {
+    ...ports.elb,
+    setRuleWeights: async (...args: Parameters<StagePorts['elb']['setRuleWeights']>) => {
+      await ports.elb.setRuleWeights(...args);
+      sample();
+    },
+  };
+  return { ...ports, ecs, elb };
 }
 
 function pairAction(primaryTg: string, canaryTg: string): Action {
