@@ -29,7 +29,6 @@ export function taskSetView(ctx: EcsContext, set: TaskSet, withTags: boolean): R
     taskSetArn: set.arn,
     serviceArn: set.serviceArn,
     clusterArn: set.clusterArn,
-    startedBy: undefined,
     externalId: set.externalId,
     status: set.status,
     taskDefinition: set.taskDefinitionArn,
