@@ -1,4 +1,4 @@
-import type { AwsClientConfig } from '../aws/client-config.js';
+import type { AwsClientConfig, AwsClientConfigs } from '../aws/client-config.js';
 import { createDocumentClient } from '../aws/dynamodb.js';
 import { createEventBridgeClient, EventBridgePublisher } from '../aws/eventbridge.js';
 import { createSfnClient, SfnWorkflow } from '../aws/sfn.js';
@@ -12,27 +12,28 @@ export interface ApprovalDepsContext {
   config: Config;
   secrets: Secrets;
   logger: StepcdLogger;
+  /** Explicit client configs (the local cloud's loopback endpoints); on AWS, region only. */
+  clients?: Pick<AwsClientConfigs, 'sfn' | 'dynamodb' | 'events'>;
   now?: () => Date;
   /** Slack attempts per call; the interactions endpoint keeps this at 1 to answer within 3 s. */
   slackAttempts?: number;
   slackTimeoutMs?: number;
 }
 
-/** Client config for one service: the configured endpoint locally, the SDK's own resolution on AWS. */
-function clientConfig(config: Config, service: 'sfn' | 'dynamodb' | 'events'): AwsClientConfig {
-  const endpoint = config.endpoints?.[service];
-  return endpoint ? { region: config.region, endpoint } : { region: config.region };
+/** The given client config, or region only so the SDK resolves endpoint and credentials on AWS. */
+function clientConfig(ctx: ApprovalDepsContext, service: 'sfn' | 'dynamodb' | 'events'): AwsClientConfig {
+  return ctx.clients?.[service] ?? { region: ctx.config.region };
 }
 
 /** Builds the approval service over DynamoDB, Step Functions, EventBridge and Slack. */
 export function buildApprovalService(ctx: ApprovalDepsContext): ApprovalService {
   const { config, secrets, logger } = ctx;
   const now = ctx.now ?? (() => new Date());
-  const history = new DynamoHistoryStore(createDocumentClient(clientConfig(config, 'dynamodb')), config.tableName);
+  const history = new DynamoHistoryStore(createDocumentClient(clientConfig(ctx, 'dynamodb')), config.tableName);
   return new ApprovalService({
     history,
-    workflow: new SfnWorkflow(createSfnClient(clientConfig(config, 'sfn')), config.stateMachineArn),
-    events: new EventBridgePublisher(createEventBridgeClient(clientConfig(config, 'events')), config.eventBusName),
+    workflow: new SfnWorkflow(createSfnClient(clientConfig(ctx, 'sfn')), config.stateMachineArn),
+    events: new EventBridgePublisher(createEventBridgeClient(clientConfig(ctx, 'events')), config.eventBusName),
     notifier: createNotifier({
       history,
       logger,
