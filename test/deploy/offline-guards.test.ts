@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { offlineEnv, readNetworkLog, REPO_ROOT } from './support/package-offline.js';
+
+const require = createRequire(import.meta.url);
+const { forbidLocalCloud } = require('../../esbuild.plugins.cjs') as { forbidLocalCloud: () => import('esbuild').Plugin };
+const run = promisify(execFile);
+
+/** Bundles one line of code from the repository root with the plugin the Lambda bundles use. */
+async function bundle(contents: string) {
+  return build({
+    stdin: { contents, resolveDir: REPO_ROOT, loader: 'ts', sourcefile: 'entry.ts' },
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'silent',
+    plugins: [forbidLocalCloud()],
+  });
+}
+
+describe('esbuild plugin: forbidLocalCloud', () => {
+  it.each([
+    ['fail: a relative import of src/local', "import './src/local/clock.js';", /src\/local/],
+    ['fail: dynalite', "import 'dynalite';", /dynalite.*local cloud only/],
+    ['fail: aws-local-stepfunctions', "import 'aws-local-stepfunctions';", /aws-local-stepfunctions.*local cloud only/],
+  ])('%s breaks the build', async (_name, contents, message) => {
+    await expect(bundle(contents)).rejects.toThrow(message);
+  });
+
+  it('success: production code that stays out of the local cloud bundles', async () => {
+    const result = await bundle("export { loadConfig } from './src/config/index.js';");
+    expect(result.errors).toEqual([]);
+    expect(result.outputFiles?.[0]?.text).toContain('STEPCD_TABLE');
+  });
+});
+
+describe('network guard (preloaded into packaging and bundle imports)', () => {
+  async function runGuarded(code: string): Promise<string[]> {
+    const work = await mkdtemp(join(tmpdir(), 'stepcd-guard-'));
+    const log = join(work, 'network.log');
+    await writeFile(log, '');
+    const script = join(work, 'probe.mjs');
+    await writeFile(script, code);
+    await run(process.execPath, [script], { env: offlineEnv(work, log), timeout: 30_000 });
+    return readNetworkLog(log);
+  }
+
+  it('records and refuses a connection beyond loopback, and a DNS lookup', async () => {
+    const attempts = await runGuarded(`
+      import net from 'node:net';
+      import dns from 'node:dns';
+      await new Promise((resolve) => net.connect(443, '192.0.2.1').on('error', resolve));
+      await new Promise((resolve) => dns.lookup('sts.amazonaws.com', resolve));
+    `);
+    expect(attempts.map((a) => a.replace(/^\d+ /, ''))).toEqual(['connect 192.0.2.1:443', 'lookup sts.amazonaws.com']);
+  });
+
+  it('lets loopback through for local stand-ins', async () => {
+    const attempts = await runGuarded(`
+      import net from 'node:net';
+      const server = net.createServer((s) => s.end()).listen(0, '127.0.0.1');
+      await new Promise((r) => server.on('listening', r));
+      await new Promise((resolve, reject) => net.connect(server.address().port, '127.0.0.1').on('connect', resolve).on('error', reject));
+      server.close();
+      process.exit(0);
+    `);
+    expect(attempts).toEqual([]);
+  });
+});

@@ -1,0 +1,385 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { historyTableDefinition, TABLE_KEYS } from '../../src/history/table.js';
+import { extractTo, importHandler, writeCheckScript } from './support/import-bundle.js';
+import { offlineEnv, packageOffline, readNetworkLog, REPO_ROOT, type PackagedService } from './support/package-offline.js';
+import { commandsSentBy, dynamoActionsUsedBy, iamActions } from './support/sdk-calls.js';
+import {
+  actionsOf,
+  asArray,
+  identityPolicyStatements,
+  props,
+  render,
+  resource,
+  resourcesOfType,
+  type CfnResource,
+  type CfnTemplate,
+  type OwnedStatement,
+} from './support/template.js';
+import { startSsmStub } from './support/ssm-stub.js';
+import { readZip } from './support/zip.js';
+
+const STAGE = 'ci';
+const FUNCTIONS = ['github-webhook', 'slack-interactions', 'orchestrate', 'stage', 'approval-request', 'finaliser'];
+const STATE_MACHINE_NAME = `stepcd-${STAGE}-deployment`;
+const STATE_MACHINE_ARN = `arn:aws:states:us-east-1:123456789012:stateMachine:${STATE_MACHINE_NAME}`;
+// The placeholders serverless.yml gives the ci stage for the PassRole targets.
+const TASK_ROLE = 'arn:aws:iam::123456789012:role/stepcd-ci-ecs-task-role';
+const EXECUTION_ROLE = 'arn:aws:iam::123456789012:role/stepcd-ci-ecs-execution-role';
+
+/**
+ * Actions AWS authorises only against `Resource: "*"` (no resource-level permissions), per the
+ * Service Authorization Reference. Anything else on `*` is a least-privilege bug.
+ */
+const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set([
+  'ecs:RegisterTaskDefinition',
+  'elasticloadbalancing:DescribeListeners',
+  'elasticloadbalancing:DescribeRules',
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetHealth',
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+]);
+
+/** ECS authorises tag-on-create (our stepcd:* tags on services, task sets, task definitions) as TagResource. */
+const ECS_IMPLIED_BY_TAG_ON_CREATE = ['ecs:TagResource'];
+
+let service: PackagedService;
+let template: CfnTemplate;
+
+beforeAll(async () => {
+  service = await packageOffline(STAGE);
+  template = service.template;
+}, 240_000);
+
+function lambdas(): Array<[string, CfnResource]> {
+  return resourcesOfType(template, 'AWS::Lambda::Function');
+}
+
+function lambdaNamed(name: string): [string, CfnResource] {
+  const found = lambdas().find(([, r]) => props(r).FunctionName === `stepcd-${STAGE}-${name}`);
+  if (!found) throw new Error(`no Lambda function stepcd-${STAGE}-${name} in the template`);
+  return found;
+}
+
+function roleOf(fn: CfnResource): string {
+  const role = props(fn).Role as { 'Fn::GetAtt': [string, string] };
+  return role['Fn::GetAtt'][0];
+}
+
+function statementsOf(roleId: string): OwnedStatement[] {
+  return identityPolicyStatements(template).filter((s) => s.owner === roleId);
+}
+
+function resourcesOf(statement: OwnedStatement): string[] {
+  return asArray(statement.statement.Resource as unknown[]).map((r) => render(r));
+}
+
+function allowed(roleId: string, actionPrefix: string): string[] {
+  return [...new Set(actionsOf(statementsOf(roleId)).filter((a) => a.startsWith(`${actionPrefix}:`)))].sort();
+}
+
+function environmentOf(fn: CfnResource): Record<string, string> {
+  const vars = (props(fn).Environment?.Variables ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, render(v)]));
+}
+
+function secretParametersOf(fn: CfnResource): string[] {
+  return Object.entries(environmentOf(fn))
+    .filter(([key]) => key.startsWith('STEPCD_SECRET_'))
+    .map(([, parameter]) => parameter);
+}
+
+/** Writes a function's bundle out of its zip; the zip must hold that one file and nothing else. */
+async function extractBundle(name: string, dir: string): Promise<string> {
+  const files = readZip(await readFile(join(service.dir, `${name}.zip`)));
+  const entry = `functions/${name}/handler.mjs`;
+  // The AWS SDK is bundled, not borrowed from the runtime, so no node_modules ride along.
+  expect([...files.keys()], `${name}.zip`).toEqual([entry]);
+  return extractTo(dir, join(name, entry), files.get(entry) as Buffer);
+}
+
+/** Every FunctionName in the ASL, wherever it sits (Parallel and Map branches included). */
+function functionNamesIn(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => functionNamesIn(n, out));
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'FunctionName' && typeof value === 'string') out.push(value);
+      else functionNamesIn(value, out);
+    }
+  }
+  return out;
+}
+
+describe('serverless package (offline, stage ci)', () => {
+  describe('packaging', () => {
+    it('packages without opening a network connection or resolving a host name', () => {
+      expect(service.networkAttempts).toEqual([]);
+    });
+  });
+
+  describe('functions', () => {
+    it('declares every stepcd function on nodejs22.x and arm64, each with a role of its own', () => {
+      const names = lambdas().map(([, r]) => String(props(r).FunctionName).replace(`stepcd-${STAGE}-`, ''));
+      expect(names.sort()).toEqual([...FUNCTIONS].sort());
+      for (const [, fn] of lambdas()) {
+        expect(props(fn).Runtime).toBe('nodejs22.x');
+        expect(props(fn).Architectures).toEqual(['arm64']);
+      }
+      const roles = lambdas().map(([, fn]) => roleOf(fn));
+      expect(new Set(roles).size).toBe(FUNCTIONS.length);
+      for (const role of roles) expect(resource(template, role).Type).toBe('AWS::IAM::Role');
+    });
+
+    it('points every handler at a TypeScript entry point in functions/', () => {
+      for (const name of FUNCTIONS) {
+        const [, fn] = lambdaNamed(name);
+        expect(props(fn).Handler).toBe(`functions/${name}/handler.handler`);
+        expect(existsSync(join(REPO_ROOT, 'functions', name, 'handler.ts')), `functions/${name}/handler.ts`).toBe(true);
+      }
+    });
+
+    it('ships each function as an ESM bundle that a fresh Node process imports, without reaching beyond loopback', async () => {
+      const work = await mkdtemp(join(tmpdir(), 'stepcd-bundles-'));
+      const check = await writeCheckScript(work);
+      const networkLog = join(work, 'network.log');
+      await writeFile(networkLog, '');
+      // @middy/ssm prefetches while the module loads: point SSM at a loopback stub.
+      const ssm = await startSsmStub();
+      try {
+        for (const name of FUNCTIONS) {
+          const file = await extractBundle(name, work);
+          const env = { ...environmentOf(lambdaNamed(name)[1]), AWS_ENDPOINT_URL_SSM: ssm.url };
+          await importHandler(check, file, offlineEnv(work, networkLog, env));
+        }
+      } finally {
+        await ssm.close();
+      }
+      expect(await readNetworkLog(networkLog)).toEqual([]);
+    }, 120_000);
+
+    it('keeps secrets out of the template: functions get SSM parameter names, never values', () => {
+      for (const [, fn] of lambdas()) {
+        for (const [key, value] of Object.entries(environmentOf(fn))) {
+          if (key.startsWith('STEPCD_SECRET_')) expect(value, key).toMatch(/^\/stepcd\/ci\/[a-z-]+$/);
+          expect(value, key).not.toMatch(/xox[bp]-|ghp_|github_pat_|-----BEGIN/);
+        }
+      }
+    });
+  });
+
+  describe('state machine', () => {
+    const definitionFile = join(REPO_ROOT, 'statemachines', 'deployment.asl.json');
+
+    it('deploys the definition in statemachines/ unchanged', () => {
+      const machine = resource(template, 'DeploymentStateMachine');
+      expect(props(machine).Definition).toEqual(JSON.parse(readFileSync(definitionFile, 'utf8')));
+      expect(props(machine).StateMachineType).toBe('STANDARD');
+    });
+
+    it('substitutes every function the definition references with a Lambda of this stack, and nothing else', () => {
+      const machine = props(resource(template, 'DeploymentStateMachine'));
+      const substitutions = machine.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': [string, string] }>;
+      const referenced = new Set(
+        functionNamesIn(JSON.parse(readFileSync(definitionFile, 'utf8'))).map((name) => {
+          const placeholder = /^\$\{(\w+)\}$/.exec(name);
+          expect(placeholder, `FunctionName ${name} is a substitution placeholder`).not.toBeNull();
+          return (placeholder as RegExpExecArray)[1] as string;
+        }),
+      );
+      expect(referenced.size).toBeGreaterThan(0);
+      expect(Object.keys(substitutions).sort()).toEqual([...referenced].sort());
+      for (const key of referenced) {
+        const [logicalId, attribute] = (substitutions[key] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+        expect(resource(template, logicalId).Type, key).toBe('AWS::Lambda::Function');
+        expect(attribute).toBe('Arn');
+      }
+    });
+
+    it('lets the state machine invoke exactly the functions its definition references', () => {
+      const machine = props(resource(template, 'DeploymentStateMachine'));
+      const roleId = (machine.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const invoke = statementsOf(roleId).filter((s) => asArray(s.statement.Action).includes('lambda:InvokeFunction'));
+      const granted = invoke.flatMap(resourcesOf).sort();
+      const expected = Object.values(machine.DefinitionSubstitutions as Record<string, unknown>)
+        .flatMap((arn) => [render(arn), `${render(arn)}:*`])
+        .sort();
+      expect(granted).toEqual(expected);
+    });
+
+    it('has the fixed name that the functions and the finaliser rule build its ARN from', () => {
+      expect(props(resource(template, 'DeploymentStateMachine')).StateMachineName).toBe(STATE_MACHINE_NAME);
+      for (const [, fn] of lambdas()) expect(environmentOf(fn).STEPCD_STATE_MACHINE_ARN).toBe(STATE_MACHINE_ARN);
+    });
+  });
+
+  describe('IAM', () => {
+    it('grants no wildcard action anywhere', () => {
+      const statements = identityPolicyStatements(template);
+      expect(statements.length).toBeGreaterThan(0);
+      const wildcards = statements.filter((s) => asArray(s.statement.Action).some((a) => a.includes('*')));
+      expect(wildcards).toEqual([]);
+    });
+
+    it('limits iam:PassRole to the task and execution roles, passed to ECS tasks only', () => {
+      const passRole = identityPolicyStatements(template).filter((s) => asArray(s.statement.Action).includes('iam:PassRole'));
+      expect(passRole.map((s) => s.owner)).toEqual([roleOf(lambdaNamed('stage')[1])]);
+      for (const s of passRole) {
+        expect(asArray(s.statement.Action)).toEqual(['iam:PassRole']);
+        expect(resourcesOf(s).sort()).toEqual([TASK_ROLE, EXECUTION_ROLE].sort());
+        expect(s.statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+      }
+    });
+
+    it('uses Resource "*" only for actions AWS cannot scope to a resource', () => {
+      for (const s of identityPolicyStatements(template)) {
+        if (!resourcesOf(s).some((r) => r === '*')) continue;
+        for (const action of asArray(s.statement.Action)) {
+          expect(ACTIONS_WITHOUT_RESOURCE_LEVEL.has(action), `${s.owner}: ${action} on *`).toBe(true);
+        }
+      }
+    });
+
+    it('grants the stage function exactly the ECS and ELBv2 actions src/aws calls', () => {
+      const ecsCalls = commandsSentBy(readFileSync(join(REPO_ROOT, 'src', 'aws', 'ecs.ts'), 'utf8'));
+      const elbCalls = commandsSentBy(readFileSync(join(REPO_ROOT, 'src', 'aws', 'elbv2.ts'), 'utf8'));
+      expect(ecsCalls.size).toBeGreaterThan(0);
+      expect(elbCalls.size).toBeGreaterThan(0);
+      const stageRole = roleOf(lambdaNamed('stage')[1]);
+      expect(allowed(stageRole, 'ecs')).toEqual([...iamActions('ecs', ecsCalls), ...ECS_IMPLIED_BY_TAG_ON_CREATE].sort());
+      expect(allowed(stageRole, 'elasticloadbalancing')).toEqual(iamActions('elasticloadbalancing', elbCalls));
+    });
+
+    it('keeps ECS and ELBv2 access to the stage function, except the webhook reading services', () => {
+      for (const name of FUNCTIONS.filter((n) => n !== 'stage')) {
+        const role = roleOf(lambdaNamed(name)[1]);
+        expect(allowed(role, 'ecs'), name).toEqual(name === 'github-webhook' ? ['ecs:DescribeServices'] : []);
+        expect(allowed(role, 'elasticloadbalancing'), name).toEqual([]);
+      }
+    });
+
+    it('grants every function exactly the DynamoDB actions production code sends, on the history table and its indexes only', () => {
+      const used = dynamoActionsUsedBy(REPO_ROOT);
+      expect(used.length).toBeGreaterThan(0);
+      for (const name of FUNCTIONS) {
+        const role = roleOf(lambdaNamed(name)[1]);
+        expect(allowed(role, 'dynamodb'), name).toEqual(used);
+        for (const s of statementsOf(role).filter((x) => asArray(x.statement.Action).some((a) => a.startsWith('dynamodb:')))) {
+          expect(resourcesOf(s).sort()).toEqual(['<GetAtt HistoryTable.Arn>', '<GetAtt HistoryTable.Arn>/index/*']);
+        }
+      }
+    });
+
+    it('lets each function read exactly the SSM parameters its environment names', () => {
+      for (const name of FUNCTIONS) {
+        const [, fn] = lambdaNamed(name);
+        const named = secretParametersOf(fn).map((parameter) => `arn:aws:ssm:us-east-1:123456789012:parameter${parameter}`);
+        const ssm = statementsOf(roleOf(fn)).filter((s) => asArray(s.statement.Action).some((a) => a.startsWith('ssm:')));
+        expect(ssm.flatMap((s) => asArray(s.statement.Action)).every((a) => a === 'ssm:GetParameters'), name).toBe(true);
+        expect(ssm.flatMap(resourcesOf).sort(), name).toEqual(named.sort());
+      }
+    });
+
+    it('lets each function write logs only to its own log group', () => {
+      for (const name of FUNCTIONS) {
+        const role = roleOf(lambdaNamed(name)[1]);
+        const logs = statementsOf(role).filter((s) => asArray(s.statement.Action).some((a) => a.startsWith('logs:')));
+        expect(logs.flatMap(resourcesOf), name).toEqual([
+          `arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/stepcd-${STAGE}-${name}:*`,
+        ]);
+      }
+    });
+
+    it('scopes Step Functions calls to this state machine and its executions', () => {
+      const states = identityPolicyStatements(template).filter((s) => asArray(s.statement.Action).some((a) => a.startsWith('states:')));
+      expect(states.length).toBeGreaterThan(0);
+      for (const s of states) {
+        for (const arn of resourcesOf(s)) {
+          expect([STATE_MACHINE_ARN, `arn:aws:states:us-east-1:123456789012:execution:${STATE_MACHINE_NAME}:*`]).toContain(arn);
+        }
+      }
+      expect(allowed(roleOf(lambdaNamed('slack-interactions')[1]), 'states')).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess']);
+    });
+  });
+
+  describe('resources', () => {
+    it('declares the history table with the keys of historyTableDefinition, TTL and point-in-time recovery', () => {
+      const table = props(resource(template, 'HistoryTable'));
+      const expected = historyTableDefinition(`stepcd-${STAGE}-history`);
+      expect(table.TableName).toBe(expected.TableName);
+      expect(table.BillingMode).toBe(expected.BillingMode);
+      expect(table.AttributeDefinitions).toEqual(expected.AttributeDefinitions);
+      expect(table.KeySchema).toEqual(expected.KeySchema);
+      expect(table.GlobalSecondaryIndexes).toEqual(expected.GlobalSecondaryIndexes);
+      expect(table.TimeToLiveSpecification).toEqual({ AttributeName: TABLE_KEYS.ttl, Enabled: true });
+      expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+      for (const [, fn] of lambdas()) expect(environmentOf(fn).STEPCD_TABLE).toBe(expected.TableName);
+    });
+
+    it('routes POST /webhooks/github and POST /slack/interactions on the HTTP API to their functions', () => {
+      const routes = new Map(
+        resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => {
+          const integrationId = render(props(r).Target).replace(/^integrations\/<Ref (\w+)>$/, '$1');
+          return [props(r).RouteKey as string, render(props(resource(template, integrationId)).IntegrationUri)];
+        }),
+      );
+      expect(Object.fromEntries(routes)).toEqual({
+        'POST /webhooks/github': `<GetAtt ${lambdaNamed('github-webhook')[0]}.Arn>`,
+        'POST /slack/interactions': `<GetAtt ${lambdaNamed('slack-interactions')[0]}.Arn>`,
+      });
+      expect(resourcesOfType(template, 'AWS::ApiGatewayV2::Api').map(([, r]) => props(r).ProtocolType)).toEqual(['HTTP']);
+    });
+
+    it('creates the stage event bus that every function publishes to', () => {
+      const [[busId, bus]] = resourcesOfType(template, 'AWS::Events::EventBus') as [[string, CfnResource]];
+      expect(props(bus).Name).toBe(`stepcd-${STAGE}`);
+      for (const [, fn] of lambdas()) expect(environmentOf(fn).STEPCD_EVENT_BUS).toBe(`stepcd-${STAGE}`);
+      const putEvents = identityPolicyStatements(template).filter((s) => asArray(s.statement.Action).includes('events:PutEvents'));
+      expect(new Set(putEvents.flatMap(resourcesOf))).toEqual(new Set([`<GetAtt ${busId}.Arn>`]));
+    });
+
+    it("feeds this state machine's failed, timed-out and aborted executions from the default bus to the finaliser", () => {
+      const [finaliserId] = lambdaNamed('finaliser');
+      const rules = resourcesOfType(template, 'AWS::Events::Rule').filter(
+        ([, r]) =>
+          Array.isArray(props(r).Targets) &&
+          (props(r).Targets as Array<{ Arn: unknown }>).some((t) => render(t.Arn) === `<GetAtt ${finaliserId}.Arn>`),
+      );
+      expect(rules).toHaveLength(1);
+      const rule = props((rules[0] as [string, CfnResource])[1]);
+      expect(rule.EventBusName).toBeUndefined();
+      expect(rule.State).toBe('ENABLED');
+      expect(rule.EventPattern.source).toEqual(['aws.states']);
+      expect(rule.EventPattern['detail-type']).toEqual(['Step Functions Execution Status Change']);
+      expect(rule.EventPattern.detail.stateMachineArn.map((a: unknown) => render(a))).toEqual([STATE_MACHINE_ARN]);
+      expect([...rule.EventPattern.detail.status].sort()).toEqual(['ABORTED', 'FAILED', 'TIMED_OUT']);
+      const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(
+        ([, p]) => render(props(p).FunctionName) === `<GetAtt ${finaliserId}.Arn>` && props(p).Principal === 'events.amazonaws.com',
+      );
+      expect(permissions).toHaveLength(1);
+    });
+
+    it('ships the E2E example rule disabled, on DEPLOYMENT_SUCCEEDED for the chosen labels on the stepcd bus', () => {
+      const rule = props(resource(template, 'E2ETestsOnDeploymentSucceededRule'));
+      expect(rule.State).toBe('DISABLED');
+      expect(rule.EventBusName).toEqual({ Ref: 'EventBus' });
+      expect(rule.EventPattern).toEqual({
+        source: ['stepcd'],
+        'detail-type': ['DEPLOYMENT_SUCCEEDED'],
+        detail: { app: { labels: { env: ['dev'] } } },
+      });
+      // With no target configured the rule has none, and the target's role is not created.
+      expect(rule.Targets['Fn::If'][0]).toBe('HasE2ETarget');
+      expect(resource(template, 'E2ETargetRole').Condition).toBe('HasE2ETarget');
+    });
+  });
+});
