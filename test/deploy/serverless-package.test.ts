@@ -307,7 +307,15 @@ describe('serverless package (offline, stage ci)', () => {
           expect([STATE_MACHINE_ARN, `arn:aws:states:us-east-1:123456789012:execution:${STATE_MACHINE_NAME}:*`]).toContain(arn);
         }
       }
-      expect(allowed(roleOf(lambdaNamed('slack-interactions')[1]), 'states')).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess']);
+      const expected: Record<string, string[]> = {
+        'github-webhook': ['states:DescribeExecution', 'states:StartExecution'],
+        'slack-interactions': ['states:SendTaskFailure', 'states:SendTaskSuccess'],
+        'approval-request': ['states:SendTaskFailure', 'states:SendTaskSuccess'],
+        finaliser: ['states:StartExecution'],
+        orchestrate: [],
+        stage: [],
+      };
+      for (const name of FUNCTIONS) expect(allowed(roleOf(lambdaNamed(name)[1]), 'states'), name).toEqual(expected[name]);
     });
   });
 
