@@ -19,7 +19,7 @@ import {
   type Task,
   type TaskSet,
 } from '@aws-sdk/client-ecs';
-import { NotExternalError, StepcdError, TooManyTaskSetsError, wrapAwsError } from '../errors.js';
+import { ErrorName, NotExternalError, StepcdError, TooManyTaskSetsError, wrapAwsError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
 import type {
   CreateTaskSetRequest,
@@ -49,7 +49,7 @@ export function createEcsAdapter(config: AwsClientConfig | ECSClient): EcsPort {
         const input = { ...definition, tags: mergeTags(definition.tags, tags) } as RegisterTaskDefinitionCommandInput;
         const out = await client.send(new RegisterTaskDefinitionCommand(input));
         const arn = out.taskDefinition?.taskDefinitionArn;
-        if (!arn) throw new StepcdError('stepcd.AwsError', 'RegisterTaskDefinition returned no ARN');
+        if (!arn) throw new StepcdError(ErrorName.AwsError, 'RegisterTaskDefinition returned no ARN');
         return arn;
       }),
 
@@ -65,7 +65,7 @@ export function createEcsAdapter(config: AwsClientConfig | ECSClient): EcsPort {
       call(`creating service ${String(definition.serviceName)}`, async () => {
         const input = { ...definition, tags: toTagList(tags) } as CreateServiceCommandInput;
         const out = await client.send(new CreateServiceCommand(input));
-        if (!out.service) throw new StepcdError('stepcd.AwsError', 'CreateService returned no service');
+        if (!out.service) throw new StepcdError(ErrorName.AwsError, 'CreateService returned no service');
         return toServiceInfo(out.service);
       }),
 
@@ -95,7 +95,7 @@ export function createEcsAdapter(config: AwsClientConfig | ECSClient): EcsPort {
     createTaskSet: (request: CreateTaskSetRequest) =>
       call(`creating task set ${request.externalId} in ${request.service}`, async () => {
         const out = await client.send(new CreateTaskSetCommand(toCreateTaskSetInput(request)));
-        if (!out.taskSet) throw new StepcdError('stepcd.AwsError', 'CreateTaskSet returned no task set');
+        if (!out.taskSet) throw new StepcdError(ErrorName.AwsError, 'CreateTaskSet returned no task set');
         return toTaskSetInfo(out.taskSet);
       }),
 
@@ -155,7 +155,7 @@ export function createEcsAdapter(config: AwsClientConfig | ECSClient): EcsPort {
 /** ECS says "too many task sets" and "not EXTERNAL" only in messages; name them so the ASL can tell. */
 export function classifyEcsError(doing: string, err: unknown): StepcdError {
   const wrapped = wrapAwsError(doing, err);
-  if (wrapped.retryable || wrapped.name !== 'stepcd.AwsError') return wrapped;
+  if (wrapped.retryable || wrapped.name !== ErrorName.AwsError) return wrapped;
   const message = (err as { message?: string })?.message ?? '';
   if (/deployments exist on the service|maximum limit/i.test(message)) return new TooManyTaskSetsError(wrapped.message, { cause: err });
   if (/EXTERNAL|deployment controller/i.test(message)) return new NotExternalError(wrapped.message, { cause: err });

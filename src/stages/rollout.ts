@@ -25,6 +25,6 @@ export async function startRollout(
     ...spec,
     stageIndex: input.stage.index,
     taskDefinitionArn: registered.taskDefinitionArn,
-  });
+  }, sets);
   return { state: created.state, taskSetId: created.taskSet.id };
 }

@@ -21,10 +21,12 @@ export async function ensureTaskSet(
   state: DeploymentState,
   ports: StagePorts,
   spec: TaskSetSpec,
+  /** The service's task sets if the caller has just listed them; listed here otherwise. */
+  liveTaskSets?: readonly TaskSetInfo[],
 ): Promise<{ taskSet: TaskSetInfo; state: DeploymentState }> {
   const { cluster, serviceName } = plan.serviceDefinition;
   const externalId = taskSetExternalId(plan.deploymentId, spec.stageIndex, spec.role);
-  const existing = (await ports.ecs.listTaskSets(cluster, serviceName)).find(
+  const existing = (liveTaskSets ?? (await ports.ecs.listTaskSets(cluster, serviceName))).find(
     (s) => s.externalId === externalId && s.status !== 'DRAINING',
   );
   const taskSet =
