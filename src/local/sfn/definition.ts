@@ -117,8 +117,8 @@ function prepareLevel(level: AslDefinition, states: Map<string, StateInfo>): Asl
     const info: StateInfo = { name, type: state.Type, retries: Array.isArray(state.Retry) && state.Retry.length > 0 };
     states.set(name, info);
     if (state.Type === 'Task') {
-      out[name] = state;
       describeTask(name, state, info);
+      out[name] = info.timeout?.path ? resolveTimeoutPathInParameters(state, info.timeout.path) : state;
     } else if (state.Type === 'Wait') {
       info.wait = { seconds: state.Seconds, secondsPath: state.SecondsPath, timestamp: state.Timestamp, timestampPath: state.TimestampPath };
       out[name] = waitAsTask(state);
@@ -153,6 +153,20 @@ function describeTask(name: string, state: AslState, info: StateInfo): void {
     }
     info.timeout = { seconds: state.TimeoutSeconds, path: state.TimeoutSecondsPath };
   }
+}
+
+/**
+ * Where a callback task's TimeoutSecondsPath is read. AWS resolves it against the state's input; the
+ * interpreter resolves it against the input after Parameters, where `$.cursor...` no longer exists.
+ * So the path moves into Parameters (which the interpreter resolves against the state's input, as
+ * AWS does) under this key, and the callback handler reads the number from there.
+ */
+export const LOCAL_TIMEOUT_KEY = '__stepcdLocalTimeoutSeconds';
+
+function resolveTimeoutPathInParameters(state: AslState, path: string): AslState {
+  const { TimeoutSecondsPath: _path, ...rest } = state;
+  const parameters = (state.Parameters ?? {}) as Record<string, unknown>;
+  return { ...rest, TimeoutSeconds: WAIT_TASK_TIMEOUT_SECONDS, Parameters: { ...parameters, [`${LOCAL_TIMEOUT_KEY}.$`]: path } };
 }
 
 function waitAsTask(state: AslState): AslState {

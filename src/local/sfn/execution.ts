@@ -1,7 +1,7 @@
 import './polyfill.js';
 import type { RunOptions, StateMachine } from 'aws-local-stepfunctions';
 import type { Clock } from '../clock.js';
-import type { PreparedDefinition, StateInfo } from './definition.js';
+import { LOCAL_TIMEOUT_KEY, type PreparedDefinition, type StateInfo } from './definition.js';
 import { executionStoppedError, StateError } from './errors.js';
 import type { LocalFunctions } from './functions.js';
 import { causeText, HistoryMapper, type HistoryEvent, type InterpreterEvent } from './history.js';
@@ -319,6 +319,7 @@ function lambdaParameters(state: StateInfo, input: unknown): { FunctionName: str
 }
 
 function callbackTimeoutMs(state: StateInfo, input: unknown): number | undefined {
-  const seconds = state.timeout?.seconds ?? (state.timeout?.path ? readPath(input, state.timeout.path) : undefined);
+  const fromPath = state.timeout?.path ? (input as Record<string, unknown> | null)?.[LOCAL_TIMEOUT_KEY] : undefined;
+  const seconds = state.timeout?.seconds ?? fromPath;
   return typeof seconds === 'number' ? seconds * 1000 : undefined;
 }

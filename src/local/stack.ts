@@ -1,0 +1,167 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { createHandler as approvalRequestHandler } from '../../functions/approval-request/handler.js';
+import { createHandler as finaliserHandler, type StatusChangeEvent } from '../../functions/finaliser/handler.js';
+import { createWebhookRoute } from '../../functions/github-webhook/create-handler.js';
+import { createHandler as orchestrateHandler } from '../../functions/orchestrate/handler.js';
+import { createHandler as slackHandler } from '../../functions/slack-interactions/handler.js';
+import { createHandler as stageHandler } from '../../functions/stage/handler.js';
+import { ApprovalService } from '../approval/service.js';
+import { ReplayCache } from '../approval/signature.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../aws/client-config.js';
+import { createEcsAdapter } from '../aws/ecs.js';
+import type { Config, Secrets } from '../config/index.js';
+import { ManifestPlanner, serviceLookupOver } from '../gitops/app-planner.js';
+import { InProcessDeferrer } from '../gitops/deferrers.js';
+import { LocalGitSource } from '../gitops/local-git-source.js';
+import { triggerDeployments } from '../gitops/trigger.js';
+import type { WebhookDeps } from '../gitops/webhook.js';
+import { createLogger, type StepcdLogger } from '../logging.js';
+import type { OrchestratorDeps } from '../orchestrator/index.js';
+import { buildCoreDeps, buildStageTaskDeps, type CoreDeps, type DepsContext } from '../runtime/deps.js';
+import { ASL_FUNCTIONS, substituteDefinition } from '../runtime/functions.js';
+import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './cloud.js';
+import { startHttpFront, type HttpFront, type HttpRoute } from './http-front.js';
+import { seedTopology, type SeededTopology, type Topology } from './seed.js';
+
+export const DEFINITION_FILE = fileURLToPath(new URL('../../statemachines/deployment.asl.json', import.meta.url));
+const STATE_MACHINE_NAME = 'stepcd-local-deployment';
+
+export interface LocalStackOptions extends LocalCloudOptions {
+  /** A git repository of app manifests; webhooks for `repo` read it. */
+  repoDir: string;
+  /** The `owner/name` the webhook payloads name (default `local/manifests`). */
+  repo?: string;
+  branch?: string;
+  secrets?: Secrets;
+  slack?: Config['slack'];
+  /** Seed the cluster, ALB and target groups examples/ are written against (default: DEMO_TOPOLOGY). */
+  topology?: Topology | false;
+  httpPort?: number;
+  logger?: StepcdLogger;
+  status?: () => Promise<string> | string;
+}
+
+export interface LocalStack {
+  cloud: LocalCloud;
+  front: HttpFront;
+  config: Config;
+  secrets: Required<Pick<Secrets, 'githubWebhookSecret' | 'slackSigningSecret'>> & Secrets;
+  core: CoreDeps;
+  approvals: ApprovalService;
+  stateMachineArn: string;
+  topology?: SeededTopology;
+  stop(): Promise<void>;
+}
+
+export const LOCAL_SECRETS = { githubWebhookSecret: 'local-webhook-secret', slackSigningSecret: 'local-slack-signing-secret' };
+
+/**
+ * stepcd on one machine: the local cloud, the one state machine definition with the real Lambda
+ * handlers from functions/, the finaliser on status-change events, and the HTTP front for GitHub and
+ * Slack. Tests, `npm start` and `stepcd local` all run this.
+ */
+export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
+  const cloud = await startLocalCloud(opts);
+  try {
+    const logger = opts.logger ?? createLogger('stepcd-local');
+    const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
+    const repo = opts.repo ?? 'local/manifests';
+    const secrets = { ...LOCAL_SECRETS, ...opts.secrets };
+    const config: Config = {
+      region: LOCAL_REGION,
+      tableName: cloud.tableName,
+      eventBusName: cloud.eventBusName,
+      stateMachineArn,
+      github: { repos: [repo], branches: [opts.branch ?? 'main'], deployTags: false },
+      slack: opts.slack ?? {},
+    };
+    const ctx: DepsContext = { config, clients: cloud.clientConfigs, secrets, logger, now: () => cloud.clock.now() };
+    const now = () => new Date(cloud.clock.now());
+    const core = buildCoreDeps(ctx);
+    const orchestratorDeps: OrchestratorDeps = { ...core, now, logger };
+    const approvals = new ApprovalService({ ...core, logger });
+
+    registerFunctions(cloud, ctx, orchestratorDeps, approvals);
+    const definition = substituteDefinition(await readFile(DEFINITION_FILE, 'utf8'), localFunctionArn);
+    await cloud.sfn.createStateMachine({ name: STATE_MACHINE_NAME, definition });
+
+    const finalise = finaliserHandler(() => orchestratorDeps);
+    cloud.events.subscribe({ source: ['aws.states'], detailType: ['Step Functions Execution Status Change'] }, async (event) => {
+      const change: StatusChangeEvent = { source: event.source, 'detail-type': event.detailType, detail: event.detail as StatusChangeEvent['detail'] };
+      await finalise(change, lambdaContext('finaliser'));
+    });
+
+    const webhookDeps: WebhookDeps = {
+      secret: secrets.githubWebhookSecret,
+      tracking: config.github,
+      source: new LocalGitSource(opts.repoDir),
+      planner: new ManifestPlanner(serviceLookupOver(createEcsAdapter(cloud.clientConfigs.ecs))),
+      history: core.history,
+      workflow: core.workflow,
+      events: core.events,
+      deferrer: new InProcessDeferrer((push, paths) => triggerDeployments(push, webhookDeps, paths)),
+      logger,
+      now,
+    };
+    const slack = slackHandler(() => ({ service: approvals, signingSecret: secrets.slackSigningSecret, replays: new ReplayCache(), now, logger }));
+    const front = await startHttpFront({
+      routes: {
+        'POST /webhooks/github': createWebhookRoute(webhookDeps) as HttpRoute,
+        'POST /slack/interactions': ((event) => slack(event, lambdaContext('slack-interactions'))) as HttpRoute,
+      },
+      ...(opts.status ? { status: opts.status } : {}),
+      ...(opts.httpPort ? { port: opts.httpPort } : {}),
+    });
+    const topology = opts.topology === false ? undefined : await seedTopology(cloud.clientConfigs, opts.topology);
+    return {
+      cloud,
+      front,
+      config,
+      secrets,
+      core,
+      approvals,
+      stateMachineArn,
+      ...(topology ? { topology } : {}),
+      async stop() {
+        await front.close();
+        await cloud.stop();
+      },
+    };
+  } catch (err) {
+    await cloud.stop();
+    throw err;
+  }
+}
+
+function registerFunctions(cloud: LocalCloud, ctx: DepsContext, orchestratorDeps: OrchestratorDeps, approvals: ApprovalService) {
+  const orchestrate = orchestrateHandler(() => orchestratorDeps);
+  const stageDeps = buildStageTaskDeps(ctx);
+  const stage = stageHandler(() => stageDeps);
+  const approvalRequest = approvalRequestHandler(() => ({ service: approvals, now: () => new Date(cloud.clock.now()) }));
+  cloud.sfn.registerFunction(ASL_FUNCTIONS.OrchestrateFunctionArn, (event, context) => orchestrate(event as never, context));
+  cloud.sfn.registerFunction(ASL_FUNCTIONS.StageFunctionArn, (event, context) => stage(event as never, context));
+  cloud.sfn.registerFunction(ASL_FUNCTIONS.ApprovalRequestFunctionArn, (event, context) => approvalRequest(event as never, context));
+}
+
+function localFunctionArn(name: string): string {
+  return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
+}
+
+/** Enough of a Lambda context for middy and powertools when a handler is called outside the SFN. */
+function lambdaContext(functionName: string) {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: localFunctionArn(functionName),
+    memoryLimitInMB: '256',
+    awsRequestId: `local-${Date.now().toString(36)}`,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

@@ -1,0 +1,82 @@
+import { emptyDeploymentState, FINAL_STATUSES } from '../domain/deployment.js';
+import type { DeploymentPlan } from '../domain/plan.js';
+import { newDeploymentRecord } from '../history/records.js';
+import { announce, notifySettings, reload } from './announce.js';
+import type { OrchestratorDeps } from './deps.js';
+import type { ExecutionData } from './execution-data.js';
+
+/**
+ * Begin: take the per-app lock, or queue behind the deployment holding it. A queued deployment with
+ * a newer one queued behind it ends SUPERSEDED: only the newest commit is worth deploying next.
+ * Nothing here touches ECS, so a SUPERSEDED or CLOSED end needs no rollback.
+ */
+export async function begin(
+  input: { plan: DeploymentPlan } & Partial<ExecutionData>,
+  deps: OrchestratorDeps,
+  executionArn?: string,
+): Promise<ExecutionData> {
+  const { plan } = input;
+  const { history } = deps;
+  const id = plan.deploymentId;
+  const app = plan.app.name;
+  const now = deps.now().toISOString();
+  const base: ExecutionData = {
+    plan,
+    state: input.state ?? emptyDeploymentState(),
+    cursor: { index: -1 },
+    ...(executionArn ? { executionArn } : {}),
+  };
+
+  let record = await history.getDeployment(id);
+  if (!record) {
+    // Started by hand (CLI, console) rather than by the webhook, which writes PENDING first.
+    await history.createDeployment(newDeploymentRecord(plan, now));
+    record = await reload(deps, plan);
+  }
+  if (executionArn && record.executionArn !== executionArn) await history.setExecution(id, executionArn);
+  if (FINAL_STATUSES.includes(record.status)) return { ...base, lock: 'CLOSED' };
+  if (record.cancelRequested) {
+    await history.dequeue(app, id);
+    await history.setStatus(id, 'CANCELLED', { reason: 'cancelled while queued; nothing was deployed', at: now });
+    await announce(deps, await reload(deps, plan), 'DEPLOYMENT_CANCELLED', { reason: 'cancelled while queued' });
+    return { ...base, lock: 'CLOSED' };
+  }
+
+  const appState = await history.getAppState(app);
+  const newer = appState.queue.slice(appState.queue.indexOf(id) + 1);
+  if (appState.queue.includes(id) && newer.length > 0) {
+    await history.dequeue(app, id);
+    const reason = `superseded by ${newer[newer.length - 1]}, a newer deployment of ${app}`;
+    await history.setStatus(id, 'SUPERSEDED', { reason, at: now });
+    return { ...base, lock: 'SUPERSEDED' };
+  }
+
+  await releaseStaleLock(deps, app, appState.lockHolder, id);
+  if (!(await history.tryLock(app, id))) {
+    await history.enqueue(app, id);
+    return { ...base, lock: 'QUEUED' };
+  }
+  await history.dequeue(app, id);
+
+  if (record.status !== 'RUNNING') {
+    await history.setStatus(id, 'RUNNING', { at: now });
+    const running = await reload(deps, plan);
+    await announce(deps, running, 'DEPLOYMENT_STARTED');
+    await deps.notifier.deploymentStarted(running, notifySettings(plan));
+  }
+  const lastGood = appState.lastGood;
+  return { ...base, state: record.state ?? base.state, ...(lastGood ? { lastGood } : {}), lock: 'ACQUIRED' };
+}
+
+/**
+ * A lock whose holder has already ended (a crash before the finaliser ran, say) would block the app
+ * forever; a lock held by a live deployment is left alone.
+ */
+async function releaseStaleLock(deps: OrchestratorDeps, app: string, holder: string | undefined, self: string) {
+  if (!holder || holder === self) return;
+  const holderRecord = await deps.history.getDeployment(holder);
+  if (!holderRecord || FINAL_STATUSES.includes(holderRecord.status)) {
+    deps.logger.warn('releasing a stale lock', { app, holder });
+    await deps.history.releaseLock(app, holder);
+  }
+}

@@ -1,0 +1,29 @@
+import { announce, notifySettings, reload } from './announce.js';
+import type { OrchestratorDeps } from './deps.js';
+import type { ExecutionData } from './execution-data.js';
+
+/**
+ * Complete: SUCCESS, and the new last good version for rollbacks to come. A pipeline that never
+ * replaced the primary (a canary-only pipeline) leaves the previous last good in place.
+ */
+export async function complete(data: ExecutionData, deps: OrchestratorDeps): Promise<ExecutionData> {
+  const { plan, state } = data;
+  const id = plan.deploymentId;
+  const at = deps.now().toISOString();
+  if (state.primaryTaskSetId && state.taskDefinitionArn) {
+    await deps.history.setLastGood(plan.app.name, {
+      deploymentId: id,
+      commitSha: plan.commit.sha,
+      taskDefinitionArn: state.taskDefinitionArn,
+      taskSetIds: [state.primaryTaskSetId],
+      at,
+    });
+  }
+  await deps.history.setState(id, state);
+  await deps.history.setStatus(id, 'SUCCESS', { at });
+  await deps.history.releaseLock(plan.app.name, id);
+  const record = await reload(deps, plan);
+  await announce(deps, record, 'DEPLOYMENT_SUCCEEDED');
+  await deps.notifier.deploymentEnded(record, notifySettings(plan));
+  return data;
+}

@@ -1,0 +1,32 @@
+import { InvalidStateError } from '../errors.js';
+import { advance } from './advance.js';
+import { begin } from './begin.js';
+import { complete } from './complete.js';
+import type { OrchestratorDeps } from './deps.js';
+import type { ExecutionData } from './execution-data.js';
+import { finishFailed } from './finish.js';
+import { rollbackBegin } from './rollback-begin.js';
+
+export interface OrchestrateEvent {
+  action: 'begin' | 'advance' | 'complete' | 'rollback-begin' | 'finish';
+  data: ExecutionData;
+  executionArn?: string;
+}
+
+/** The orchestrate Lambda's one entry: the ASL names the step in `action`. */
+export async function orchestrate(event: OrchestrateEvent, deps: OrchestratorDeps): Promise<ExecutionData> {
+  switch (event.action) {
+    case 'begin':
+      return begin(event.data, deps, event.executionArn);
+    case 'advance':
+      return advance(event.data, deps);
+    case 'complete':
+      return complete(event.data, deps);
+    case 'rollback-begin':
+      return rollbackBegin(event.data, deps);
+    case 'finish':
+      return finishFailed(event.data, deps);
+    default:
+      throw new InvalidStateError(`unknown orchestration action "${String((event as { action: unknown }).action)}"`);
+  }
+}

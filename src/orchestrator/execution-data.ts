@@ -1,0 +1,54 @@
+import type { DeploymentState, LastGood } from '../domain/deployment.js';
+import type { DeploymentPlan, PlannedStage } from '../domain/plan.js';
+
+/**
+ * The execution data that flows between the states of statemachines/deployment.asl.json. Every
+ * Lambda task receives it whole (`Payload.data`) and returns it whole (`OutputPath: $.Payload`), so
+ * the ASL's Choice states can read the fields below by path.
+ */
+export interface ExecutionData {
+  plan: DeploymentPlan;
+  state: DeploymentState;
+  lastGood?: LastGood;
+  cursor: Cursor;
+  /** Set by Begin: ACQUIRED runs, QUEUED waits and retries, SUPERSEDED and CLOSED end without ECS calls. */
+  lock?: 'ACQUIRED' | 'QUEUED' | 'SUPERSEDED' | 'CLOSED';
+  executionArn?: string;
+  /** Written by the ASL's Catch (`ResultPath: $.error`). */
+  error?: { Error: string; Cause?: string };
+  /** Written by WAIT_APPROVAL (`ResultPath: $.approval`). */
+  approval?: unknown;
+  rollback?: RollbackProgress;
+  /** Set by the finaliser when it starts a rollback-only execution. */
+  rollbackOnly?: boolean;
+  /** Set by Finish for the Fail state (ErrorPath / CausePath). */
+  outcome?: 'FAILURE' | 'CANCELLED';
+  errorName?: string;
+  reason?: string;
+}
+
+export interface Cursor {
+  index: number;
+  stage?: PlannedStage;
+  startedAt?: string;
+  done?: boolean;
+  needsCheck?: boolean;
+  status?: 'done' | 'pending';
+  detail?: string;
+}
+
+export interface RollbackProgress {
+  needed: boolean;
+  done: boolean;
+  reason: string;
+  outcome: 'FAILURE' | 'CANCELLED';
+  errorName: string;
+  startedAt: string;
+  summary?: string;
+}
+
+/** What the ASL passes in: `{ action, data }` (Begin also passes the execution ARN from `$$`). */
+export interface TaskEvent {
+  action: string;
+  data: ExecutionData;
+}

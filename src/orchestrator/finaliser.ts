@@ -1,0 +1,103 @@
+import { FINAL_STATUSES } from '../domain/deployment.js';
+import type { DeploymentPlan } from '../domain/plan.js';
+import { announce, notifySettings, reload } from './announce.js';
+import type { OrchestratorDeps } from './deps.js';
+import type { ExecutionData } from './execution-data.js';
+
+/** The `detail` of EventBridge's "Step Functions Execution Status Change" event. */
+export interface ExecutionStatusChange {
+  executionArn: string;
+  name: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+  input?: string | null;
+  error?: string | null;
+  cause?: string | null;
+}
+
+export type FinaliserOutcome = 'ignored' | 'already-final' | 'finalised' | 'rollback-started';
+
+/**
+ * Finalises executions that ended outside the ASL's own Catch: StopExecution (ABORTED), TIMED_OUT,
+ * or a FAILED that never reached Finish (a rollback whose retries ran out). It releases the lock and,
+ * when ECS had been touched, starts a rollback-only execution of the same state machine, which
+ * keeps the lock until its own Finish.
+ */
+export async function finaliseExecution(change: ExecutionStatusChange, deps: OrchestratorDeps): Promise<FinaliserOutcome> {
+  if (change.status === 'RUNNING' || change.status === 'SUCCEEDED' || change.status === 'PENDING_REDRIVE') return 'ignored';
+  const input = parseInput(change.input);
+  if (!input) return 'ignored';
+  const plan = input.plan;
+  const id = plan.deploymentId;
+  const app = plan.app.name;
+  const record = await deps.history.getDeployment(id);
+  if (!record) return 'ignored';
+  if (FINAL_STATUSES.includes(record.status)) {
+    await deps.history.releaseLock(app, id);
+    return 'already-final';
+  }
+
+  const at = deps.now().toISOString();
+  const why = reasonFor(change);
+  const lockHeld = (await deps.history.getAppState(app)).lockHolder === id;
+  const outcome = change.status === 'ABORTED' ? 'CANCELLED' : 'FAILURE';
+
+  if (input.rollbackOnly) {
+    const reason = `rollback did not finish (${why}); the service may need attention: run \`stepcd deployments show ${id}\``;
+    return finalise(deps, plan, 'FAILURE', reason, at);
+  }
+  if (lockHeld && record.state?.touched && plan.options.autoRollback) {
+    await deps.history.setStatus(id, 'ROLLING_BACK', { reason: why, at });
+    await announce(deps, await reload(deps, plan), 'DEPLOYMENT_ROLLING_BACK', { reason: why });
+    const appState = await deps.history.getAppState(app);
+    const rollbackInput: ExecutionData = {
+      plan,
+      state: record.state,
+      ...(appState.lastGood ? { lastGood: appState.lastGood } : {}),
+      cursor: { index: -1 },
+      rollbackOnly: true,
+      rollback: { needed: true, done: false, reason: why, outcome, errorName: change.error ?? change.status, startedAt: at },
+    };
+    await deps.workflow.startExecution(rollbackExecutionName(change.name), rollbackInput);
+    return 'rollback-started';
+  }
+  const untouched = record.state?.touched ? '' : '; ECS was not touched';
+  return finalise(deps, plan, outcome, `${why}${untouched}`, at);
+}
+
+async function finalise(deps: OrchestratorDeps, plan: DeploymentPlan, status: 'FAILURE' | 'CANCELLED', reason: string, at: string) {
+  await deps.history.setStatus(plan.deploymentId, status, { reason, at });
+  await deps.history.releaseLock(plan.app.name, plan.deploymentId);
+  await deps.history.dequeue(plan.app.name, plan.deploymentId);
+  const record = await reload(deps, plan);
+  await announce(deps, record, status === 'CANCELLED' ? 'DEPLOYMENT_CANCELLED' : 'DEPLOYMENT_FAILED', { reason });
+  await deps.notifier.deploymentEnded(record, notifySettings(plan));
+  return 'finalised' as const;
+}
+
+function reasonFor(change: ExecutionStatusChange): string {
+  switch (change.status) {
+    case 'ABORTED':
+      return 'execution was stopped (StopExecution)';
+    case 'TIMED_OUT':
+      return 'execution timed out';
+    default:
+      return `execution failed: ${change.error ?? 'unknown error'}${change.cause ? `: ${change.cause}` : ''}`;
+  }
+}
+
+/** The input is either a plan (a normal execution) or the data of a rollback-only execution. */
+function parseInput(raw: string | null | undefined): { plan: DeploymentPlan; rollbackOnly: boolean } | undefined {
+  if (!raw) return undefined;
+  try {
+    const parsed = JSON.parse(raw) as Partial<ExecutionData> & Partial<DeploymentPlan>;
+    if (parsed.rollbackOnly && parsed.plan) return { plan: parsed.plan, rollbackOnly: true };
+    if (typeof parsed.deploymentId === 'string' && parsed.app) return { plan: parsed as DeploymentPlan, rollbackOnly: false };
+  } catch {
+    // Not ours (another state machine on the same bus rule); nothing to finalise.
+  }
+  return undefined;
+}
+
+export function rollbackExecutionName(name: string): string {
+  return `${name.slice(0, 77)}-rb`;
+}

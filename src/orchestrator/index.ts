@@ -1,0 +1,10 @@
+export { advance } from './advance.js';
+export { orchestrate, type OrchestrateEvent } from './dispatch.js';
+export { begin } from './begin.js';
+export { complete } from './complete.js';
+export type { OrchestratorDeps } from './deps.js';
+export type { ExecutionData, TaskEvent } from './execution-data.js';
+export { finaliseExecution, rollbackExecutionName, type ExecutionStatusChange } from './finaliser.js';
+export { finishFailed } from './finish.js';
+export { rollbackBegin } from './rollback-begin.js';
+export { runStageTask, type StageTaskDeps } from './stage-task.js';

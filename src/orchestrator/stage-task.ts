@@ -1,0 +1,58 @@
+import { InvalidStateError, StabilizeFailedError } from '../errors.js';
+import type { HistoryStore } from '../history/store.js';
+import { checkStage, rollbackStep, startStage } from '../stages/index.js';
+import type { StagePorts } from '../stages/ports.js';
+import type { StageInput } from '../stages/types.js';
+import type { ExecutionData } from './execution-data.js';
+
+export interface StageTaskDeps {
+  ports: StagePorts;
+  history: HistoryStore;
+}
+
+/**
+ * The stage Lambda: `start` and `check` of the current ECS stage, and one `rollback` step. The state
+ * is written to history after every call, before returning, so that a finaliser working from the
+ * record alone (after StopExecution) knows every task set this deployment created.
+ */
+export async function runStageTask(action: string, data: ExecutionData, deps: StageTaskDeps): Promise<ExecutionData> {
+  switch (action) {
+    case 'start': {
+      const result = await startStage(stageInput(data), deps.ports);
+      await deps.history.setState(data.plan.deploymentId, result.state);
+      return {
+        ...data,
+        state: result.state,
+        cursor: { ...data.cursor, needsCheck: result.needsCheck, ...(result.detail ? { detail: result.detail } : {}) },
+      };
+    }
+    case 'check': {
+      const result = await checkStage(stageInput(data), deps.ports);
+      await deps.history.setState(data.plan.deploymentId, result.state);
+      if (result.status === 'failed') throw new StabilizeFailedError(result.reason);
+      return {
+        ...data,
+        state: result.state,
+        cursor: { ...data.cursor, status: result.status, ...(result.detail ? { detail: result.detail } : {}) },
+      };
+    }
+    case 'rollback': {
+      const progress = data.rollback;
+      if (!progress) throw new InvalidStateError('rollback step called without rollback progress in the execution data');
+      const result = await rollbackStep(
+        { plan: data.plan, state: data.state, ...(data.lastGood ? { lastGood: data.lastGood } : {}), startedAt: progress.startedAt },
+        deps.ports,
+      );
+      await deps.history.setState(data.plan.deploymentId, result.state);
+      return { ...data, state: result.state, rollback: { ...progress, done: result.done, summary: result.summary } };
+    }
+    default:
+      throw new InvalidStateError(`unknown stage action "${action}"`);
+  }
+}
+
+function stageInput(data: ExecutionData): StageInput {
+  const { plan, cursor, state, lastGood } = data;
+  if (!cursor.stage || !cursor.startedAt) throw new InvalidStateError(`no current stage at index ${cursor.index}`);
+  return { plan, stage: cursor.stage, state, ...(lastGood ? { lastGood } : {}), startedAt: cursor.startedAt };
+}

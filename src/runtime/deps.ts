@@ -1,0 +1,88 @@
+import type { AwsClientConfig, AwsClientConfigs } from '../aws/client-config.js';
+import { createDocumentClient } from '../aws/dynamodb.js';
+import { createEventBridgeClient, EventBridgePublisher } from '../aws/eventbridge.js';
+import { createSfnClient, SfnWorkflow } from '../aws/sfn.js';
+import { createAwsStagePorts } from '../aws/stage-ports.js';
+import type { Config, Secrets } from '../config/index.js';
+import { DynamoHistoryStore } from '../history/dynamo-store.js';
+import type { StepcdLogger } from '../logging.js';
+import { createNotifier, type Notifier } from '../notify/notifier.js';
+import type { OrchestratorDeps, StageTaskDeps } from '../orchestrator/index.js';
+
+/**
+ * The one place that turns configuration into ports. Lambda handlers call it with AWS client
+ * configs (region only: the SDK resolves the rest); the local cloud calls it with explicit
+ * loopback endpoints. Either way the code under test is the code that ships.
+ */
+export interface DepsContext {
+  config: Config;
+  clients: AwsClientConfigs;
+  secrets: Secrets;
+  logger: StepcdLogger;
+  /** The local cloud's clock; Date.now on AWS. */
+  now?: () => number;
+}
+
+export function awsClientConfigs(config: Config): AwsClientConfigs {
+  const base: AwsClientConfig = { region: config.region };
+  return { ecs: base, elbv2: base, sfn: base, dynamodb: base, events: base, lambda: base };
+}
+
+/** History, events, workflow and notifier: what every function but the stage one needs. */
+export interface CoreDeps {
+  history: DynamoHistoryStore;
+  events: EventBridgePublisher;
+  workflow: SfnWorkflow;
+  notifier: Notifier;
+}
+
+export interface NotifierTuning {
+  /** Slack attempts per call; the interactions endpoint keeps this at 1 to answer within 3 s. */
+  slackAttempts?: number;
+  slackTimeoutMs?: number;
+}
+
+export function buildCoreDeps(ctx: DepsContext, tuning: NotifierTuning = {}): CoreDeps {
+  const now = ctx.now ?? Date.now;
+  const history = new DynamoHistoryStore(createDocumentClient(ctx.clients.dynamodb), ctx.config.tableName);
+  return {
+    history,
+    events: new EventBridgePublisher(createEventBridgeClient(ctx.clients.events), ctx.config.eventBusName),
+    workflow: new SfnWorkflow(createSfnClient(ctx.clients.sfn), ctx.config.stateMachineArn),
+    notifier: createNotifier({
+      history,
+      logger: ctx.logger,
+      ...(ctx.secrets.slackBotToken ? { botToken: ctx.secrets.slackBotToken } : {}),
+      ...(ctx.config.slack.incomingWebhookUrl ? { incomingWebhookUrl: ctx.config.slack.incomingWebhookUrl } : {}),
+      ...(ctx.config.slack.apiUrl ? { apiUrl: ctx.config.slack.apiUrl } : {}),
+      ...(ctx.config.slack.defaultChannel ? { defaultChannel: ctx.config.slack.defaultChannel } : {}),
+      now: () => new Date(now()),
+      ...(tuning.slackAttempts ? { maxAttempts: tuning.slackAttempts } : {}),
+      ...(tuning.slackTimeoutMs ? { timeoutMs: tuning.slackTimeoutMs } : {}),
+    }),
+  };
+}
+
+export function buildOrchestratorDeps(ctx: DepsContext): OrchestratorDeps {
+  const now = ctx.now ?? Date.now;
+  return { ...buildCoreDeps(ctx), now: () => new Date(now()), logger: ctx.logger };
+}
+
+export function buildStageTaskDeps(ctx: DepsContext): StageTaskDeps {
+  const now = ctx.now ?? Date.now;
+  return {
+    history: new DynamoHistoryStore(createDocumentClient(ctx.clients.dynamodb), ctx.config.tableName),
+    ports: createAwsStagePorts({
+      ecs: ctx.clients.ecs,
+      elbv2: ctx.clients.elbv2,
+      now,
+      log: (message, fields) => ctx.logger.info(message, { ...fields }),
+    }),
+  };
+}
+
+/** Builds a value once, on first use: deps are made per cold start, after secrets are fetched. */
+export function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}

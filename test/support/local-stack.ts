@@ -1,0 +1,97 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ZERO_SHA } from '../../src/gitops/push-event.js';
+import { headSha, initRepo, writeAndCommit } from '../../src/local/git-repo.js';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../src/local/stack.js';
+import { buildPush, signBody } from './github.js';
+
+export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/apps', import.meta.url));
+export const REPO = 'local/manifests';
+
+export interface StackHarness {
+  stack: LocalStack;
+  repoDir: string;
+  /** Commits file changes (null deletes) and sends the signed push webhook for them. */
+  push(files: Record<string, string | null>, message?: string): Promise<{ status: number; body: PushResponse; sha: string }>;
+  bumpImage(app: string, tag: string): Promise<{ status: number; body: PushResponse; sha: string }>;
+  stop(): Promise<void>;
+}
+
+export interface PushResponse {
+  apps?: { app: string; deploymentId: string; status: string; executionArn?: string; errors?: string[] }[];
+  [key: string]: unknown;
+}
+
+/**
+ * A local stack over a fresh git repo holding examples/apps under apps/. Nothing is pushed yet:
+ * the first `push` of the whole tree is a first deployment of every app (quick sync).
+ */
+export async function startStackHarness(opts: Partial<LocalStackOptions> & { apps?: string[] } = {}): Promise<StackHarness> {
+  const repoDir = await mkdtemp(join(tmpdir(), 'stepcd-repo-'));
+  await initRepo(repoDir);
+  await writeAndCommit(repoDir, { 'README.md': '# manifests\n' }, 'initial');
+  const stack = await startLocalStack({ repoDir, repo: REPO, ...opts });
+  let before = await headSha(repoDir);
+
+  async function push(files: Record<string, string | null>, message = 'change') {
+    const sha = await writeAndCommit(repoDir, files, message);
+    const payload = buildPush({ repo: REPO, before, after: sha, changed: { modified: Object.keys(files) } });
+    before = sha;
+    const body = JSON.stringify(payload);
+    const res = await fetch(`${stack.front.url}/webhooks/github`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-github-delivery': `delivery-${sha}`,
+        'x-hub-signature-256': signBody(stack.secrets.githubWebhookSecret, body),
+      },
+      body,
+    });
+    return { status: res.status, body: (await res.json()) as PushResponse, sha };
+  }
+
+  return {
+    stack,
+    repoDir,
+    push,
+    async bumpImage(app, tag) {
+      const path = `apps/${app}/${app === 'bluegreen' ? 'taskdef.json' : 'taskdef.yaml'}`;
+      const text = await readFile(join(repoDir, path), 'utf8');
+      return push({ [path]: text.replace(/(registry\.example\.com\/[\w-]+):[\w.-]+/g, `$1:${tag}`) }, `${app}: ${tag}`);
+    },
+    async stop() {
+      await stack.stop();
+      await rm(repoDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The files of the given example apps, as `apps/<name>/<file>` → content, for one commit. */
+export async function exampleFiles(apps: string[]): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  const tmp = await mkdtemp(join(tmpdir(), 'stepcd-examples-'));
+  try {
+    for (const app of apps) {
+      await cp(join(EXAMPLES_DIR, app), join(tmp, app), { recursive: true });
+      for (const name of ['app.pipecd.yaml', 'servicedef.yaml', 'taskdef.yaml', 'taskdef.json', 'servicedef.json']) {
+        try {
+          files[`apps/${app}/${name}`] = await readFile(join(tmp, app, name), 'utf8');
+        } catch {
+          // Each example uses either YAML or JSON for a definition, not both.
+        }
+      }
+    }
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+  return files;
+}
+
+export async function writeFileIn(dir: string, path: string, text: string) {
+  await writeFile(join(dir, path), text);
+}
+
+export { ZERO_SHA };
