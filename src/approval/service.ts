@@ -107,10 +107,11 @@ export class ApprovalService {
     }
     const updated = await history.addApprover(record.deploymentId, approval.stageIndex, user);
     if (!updated) return this.closedNow(record, approval.stageIndex, now);
-    await history.addApprovalVote(record.deploymentId, { user, at: now.toISOString(), decision: 'APPROVE', via: input.via });
+    const vote: ApprovalVote = { user, at: now.toISOString(), decision: 'APPROVE', via: input.via };
 
     const remaining = approvalsRemaining(updated);
     if (remaining > 0) {
+      await this.recordVoteOnce(record.deploymentId, approval.createdAt, vote);
       await this.deps.notifier.approvalUpdated(await this.load(record.deploymentId), { approval: toApprovalView(updated), by: user });
       return {
         kind: 'recorded',
@@ -122,8 +123,11 @@ export class ApprovalService {
 
     // Once-only: of two simultaneous final approvals, one closes and the other hears "already closed".
     if (!(await history.closeApproval(record.deploymentId, approval.stageIndex, 'APPROVED', user))) {
+      // A distinct approver who lost the race still approved; the same user's second click did not.
+      await this.recordVoteOnce(record.deploymentId, approval.createdAt, vote);
       return this.closedNow(record, approval.stageIndex, now);
     }
+    await history.addApprovalVote(record.deploymentId, vote);
     const resumed = await this.deps.workflow.sendTaskSuccess(updated.taskToken, { approvedBy: updated.approvedBy });
     if (!resumed) return this.tokenGone(record, approval.stageIndex);
 
@@ -194,6 +198,17 @@ export class ApprovalService {
     // A late click changes no state: the state machine's own timeout and end paths close the item.
     if (reason) return { result: { kind: 'closed', message: alreadyClosedMessage(reason) } };
     return { record, approval };
+  }
+
+  /**
+   * Appends a vote unless this user already has one of the same kind for this approval. Only the
+   * winner of the once-only close writes unconditionally; a check-then-write here can still double a
+   * vote for two truly simultaneous clicks by one user, which affects the log, never the outcome.
+   */
+  private async recordVoteOnce(deploymentId: string, since: string, vote: ApprovalVote): Promise<void> {
+    const record = await this.deps.history.getDeployment(deploymentId);
+    const seen = record?.approvals.some((v) => v.user === vote.user && v.decision === vote.decision && v.at >= since);
+    if (!seen) await this.deps.history.addApprovalVote(deploymentId, vote);
   }
 
   /** Someone else closed the approval between our read and our write: say how it ended. */

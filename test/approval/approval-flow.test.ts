@@ -143,6 +143,18 @@ describe('Slack interactions', () => {
     expect(h.events.events.filter((e) => e.detailType === 'DEPLOYMENT_APPROVED' && e.detail.deploymentId === plan.deploymentId)).toHaveLength(1);
   });
 
+  it('counts two simultaneous clicks by the same user once', async () => {
+    const { plan, executionArn } = await h.deploy({ approvers: ['U0ALICE'] });
+    const results = await Promise.all([
+      h.click({ user: 'U0ALICE', action: 'approve', deploymentId: plan.deploymentId }),
+      h.click({ user: 'U0ALICE', action: 'approve', deploymentId: plan.deploymentId }),
+    ]);
+    expect(results.map((r) => r.reply ?? '').filter((r) => r.includes(':white_check_mark: approved by U0ALICE'))).toHaveLength(1);
+    expect((await h.sfn.waitForExecution(executionArn)).status).toBe('SUCCEEDED');
+    expect(await h.history.getApproval(plan.deploymentId, 0)).toMatchObject({ status: 'APPROVED', approvedBy: ['U0ALICE'] });
+    expect((await h.history.getDeployment(plan.deploymentId))?.approvals).toHaveLength(1);
+  });
+
   it('resumes exactly once when two final approvals race', async () => {
     const { plan, executionArn } = await h.deploy({ approvers: ['U0ALICE', 'U0BOB'] });
     const results = await Promise.all([

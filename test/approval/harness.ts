@@ -93,7 +93,13 @@ export async function startApprovalHarness(): Promise<ApprovalHarness> {
   const now = () => new Date(Date.now() + offset);
 
   const requestHandler = createApprovalRequestHandler(() => ({ service, now }));
-  sfn.registerFunction('approval-request', (event, context) => requestHandler(event as never, context));
+  // Deployments whose approval-request Lambda has returned (token stored, Slack updated).
+  const requested = new Set<string>();
+  sfn.registerFunction('approval-request', async (event, context) => {
+    const result = await requestHandler(event as never, context);
+    requested.add((event as { plan: DeploymentPlan }).plan.deploymentId);
+    return result;
+  });
   // One cache for the whole run, as one warm Lambda instance would have.
   const replays = new ReplayCache();
   const slackHandler = createSlackHandler(() => ({ service, signingSecret: SIGNING_SECRET, replays, now, logger: quietLogger }));
@@ -129,8 +135,7 @@ export async function startApprovalHarness(): Promise<ApprovalHarness> {
       await history.setStatus(plan.deploymentId, 'RUNNING');
       await history.setStageStatus(plan.deploymentId, 0, 'RUNNING');
       const out = sfn.startExecution({ stateMachineArn: machineFor(opts.timeoutSeconds ?? 3600), name: plan.executionName, input: JSON.stringify({ plan, stage: plan.stages[0] }) });
-      // Posting the message with the buttons is the request Lambda's last step.
-      await waitUntil(() => slack.callsTo('chat.postMessage').some((c) => c.raw.includes(plan.deploymentId) && c.raw.includes('stepcd_approve')));
+      await waitUntil(() => requested.has(plan.deploymentId));
       return { plan, executionArn: out.executionArn };
     },
     async click(o) {
