@@ -299,6 +299,17 @@ describe('serverless package (offline, stage ci)', () => {
       }
     });
 
+    it('lets only the webhook invoke a function: itself, for the hand-off of large pushes', () => {
+      for (const name of FUNCTIONS) {
+        const role = roleOf(lambdaNamed(name)[1]);
+        const invoke = statementsOf(role).filter((s) => asArray(s.statement.Action).some((a) => a.startsWith('lambda:')));
+        expect(actionsOf(invoke), name).toEqual(name === 'github-webhook' ? ['lambda:InvokeFunction'] : []);
+        expect(invoke.flatMap(resourcesOf), name).toEqual(
+          name === 'github-webhook' ? [`arn:aws:lambda:us-east-1:123456789012:function:stepcd-${STAGE}-github-webhook`] : [],
+        );
+      }
+    });
+
     it('scopes Step Functions calls to this state machine and its executions', () => {
       const states = identityPolicyStatements(template).filter((s) => asArray(s.statement.Action).some((a) => a.startsWith('states:')));
       expect(states.length).toBeGreaterThan(0);
