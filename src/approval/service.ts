@@ -83,7 +83,7 @@ export class ApprovalService {
     const record = await this.load(id);
     // `stepcd cancel` may have run between the stage starting and the token being stored.
     if (record.cancelRequested) {
-      await this.cancelPending(id, { by: 'cancel request', now });
+      await this.cancelPending(id, { by: 'cancel request' });
       return;
     }
     await this.announce(record, DetailType.DEPLOYMENT_WAIT_APPROVAL, now, { stage: { index: stage.index, name: stage.name } });
@@ -168,7 +168,7 @@ export class ApprovalService {
    * Fails every open approval of a deployment with stepcd.Cancelled (`stepcd cancel`), so a waiting
    * execution rolls back now instead of at its timeout. Returns how many tokens it failed.
    */
-  async cancelPending(deploymentId: string, opts: { by?: string; now?: Date } = {}): Promise<number> {
+  async cancelPending(deploymentId: string, opts: { by?: string } = {}): Promise<number> {
     const record = await this.load(deploymentId);
     const by = opts.by ?? 'cancel';
     let failed = 0;

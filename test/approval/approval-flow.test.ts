@@ -245,6 +245,13 @@ describe('ApprovalService from the CLI', () => {
     expect(await h.service.cancelPending(plan.deploymentId)).toBe(0);
   });
 
+  it('fails the token at once when the deployment was cancelled before the approval was requested', async () => {
+    const { plan, executionArn } = await h.deploy({ approvers: ['U0ALICE'], cancelRequested: true });
+    const done = await h.sfn.waitForExecution(executionArn);
+    expect(done.error).toBe('stepcd.Cancelled');
+    expect((await h.history.getApproval(plan.deploymentId, 0))?.status).toBe('CANCELLED');
+  });
+
   it('says there is nothing to approve for an unknown deployment', async () => {
     const result = await h.service.reject({ deploymentId: 'nope', user: 'U0ALICE', via: 'cli', now: new Date() });
     expect(result.kind).toBe('closed');
