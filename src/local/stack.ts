@@ -104,7 +104,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       logger,
       now,
     };
-    const slack = slackHandler(() => ({ service: approvals, signingSecret: secrets.slackSigningSecret, replays: new ReplayCache(), now, logger }));
+    // One cache for the life of the stack, as one per Lambda instance on AWS.
+    const replays = new ReplayCache();
+    const slack = slackHandler(() => ({ service: approvals, signingSecret: secrets.slackSigningSecret, replays, now, logger }));
     const front = await startHttpFront({
       routes: {
         'POST /webhooks/github': createWebhookRoute(webhookDeps) as HttpRoute,
