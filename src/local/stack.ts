@@ -21,6 +21,7 @@ import type { OrchestratorDeps } from '../orchestrator/index.js';
 import { buildCoreDeps, buildStageTaskDeps, type CoreDeps, type DepsContext } from '../runtime/deps.js';
 import { ASL_FUNCTIONS, substituteDefinition } from '../runtime/functions.js';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './cloud.js';
+import type { LocalLambdaContext } from './sfn/index.js';
 import { startHttpFront, type HttpFront, type HttpRoute } from './http-front.js';
 import { seedTopology, type SeededTopology, type Topology } from './seed.js';
 
@@ -51,8 +52,17 @@ export interface LocalStack {
   approvals: ApprovalService;
   stateMachineArn: string;
   topology?: SeededTopology;
+  /**
+   * Puts a wrapper around one of the state machine's functions (`orchestrate`, `stage`,
+   * `approval-request`), e.g. to make the stage Lambda throw once mid-stage. Returns an undo.
+   */
+  interceptFunction(name: LocalFunctionName, wrapper: FunctionWrapper): () => void;
   stop(): Promise<void>;
 }
+
+export type LocalFunctionName = (typeof ASL_FUNCTIONS)[keyof typeof ASL_FUNCTIONS];
+export type LocalFunction = (event: unknown, context: LocalLambdaContext) => Promise<unknown>;
+export type FunctionWrapper = (event: unknown, context: LocalLambdaContext, next: LocalFunction) => Promise<unknown>;
 
 export const LOCAL_SECRETS = { githubWebhookSecret: 'local-webhook-secret', slackSigningSecret: 'local-slack-signing-secret' };
 
@@ -82,7 +92,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const orchestratorDeps: OrchestratorDeps = { ...core, now, logger };
     const approvals = new ApprovalService({ ...core, logger });
 
-    registerFunctions(cloud, ctx, orchestratorDeps, approvals);
+    const functions = registerFunctions(cloud, ctx, orchestratorDeps, approvals);
     const definition = substituteDefinition(await readFile(DEFINITION_FILE, 'utf8'), localFunctionArn);
     await cloud.sfn.createStateMachine({ name: STATE_MACHINE_NAME, definition });
 
@@ -125,6 +135,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       approvals,
       stateMachineArn,
       ...(topology ? { topology } : {}),
+      interceptFunction(name, wrapper) {
+        const original = functions[name];
+        cloud.sfn.registerFunction(name, (event, context) => wrapper(event, context, original));
+        return () => cloud.sfn.registerFunction(name, original);
+      },
       async stop() {
         await front.close();
         await cloud.stop();
@@ -136,14 +151,23 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   }
 }
 
-function registerFunctions(cloud: LocalCloud, ctx: DepsContext, orchestratorDeps: OrchestratorDeps, approvals: ApprovalService) {
+function registerFunctions(
+  cloud: LocalCloud,
+  ctx: DepsContext,
+  orchestratorDeps: OrchestratorDeps,
+  approvals: ApprovalService,
+): Record<LocalFunctionName, LocalFunction> {
   const orchestrate = orchestrateHandler(() => orchestratorDeps);
   const stageDeps = buildStageTaskDeps(ctx);
   const stage = stageHandler(() => stageDeps);
   const approvalRequest = approvalRequestHandler(() => ({ service: approvals, now: () => new Date(cloud.clock.now()) }));
-  cloud.sfn.registerFunction(ASL_FUNCTIONS.OrchestrateFunctionArn, (event, context) => orchestrate(event as never, context));
-  cloud.sfn.registerFunction(ASL_FUNCTIONS.StageFunctionArn, (event, context) => stage(event as never, context));
-  cloud.sfn.registerFunction(ASL_FUNCTIONS.ApprovalRequestFunctionArn, (event, context) => approvalRequest(event as never, context));
+  const functions: Record<LocalFunctionName, LocalFunction> = {
+    [ASL_FUNCTIONS.OrchestrateFunctionArn]: (event, context) => orchestrate(event as never, context),
+    [ASL_FUNCTIONS.StageFunctionArn]: (event, context) => stage(event as never, context),
+    [ASL_FUNCTIONS.ApprovalRequestFunctionArn]: (event, context) => approvalRequest(event as never, context),
+  };
+  for (const [name, fn] of Object.entries(functions)) cloud.sfn.registerFunction(name, fn);
+  return functions;
 }
 
 function localFunctionArn(name: string): string {
