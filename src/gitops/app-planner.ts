@@ -24,7 +24,7 @@ export function serviceLookupOver(ecs: Pick<EcsPort, 'findService'>): ServiceLoo
 export class ManifestPlanner implements AppPlanner {
   constructor(private readonly services: ServiceLookup) {}
 
-  deploymentIdFor(ref: { repo: string; appDir: string; sha: string }): string {
+  deploymentIdFor(ref: { repo: string; configPath: string; sha: string }): string {
     return deploymentIdFor(ref);
   }
 

@@ -14,7 +14,8 @@ import type { PushEvent } from './push-event.js';
 
 /** Validates and plans one app at the pushed commit (src/manifest + src/plan, see app-planner.ts). */
 export interface AppPlanner {
-  deploymentIdFor(ref: { repo: string; appDir: string; sha: string }): string;
+  /** Must equal the id buildPlan gives the plan: both key on the config path (see src/plan/ids.ts). */
+  deploymentIdFor(ref: { repo: string; configPath: string; sha: string }): string;
   plan(request: { configPath: string; files: FilesAtCommit; push: PushEvent; trigger: TriggerRef; now: Date }): Promise<PlanOutcome>;
 }
 
@@ -87,7 +88,7 @@ export async function triggerDeployments(push: PushEvent, deps: TriggerDeps, onl
   const deferred: string[] = [];
   const results = await mapBounded(configPaths, limits.parallelism, async (configPath, index) => {
     const appDir = appDirOf(configPath);
-    const deploymentId = deps.planner.deploymentIdFor({ repo: push.repo, appDir, sha: push.after });
+    const deploymentId = deps.planner.deploymentIdFor({ repo: push.repo, configPath, sha: push.after });
     const overBudget = index >= limits.maxInlineApps || deps.now().getTime() - startedAt > limits.inlineBudgetMs;
     if (overBudget) {
       deferred.push(configPath);

@@ -22,7 +22,7 @@ export interface BuildPlanInput {
  * input gives the same plan, which is what makes a redelivered webhook harmless.
  */
 export function buildPlan({ app, repo, commit, trigger, serviceExists, now, salt }: BuildPlanInput): DeploymentPlan {
-  const deploymentId = deploymentIdFor({ repo, appDir: app.dir, sha: commit.sha, ...(salt !== undefined && { salt }) });
+  const deploymentId = deploymentIdFor({ repo, configPath: app.configFile, sha: commit.sha, ...(salt !== undefined && { salt }) });
   const strategy = chooseStrategy({ hasPipeline: app.stages.length > 0, serviceExists, alwaysUsePipeline: app.alwaysUsePipeline });
   const plan: DeploymentPlan = {
     deploymentId,

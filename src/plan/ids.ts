@@ -4,7 +4,11 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 export interface DeploymentIdInput {
   repo: string;
-  appDir: string;
+  /**
+   * The app config's path in the repository (`apps/web/app.pipecd.yaml`). Not the directory: one
+   * directory may hold several `*.pipecd.yaml`, and each is its own app with its own deployments.
+   */
+  configPath: string;
   sha: string;
   /** Makes a new id for a deliberate re-deploy of the same commit (e.g. `stepcd deploy`). */
   salt?: string;
@@ -14,8 +18,8 @@ export interface DeploymentIdInput {
  * Deterministic: a redelivered push maps to the same id, so history writes and StartExecution dedupe.
  * The fields are joined with NUL, which none of them can contain, so distinct inputs never collide by concatenation.
  */
-export function deploymentIdFor({ repo, appDir, sha, salt }: DeploymentIdInput): string {
-  const parts = [repo, appDir, sha, ...(salt === undefined ? [] : [salt])];
+export function deploymentIdFor({ repo, configPath, sha, salt }: DeploymentIdInput): string {
+  const parts = [repo, configPath, sha, ...(salt === undefined ? [] : [salt])];
   return `d-${sha256(parts.join('\u0000')).slice(0, 20)}`;
 }
 

@@ -216,6 +216,36 @@ describe('triggerDeployments over a local git repository with three apps', () =>
   });
 });
 
+describe('triggerDeployments with two app configs in one directory', () => {
+  it('gives each config its own deployment id, matching the id in its plan', async () => {
+    const h = await harness();
+    const second = threeAppRepo()['apps/api/app.pipecd.yaml']!.replace('name: api', 'name: api-blue').replace('servicedef.yaml', 'servicedef-blue.yaml');
+    const added = await writeAndCommit(
+      repoDir,
+      {
+        'apps/api/blue.pipecd.yaml': second,
+        'apps/api/servicedef-blue.yaml': 'cluster: demo\nserviceName: api-blue\ndesiredCount: 1\ndeploymentController:\n  type: EXTERNAL\n',
+      },
+      'api: a second app in the same directory',
+    );
+    const sha = await writeAndCommit(repoDir, { 'apps/api/taskdef.yaml': taskdef('api', 'cpu: "2048"\n') }, 'api: shared taskdef');
+
+    const out = await triggerDeployments(pushOf(added, sha), h.deps);
+
+    expect(out.results.map((r) => [r.configPath, r.app, r.status])).toEqual([
+      ['apps/api/app.pipecd.yaml', 'api', 'STARTED'],
+      ['apps/api/blue.pipecd.yaml', 'api-blue', 'STARTED'],
+    ]);
+    const [first, other] = out.results;
+    expect(first!.deploymentId).not.toBe(other!.deploymentId);
+    expect(h.workflow.started.map((s) => [s.input.app.name, s.input.deploymentId]).sort()).toEqual([
+      ['api', first!.deploymentId],
+      ['api-blue', other!.deploymentId],
+    ]);
+    baseSha = await writeAndCommit(repoDir, { 'apps/api/blue.pipecd.yaml': null, 'apps/api/servicedef-blue.yaml': null }, 'api: back to one app');
+  });
+});
+
 describe('triggerDeployments beyond the inline budget', () => {
   it('defers the apps past maxInlineApps and the deferred run starts them, dropping none', async () => {
     const h = await harness({ maxInlineApps: 1, parallelism: 1 });

@@ -20,7 +20,7 @@ describe('buildPlan', () => {
     const app = await example('canary');
     const plan = buildPlan({ app, repo: 'acme/deploys', commit, trigger: { kind: 'push', delivery: 'x-1' }, serviceExists: true, now });
     expect(plan).toMatchObject({
-      deploymentId: deploymentIdFor({ repo: 'acme/deploys', appDir: 'apps/canary', sha: commit.sha }),
+      deploymentId: deploymentIdFor({ repo: 'acme/deploys', configPath: 'apps/canary/app.pipecd.yaml', sha: commit.sha }),
       app: { name: 'canary', dir: 'apps/canary', labels: { env: 'dev', team: 'demo' }, repo: 'acme/deploys' },
       commit,
       trigger: { kind: 'push', delivery: 'x-1' },

@@ -4,7 +4,7 @@ import { deploymentIdFor, executionNameFor } from '../../src/plan/index.js';
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 
 describe('deploymentIdFor', () => {
-  const base = { repo: 'acme/deploys', appDir: 'apps/web', sha: SHA };
+  const base = { repo: 'acme/deploys', configPath: 'apps/web/app.pipecd.yaml', sha: SHA };
 
   it('success: is deterministic, so a redelivered push maps to the same deployment', () => {
     expect(deploymentIdFor(base)).toBe(deploymentIdFor({ ...base }));
@@ -13,10 +13,11 @@ describe('deploymentIdFor', () => {
 
   it.each([
     ['another repo', { ...base, repo: 'acme/other' }],
-    ['another app', { ...base, appDir: 'apps/api' }],
+    ['another app', { ...base, configPath: 'apps/api/app.pipecd.yaml' }],
+    ['another config in the same directory', { ...base, configPath: 'apps/web/canary.pipecd.yaml' }],
     ['another commit', { ...base, sha: SHA.replace('0', 'f') }],
     ['a salt', { ...base, salt: 'redeploy-1' }],
-    ['fields that concatenate the same', { ...base, repo: 'acme/deploysapps', appDir: '/web' }],
+    ['fields that concatenate the same', { ...base, repo: 'acme/deploysapps', configPath: '/web/app.pipecd.yaml' }],
   ])('success: differs for %s', (_name, other) => {
     expect(deploymentIdFor(other)).not.toBe(deploymentIdFor(base));
   });
