@@ -1,6 +1,7 @@
 export { advance } from './advance.js';
 export { orchestrate, type OrchestrateEvent } from './dispatch.js';
 export { begin } from './begin.js';
+export { cancelDeployment, type CancelDeps, type CancelResult } from './cancel.js';
 export { complete } from './complete.js';
 export type { OrchestratorDeps } from './deps.js';
 export type { ExecutionData, TaskEvent } from './execution-data.js';

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { ZERO_SHA } from '../../src/gitops/push-event.js';
 import { headSha, initRepo, writeAndCommit } from '../../src/local/git-repo.js';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../src/local/stack.js';
+import { FINAL_STATUSES, type DeploymentRecord, type DeploymentStatus } from '../../src/domain/deployment.js';
+import { createLogger } from '../../src/logging.js';
 import { buildPush, signBody } from './github.js';
 
 export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/apps', import.meta.url));
@@ -16,6 +18,12 @@ export interface StackHarness {
   /** Commits file changes (null deletes) and sends the signed push webhook for them. */
   push(files: Record<string, string | null>, message?: string): Promise<{ status: number; body: PushResponse; sha: string }>;
   bumpImage(app: string, tag: string): Promise<{ status: number; body: PushResponse; sha: string }>;
+  /** Pushes one app change and returns its deployment id and execution ARN (throws if none started). */
+  deploy(files: Record<string, string | null>, message?: string): Promise<{ id: string; arn: string; sha: string }>;
+  /** Polls history until the deployment reaches `status` (or any final status, if it ends first). */
+  waitForStatus(id: string, status: DeploymentStatus, timeoutMs?: number): Promise<DeploymentRecord>;
+  /** The stepcd DetailTypes published for one deployment, in order. */
+  eventsOf(id: string): string[];
   stop(): Promise<void>;
 }
 
@@ -32,7 +40,7 @@ export async function startStackHarness(opts: Partial<LocalStackOptions> & { app
   const repoDir = await mkdtemp(join(tmpdir(), 'stepcd-repo-'));
   await initRepo(repoDir);
   await writeAndCommit(repoDir, { 'README.md': '# manifests\n' }, 'initial');
-  const stack = await startLocalStack({ repoDir, repo: REPO, ...opts });
+  const stack = await startLocalStack({ repoDir, repo: REPO, logger: createLogger('stepcd-local', { logLevel: 'SILENT' }), ...opts });
   let before = await headSha(repoDir);
 
   async function push(files: Record<string, string | null>, message = 'change') {
@@ -53,14 +61,38 @@ export async function startStackHarness(opts: Partial<LocalStackOptions> & { app
     return { status: res.status, body: (await res.json()) as PushResponse, sha };
   }
 
+  async function bumpImage(app: string, tag: string) {
+    const path = `apps/${app}/${app === 'bluegreen' ? 'taskdef.json' : 'taskdef.yaml'}`;
+    const text = await readFile(join(repoDir, path), 'utf8');
+    return push({ [path]: text.replace(/(registry\.example\.com\/[\w-]+):[\w.-]+/g, `$1:${tag}`) }, `${app}: ${tag}`);
+  }
+
   return {
     stack,
     repoDir,
     push,
-    async bumpImage(app, tag) {
-      const path = `apps/${app}/${app === 'bluegreen' ? 'taskdef.json' : 'taskdef.yaml'}`;
-      const text = await readFile(join(repoDir, path), 'utf8');
-      return push({ [path]: text.replace(/(registry\.example\.com\/[\w-]+):[\w.-]+/g, `$1:${tag}`) }, `${app}: ${tag}`);
+    bumpImage,
+    async deploy(files, message) {
+      const res = await push(files, message);
+      const started = res.body.apps?.[0];
+      if (res.status !== 200 || !started?.executionArn) throw new Error(`push started no execution: ${res.status} ${JSON.stringify(res.body)}`);
+      return { id: started.deploymentId, arn: started.executionArn, sha: res.sha };
+    },
+    async waitForStatus(id, status, timeoutMs = 20_000) {
+      return waitFor(`deployment ${id} to reach ${status}`, async () => {
+        const record = await stack.core.history.getDeployment(id);
+        if (!record) return undefined;
+        if (record.status === status) return record;
+        if (FINAL_STATUSES.includes(record.status)) {
+          throw new Error(`deployment ${id} ended ${record.status} (${record.reason ?? 'no reason'}) while waiting for ${status}`);
+        }
+        return undefined;
+      }, timeoutMs);
+    },
+    eventsOf(id) {
+      return stack.cloud.events.events
+        .filter((e) => e.source === 'stepcd' && (e.detail as { deploymentId?: string }).deploymentId === id)
+        .map((e) => e.detailType);
     },
     async stop() {
       await stack.stop();
@@ -95,3 +127,14 @@ export async function writeFileIn(dir: string, path: string, text: string) {
 }
 
 export { ZERO_SHA };
+
+/** Polls `probe` every 20 ms until it returns a value; real time, for the local SFN running in the background. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
