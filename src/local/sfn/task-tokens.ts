@@ -34,14 +34,18 @@ export class TaskTokens {
 
   /**
    * Starts waiting on a minted token. The promise settles with SendTaskSuccess's output or rejects
-   * with SendTaskFailure's error. After `timeoutMs` the token is closed: the interpreter raises
-   * States.Timeout on its own timer of the same length, armed just after this one.
+   * with SendTaskFailure's error. After `timeoutMs` the token is closed and the task fails with
+   * States.Timeout. The interpreter's own timer cannot be relied on for this: a TimeoutSecondsPath
+   * task is given a huge fixed TimeoutSeconds there (see definition.ts), so only this timer knows.
    */
   open(token: string, at: { executionArn: string; stateName: string; timeoutMs?: number }): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
       const entry: TokenEntry = { token, executionArn: at.executionArn, stateName: at.stateName, openedAt: this.now(), open: true, resolve, reject };
       if (at.timeoutMs !== undefined) {
-        entry.timer = setTimeout(() => this.close(entry), at.timeoutMs);
+        entry.timer = setTimeout(() => {
+          this.close(entry);
+          entry.reject(new StateError('States.Timeout', 'The task did not receive SendTaskSuccess or SendTaskFailure before its TimeoutSeconds'));
+        }, at.timeoutMs);
         entry.timer.unref();
       }
       this.entries.set(token, entry);
