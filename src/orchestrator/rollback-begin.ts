@@ -19,12 +19,17 @@ export async function rollbackBegin(data: ExecutionData, deps: OrchestratorDeps)
   const errorName = error?.Error ?? 'stepcd.Unknown';
   const outcome = outcomeOf(errorName);
 
-  if (stage) {
+  // A cancel or the deployment timeout is found by Advance after it closed the stage: that stage
+  // succeeded, and the failure belongs to the deployment, not to it.
+  const failedStage = stage && (await stageStillRunning(deps, plan, cursor.index)) ? stage : undefined;
+  if (failedStage) {
     await deps.history.setStageStatus(id, cursor.index, outcome === 'CANCELLED' ? 'CANCELLED' : 'FAILURE', { at, detail: reason });
-    if (stage.name === 'WAIT_APPROVAL') await closeOpenApproval(deps, id, cursor.index, errorName);
+    if (failedStage.name === 'WAIT_APPROVAL') await closeOpenApproval(deps, id, cursor.index, errorName);
   }
-  await deps.history.addError(id, { at, ...(stage ? { stage: stage.name } : {}), error: errorName, cause: reason });
-  if (stage) await announce(deps, await reload(deps, plan), 'STAGE_FAILED', { stage: { index: cursor.index, name: stage.name }, reason });
+  await deps.history.addError(id, { at, ...(failedStage ? { stage: failedStage.name } : {}), error: errorName, cause: reason });
+  if (failedStage) {
+    await announce(deps, await reload(deps, plan), 'STAGE_FAILED', { stage: { index: cursor.index, name: failedStage.name }, reason });
+  }
 
   // The persisted state may know of a task set the in-flight data lost when a Lambda threw mid-stage.
   const persisted = (await reload(deps, plan)).state;
@@ -47,6 +52,12 @@ export async function rollbackBegin(data: ExecutionData, deps: OrchestratorDeps)
     await deps.notifier.stageUpdated(record, notifySettings(plan));
   }
   return { ...data, state, rollback: { needed, done: false, reason, outcome, errorName, startedAt: at } };
+}
+
+async function stageStillRunning(deps: OrchestratorDeps, plan: ExecutionData['plan'], index: number): Promise<boolean> {
+  const record = await reload(deps, plan);
+  const status = record.stages.find((s) => s.index === index)?.status;
+  return status === undefined || status === 'RUNNING' || status === 'NOT_STARTED';
 }
 
 async function closeOpenApproval(deps: OrchestratorDeps, id: string, stageIndex: number, errorName: string) {

@@ -44,7 +44,7 @@ describe('rollback through the state machine', () => {
 
   it('rolls back a rejected canary and ends FAILURE with traffic all on the previous version', async () => {
     const before = (await h.stack.core.history.getAppState('canary')).lastGood;
-    const { id, arn } = await h.deploy(await bump(h, 'canary', '1.1.0'));
+    const { id, arn } = await h.deploy(await h.imageBump('canary', '1.1.0'));
     await h.waitForStatus(id, 'WAITING_APPROVAL');
 
     const rejected = await h.stack.approvals.reject({ deploymentId: id, user: 'U-LEAD', via: 'cli', now: new Date(), reason: 'error rate up' });
@@ -75,7 +75,7 @@ describe('rollback through the state machine', () => {
   });
 
   it('rolls back when nobody answers the approval before its timeout', async () => {
-    const { id, arn } = await h.deploy(await bump(h, 'bluegreen', '2.0.0'));
+    const { id, arn } = await h.deploy(await h.imageBump('bluegreen', '2.0.0'));
     const run = await h.stack.cloud.sfn.waitForExecution(arn, { timeoutMs: 30_000 });
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('States.Timeout');
@@ -92,7 +92,7 @@ describe('rollback through the state machine', () => {
 
   it('fails a canary whose tasks crash, with the ECS stop reason in the record, and rolls back', async () => {
     h.stack.cloud.emulator.faults.crashTasks({ image: 'canary:1.2.0', reason: 'Essential container in task exited: OutOfMemoryError' });
-    const { id, arn } = await h.deploy(await bump(h, 'canary', '1.2.0'));
+    const { id, arn } = await h.deploy(await h.imageBump('canary', '1.2.0'));
     const run = await h.stack.cloud.sfn.waitForExecution(arn, { timeoutMs: 30_000 });
     h.stack.cloud.emulator.faults.clear();
     expect(run.status).toBe('FAILED');
@@ -114,11 +114,3 @@ describe('rollback through the state machine', () => {
   });
 });
 
-/** The file change of an image bump, without pushing it (deploy pushes it). */
-async function bump(h: StackHarness, app: string, tag: string): Promise<Record<string, string>> {
-  const { readFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  const path = `apps/${app}/${app === 'bluegreen' ? 'taskdef.json' : 'taskdef.yaml'}`;
-  const text = await readFile(join(h.repoDir, path), 'utf8');
-  return { [path]: text.replace(/(registry\.example\.com\/[\w-]+):[\w.-]+/g, `$1:${tag}`) };
-}

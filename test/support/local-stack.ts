@@ -18,6 +18,8 @@ export interface StackHarness {
   /** Commits file changes (null deletes) and sends the signed push webhook for them. */
   push(files: Record<string, string | null>, message?: string): Promise<{ status: number; body: PushResponse; sha: string }>;
   bumpImage(app: string, tag: string): Promise<{ status: number; body: PushResponse; sha: string }>;
+  /** The file change that sets every image of an example app to `tag`, for `push` or `deploy`. */
+  imageBump(app: string, tag: string): Promise<Record<string, string>>;
   /** Pushes one app change and returns its deployment id and execution ARN (throws if none started). */
   deploy(files: Record<string, string | null>, message?: string): Promise<{ id: string; arn: string; sha: string }>;
   /** Polls history until the deployment reaches `status` (or any final status, if it ends first). */
@@ -61,17 +63,19 @@ export async function startStackHarness(opts: Partial<LocalStackOptions> & { app
     return { status: res.status, body: (await res.json()) as PushResponse, sha };
   }
 
-  async function bumpImage(app: string, tag: string) {
+  async function imageBump(app: string, tag: string) {
     const path = `apps/${app}/${app === 'bluegreen' ? 'taskdef.json' : 'taskdef.yaml'}`;
     const text = await readFile(join(repoDir, path), 'utf8');
-    return push({ [path]: text.replace(/(registry\.example\.com\/[\w-]+):[\w.-]+/g, `$1:${tag}`) }, `${app}: ${tag}`);
+    return { [path]: text.replace(/(registry\.example\.com\/[\w-]+):[\w.-]+/g, `$1:${tag}`) };
   }
+  const bumpImage = async (app: string, tag: string) => push(await imageBump(app, tag), `${app}: ${tag}`);
 
   return {
     stack,
     repoDir,
     push,
     bumpImage,
+    imageBump,
     async deploy(files, message) {
       const res = await push(files, message);
       const started = res.body.apps?.[0];

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cancelDeployment } from '../../src/orchestrator/index.js';
+import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
+
+/**
+ * Ends a user asks for: `stepcd cancel` (during an approval, or between two ECS stages) and a
+ * StopExecution from the console, which the ASL's Catch never sees and the finaliser handles.
+ * Every one rolls back to the last good version and leaves a final record and a free lock.
+ */
+describe('cancel and stop', () => {
+  let h: StackHarness;
+  let listenerArn: string;
+
+  beforeAll(async () => {
+    h = await startStackHarness();
+    listenerArn = h.stack.topology!.listenerArn;
+    const first = await h.push(await exampleFiles(['canary']), 'add canary');
+    expect((await h.stack.cloud.sfn.waitForExecution(first.body.apps![0]!.executionArn!, { timeoutMs: 30_000 })).status).toBe('SUCCEEDED');
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  const cancelDeps = () => ({ history: h.stack.core.history, approvals: h.stack.approvals });
+
+  async function expectRestored() {
+    const appState = await h.stack.core.history.getAppState('canary');
+    expect(appState.lockHolder).toBeUndefined();
+    expect(appState.queue).toEqual([]);
+    const seen = h.stack.cloud.emulator.probe({ listenerArn, requests: 100, path: '/canary/' });
+    expect(seen.outcomes['503']).toBe(0);
+    expect(Object.keys(seen.byVersion)).toEqual([appState.lastGood!.taskDefinitionArn]);
+    const live = h.stack.cloud.emulator.inspect.taskSetsOf('demo', 'canary').filter((s) => s.status !== 'DRAINING');
+    expect(live.map((s) => s.id)).toEqual(appState.lastGood!.taskSetIds);
+  }
+
+  it('cancels a deployment waiting for approval: the token fails, ECS rolls back, the record ends CANCELLED', async () => {
+    const { id, arn } = await h.deploy(await h.imageBump('canary', '2.0.0'));
+    await h.waitForStatus(id, 'WAITING_APPROVAL');
+
+    const result = await cancelDeployment(id, cancelDeps(), { by: 'U-OPS' });
+    expect(result).toMatchObject({ kind: 'requested', approvalsCancelled: 1 });
+    const run = await h.stack.cloud.sfn.waitForExecution(arn, { timeoutMs: 30_000 });
+    expect(run.error).toBe('stepcd.Cancelled');
+
+    const record = await h.stack.core.history.getDeployment(id);
+    expect(record?.status).toBe('CANCELLED');
+    expect(record?.cancelRequested).toBe(true);
+    expect(record?.stages[2]).toMatchObject({ name: 'WAIT_APPROVAL', status: 'CANCELLED' });
+    expect((await h.stack.core.history.getApproval(id, 2))?.status).toBe('CANCELLED');
+    expect(h.eventsOf(id).filter((t) => t.startsWith('DEPLOYMENT_'))).toEqual([
+      'DEPLOYMENT_TRIGGERED',
+      'DEPLOYMENT_STARTED',
+      'DEPLOYMENT_WAIT_APPROVAL',
+      'DEPLOYMENT_ROLLING_BACK',
+      'DEPLOYMENT_CANCELLED',
+    ]);
+    await expectRestored();
+
+    const again = await cancelDeployment(id, cancelDeps());
+    expect(again).toMatchObject({ kind: 'already-final', message: `deployment ${id} already finished (CANCELLED)` });
+  });
+
+  it('cancels between two ECS stages: the next stage never starts, and the record ends CANCELLED after rollback', async () => {
+    let cancelled: Promise<unknown> | undefined;
+    const undo = h.stack.interceptFunction('stage', async (event, context, next) => {
+      const { action, data } = event as { action: string; data: { plan: { deploymentId: string }; cursor: { stage?: { name: string } } } };
+      const out = await next(event, context);
+      // Cancel once the canary is up, while the execution is between ECS_CANARY_ROLLOUT and routing.
+      if (action === 'check' && data.cursor.stage?.name === 'ECS_CANARY_ROLLOUT' && (out as { cursor: { status?: string } }).cursor.status === 'done') {
+        cancelled ??= cancelDeployment(data.plan.deploymentId, cancelDeps(), { by: 'U-OPS' });
+        await cancelled;
+      }
+      return out;
+    });
+    try {
+      const { id, arn } = await h.deploy(await h.imageBump('canary', '2.1.0'));
+      const run = await h.stack.cloud.sfn.waitForExecution(arn, { timeoutMs: 30_000 });
+      expect(run.error).toBe('stepcd.Cancelled');
+      expect(await cancelled).toMatchObject({ kind: 'requested', approvalsCancelled: 0 });
+
+      const record = await h.stack.core.history.getDeployment(id);
+      expect(record?.status).toBe('CANCELLED');
+      expect(record?.reason).toMatch(/^cancelled before ECS_TRAFFIC_ROUTING; rolled back/);
+      // The canary stage itself succeeded; the cancel belongs to the deployment.
+      expect(record?.stages.map((s) => s.status)).toEqual(['SUCCESS', 'NOT_STARTED', 'NOT_STARTED', 'NOT_STARTED', 'NOT_STARTED', 'NOT_STARTED']);
+      expect(record?.errors).toMatchObject([{ error: 'stepcd.Cancelled' }]);
+      expect(record?.errors[0]?.stage).toBeUndefined();
+      expect(h.eventsOf(id)).toContain('DEPLOYMENT_ROLLING_BACK');
+      expect(h.eventsOf(id).at(-1)).toBe('DEPLOYMENT_CANCELLED');
+      await expectRestored();
+    } finally {
+      undo();
+    }
+  });
+
+  it('finalises a stopped execution: the finaliser rolls back and the record ends final with the lock free', async () => {
+    const { id, arn } = await h.deploy(await h.imageBump('canary', '2.2.0'));
+    await h.waitForStatus(id, 'WAITING_APPROVAL');
+
+    h.stack.cloud.sfn.stopExecution(arn, { cause: 'stopped from the console' });
+    const record = await h.waitForStatus(id, 'CANCELLED');
+    expect(record.reason).toContain('execution was stopped (StopExecution)');
+    expect(record.reason).toContain('rolled back');
+    expect(record.endedAt).toBeTruthy();
+    expect(h.stack.cloud.sfn.listOpenTokens()).toEqual([]);
+    expect(h.eventsOf(id).filter((t) => t.startsWith('DEPLOYMENT_')).slice(-2)).toEqual(['DEPLOYMENT_ROLLING_BACK', 'DEPLOYMENT_CANCELLED']);
+    // The rollback-only execution the finaliser started has ended too, and its end changed nothing.
+    const executions = h.stack.cloud.sfn.listExecutions({ stateMachineArn: h.stack.stateMachineArn });
+    expect(executions.filter((e) => e.status === 'RUNNING')).toEqual([]);
+    await expectRestored();
+    expect((await h.stack.core.history.getDeployment(id))?.status).toBe('CANCELLED');
+  });
+});
