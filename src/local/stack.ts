@@ -14,7 +14,7 @@ import type { Config, Secrets } from '../config/index.js';
 import { ManifestPlanner, serviceLookupOver } from '../gitops/app-planner.js';
 import { InProcessDeferrer } from '../gitops/deferrers.js';
 import { LocalGitSource } from '../gitops/local-git-source.js';
-import { triggerDeployments } from '../gitops/trigger.js';
+import { DEFAULT_TRIGGER_LIMITS, triggerDeployments } from '../gitops/trigger.js';
 import type { WebhookDeps } from '../gitops/webhook.js';
 import { createLogger, type StepcdLogger } from '../logging.js';
 import type { OrchestratorDeps } from '../orchestrator/index.js';
@@ -113,6 +113,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       deferrer: new InProcessDeferrer((push, paths) => triggerDeployments(push, webhookDeps, paths)),
       logger,
       now,
+      // The inline budget guards real HTTP timeouts (GitHub's 10 s), but is measured on the cloud's
+      // clock, which a ScaledClock runs `factor` times faster: scale it back to real time.
+      limits: { inlineBudgetMs: DEFAULT_TRIGGER_LIMITS.inlineBudgetMs * clockFactor(cloud.clock) },
     };
     // One cache for the life of the stack, as one per Lambda instance on AWS.
     const replays = new ReplayCache();
@@ -168,6 +171,12 @@ function registerFunctions(
   };
   for (const [name, fn] of Object.entries(functions)) cloud.sfn.registerFunction(name, fn);
   return functions;
+}
+
+/** How many clock milliseconds pass per real millisecond (a ScaledClock's factor; 1 otherwise). */
+function clockFactor(clock: LocalCloud['clock']): number {
+  const factor = (clock as { factor?: unknown }).factor;
+  return typeof factor === 'number' && factor > 0 ? factor : 1;
 }
 
 function localFunctionArn(name: string): string {

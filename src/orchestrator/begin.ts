@@ -43,20 +43,28 @@ export async function begin(
   }
 
   const appState = await history.getAppState(app);
-  const newer = appState.queue.slice(appState.queue.indexOf(id) + 1);
-  if (appState.queue.includes(id) && newer.length > 0) {
+  const queued = appState.queue.includes(id);
+  const newer = queued ? appState.queue.slice(appState.queue.indexOf(id) + 1) : [];
+  if (newer.length > 0) {
     await history.dequeue(app, id);
     const reason = `superseded by ${newer[newer.length - 1]}, a newer deployment of ${app}`;
     await history.setStatus(id, 'SUPERSEDED', { reason, at: now });
     return { ...base, lock: 'SUPERSEDED' };
   }
-
-  await releaseStaleLock(deps, app, appState.lockHolder, id);
-  if (!(await history.tryLock(app, id))) {
+  // A newcomer joins the back of a non-empty queue even when the lock is free for a moment: taking
+  // it would let the older queued commits deploy after this newer one.
+  if (!queued && appState.queue.length > 0) {
     await history.enqueue(app, id);
     return { ...base, lock: 'QUEUED' };
   }
-  await history.dequeue(app, id);
+
+  await releaseStaleLock(deps, app, appState.lockHolder, id);
+  if (!(await history.tryLock(app, id))) {
+    // Polling while queued writes nothing: the queue entry is already there.
+    if (!queued) await history.enqueue(app, id);
+    return { ...base, lock: 'QUEUED' };
+  }
+  if (queued) await history.dequeue(app, id);
 
   if (record.status !== 'RUNNING') {
     await history.setStatus(id, 'RUNNING', { at: now });

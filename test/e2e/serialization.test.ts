@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleFiles, startStackHarness, waitFor, type StackHarness } from '../support/local-stack.js';
+
+/**
+ * Per-app serialization: one deployment holds the app's lock at a time, later pushes queue behind
+ * it, and of several queued pushes only the newest is worth deploying. The canary app holds each
+ * deployment at its approval, so the test decides when the lock is released.
+ */
+describe('per-app serialization', () => {
+  let h: StackHarness;
+
+  beforeAll(async () => {
+    h = await startStackHarness();
+    const first = await h.push(await exampleFiles(['canary']), 'add canary');
+    expect((await h.stack.cloud.sfn.waitForExecution(first.body.apps![0]!.executionArn!, { timeoutMs: 30_000 })).status).toBe('SUCCEEDED');
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  const history = () => h.stack.core.history;
+  const approve = (id: string) => h.stack.approvals.approve({ deploymentId: id, user: 'U-LEAD', via: 'cli', now: new Date() });
+
+  /** Lets a queued execution poll Begin a few times, so a test sees it waiting rather than not yet started. */
+  async function pollsAtLeast(arn: string, begins: number) {
+    await waitFor(`${arn} to poll Begin ${begins} times`, async () => {
+      const entered = h.stack.cloud.sfn.history(arn).filter((e) => e.type === 'TaskStateEntered' && (e.details as { value?: { name?: string } }).value?.name === 'Begin');
+      return entered.length >= begins ? true : undefined;
+    });
+  }
+
+  it('queues a second push behind the running one, without writing history while it waits, and runs it next', async () => {
+    const a = await h.deploy(await h.imageBump('canary', '3.0.0'));
+    await h.waitForStatus(a.id, 'WAITING_APPROVAL');
+    const b = await h.deploy(await h.imageBump('canary', '3.1.0'));
+    await pollsAtLeast(b.arn, 2);
+    const queuedRecord = await history().getDeployment(b.id);
+    expect(queuedRecord?.status).toBe('PENDING');
+    expect(await history().getAppState('canary')).toMatchObject({ lockHolder: a.id, queue: [b.id] });
+    await pollsAtLeast(b.arn, 5);
+    // Polling Begin while queued changes nothing in the record.
+    expect((await history().getDeployment(b.id))?.updatedAt).toBe(queuedRecord?.updatedAt);
+
+    expect((await approve(a.id)).kind).toBe('approved');
+    expect((await h.stack.cloud.sfn.waitForExecution(a.arn, { timeoutMs: 30_000 })).status).toBe('SUCCEEDED');
+    const running = await h.waitForStatus(b.id, 'WAITING_APPROVAL');
+    const ended = (await history().getDeployment(a.id))!;
+    expect(ended.status).toBe('SUCCESS');
+    // B's first stage started only after A ended.
+    expect(Date.parse(running.stages[0]!.startedAt!)).toBeGreaterThanOrEqual(Date.parse(ended.endedAt!));
+    expect(await history().getAppState('canary')).toMatchObject({ lockHolder: b.id, queue: [] });
+
+    expect((await approve(b.id)).kind).toBe('approved');
+    expect((await h.stack.cloud.sfn.waitForExecution(b.arn, { timeoutMs: 30_000 })).status).toBe('SUCCEEDED');
+    const appState = await history().getAppState('canary');
+    expect(appState.lockHolder).toBeUndefined();
+    expect(appState.lastGood?.deploymentId).toBe(b.id);
+  });
+
+  it('ends the middle of three queued pushes SUPERSEDED without touching ECS, and deploys the newest', async () => {
+    const a = await h.deploy(await h.imageBump('canary', '4.0.0'));
+    await h.waitForStatus(a.id, 'WAITING_APPROVAL');
+    const b = await h.deploy(await h.imageBump('canary', '4.1.0'));
+    await pollsAtLeast(b.arn, 1);
+    const c = await h.deploy(await h.imageBump('canary', '4.2.0'));
+
+    const superseded = await h.waitForStatus(b.id, 'SUPERSEDED');
+    expect(superseded.reason).toBe(`superseded by ${c.id}, a newer deployment of canary`);
+    expect(superseded.stages.every((s) => s.status === 'NOT_STARTED')).toBe(true);
+    expect(superseded.state?.touched ?? false).toBe(false);
+    expect((await h.stack.cloud.sfn.waitForExecution(b.arn)).status).toBe('SUCCEEDED');
+    expect(h.eventsOf(b.id)).toEqual(['DEPLOYMENT_TRIGGERED']);
+    expect(await history().getAppState('canary')).toMatchObject({ lockHolder: a.id, queue: [c.id] });
+
+    expect((await approve(a.id)).kind).toBe('approved');
+    await h.waitForStatus(c.id, 'WAITING_APPROVAL');
+    expect((await approve(c.id)).kind).toBe('approved');
+    expect((await h.stack.cloud.sfn.waitForExecution(c.arn, { timeoutMs: 30_000 })).status).toBe('SUCCEEDED');
+    const appState = await history().getAppState('canary');
+    expect(appState).toMatchObject({ queue: [], lastGood: { deploymentId: c.id } });
+    expect(appState.lockHolder).toBeUndefined();
+    const seen = h.stack.cloud.emulator.probe({ listenerArn: h.stack.topology!.listenerArn, requests: 50, path: '/canary/' });
+    expect(Object.keys(seen.byVersion)).toEqual([appState.lastGood!.taskDefinitionArn]);
+  });
+});
