@@ -1,0 +1,121 @@
+import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { ApprovalService } from '../approval/service.js';
+import { LOCAL_REGION, localClientConfig, type AwsClientConfigs } from '../aws/client-config.js';
+import { createSfnClient } from '../aws/sfn.js';
+import type { Config } from '../config/index.js';
+import { wrapAwsError } from '../errors.js';
+import { createLogger } from '../logging.js';
+import { awsClientConfigs, buildCoreDeps, type CoreDeps } from '../runtime/deps.js';
+import { CliError } from './errors.js';
+import { readLocalEndpoints, type LocalEndpoints } from './local-state.js';
+import type { CliIo } from './output.js';
+
+/** Where commands act: the flags that pick AWS or the local stack. */
+export interface TargetFlags {
+  local?: boolean;
+  stage?: string;
+  region?: string;
+  profile?: string;
+  debug?: boolean;
+}
+
+/**
+ * The same ports the Lambdas use (ARCHITECTURE: one code path for AWS and local), built for the
+ * CLI: history, workflow and approvals over buildCoreDeps, plus the raw client configs for the
+ * read-only calls only the CLI makes (GetExecutionHistory, DescribeServices).
+ */
+export interface Target extends CoreDeps {
+  approvals: ApprovalService;
+  clients: AwsClientConfigs;
+  config: Config;
+  sfnClient: SFNClient;
+  /** One line naming the target, e.g. `AWS stage prod (eu-west-1)`. */
+  label: string;
+  local?: LocalEndpoints;
+  now(): Date;
+}
+
+export async function resolveTarget(flags: TargetFlags, io: CliIo): Promise<Target> {
+  return flags.local ? localTarget(io, flags) : awsTarget(flags, io);
+}
+
+async function localTarget(io: CliIo, flags: TargetFlags): Promise<Target> {
+  const local = await readLocalEndpoints(io.cwd);
+  const aws = localClientConfig(local.awsUrl);
+  const clients: AwsClientConfigs = {
+    ecs: aws,
+    elbv2: aws,
+    sfn: { ...aws, disableHostPrefix: true },
+    events: aws,
+    lambda: aws,
+    dynamodb: localClientConfig(local.dynamoUrl),
+  };
+  const config: Config = {
+    region: LOCAL_REGION,
+    tableName: local.tableName,
+    eventBusName: local.eventBusName,
+    stateMachineArn: local.stateMachineArn,
+    github: { repos: [], branches: [], deployTags: false },
+    slack: {},
+  };
+  return build(config, clients, `local stack at ${local.frontUrl}`, flags, local);
+}
+
+/**
+ * AWS, by the names serverless.yml gives a stage's resources. Credentials and the profile come from
+ * the SDK's default chain; `--profile` sets AWS_PROFILE for it, which is what the chain reads.
+ */
+async function awsTarget(flags: TargetFlags, io: CliIo): Promise<Target> {
+  const stage = flags.stage;
+  if (!stage) {
+    throw new CliError('no target: say which stack to use', { hint: 'pass --stage <name> (AWS, with --region/--profile) or --local', exitCode: 2 });
+  }
+  const region = flags.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
+  if (!region) throw new CliError('no AWS region', { hint: 'pass --region or set AWS_REGION', exitCode: 2 });
+  // The SDK's credential chain reads the profile from the process environment, not from client config.
+  if (flags.profile) process.env.AWS_PROFILE = flags.profile;
+  const name = `stepcd-${stage}-deployment`;
+  const clients = awsClientConfigs({ region } as Config);
+  const stateMachineArn = await findStateMachine(createSfnClient(clients.sfn), name, region);
+  const config: Config = {
+    region,
+    tableName: `stepcd-${stage}-history`,
+    eventBusName: `stepcd-${stage}`,
+    stateMachineArn,
+    github: { repos: [], branches: [], deployTags: false },
+    slack: {},
+  };
+  return build(config, clients, `AWS stage ${stage} (${region})`, flags);
+}
+
+function build(config: Config, clients: AwsClientConfigs, label: string, flags: TargetFlags, local?: LocalEndpoints): Target {
+  const logger = createLogger('stepcd-cli', { logLevel: flags.debug ? 'DEBUG' : 'SILENT' });
+  const core = buildCoreDeps({ config, clients, secrets: {}, logger });
+  return {
+    ...core,
+    approvals: new ApprovalService({ ...core, logger }),
+    clients,
+    config,
+    sfnClient: createSfnClient(clients.sfn),
+    label,
+    ...(local ? { local } : {}),
+    now: () => new Date(),
+  };
+}
+
+async function findStateMachine(sfn: SFNClient, name: string, region: string): Promise<string> {
+  let nextToken: string | undefined;
+  try {
+    do {
+      const page = await sfn.send(new ListStateMachinesCommand({ ...(nextToken ? { nextToken } : {}) }));
+      const found = page.stateMachines?.find((m) => m.name === name);
+      if (found?.stateMachineArn) return found.stateMachineArn;
+      nextToken = page.nextToken;
+    } while (nextToken);
+  } catch (err) {
+    throw wrapAwsError(`listing state machines in ${region} (check your credentials, --profile and --region)`, err);
+  } finally {
+    sfn.destroy();
+  }
+  throw new CliError(`state machine ${name} not found in ${region}`, { hint: 'check --stage and --region, or deploy the stack (docs/deploy.md)' });
+}

@@ -1,0 +1,99 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startLocalStack, type LocalStack } from '../local/stack.js';
+import { createLogger } from '../logging.js';
+import { CliError } from './errors.js';
+import { endpointsOf, removeLocalEndpoints, STATE_DIR, writeLocalEndpoints } from './local-state.js';
+import type { CliIo, Output } from './output.js';
+import { branchHead, sendPushWebhook } from './push-webhook.js';
+import { watchDeployment } from './watch.js';
+
+const REPO = 'local/manifests';
+const POLL_MS = 1000;
+
+export interface LocalOptions {
+  repoDir: string;
+  branch: string;
+  /** Port of the HTTP front; a free one when absent. */
+  port?: number;
+}
+
+/**
+ * `stepcd local`: the local cloud and the HTTP front, kept up until Ctrl-C, watching a manifests
+ * repository. When the branch head moves (a local commit), it sends the signed push webhook for
+ * before..after to its own front, which is how local commits trigger deployments. DynamoDB is
+ * persisted under .stepcd/ and the endpoints written to .stepcd/local.json for `--local` commands.
+ */
+export async function localCommand(opts: LocalOptions, out: Output, io: CliIo): Promise<number> {
+  const repoDir = resolve(io.cwd, opts.repoDir);
+  let head = await branchHead(repoDir, opts.branch);
+  if (!head) {
+    throw new CliError(`${repoDir} has no branch ${opts.branch}`, { hint: 'pass a git repository of app manifests with at least one commit (or --branch)' });
+  }
+  const dynamoPath = join(io.cwd, STATE_DIR, 'dynamo');
+  await mkdir(dynamoPath, { recursive: true });
+  const stack = await startLocalStack({
+    repoDir,
+    repo: REPO,
+    branch: opts.branch,
+    dynamoPath,
+    logger: createLogger('stepcd-local', { logLevel: 'SILENT' }),
+    logEvent: (line) => out.line(line),
+    ...(opts.port ? { httpPort: opts.port } : {}),
+  });
+  try {
+    const endpoints = endpointsOf(stack, { repoDir, pid: process.pid });
+    const file = await writeLocalEndpoints(io.cwd, endpoints);
+    out.data(endpoints);
+    out.line(out.paint('bold', 'stepcd local is running (Ctrl-C to stop)'));
+    out.line(`  watching      ${repoDir} (branch ${opts.branch}, head ${head.slice(0, 7)}): commit there to deploy`);
+    out.line(`  webhook URL   ${endpoints.webhookUrl}`);
+    out.line(`  secret        ${endpoints.webhookSecret}`);
+    out.line(`  slack URL     ${endpoints.slackInteractionsUrl}`);
+    out.line(`  AWS endpoint  ${endpoints.awsUrl} (ECS, ELBv2, Step Functions, EventBridge); DynamoDB ${endpoints.dynamoUrl}`);
+    out.line(`  state         ${file} (read by --local commands); history persisted in ${dynamoPath}`);
+    out.line('  Waits are shortened: the local clock runs 60x real time.');
+
+    const watchers: Promise<unknown>[] = [];
+    while (!io.signal?.aborted) {
+      await sleep(POLL_MS, undefined, io.signal ? { signal: io.signal } : {}).catch(() => undefined);
+      if (io.signal?.aborted) break;
+      const now = await branchHead(repoDir, opts.branch);
+      if (!now || now === head) continue;
+      const before = head;
+      head = now;
+      watchers.push(...(await deliver(stack, out, io, { repoDir, branch: opts.branch, before, after: now })));
+    }
+    await Promise.allSettled(watchers);
+    return 0;
+  } finally {
+    await removeLocalEndpoints(io.cwd);
+    await stack.stop();
+  }
+}
+
+/** Sends the push for before..after and follows each deployment it started, one line per change. */
+async function deliver(stack: LocalStack, out: Output, io: CliIo, push: { repoDir: string; branch: string; before: string; after: string }): Promise<Promise<unknown>[]> {
+  out.line(`push ${push.before.slice(0, 7)}..${push.after.slice(0, 7)} → webhook`);
+  let reply;
+  try {
+    reply = await sendPushWebhook(`${stack.front.url}/webhooks/github`, stack.secrets.githubWebhookSecret, { ...push, repo: REPO });
+  } catch (err) {
+    out.error(err);
+    return [];
+  }
+  const apps = reply.body.apps ?? [];
+  if (apps.length === 0) out.line(`  ${reply.status}: ${JSON.stringify(reply.body)}`);
+  return apps.map((app) => {
+    out.line(`  ${app.app}: ${app.status} ${app.deploymentId}${app.errors?.length ? ` ${app.errors.join('; ')}` : ''}`);
+    return watchDeployment(stack.core.history, app.deploymentId, {
+      intervalMs: 200,
+      ...(io.signal ? { signal: io.signal } : {}),
+      onProgress(change) {
+        const what = change.kind === 'stage' ? `${change.name} ${change.status}` : change.status;
+        out.line(`  ${app.app} ${app.deploymentId}: ${what}`);
+      },
+    }).catch((err: unknown) => out.error(err));
+  });
+}

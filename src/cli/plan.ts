@@ -1,0 +1,129 @@
+import { basename, dirname, resolve } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, type Service } from '@aws-sdk/client-ecs';
+import type { PlannedStage } from '../domain/plan.js';
+import { formatIssue, wrapAwsError } from '../errors.js';
+import { createDirFiles, isAppConfigPath, loadApp, type AppManifest } from '../manifest/index.js';
+import { chooseStrategy } from '../plan/index.js';
+import type { Target } from './context.js';
+import { CliError } from './errors.js';
+import type { CliIo, Output } from './output.js';
+import { diffDesired, formatChange, type FieldChange } from './plan-diff.js';
+
+/** Fields of a service definition that DescribeServices names differently or never returns. */
+const SERVICE_FIELDS_NOT_COMPARED = new Set(['cluster']);
+
+export interface PlanReport {
+  app: string;
+  strategy: 'QUICK_SYNC' | 'PIPELINE';
+  stages: { index: number; name: string; with: unknown }[];
+  service: { exists: boolean; changes: FieldChange[] };
+  taskDefinition: { liveArn?: string; changes: FieldChange[] };
+}
+
+/**
+ * `stepcd plan <app-dir>`: what a push of this directory would do to the live service. Read-only:
+ * it describes the service and its PRIMARY task set's task definition, diffs them against the
+ * manifest, and names the strategy the planner would choose.
+ */
+export async function planCommand(opts: { appDir: string }, target: Target, out: Output, io: CliIo): Promise<number> {
+  const { root, configFile } = await locateConfig(resolve(io.cwd, opts.appDir));
+  const loaded = await loadApp(createDirFiles(root), configFile);
+  if (!loaded.ok) {
+    const errors = loaded.issues.filter((i) => i.severity === 'error');
+    throw new CliError(`the manifest is invalid: ${errors.map(formatIssue).join('; ')}`, { hint: `run \`stepcd validate ${opts.appDir}\`` });
+  }
+  const report = await planApp(loaded.app, new ECSClient(target.clients.ecs));
+  out.data(report);
+  printReport(report, out, target.label);
+  return 0;
+}
+
+export async function planApp(app: AppManifest, ecs: ECSClient): Promise<PlanReport> {
+  try {
+    const { cluster, serviceName } = app.serviceDefinition;
+    const service = await describeService(ecs, cluster, serviceName);
+    const strategy = chooseStrategy({ hasPipeline: app.stages.length > 0, serviceExists: service !== undefined, alwaysUsePipeline: app.alwaysUsePipeline });
+    const desiredService = Object.fromEntries(Object.entries(app.serviceDefinition).filter(([k]) => !SERVICE_FIELDS_NOT_COMPARED.has(k)));
+    const primary = service?.taskSets?.find((s) => s.status === 'PRIMARY');
+    const liveTaskDef = primary?.taskDefinition ? await describeTaskDefinition(ecs, primary.taskDefinition) : undefined;
+    return {
+      app: app.name,
+      strategy,
+      stages: (strategy === 'PIPELINE' ? app.stages : quickSync()).map((s) => ({ index: s.index, name: s.name, with: s.with })),
+      service: { exists: service !== undefined, changes: service ? diffDesired(service, desiredService) : [] },
+      taskDefinition: {
+        ...(primary?.taskDefinition ? { liveArn: primary.taskDefinition } : {}),
+        changes: diffDesired(liveTaskDef, app.taskDefinition),
+      },
+    };
+  } finally {
+    ecs.destroy();
+  }
+}
+
+function quickSync(): Pick<PlannedStage, 'index' | 'name' | 'with'>[] {
+  return [{ index: 0, name: 'ECS_SYNC', with: {} as never }];
+}
+
+function printReport(r: PlanReport, out: Output, label: string): void {
+  out.line(`app ${out.paint('bold', r.app)} on ${label}`);
+  out.line(`strategy: ${r.strategy}${r.service.exists ? '' : ' (the service does not exist yet: a first deployment quick-syncs)'}`);
+  for (const s of r.stages) out.line(`  ${s.index}. ${s.name}${Object.keys(s.with as object).length > 0 ? ` ${JSON.stringify(s.with)}` : ''}`);
+  out.line();
+  if (!r.service.exists) out.line(out.paint('green', 'service: will be created'));
+  else if (r.service.changes.length === 0) out.line('service: no changes');
+  else {
+    out.line('service:');
+    for (const c of r.service.changes) out.line(`  ${colourFor(out, c)}`);
+  }
+  if (!r.taskDefinition.liveArn) out.line(out.paint('green', 'task definition: will be registered (nothing live yet)'));
+  else if (r.taskDefinition.changes.length === 0) out.line(`task definition: no changes from ${r.taskDefinition.liveArn}`);
+  else {
+    out.line(`task definition (live ${r.taskDefinition.liveArn}):`);
+    for (const c of r.taskDefinition.changes) out.line(`  ${colourFor(out, c)}`);
+  }
+}
+
+function colourFor(out: Output, c: FieldChange): string {
+  return out.paint(c.op === '+' ? 'green' : c.op === '-' ? 'red' : 'yellow', formatChange(c));
+}
+
+async function describeService(ecs: ECSClient, cluster: string, serviceName: string): Promise<Service | undefined> {
+  try {
+    const res = await ecs.send(new DescribeServicesCommand({ cluster, services: [serviceName], include: ['TAGS'] }));
+    return res.services?.find((s) => s.status !== 'INACTIVE');
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ClusterNotFoundException') return undefined;
+    throw wrapAwsError(`describing service ${serviceName} in cluster ${cluster}`, err);
+  }
+}
+
+async function describeTaskDefinition(ecs: ECSClient, arn: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    const res = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }));
+    return res.taskDefinition as Record<string, unknown> | undefined;
+  } catch (err) {
+    throw wrapAwsError(`describing task definition ${arn}`, err);
+  }
+}
+
+/** An app directory (its app.pipecd.yaml, else its one `*.pipecd.yaml`), or a config file itself. */
+async function locateConfig(path: string): Promise<{ root: string; configFile: string }> {
+  if (isAppConfigPath(basename(path))) return { root: dirname(path), configFile: basename(path) };
+  let names: string[];
+  try {
+    names = await readdir(path);
+  } catch (err) {
+    throw new CliError(`cannot read app directory ${path}`, { hint: 'pass the directory holding app.pipecd.yaml', cause: err });
+  }
+  const configs = names.filter((n) => isAppConfigPath(n)).sort();
+  const chosen = configs.includes('app.pipecd.yaml') ? 'app.pipecd.yaml' : configs.length === 1 ? configs[0] : undefined;
+  if (!chosen) {
+    throw new CliError(
+      configs.length === 0 ? `no app.pipecd.yaml in ${path}` : `several app configs in ${path}: ${configs.join(', ')}`,
+      { hint: configs.length === 0 ? 'pass the directory holding app.pipecd.yaml' : 'pass the config file itself' },
+    );
+  }
+  return { root: path, configFile: chosen };
+}

@@ -1,0 +1,58 @@
+import type { DeploymentRecord } from '../domain/deployment.js';
+import { formatDuration, table } from './output.js';
+
+/**
+ * Pure renderings of history records for `deployments list/show` and the demo. Times are those the
+ * record holds (the local cloud's clock when local), so elapsed times are what the pipeline saw.
+ */
+export function deploymentsTable(records: DeploymentRecord[]): string[] {
+  return table(
+    ['DEPLOYMENT', 'APP', 'COMMIT', 'STRATEGY', 'STATUS', 'CREATED', 'TOOK'],
+    records.map((r) => [r.deploymentId, r.app.name, r.commit.sha.slice(0, 7), r.strategy, r.status, r.createdAt, took(r) ?? '-']),
+  );
+}
+
+export function timelineLines(record: DeploymentRecord): string[] {
+  const lines = [
+    `deployment ${record.deploymentId}`,
+    `  app       ${record.app.name}${labels(record.app.labels)}`,
+    `  commit    ${record.commit.sha.slice(0, 7)} ${JSON.stringify(record.commit.message)} by ${record.commit.author}`,
+    `  status    ${record.status}${record.reason ? `: ${record.reason}` : ''}`,
+    `  strategy  ${record.strategy}`,
+    `  created   ${record.createdAt}${took(record) ? ` (took ${took(record)})` : ''}`,
+  ];
+  if (record.executionArn) lines.push(`  execution ${record.executionArn}`);
+  if (record.cancelRequested) lines.push('  cancel    requested');
+  lines.push('', 'stages:');
+  lines.push(
+    ...table(
+      ['#', 'STAGE', 'STATUS', 'STARTED', 'TOOK', 'DETAIL'],
+      record.stages.map((s) => [
+        String(s.index),
+        s.name,
+        s.status,
+        s.startedAt ?? '-',
+        s.startedAt && s.endedAt ? formatDuration(Date.parse(s.endedAt) - Date.parse(s.startedAt)) : '-',
+        s.detail ?? '',
+      ]),
+    ).map((l) => `  ${l}`),
+  );
+  if (record.approvals.length > 0) {
+    lines.push('', 'approvals:');
+    for (const v of record.approvals) lines.push(`  ${v.decision === 'APPROVE' ? 'approved' : 'rejected'} by ${v.user} via ${v.via} at ${v.at}`);
+  }
+  if (record.errors.length > 0) {
+    lines.push('', 'errors:');
+    for (const e of record.errors) lines.push(`  ${e.at}${e.stage ? ` [${e.stage}]` : ''} ${e.error}: ${e.cause}`);
+  }
+  return lines;
+}
+
+function took(r: DeploymentRecord): string | undefined {
+  return r.endedAt ? formatDuration(Date.parse(r.endedAt) - Date.parse(r.createdAt)) : undefined;
+}
+
+function labels(l: Record<string, string>): string {
+  const pairs = Object.entries(l).map(([k, v]) => `${k}=${v}`);
+  return pairs.length > 0 ? ` (${pairs.join(', ')})` : '';
+}

@@ -1,0 +1,64 @@
+import { readdir } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import { createDirFiles, isAppConfigPath, verifyApp, type CheckOutcome } from '../manifest/index.js';
+import { CliError } from './errors.js';
+import type { CliIo, Output } from './output.js';
+
+export interface ValidateOptions {
+  dir: string;
+}
+
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.stepcd']);
+
+/**
+ * `stepcd validate [dir]`: every app config under dir, one OK/NG/WARN/SKIP row per check, like
+ * `ecspresso verify`. Exit 1 on any NG, so a pull request check fails on a broken manifest.
+ */
+export async function validateCommand(opts: ValidateOptions, out: Output, io: CliIo): Promise<number> {
+  const root = resolve(io.cwd, opts.dir);
+  const configs = await findAppConfigs(root);
+  if (configs.length === 0) {
+    throw new CliError(`no app config (app.pipecd.yaml or *.pipecd.yaml) under ${opts.dir}`, { hint: 'pass the directory that holds your apps' });
+  }
+  const files = createDirFiles(root);
+  const results: CheckOutcome[] = [];
+  for (const config of configs) {
+    const outcomes = await verifyApp(files, config);
+    results.push(...outcomes.map((o) => ({ ...o, app: o.app || config })));
+    out.line(out.paint('bold', config));
+    for (const o of outcomes) printOutcome(out, o);
+  }
+  const failed = results.filter((r) => r.status === 'NG').length;
+  out.data({ ok: failed === 0, apps: configs.length, results });
+  out.line(failed === 0 ? out.paint('green', `${configs.length} app(s) OK`) : out.paint('red', `${failed} check(s) NG in ${configs.length} app(s)`));
+  return failed === 0 ? 0 : 1;
+}
+
+function printOutcome(out: Output, o: CheckOutcome): void {
+  const colour = o.status === 'OK' ? 'green' : o.status === 'NG' ? 'red' : o.status === 'WARN' ? 'yellow' : 'grey';
+  const [first = '', ...rest] = (o.detail ?? '').split('\n');
+  out.line(`  ${out.paint(colour, o.status.padEnd(4))} ${o.check.padEnd(18)} ${first}`);
+  for (const line of rest) out.line(`  ${''.padEnd(4)} ${''.padEnd(18)} ${line}`);
+}
+
+/** Repo-relative, '/'-separated paths of app configs under root, sorted. */
+export async function findAppConfigs(root: string): Promise<string[]> {
+  const found: string[] = [];
+  async function walk(dir: string): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      throw new CliError(`cannot read ${dir}`, { hint: 'check the path', cause: err });
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) await walk(join(dir, e.name));
+      } else if (isAppConfigPath(e.name)) {
+        found.push(relative(root, join(dir, e.name)).split(sep).join('/'));
+      }
+    }
+  }
+  await walk(root);
+  return found.sort();
+}

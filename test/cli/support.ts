@@ -1,0 +1,40 @@
+import { PassThrough } from 'node:stream';
+import { run } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/output.js';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process, as `stepcd <argv>` would in `cwd`, capturing both streams. */
+export async function runCli(argv: string[], opts: { cwd: string; env?: Record<string, string>; signal?: AbortSignal; isTTY?: boolean }): Promise<CliRun> {
+  const out = { stdout: '', stderr: '' };
+  const io: CliIo = {
+    stdout: { write: (s: string) => (out.stdout += s) },
+    stderr: { write: (s: string) => (out.stderr += s) },
+    stdin: new PassThrough(),
+    isTTY: opts.isTTY ?? false,
+    cwd: opts.cwd,
+    env: opts.env ?? {},
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  };
+  const code = await run(argv, io);
+  return { code, ...out };
+}
+
+/** `--json` output parsed. */
+export function json<T = Record<string, unknown>>(r: CliRun): T {
+  return JSON.parse(r.stdout) as T;
+}
+
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

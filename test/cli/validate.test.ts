@@ -1,0 +1,64 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { json, runCli } from './support.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+interface ValidateJson {
+  ok: boolean;
+  apps: number;
+  results: { app: string; check: string; status: string; detail?: string }[];
+}
+
+describe('stepcd validate', () => {
+  let broken: string;
+
+  beforeAll(async () => {
+    broken = await mkdtemp(join(tmpdir(), 'stepcd-validate-'));
+    await cp(join(ROOT, 'examples/apps'), broken, { recursive: true });
+    const servicedef = join(broken, 'canary/servicedef.yaml');
+    await writeFile(servicedef, (await readFile(servicedef, 'utf8')).replace('type: EXTERNAL', 'type: ECS'));
+    const taskdef = join(broken, 'simple/taskdef.yaml');
+    await writeFile(taskdef, (await readFile(taskdef, 'utf8')).replace(/simple:1\.0\.0/, 'simple:latest'));
+  });
+  afterAll(async () => {
+    await rm(broken, { recursive: true, force: true });
+  });
+
+  it('prints an OK row for every check of every example app and exits 0', async () => {
+    const r = await runCli(['validate', 'examples/apps'], { cwd: ROOT });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('canary/app.pipecd.yaml');
+    expect(r.stdout.match(/^\s+OK\s/gm)).toHaveLength(24);
+    expect(r.stdout).not.toMatch(/\bNG\b/);
+    expect(r.stdout).toContain('4 app(s) OK');
+  });
+
+  it('prints NG rows naming the file and field, and exits 1, when a manifest is broken', async () => {
+    const r = await runCli(['validate', broken], { cwd: ROOT });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/NG\s+service definition\s+.*servicedef\.yaml: deploymentController\.type/);
+    expect(r.stdout).toMatch(/NG\s+image policy\s+.*latest/);
+    expect(r.stdout).toContain('2 check(s) NG in 4 app(s)');
+  });
+
+  it('reports the same outcome as one JSON document with --json', async () => {
+    const r = await runCli(['validate', broken, '--json'], { cwd: ROOT });
+    expect(r.code).toBe(1);
+    const body = json<ValidateJson>(r);
+    expect(body.ok).toBe(false);
+    expect(body.apps).toBe(4);
+    const ng = body.results.filter((x) => x.status === 'NG').map((x) => `${x.app}:${x.check}`);
+    expect(ng).toEqual(['canary:service definition', 'simple:image policy']);
+  });
+
+  it('fails with one line that says what to do when the directory holds no app', async () => {
+    const r = await runCli(['validate', 'src/cli'], { cwd: ROOT });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('no app config');
+  });
+});
