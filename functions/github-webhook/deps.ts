@@ -1,47 +1,60 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import type { AwsClientConfig } from '../../src/aws/client-config.js';
-import { createDocumentClient } from '../../src/aws/dynamodb.js';
 import { createEcsAdapter } from '../../src/aws/ecs.js';
-import { createEventBridgeClient, EventBridgePublisher } from '../../src/aws/eventbridge.js';
-import { createSfnClient, SfnWorkflow } from '../../src/aws/sfn.js';
-import type { Config } from '../../src/config/index.js';
+import { requireSecret } from '../../src/config/secrets.js';
 import { ConfigError } from '../../src/errors.js';
 import { ManifestPlanner, serviceLookupOver } from '../../src/gitops/app-planner.js';
 import { LambdaSelfInvokeDeferrer } from '../../src/gitops/deferrers.js';
+import { githubCredentialSecret, githubTokenProvider } from '../../src/gitops/github-credentials.js';
 import { GithubSource } from '../../src/gitops/github-source.js';
 import type { WebhookDeps } from '../../src/gitops/webhook.js';
-import { DynamoHistoryStore } from '../../src/history/dynamo-store.js';
-import type { StepcdLogger } from '../../src/logging.js';
+import { buildCoreDeps, type DepsContext } from '../../src/runtime/deps.js';
 
-/**
- * Builds the webhook's dependencies on AWS. Clients are cached per warm container; the secrets may
- * change on an SSM cache refresh, so the GitHub client is rebuilt when the token does.
- */
-let cached: { token: string; deps: Omit<WebhookDeps, 'secret'> } | undefined;
-
-export function productionDeps(config: Config, secrets: { webhookSecret: string; githubToken: string }, logger: StepcdLogger): WebhookDeps {
-  if (cached?.token !== secrets.githubToken) cached = { token: secrets.githubToken, deps: build(config, secrets.githubToken, logger) };
-  return { ...cached.deps, secret: secrets.webhookSecret };
+/** For tests: what to use instead of GitHub's own API and the global fetch. */
+export interface WebhookDepsOptions {
+  fetch?: typeof fetch;
 }
 
-function build(config: Config, githubToken: string, logger: StepcdLogger): Omit<WebhookDeps, 'secret'> {
+/**
+ * The webhook's dependencies for one warm container. They are rebuilt only when the GitHub
+ * credential changes on an SSM cache refresh; otherwise the clients, and the cached GitHub App
+ * installation token, live across invocations. The webhook secret is read on every call.
+ */
+let cached: { credential: string; deps: Omit<WebhookDeps, 'secret'> } | undefined;
+
+export function productionDeps(ctx: DepsContext, options: WebhookDepsOptions = {}): WebhookDeps {
+  const secret = requireSecret(ctx.secrets, 'githubWebhookSecret');
+  const credential = requireSecret(ctx.secrets, githubCredentialSecret(ctx.config.github));
+  if (cached?.credential !== credential) cached = { credential, deps: buildWebhookDeps(ctx, options) };
+  return { ...cached.deps, secret };
+}
+
+/**
+ * Ports from configuration: history, workflow and events from buildCoreDeps (the one place that
+ * builds them), plus what only the webhook needs: GitHub, the ECS service lookup, the self-invoke.
+ */
+export function buildWebhookDeps(ctx: DepsContext, options: WebhookDepsOptions = {}): Omit<WebhookDeps, 'secret'> {
+  const { config } = ctx;
   const [repo, ...more] = config.github.repos;
   // One webhook function serves one repository: manifests are read from it by the pushed sha.
   if (!repo || more.length > 0) throw new ConfigError('STEPCD_GITHUB_REPOS must name exactly one owner/name repository');
   if (!config.webhookFunctionName) throw new ConfigError('AWS_LAMBDA_FUNCTION_NAME is not set: large pushes could not be deferred');
-  const aws = (service: keyof NonNullable<Config['endpoints']>): AwsClientConfig => ({
-    region: config.region,
-    ...(config.endpoints?.[service] ? { endpoint: config.endpoints[service] } : {}),
-  });
+  const { history, workflow, events } = buildCoreDeps(ctx);
+  const now = ctx.now ?? Date.now;
+  const http = options.fetch ? { fetch: options.fetch } : {};
   return {
     tracking: config.github,
-    source: new GithubSource({ repo, token: githubToken, ...(config.github.apiUrl ? { baseUrl: config.github.apiUrl } : {}) }),
-    planner: new ManifestPlanner(serviceLookupOver(createEcsAdapter(aws('ecs')))),
-    history: new DynamoHistoryStore(createDocumentClient(aws('dynamodb')), config.tableName),
-    workflow: new SfnWorkflow(createSfnClient(aws('sfn')), config.stateMachineArn),
-    events: new EventBridgePublisher(createEventBridgeClient(aws('events')), config.eventBusName),
-    deferrer: new LambdaSelfInvokeDeferrer(new LambdaClient(aws('lambda')), config.webhookFunctionName),
-    logger,
-    now: () => new Date(),
+    source: new GithubSource({
+      repo,
+      auth: githubTokenProvider(config.github, ctx.secrets, { ...http, now }),
+      ...(config.github.apiUrl ? { baseUrl: config.github.apiUrl } : {}),
+      ...http,
+    }),
+    planner: new ManifestPlanner(serviceLookupOver(createEcsAdapter(ctx.clients.ecs))),
+    history,
+    workflow,
+    events,
+    deferrer: new LambdaSelfInvokeDeferrer(new LambdaClient(ctx.clients.lambda), config.webhookFunctionName),
+    logger: ctx.logger,
+    now: () => new Date(now()),
   };
 }

@@ -1,8 +1,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { loadConfig } from '../../src/config/index.js';
-import { requireSecret, secretParameterNames, secretsFromContext, secretsMiddleware } from '../../src/config/secrets.js';
+import { secretParameterNames, secretsFromContext, secretsMiddleware } from '../../src/config/secrets.js';
+import { githubCredentialSecret } from '../../src/gitops/github-credentials.js';
 import { createLogger } from '../../src/logging.js';
+import { awsClientConfigs } from '../../src/runtime/deps.js';
 import { createHandler, type GithubWebhookEvent } from './create-handler.js';
 import { productionDeps } from './deps.js';
 
@@ -10,14 +12,15 @@ export { createHandler };
 
 const logger = createLogger('github-webhook');
 const config = loadConfig();
-// Fails the cold start when the secret's parameter is not named: the function refuses to start.
-const secretNames = secretParameterNames({ required: ['githubWebhookSecret', 'githubToken'] });
+const clients = awsClientConfigs(config);
+// Fails the cold start when a secret's parameter is not named: the function refuses to start.
+// GitHub is reached with the App's private key when STEPCD_GITHUB_APP_* are set, else with a token.
+const secretNames = secretParameterNames({ required: ['githubWebhookSecret', githubCredentialSecret(config.github)] });
 
 export const handler = middy<GithubWebhookEvent>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(secretsMiddleware(secretNames, { region: config.region }))
   .handler(async (event, context) => {
-    const secrets = secretsFromContext(context);
-    const deps = productionDeps(config, { webhookSecret: requireSecret(secrets, 'githubWebhookSecret'), githubToken: requireSecret(secrets, 'githubToken') }, logger);
+    const deps = productionDeps({ config, clients, secrets: secretsFromContext(context), logger });
     return createHandler(deps)(event);
   });

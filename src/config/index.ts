@@ -21,6 +21,8 @@ export interface Config {
     branches: string[];
     deployTags: boolean;
     apiUrl?: string;
+    /** Authenticate as this GitHub App installation (key: secret githubAppPrivateKey) instead of a token. */
+    app?: { appId: string; installationId: string };
   };
   slack: {
     defaultChannel?: string;
@@ -34,6 +36,8 @@ export interface Config {
 export interface Secrets {
   githubWebhookSecret?: string;
   githubToken?: string;
+  /** PEM private key of the GitHub App named by `github.app`. */
+  githubAppPrivateKey?: string;
   slackBotToken?: string;
   slackSigningSecret?: string;
 }
@@ -53,6 +57,17 @@ function list(value: string | undefined): string[] {
     .filter(Boolean);
 }
 
+/** Both STEPCD_GITHUB_APP_ID and STEPCD_GITHUB_APP_INSTALLATION_ID, or neither (then a token is used). */
+function githubApp(env: Env): Config['github']['app'] {
+  const appId = env.STEPCD_GITHUB_APP_ID || undefined;
+  const installationId = env.STEPCD_GITHUB_APP_INSTALLATION_ID || undefined;
+  if (!appId && !installationId) return undefined;
+  if (!appId || !installationId) {
+    throw new ConfigError('set both STEPCD_GITHUB_APP_ID and STEPCD_GITHUB_APP_INSTALLATION_ID to use a GitHub App, or neither to use a token');
+  }
+  return { appId, installationId };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
@@ -66,6 +81,7 @@ export function loadConfig(env: Env = process.env): Config {
       branches: list(env.STEPCD_GITHUB_BRANCHES),
       deployTags: env.STEPCD_DEPLOY_TAGS === 'true',
       apiUrl: env.STEPCD_GITHUB_API_URL || undefined,
+      app: githubApp(env),
     },
     slack: {
       defaultChannel: env.STEPCD_SLACK_CHANNEL || undefined,

@@ -1,5 +1,6 @@
 import ssm from '@middy/ssm';
 import type middy from '@middy/core';
+import type { AwsClientConfig } from '../aws/client-config.js';
 import { ConfigError } from '../errors.js';
 import type { Secrets } from './index.js';
 
@@ -9,6 +10,7 @@ export type SecretName = keyof Secrets;
 export const SECRET_PARAMETER_ENV: Record<SecretName, string> = {
   githubWebhookSecret: 'STEPCD_SECRET_GITHUB_WEBHOOK',
   githubToken: 'STEPCD_SECRET_GITHUB_TOKEN',
+  githubAppPrivateKey: 'STEPCD_SECRET_GITHUB_APP_KEY',
   slackBotToken: 'STEPCD_SECRET_SLACK_BOT_TOKEN',
   slackSigningSecret: 'STEPCD_SECRET_SLACK_SIGNING',
 };
@@ -37,17 +39,26 @@ export function secretParameterNames(
   return names;
 }
 
+export interface SecretsMiddlewareOptions {
+  region?: string;
+  /** The SSM client's config; tests point it at a local stand-in. Wins over `region`. */
+  client?: AwsClientConfig;
+  /** middy caches per key for the process; one key per function (the default), others in tests. */
+  cacheKey?: string;
+}
+
 /**
  * The middy middleware that fetches the named parameters (decrypted SecureStrings), caches them
  * for SECRET_CACHE_MS and puts them on the Lambda context under their Secrets key.
  */
-export function secretsMiddleware(parameterNames: Partial<Record<SecretName, string>>, options: { region?: string } = {}): middy.MiddlewareObj {
+export function secretsMiddleware(parameterNames: Partial<Record<SecretName, string>>, options: SecretsMiddlewareOptions = {}): middy.MiddlewareObj {
+  const client = options.client ?? (options.region ? { region: options.region } : undefined);
   return ssm({
     fetchData: parameterNames as Record<string, string>,
     setToContext: true,
-    cacheKey: 'stepcd-secrets',
+    cacheKey: options.cacheKey ?? 'stepcd-secrets',
     cacheExpiry: SECRET_CACHE_MS,
-    ...(options.region ? { awsClientOptions: { region: options.region } } : {}),
+    ...(client ? { awsClientOptions: client } : {}),
   }) as middy.MiddlewareObj;
 }
 
@@ -58,6 +69,7 @@ export function secretsFromContext(context: object): Secrets {
   return stripUndefined({
     githubWebhookSecret: pick('githubWebhookSecret'),
     githubToken: pick('githubToken'),
+    githubAppPrivateKey: pick('githubAppPrivateKey'),
     slackBotToken: pick('slackBotToken'),
     slackSigningSecret: pick('slackSigningSecret'),
   });

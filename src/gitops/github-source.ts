@@ -1,84 +1,120 @@
 import { Octokit } from '@octokit/rest';
-import { NotFoundError, StepcdError, ErrorName, ThrottledError, TransientError } from '../errors.js';
+import { ErrorName, StepcdError } from '../errors.js';
+import { staticToken, type GithubTokenProvider } from './github-auth.js';
+import { wrapGithubError } from './github-errors.js';
 import type { ManifestSource } from './manifest-source.js';
 import { ZERO_SHA } from './push-event.js';
+import { diffTrees, type TreeEntry } from './tree-diff.js';
+
+export { wrapGithubError } from './github-errors.js';
 
 export interface GithubSourceOptions {
   /** `owner/name`. */
   repo: string;
-  /** A token with contents:read (PAT or installation token). */
-  token: string;
+  /** A token with contents:read (a PAT), or a provider of GitHub App installation tokens. */
+  auth: string | GithubTokenProvider;
   /** GitHub Enterprise, or a local stand-in in tests. */
   baseUrl?: string;
   /** For tests: Octokit's request `fetch`. */
   fetch?: typeof fetch;
 }
 
-const PAGE = 100;
-/** GitHub lists at most 3000 files in a compare or commit, in pages of at most 300. */
-const MAX_FILE_PAGES = 30;
+/** Trees kept per warm container: a push needs its two, the next push usually starts from the last. */
+const TREE_CACHE_SIZE = 4;
 
-/** ManifestSource over the GitHub REST API (ARCHITECTURE §1). */
+/**
+ * ManifestSource over the GitHub REST API (ARCHITECTURE §1). Four endpoints: git trees (recursive),
+ * git commits (for a parent), and contents at a ref.
+ *
+ * Changed paths come from diffing the two recursive trees, not from the compare API: compare lists
+ * at most 300 files with no way to page through the rest, so a large push would silently skip apps.
+ * Two tree listings are exact for any push size, and the head tree is the one listFiles needs anyway.
+ */
 export class GithubSource implements ManifestSource {
   private readonly octokit: Octokit;
   private readonly owner: string;
   private readonly name: string;
+  private readonly trees = new Map<string, Promise<TreeEntry[]>>();
 
   constructor(options: GithubSourceOptions) {
-    const [owner, name] = options.repo.split('/');
-    if (!owner || !name) throw new StepcdError(ErrorName.Config, `not an owner/name repository: ${options.repo}`);
+    const [owner, name, ...rest] = options.repo.split('/');
+    if (!owner || !name || rest.length > 0) throw new StepcdError(ErrorName.Config, `not an owner/name repository: ${options.repo}`);
     this.owner = owner;
     this.name = name;
     this.octokit = new Octokit({
-      auth: options.token,
+      // Failed requests are thrown, wrapped and logged by the caller with the deployment's keys;
+      // Octokit's own request log would print them again, unstructured.
+      log: { debug: noop, info: noop, warn: console.warn, error: noop },
       ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
       ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
+    });
+    const auth = typeof options.auth === 'string' ? staticToken(options.auth) : options.auth;
+    this.octokit.hook.wrap('request', async (request, endpoint) => {
+      endpoint.headers.authorization = `Bearer ${await auth.token()}`;
+      try {
+        return await request(endpoint);
+      } catch (err) {
+        // A revoked or expired installation token: the next attempt (a redelivery) mints a new one.
+        if ((err as { status?: number }).status === 401) auth.invalidate();
+        throw err;
+      }
     });
   }
 
   async listFiles(sha: string): Promise<string[]> {
-    const doing = `listing the tree of ${this.owner}/${this.name} at ${sha}`;
-    const { data } = await this.call(doing, () => this.octokit.git.getTree({ owner: this.owner, repo: this.name, tree_sha: sha, recursive: 'true' }));
-    // A truncated tree would silently hide apps; refusing is the only safe answer.
-    if (data.truncated) throw new StepcdError(ErrorName.InvalidState, `${doing}: GitHub truncated the tree (repository too large for one listing)`);
-    return data.tree.filter((e) => e.type === 'blob' && e.path).map((e) => e.path!);
+    return (await this.tree(sha)).filter((e) => e.type === 'blob').map((e) => e.path);
   }
 
+  /** As `git diff --name-only --no-renames before after`; for a new ref, what the pushed commit changed. */
   async changedPaths(before: string, after: string): Promise<string[]> {
-    const paths = new Set<string>();
-    for (let page = 1; page <= MAX_FILE_PAGES; page++) {
-      const files = before === ZERO_SHA ? await this.commitFiles(after, page) : await this.compareFiles(before, after, page);
-      for (const f of files) {
-        paths.add(f.filename);
-        if (f.previous_filename) paths.add(f.previous_filename);
-      }
-      if (files.length < PAGE) break;
-    }
-    return [...paths].sort();
+    const base = before === ZERO_SHA ? await this.firstParent(after) : before;
+    const [baseTree, headTree] = await Promise.all([base ? this.tree(base) : Promise.resolve([]), this.tree(after)]);
+    return diffTrees(baseTree, headTree);
   }
 
+  /** The file's text at `sha`; undefined when it is missing or is not a file (a directory, a submodule). */
   async readFile(sha: string, path: string): Promise<string | undefined> {
+    const doing = `reading ${path} at ${sha}`;
+    let data: unknown;
     try {
-      const { data } = await this.octokit.repos.getContent({ owner: this.owner, repo: this.name, path, ref: sha, mediaType: { format: 'raw' } });
-      return typeof data === 'string' ? data : undefined;
+      ({ data } = await this.octokit.repos.getContent({ owner: this.owner, repo: this.name, path, ref: sha }));
     } catch (err) {
       if ((err as { status?: number }).status === 404) return undefined;
-      throw wrapGithubError(`reading ${path} at ${sha}`, err);
+      throw wrapGithubError(doing, err);
     }
+    const file = data as { type?: string; encoding?: string; content?: string; size?: number };
+    if (Array.isArray(data) || file.type !== 'file') return undefined;
+    // Over 1 MB the contents API sends no content (encoding "none"); no manifest is that big.
+    if (file.encoding !== 'base64' || typeof file.content !== 'string') {
+      throw new StepcdError(ErrorName.InvalidState, `${doing}: the file is too large for the contents API (${file.size ?? '?'} bytes, encoding ${file.encoding ?? 'none'})`);
+    }
+    return Buffer.from(file.content, 'base64').toString('utf8');
   }
 
-  private async commitFiles(sha: string, page: number) {
-    const { data } = await this.call(`reading commit ${sha}`, () =>
-      this.octokit.repos.getCommit({ owner: this.owner, repo: this.name, ref: sha, per_page: PAGE, page }),
-    );
-    return data.files ?? [];
+  /** One recursive listing per sha (trees are immutable), bounded; a failure is not cached. */
+  private tree(sha: string): Promise<TreeEntry[]> {
+    let pending = this.trees.get(sha);
+    if (!pending) {
+      pending = this.fetchTree(sha);
+      pending.catch(() => this.trees.delete(sha));
+      this.trees.set(sha, pending);
+      const oldest = this.trees.keys().next().value;
+      if (this.trees.size > TREE_CACHE_SIZE && oldest !== undefined) this.trees.delete(oldest);
+    }
+    return pending;
   }
 
-  private async compareFiles(before: string, after: string, page: number) {
-    const { data } = await this.call(`comparing ${before}...${after}`, () =>
-      this.octokit.repos.compareCommitsWithBasehead({ owner: this.owner, repo: this.name, basehead: `${before}...${after}`, per_page: PAGE, page }),
-    );
-    return data.files ?? [];
+  private async fetchTree(sha: string): Promise<TreeEntry[]> {
+    const doing = `listing the tree of ${this.owner}/${this.name} at ${sha}`;
+    const { data } = await this.call(doing, () => this.octokit.git.getTree({ owner: this.owner, repo: this.name, tree_sha: sha, recursive: 'true' }));
+    // A truncated tree would silently hide apps (and changes); refusing is the only safe answer.
+    if (data.truncated) throw new StepcdError(ErrorName.InvalidState, `${doing}: GitHub truncated the tree (repository too large for one listing)`);
+    return data.tree.flatMap((e) => (e.path && e.type && e.mode && e.sha ? [{ path: e.path, type: e.type, mode: e.mode, sha: e.sha }] : []));
+  }
+
+  private async firstParent(sha: string): Promise<string | undefined> {
+    const { data } = await this.call(`reading commit ${sha}`, () => this.octokit.git.getCommit({ owner: this.owner, repo: this.name, commit_sha: sha }));
+    return data.parents[0]?.sha;
   }
 
   private async call<T>(doing: string, request: () => Promise<T>): Promise<T> {
@@ -90,13 +126,4 @@ export class GithubSource implements ManifestSource {
   }
 }
 
-/** Octokit's RequestError carries `status`; rate limits and 5xx are worth a redelivery, 4xx are not. */
-export function wrapGithubError(doing: string, err: unknown): StepcdError {
-  const status = (err as { status?: number }).status ?? 0;
-  const message = `${doing}: GitHub answered ${status || 'no response'}: ${(err as Error).message}`;
-  if (status === 404) return new NotFoundError(message, { cause: err });
-  if (status === 429 || (status === 403 && /rate limit/i.test((err as Error).message))) return new ThrottledError(message, { cause: err });
-  if (status === 0 || status >= 500) return new TransientError(message, { cause: err });
-  if (status === 401 || status === 403) return new StepcdError(ErrorName.Unauthorized, message, { cause: err });
-  return new StepcdError(ErrorName.InvalidState, message, { cause: err });
-}
+function noop(): void {}

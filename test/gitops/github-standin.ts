@@ -1,0 +1,184 @@
+import { createHash, verify, type KeyObject } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local stand-in for the GitHub REST API, serving exactly what stepcd calls: recursive git trees,
+ * git commits, contents at a ref (base64 JSON, as GitHub sends it), and GitHub App installation
+ * tokens (it verifies the App JWT's RS256 signature and claims). Commits are given whole.
+ */
+export interface StandinCommit {
+  parents: string[];
+  files: Record<string, string>;
+}
+
+export interface StandinApp {
+  appId: string;
+  installationId: string;
+  publicKey: KeyObject;
+  /** Lifetime of issued tokens (GitHub: one hour). */
+  tokenTtlMs: number;
+  now: () => number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  authorization?: string;
+}
+
+interface Fault {
+  pattern: RegExp;
+  status: number;
+  message: string;
+  headers: Record<string, string>;
+  times: number;
+}
+
+export class GithubStandin {
+  readonly requests: RecordedRequest[] = [];
+  readonly commits = new Map<string, StandinCommit>();
+  /** Shas whose tree listing GitHub would truncate. */
+  readonly truncated = new Set<string>();
+  /** Installation tokens issued, with their expiry; repository calls must carry a live one (when an App is set). */
+  readonly issued: { token: string; expiresAt: number }[] = [];
+  /** JWT payloads the App endpoint accepted. */
+  readonly jwtClaims: Record<string, unknown>[] = [];
+  private readonly faults: Fault[] = [];
+  private server!: Server;
+  url = '';
+
+  constructor(
+    readonly repo: string,
+    private readonly app?: StandinApp,
+  ) {}
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((err: Error) => send(res, 500, { message: err.message }));
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  addCommit(sha: string, commit: StandinCommit): string {
+    this.commits.set(sha, commit);
+    return sha;
+  }
+
+  /** The next `times` requests whose path matches answer `status` instead. */
+  fail(pattern: RegExp, status: number, opts: { message?: string; headers?: Record<string, string>; times?: number } = {}): void {
+    this.faults.push({ pattern, status, message: opts.message ?? 'stand-in fault', headers: opts.headers ?? {}, times: opts.times ?? 1 });
+  }
+
+  /** Requests whose path matches, for asserting what was (not) called. */
+  calls(pattern: RegExp): RecordedRequest[] {
+    return this.requests.filter((r) => pattern.test(r.path));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const path = decodeURIComponent(url.pathname);
+    this.requests.push({ method: req.method ?? 'GET', path, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+    const fault = this.faults.find((f) => f.pattern.test(path) && f.times > 0);
+    if (fault) {
+      fault.times--;
+      return send(res, fault.status, { message: fault.message }, fault.headers);
+    }
+
+    const token = path.match(/^\/app\/installations\/([^/]+)\/access_tokens$/);
+    if (token && req.method === 'POST') return this.installationToken(req, res, token[1]!);
+
+    const prefix = `/repos/${this.repo}/`;
+    if (!path.startsWith(prefix) || req.method !== 'GET') return send(res, 404, { message: 'Not Found' });
+    if (this.app && !this.liveToken(req.headers.authorization)) return send(res, 401, { message: 'Bad credentials' });
+    const rest = path.slice(prefix.length);
+
+    const tree = rest.match(/^git\/trees\/([^/]+)$/);
+    if (tree) return this.tree(res, tree[1]!, url.searchParams.get('recursive'));
+    const commit = rest.match(/^git\/commits\/([^/]+)$/);
+    if (commit) {
+      const c = this.commits.get(commit[1]!);
+      return c ? send(res, 200, { sha: commit[1], parents: c.parents.map((sha) => ({ sha })) }) : send(res, 404, { message: 'Not Found' });
+    }
+    const contents = rest.match(/^contents\/(.+)$/);
+    if (contents) return this.contents(res, contents[1]!, url.searchParams.get('ref'));
+    return send(res, 404, { message: 'Not Found' });
+  }
+
+  private tree(res: ServerResponse, sha: string, recursive: string | null) {
+    const commit = this.commits.get(sha);
+    if (!commit) return send(res, 404, { message: 'Not Found' });
+    // stepcd must never walk directories one call at a time.
+    if (!recursive) return send(res, 400, { message: 'stand-in: only recursive listings are served' });
+    const dirs = new Set<string>();
+    const blobs = Object.entries(commit.files).map(([path, text]) => {
+      for (let i = path.indexOf('/'); i > 0; i = path.indexOf('/', i + 1)) dirs.add(path.slice(0, i));
+      return { path, mode: '100644', type: 'blob', sha: blobSha(text), size: Buffer.byteLength(text) };
+    });
+    const trees = [...dirs].map((path) => ({ path, mode: '040000', type: 'tree', sha: createHash('sha1').update(`tree ${sha} ${path}`).digest('hex') }));
+    send(res, 200, { sha, url: `${this.url}/tree/${sha}`, tree: [...trees, ...blobs].sort((a, b) => a.path.localeCompare(b.path)), truncated: this.truncated.has(sha) });
+  }
+
+  private contents(res: ServerResponse, path: string, ref: string | null) {
+    const commit = ref ? this.commits.get(ref) : undefined;
+    if (!commit) return send(res, 404, { message: `No commit found for the ref ${ref}` });
+    const text = commit.files[path];
+    if (text !== undefined) {
+      // GitHub wraps base64 content at 60 characters per line.
+      const content = (Buffer.from(text).toString('base64').match(/.{1,60}/g) ?? []).join('\n');
+      return send(res, 200, { type: 'file', encoding: 'base64', size: Buffer.byteLength(text), name: path.split('/').pop(), path, content, sha: blobSha(text) });
+    }
+    const children = Object.keys(commit.files).filter((p) => p.startsWith(`${path}/`));
+    if (children.length > 0) return send(res, 200, children.map((p) => ({ type: 'file', path: p, name: p.split('/').pop() })));
+    send(res, 404, { message: 'Not Found' });
+  }
+
+  private async installationToken(req: IncomingMessage, res: ServerResponse, installationId: string) {
+    if (!this.app || installationId !== this.app.installationId) return send(res, 404, { message: 'Not Found' });
+    const jwt = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    const claims = verifyJwt(jwt, this.app.publicKey);
+    const now = Math.floor(this.app.now() / 1000);
+    if (!claims) return send(res, 401, { message: 'A JSON web token could not be decoded' });
+    const { iat, exp, iss } = claims as { iat?: number; exp?: number; iss?: unknown };
+    if (String(iss) !== this.app.appId) return send(res, 401, { message: 'Integration not found' });
+    if (typeof iat !== 'number' || typeof exp !== 'number' || iat > now || exp <= now || exp - now > 600) {
+      return send(res, 401, { message: "'Expiration time' claim ('exp') is too far in the future" });
+    }
+    this.jwtClaims.push(claims);
+    const token = `ghs_standin${this.issued.length + 1}`;
+    const expiresAt = this.app.now() + this.app.tokenTtlMs;
+    this.issued.push({ token, expiresAt });
+    send(res, 201, { token, expires_at: new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z'), permissions: { contents: 'read' } });
+  }
+
+  private liveToken(authorization: string | undefined): boolean {
+    const token = authorization?.replace(/^(Bearer|token) /, '');
+    const issued = this.issued.find((t) => t.token === token);
+    return issued !== undefined && issued.expiresAt > this.app!.now();
+  }
+}
+
+/** Git's blob id: sha1 of `blob <size>\0<content>`. */
+function blobSha(text: string): string {
+  return createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
+}
+
+function verifyJwt(jwt: string, publicKey: KeyObject): Record<string, unknown> | undefined {
+  const [header, payload, signature] = jwt.split('.');
+  if (!header || !payload || !signature) return undefined;
+  const alg = (JSON.parse(Buffer.from(header, 'base64url').toString()) as { alg?: string }).alg;
+  if (alg !== 'RS256') return undefined;
+  const ok = verify('sha256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url'));
+  return ok ? (JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>) : undefined;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
