@@ -94,7 +94,7 @@ export async function demoCommand(opts: DemoOptions, out: Output, io: CliIo): Pr
     out.line();
     const expected = decision === 'reject' ? record.status !== 'SUCCESS' : record.status === 'SUCCESS';
     out.line(`Done in ${formatDuration(Date.now() - realStart)} real. Keep a stack up for your own pushes with: stepcd local <repo-dir>`);
-    out.data({ deploymentId: id, status: record.status, events: eventLines(stack, id), probe: after });
+    out.data({ deploymentId: id, status: record.status, events: eventsOf(stack, id), probe: after });
     return expected ? 0 : 1;
   } finally {
     await stack?.stop();
@@ -209,11 +209,14 @@ function probeLines(result: ProbeResult): string[] {
   return [...table(['VERSION', 'REQUESTS'], rows), `5xx: ${errors5xx(result)} of ${result.total}`];
 }
 
+function eventsOf(stack: LocalStack, id: string) {
+  return stack.cloud.events.events.filter((e) => e.source === 'stepcd' && (e.detail as { deploymentId?: string }).deploymentId === id);
+}
+
 function eventLines(stack: LocalStack, id: string): string[] {
-  const events = stack.cloud.events.events.filter((e) => e.source === 'stepcd' && (e.detail as { deploymentId?: string }).deploymentId === id);
   return table(
     ['TIME', 'DETAIL-TYPE', 'STATUS', 'STAGE'],
-    events.map((e) => {
+    eventsOf(stack, id).map((e) => {
       const d = e.detail as { status?: string; stage?: { name?: string } };
       return [e.time, e.detailType, d.status ?? '', d.stage?.name ?? ''];
     }),

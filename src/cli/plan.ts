@@ -51,15 +51,29 @@ export async function planApp(app: AppManifest, ecs: ECSClient): Promise<PlanRep
       app: app.name,
       strategy,
       stages: (strategy === 'PIPELINE' ? app.stages : quickSync()).map((s) => ({ index: s.index, name: s.name, with: s.with })),
-      service: { exists: service !== undefined, changes: service ? diffDesired(service, desiredService) : [] },
+      service: { exists: service !== undefined, changes: service ? diffDesired(tagsByKey(service), tagsByKey(desiredService)) : [] },
       taskDefinition: {
         ...(primary?.taskDefinition ? { liveArn: primary.taskDefinition } : {}),
-        changes: diffDesired(liveTaskDef, app.taskDefinition),
+        changes: liveTaskDef ? diffDesired(tagsByKey(liveTaskDef), tagsByKey(app.taskDefinition)) : [],
       },
     };
   } finally {
     ecs.destroy();
   }
+}
+
+/**
+ * Tags compare by key, not by position, and without the `stepcd:*` tags stepcd adds to everything it
+ * creates (and AWS's own `aws:*`), which no manifest states.
+ */
+export function tagsByKey<T extends object>(resource: T): T {
+  const tags = (resource as { tags?: unknown }).tags;
+  if (!Array.isArray(tags)) return resource;
+  const byKey: Record<string, unknown> = {};
+  for (const t of tags as { key?: string; value?: unknown }[]) {
+    if (t.key && !t.key.startsWith('stepcd:') && !t.key.startsWith('aws:')) byKey[t.key] = t.value;
+  }
+  return { ...resource, tags: byKey };
 }
 
 function quickSync(): Pick<PlannedStage, 'index' | 'name' | 'with'>[] {
