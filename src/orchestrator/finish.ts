@@ -18,6 +18,8 @@ export async function finishFailed(data: ExecutionData, deps: OrchestratorDeps):
   await deps.history.setState(id, data.state);
   await deps.history.setStatus(id, outcome, { reason, at });
   await deps.history.releaseLock(plan.app.name, id);
+  // Begin can fail while the deployment is queued; a dead entry would make newcomers wait a poll.
+  await deps.history.dequeue(plan.app.name, id);
   const record = await reload(deps, plan);
   await announce(deps, record, outcome === 'CANCELLED' ? 'DEPLOYMENT_CANCELLED' : 'DEPLOYMENT_FAILED', { reason });
   await deps.notifier.deploymentEnded(record, notifySettings(plan));

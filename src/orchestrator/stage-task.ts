@@ -1,9 +1,10 @@
-import { InvalidStateError, StabilizeFailedError } from '../errors.js';
+import { InvalidStateError, StableTimeoutError } from '../errors.js';
 import type { HistoryStore } from '../history/store.js';
 import { checkStage, rollbackStep, startStage } from '../stages/index.js';
 import type { StagePorts } from '../stages/ports.js';
 import type { StageInput } from '../stages/types.js';
 import type { ExecutionData } from './execution-data.js';
+import { checkFailureError, ROLLBACK_LIMIT_SECONDS, rollbackOverdue } from './stage-failures.js';
 
 export interface StageTaskDeps {
   ports: StagePorts;
@@ -29,7 +30,7 @@ export async function runStageTask(action: string, data: ExecutionData, deps: St
     case 'check': {
       const result = await checkStage(stageInput(data), deps.ports);
       await deps.history.setState(data.plan.deploymentId, result.state);
-      if (result.status === 'failed') throw new StabilizeFailedError(result.reason);
+      if (result.status === 'failed') throw checkFailureError(result.reason);
       return {
         ...data,
         state: result.state,
@@ -39,6 +40,10 @@ export async function runStageTask(action: string, data: ExecutionData, deps: St
     case 'rollback': {
       const progress = data.rollback;
       if (!progress) throw new InvalidStateError('rollback step called without rollback progress in the execution data');
+      if (rollbackOverdue(progress.startedAt, deps.ports.now())) {
+        // No Catch on the rollback loop: the execution fails and the finaliser records it.
+        throw new StableTimeoutError(`rollback did not finish within ${ROLLBACK_LIMIT_SECONDS}s (${progress.summary ?? 'no step finished'})`);
+      }
       const result = await rollbackStep(
         { plan: data.plan, state: data.state, ...(data.lastGood ? { lastGood: data.lastGood } : {}), startedAt: progress.startedAt },
         deps.ports,

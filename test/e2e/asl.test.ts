@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import aslValidator from 'asl-validator';
+import { describe, expect, it } from 'vitest';
+import { STAGE_KINDS } from '../../src/domain/stage-kinds.js';
+import { ErrorName, RETRYABLE_ERRORS } from '../../src/errors.js';
+import { DEFINITION_FILE } from '../../src/local/stack.js';
+import { substituteDefinition } from '../../src/runtime/functions.js';
+
+interface Retrier {
+  ErrorEquals: string[];
+  BackoffRate?: number;
+  MaxAttempts?: number;
+}
+interface AslState {
+  Type: string;
+  Resource?: string;
+  Next?: string;
+  Retry?: Retrier[];
+  Catch?: { ErrorEquals: string[]; Next: string }[];
+  Parameters?: { FunctionName?: string; Payload?: Record<string, unknown> };
+  TimeoutSecondsPath?: string;
+  SecondsPath?: string;
+  Choices?: { Variable: string; StringEquals?: string; Next: string }[];
+}
+
+const text = substituteDefinition(readFileSync(DEFINITION_FILE, 'utf8'), (fn) => `arn:aws:lambda:us-east-1:123456789012:function:stepcd-${fn}`);
+const definition = JSON.parse(text) as { StartAt: string; States: Record<string, AslState> };
+const states = Object.entries(definition.States);
+const lambdaTasks = states.filter(([, s]) => s.Type === 'Task');
+/** The compensation chain: retried, but never caught (a failing rollback must not loop into itself). */
+const ROLLBACK_STATES = ['RollbackBegin', 'RollbackStep', 'FinishFailed'];
+
+describe('statemachines/deployment.asl.json', () => {
+  it('passes asl-validator, given a clone because the validator mutates its input', () => {
+    const result = aslValidator(structuredClone(definition), { checkArn: true, checkPaths: true });
+    expect(result.errorsText()).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  it('has a state for every stage kind, reached from RouteStage on the stage name', () => {
+    const route = definition.States['RouteStage'];
+    for (const kind of STAGE_KINDS) {
+      expect(definition.States[kind], kind).toBeDefined();
+      expect(route?.Choices?.find((c) => c.StringEquals === kind)?.Next).toBe(kind);
+    }
+  });
+
+  it('retries the retryable error names on every Lambda task, with backoff', () => {
+    for (const [name, state] of lambdaTasks) {
+      const retrier = state.Retry?.find((r) => RETRYABLE_ERRORS.every((e) => r.ErrorEquals.includes(e)));
+      expect(retrier, name).toBeDefined();
+      expect(retrier!.BackoffRate, name).toBeGreaterThan(1);
+    }
+  });
+
+  it('sends every failure of the pipeline to rollback, and gives the rollback chain no Catch', () => {
+    for (const [name, state] of lambdaTasks) {
+      if (ROLLBACK_STATES.includes(name)) {
+        expect(state.Catch, name).toBeUndefined();
+        continue;
+      }
+      const catcher = state.Catch?.find((c) => c.ErrorEquals.includes('States.ALL'));
+      // Begin has touched nothing yet: it ends through FinishFailed, which releases what it took.
+      expect(catcher?.Next, name).toBe(name === 'Begin' ? 'FinishFailed' : 'RollbackBegin');
+    }
+  });
+
+  it('runs WAIT as a Wait state and WAIT_APPROVAL as a callback task bounded by the stage timeout', () => {
+    expect(definition.States['WAIT']).toMatchObject({ Type: 'Wait', SecondsPath: '$.cursor.stage.with.durationSeconds' });
+    const approval = definition.States['WAIT_APPROVAL']!;
+    expect(approval.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(approval.TimeoutSecondsPath).toBe('$.cursor.stage.with.timeoutSeconds');
+    expect(approval.Parameters?.Payload?.['taskToken.$']).toBe('$$.Task.Token');
+    expect(definition.States['Queued']).toMatchObject({ Type: 'Wait', SecondsPath: '$.plan.options.pollIntervalSeconds', Next: 'Begin' });
+  });
+
+  it('names only errors stepcd throws, Step Functions raises or Lambda reports', () => {
+    const known = new Set<string>(Object.values(ErrorName));
+    for (const [name, state] of states) {
+      for (const entry of [...(state.Retry ?? []), ...(state.Catch ?? [])]) {
+        for (const error of entry.ErrorEquals) {
+          const ok = known.has(error) || error.startsWith('States.') || error.startsWith('Lambda.') || ['Error', 'TypeError', 'Sandbox.Timedout'].includes(error);
+          expect(ok, `${name}: ${error}`).toBe(true);
+        }
+      }
+    }
+  });
+});
