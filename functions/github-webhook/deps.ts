@@ -19,12 +19,14 @@ export interface WebhookDepsOptions {
  * credential changes on an SSM cache refresh; otherwise the clients, and the cached GitHub App
  * installation token, live across invocations. The webhook secret is read on every call.
  */
-let cached: { credential: string; deps: Omit<WebhookDeps, 'secret'> } | undefined;
+let cached: { config: DepsContext['config']; credential: string; deps: Omit<WebhookDeps, 'secret'> } | undefined;
 
 export function productionDeps(ctx: DepsContext, options: WebhookDepsOptions = {}): WebhookDeps {
   const secret = requireSecret(ctx.secrets, 'githubWebhookSecret');
   const credential = requireSecret(ctx.secrets, githubCredentialSecret(ctx.config.github));
-  if (cached?.credential !== credential) cached = { credential, deps: buildWebhookDeps(ctx, options) };
+  if (cached?.config !== ctx.config || cached.credential !== credential) {
+    cached = { config: ctx.config, credential, deps: buildWebhookDeps(ctx, options) };
+  }
   return { ...cached.deps, secret };
 }
 
