@@ -39,10 +39,14 @@ export async function localCommand(opts: LocalOptions, out: Output, io: CliIo): 
     branch: opts.branch,
     dynamoPath,
     logger: createLogger('stepcd-local', { logLevel: 'SILENT' }),
-    logEvent: (line) => out.line(line),
     ...(opts.port ? { httpPort: opts.port } : {}),
   });
   try {
+    // One short line per stepcd event; the full detail is a `stepcd logs` or EventBridge rule away.
+    stack.cloud.events.subscribe({ source: ['stepcd'] }, async (e) => {
+      const d = e.detail as { deploymentId?: string; app?: { name?: string }; status?: string; stage?: { name?: string } };
+      out.line(`  [event] ${e.detailType} ${d.app?.name ?? ''} ${d.deploymentId ?? ''} ${d.status ?? ''}${d.stage?.name ? ` ${d.stage.name}` : ''}`);
+    });
     const endpoints = endpointsOf(stack, { repoDir, pid: process.pid });
     const file = await writeLocalEndpoints(io.cwd, endpoints);
     out.data(endpoints);

@@ -1,0 +1,50 @@
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readLocalEndpoints } from '../../src/cli/local-state.js';
+import type { DeploymentRecord } from '../../src/domain/deployment.js';
+import { initRepo, writeAndCommit } from '../../src/local/git-repo.js';
+import { exampleFiles } from '../support/local-stack.js';
+import { eventually, json, runCli } from './support.js';
+
+describe('stepcd local', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  it('deploys a local commit by sending itself the push webhook, and serves --local commands from another "terminal"', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'stepcd-local-'));
+    const repoDir = join(cwd, 'manifests');
+    dirs.push(cwd);
+    await initRepo(repoDir);
+    await writeAndCommit(repoDir, { 'README.md': '# manifests\n' }, 'initial');
+
+    const controller = new AbortController();
+    const running = runCli(['local', 'manifests'], { cwd, signal: controller.signal });
+    try {
+      const endpoints = await eventually('.stepcd/local.json', () => readLocalEndpoints(cwd).catch(() => undefined));
+      expect(endpoints.webhookUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhooks\/github$/);
+
+      await writeAndCommit(repoDir, await exampleFiles(['simple']), 'add simple');
+      const done = await eventually('simple deployed', async () => {
+        const r = await runCli(['deployments', 'list', '--app', 'simple', '--local', '--json'], { cwd });
+        const [latest] = json<{ deployments: DeploymentRecord[] }>(r).deployments;
+        return latest?.status === 'SUCCESS' ? latest : undefined;
+      });
+      expect(done.strategy).toBe('QUICK_SYNC');
+      expect(done.commit.message).toBe('add simple');
+    } finally {
+      controller.abort();
+    }
+    const result = await running;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`secret        ${'local-webhook-secret'}`);
+    expect(result.stdout).toMatch(/push \w{7}\.\.\w{7} → webhook\n\s+simple: STARTED d-\w+/);
+    expect(result.stdout).toMatch(/\[event\] DEPLOYMENT_TRIGGERED simple d-\w+ PENDING/);
+    // Stopping removes the endpoints file, so --local commands cannot reach a dead stack; history stays.
+    await expect(readLocalEndpoints(cwd)).rejects.toThrow(/no local stack found/);
+    await access(join(cwd, '.stepcd', 'dynamo'));
+  });
+});
