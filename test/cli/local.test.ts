@@ -41,7 +41,8 @@ describe('stepcd local', () => {
     const result = await running;
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`secret        ${'local-webhook-secret'}`);
-    expect(result.stdout).toMatch(/push \w{7}\.\.\w{7} → webhook\n\s+simple: STARTED d-\w+/);
+    expect(result.stdout).toMatch(/push \w{7}\.\.\w{7} → webhook\n/);
+    expect(result.stdout).toMatch(/simple: STARTED d-\w+/);
     expect(result.stdout).toMatch(/\[event\] DEPLOYMENT_TRIGGERED simple d-\w+ PENDING/);
     // Stopping removes the endpoints file, so --local commands cannot reach a dead stack; history stays.
     await expect(readLocalEndpoints(cwd)).rejects.toThrow(/no local stack found/);
