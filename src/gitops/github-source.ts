@@ -23,7 +23,7 @@ export interface GithubSourceOptions {
 const TREE_CACHE_SIZE = 4;
 
 /**
- * ManifestSource over the GitHub REST API (ARCHITECTURE §1). Four endpoints: git trees (recursive),
+ * ManifestSource over the GitHub REST API (ARCHITECTURE §1). Three endpoints: git trees (recursive),
  * git commits (for a parent), and contents at a ref.
  *
  * Changed paths come from diffing the two recursive trees, not from the compare API: compare lists
