@@ -12,8 +12,6 @@ export interface Config {
   eventBusName: string;
   /** ARN of the deployment state machine. */
   stateMachineArn: string;
-  /** Explicit endpoints; set for the local cloud, absent on AWS. */
-  endpoints?: Partial<Record<'ecs' | 'elbv2' | 'sfn' | 'dynamodb' | 'events' | 'lambda', string>>;
   github: {
     /** Tracked repositories (`owner/name`); empty means any. */
     repos: string[];
