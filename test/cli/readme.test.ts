@@ -1,0 +1,107 @@
+import { access, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './support.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A test that runs the command: its file, and a title (or a string) that must be in it. */
+interface Coverage {
+  file: string;
+  title: string;
+  /** Why the command cannot run here as written, when it cannot. */
+  note?: string;
+}
+
+/** Commands of the README that are not `stepcd`: each names where it is exercised. */
+const OTHER_COMMANDS: Record<string, Coverage> = {
+  'npm install && npm start': { file: 'test/cli/demo.test.ts', title: 'deploys the baseline, runs the canary pipeline', note: 'npm start is `node bin/stepcd.mjs demo`; bin.test.ts runs the bin as a process' },
+  'npm install && npm test': { file: 'package.json', title: '"test": "npm run typecheck && vitest run"', note: 'the suite itself' },
+  'npx vitest run test/deploy': { file: 'test/deploy/serverless-package.test.ts', title: 'describe(' },
+  'npx serverless deploy --stage prod --param="githubRepos=my-org/ecs-apps" --param="taskRoleArn=arn:aws:iam::111122223333:role/app-task" --param="executionRoleArn=arn:aws:iam::111122223333:role/ecsTaskExecutionRole"': {
+    file: 'test/deploy/serverless-package.test.ts',
+    title: 'describe(',
+    note: 'deploying needs an AWS account; the same template is packaged offline and checked there',
+  },
+};
+
+/** `stepcd <command>` → the test that runs it against the local stack (or, for AWS, what can run without an account). */
+const STEPCD_COMMANDS: Record<string, Coverage> = {
+  validate: { file: 'test/cli/validate.test.ts', title: 'prints an OK row for every check of every example app' },
+  demo: { file: 'test/cli/demo.test.ts', title: 'runs the canary pipeline through an automatic approval' },
+  local: { file: 'test/cli/local.test.ts', title: 'deploys a local commit by sending itself the push webhook' },
+  plan: { file: 'test/cli/commands.test.ts', title: 'plans the canary pipeline with the image change' },
+  'deployments list': { file: 'test/cli/commands.test.ts', title: 'lists, shows and logs a deployment waiting for approval' },
+  'deployments show': { file: 'test/cli/commands.test.ts', title: 'lists, shows and logs a deployment waiting for approval' },
+  logs: { file: 'test/cli/commands.test.ts', title: 'lists, shows and logs a deployment waiting for approval' },
+  approve: { file: 'test/cli/commands.test.ts', title: 'then approves it with --as' },
+  reject: { file: 'test/cli/commands.test.ts', title: 'rolls back on a reject by one who is' },
+  cancel: { file: 'test/cli/commands.test.ts', title: 'cancels a deployment waiting for approval' },
+};
+const AWS_TARGET: Coverage = {
+  file: 'test/cli/readme.test.ts',
+  title: 'asks for a region before it reaches for AWS',
+  note: 'an AWS stage needs an account; the commands are the --local ones over the same ports',
+};
+
+/** Every line of every ```sh block, without trailing comments. */
+export function shellCommands(markdown: string): string[] {
+  const commands: string[] = [];
+  for (const block of markdown.matchAll(/^\s*```sh\n([\s\S]*?)^\s*```/gm)) {
+    for (const raw of (block[1] ?? '').split('\n')) {
+      const line = raw.replace(/\s+#\s.*$/, '').trim();
+      if (line && !line.startsWith('#')) commands.push(line);
+    }
+  }
+  return commands;
+}
+
+async function assertCovered(c: Coverage): Promise<void> {
+  const text = await readFile(join(ROOT, c.file), 'utf8');
+  expect(text, `${c.file} should hold "${c.title}"`).toContain(c.title);
+}
+
+describe('README commands', () => {
+  it('extracts the fenced sh commands', async () => {
+    const commands = shellCommands(await readFile(join(ROOT, 'README.md'), 'utf8'));
+    expect(commands).toContain('npm install && npm start');
+    expect(commands.filter((c) => c.startsWith('npx stepcd ')).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('are each exercised by a named test, and every stepcd one parses with the flags the CLI has', async () => {
+    const commands = shellCommands(await readFile(join(ROOT, 'README.md'), 'utf8'));
+    for (const command of commands) {
+      if (!command.startsWith('npx stepcd ')) {
+        const coverage = OTHER_COMMANDS[command];
+        expect(coverage, `README command not exercised anywhere: ${command}`).toBeDefined();
+        await assertCovered(coverage!);
+        continue;
+      }
+      const argv = command.slice('npx stepcd '.length).split(/\s+/);
+      // --help after a full command line checks every flag against the parser, with no side effects.
+      const parsed = await runCli([...argv, '--help'], { cwd: ROOT });
+      expect(parsed.code, `${command}: ${parsed.stderr}`).toBe(0);
+      const name = argv[0] === 'deployments' ? `deployments ${argv[1]}` : argv[0]!;
+      const coverage = argv.includes('--stage') ? AWS_TARGET : STEPCD_COMMANDS[name];
+      expect(coverage, `README command not exercised anywhere: ${command}`).toBeDefined();
+      await assertCovered(coverage!);
+    }
+  });
+
+  it('runs `stepcd validate examples/apps` exactly as the README shows it', async () => {
+    const r = await runCli(['validate', 'examples/apps'], { cwd: ROOT });
+    expect(r.code).toBe(0);
+  });
+
+  it('asks for a region before it reaches for AWS', async () => {
+    const r = await runCli(['deployments', 'list', '--app', 'canary', '--stage', 'prod'], { cwd: ROOT, env: {} });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no AWS region (pass --region or set AWS_REGION)');
+  });
+
+  it('links only to files that exist', async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    for (const [, target] of readme.matchAll(/\]\(((?!https?:)[^)#]+)\)/g)) await access(join(ROOT, target!));
+  });
+});
