@@ -19,6 +19,8 @@ export interface AppConfig {
   serviceDefinitionFile?: string;
   taskDefinitionFile: string;
   targetGroups: { primary?: TargetGroupRef; canary?: TargetGroupRef };
+  /** Which target groups the file names at all, valid or not: cross-checks must not call a broken one missing. */
+  declaredTargetGroups: { primary: boolean; canary: boolean };
   accessType: 'ELB' | 'SERVICE_DISCOVERY';
   autoRollback: boolean;
   alwaysUsePipeline: boolean;
@@ -122,7 +124,7 @@ function readSpec(ctx: ReadContext, raw: unknown): AppConfig | undefined {
   };
 }
 
-type InputPart = Pick<AppConfig, 'serviceDefinitionFile' | 'taskDefinitionFile' | 'targetGroups' | 'accessType'> & {
+type InputPart = Pick<AppConfig, 'serviceDefinitionFile' | 'taskDefinitionFile' | 'targetGroups' | 'declaredTargetGroups' | 'accessType'> & {
   autoRollback?: boolean;
 };
 
@@ -158,6 +160,7 @@ function readInput(ctx: ReadContext, raw: unknown): InputPart {
     ...(input.serviceDefinitionFile !== undefined && { serviceDefinitionFile: input.serviceDefinitionFile }),
     taskDefinitionFile: input.taskDefinitionFile ?? DEFAULT_TASK_DEFINITION_FILE,
     targetGroups,
+    declaredTargetGroups: { primary: groups.primary != null, canary: groups.canary != null },
     accessType: input.accessType ?? 'ELB',
     ...(input.autoRollback !== undefined && { autoRollback: input.autoRollback }),
   };

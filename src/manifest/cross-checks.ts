@@ -12,6 +12,7 @@ const NEEDS_CANARY_GROUP: readonly StageKind[] = [StageKind.ECS_CANARY_ROLLOUT, 
 export function checkTopology(issues: IssueList, configFile: string, config: AppConfig): void {
   const tg = 'target groups';
   const { primary, canary } = config.targetGroups;
+  const declared = config.declaredTargetGroups;
   if (config.accessType === 'SERVICE_DISCOVERY') {
     config.stages.forEach((s) => {
       if (s.name === StageKind.ECS_TRAFFIC_ROUTING) {
@@ -21,11 +22,11 @@ export function checkTopology(issues: IssueList, configFile: string, config: App
     if (primary || canary) issues.warn(tg, configFile, 'spec.input.targetGroups', 'is ignored with accessType SERVICE_DISCOVERY');
     return;
   }
-  if (!primary) {
+  if (!declared.primary) {
     issues.error(tg, configFile, 'spec.input.targetGroups.primary', 'is required when accessType is ELB (the default): stepcd registers the tasks there');
   }
   const needing = config.stages.find((s) => NEEDS_CANARY_GROUP.includes(s.name));
-  if (needing && !canary) {
+  if (needing && !declared.canary) {
     issues.error(tg, configFile, 'spec.input.targetGroups.canary', `is required because the pipeline has ${needing.name} (spec.pipeline.stages[${needing.index}])`);
   }
   if (primary && canary && primary.targetGroupArn === canary.targetGroupArn) {

@@ -64,6 +64,11 @@ const containerSchema = loose({
   portMappings: z.array(loose({ containerPort: z.number().int('must be a whole number').min(1, 'must be a port 1–65535').max(65535, 'must be a port 1–65535').optional() })).optional(),
 });
 
+function readablePorts(item: Record<string, unknown>): number[] {
+  const mappings = Array.isArray(item.portMappings) ? item.portMappings : [];
+  return mappings.flatMap((m) => (isMapping(m) && typeof m.containerPort === 'number' ? [m.containerPort] : []));
+}
+
 /** Checks a RegisterTaskDefinition-shaped task definition and lists its readable containers for cross-checks. */
 export function checkTaskDefinition(ctx: ReadContext, raw: unknown): { taskDefinition: Record<string, unknown>; containers: ContainerInfo[] } | undefined {
   if (!isMapping(raw)) {
@@ -78,7 +83,13 @@ export function checkTaskDefinition(ctx: ReadContext, raw: unknown): { taskDefin
   list.value.forEach((item, i) => {
     const path = fieldPath('containerDefinitions', i);
     const c = readValue(ctx, containerSchema, item, path);
-    if (!c.ok) return;
+    if (!c.ok) {
+      // Its own error is reported; a readable name still counts, so target group checks do not add
+      // a misleading "is not a container" on top.
+      const named = isMapping(item) && typeof item.name === 'string' ? item.name : undefined;
+      if (named && isMapping(item)) containers.push({ name: named, ports: readablePorts(item), path });
+      return;
+    }
     if (seen.has(c.value.name)) {
       ctx.issues.error(ctx.check, ctx.file, fieldPath(path, 'name'), `${show(c.value.name)} is used by another container; names must be unique`);
     }
