@@ -1,0 +1,35 @@
+import { measurePipeline, type PipelineFigures } from './pipeline-cost.js';
+import { exampleFiles, startBenchStack } from './support/bench-stack.js';
+
+export interface PipelinesFigures {
+  canary: PipelineFigures;
+  quickSync: PipelineFigures;
+  blueGreen: PipelineFigures;
+}
+
+/** Which example app exercises which strategy (examples/apps; see examples/README.md). */
+export const PIPELINE_APPS = { quickSync: 'simple', canary: 'canary', blueGreen: 'bluegreen' } as const;
+
+/**
+ * One local stack; the three example apps are deployed once (quick sync, a first deployment), then
+ * each gets an image bump measured on its own, one after the other, with auto-approval.
+ */
+export async function measurePipelines(opts: { memoryMb: Record<string, number> }): Promise<PipelinesFigures> {
+  const bench = await startBenchStack();
+  try {
+    bench.autoApprove();
+    const apps = Object.values(PIPELINE_APPS);
+    const first = await bench.push(await exampleFiles([...apps]), 'add the example apps');
+    for (const app of first.body.apps ?? []) {
+      if (!app.executionArn) throw new Error(`first deployment of ${app.app} did not start: ${app.status}`);
+      const run = await bench.stack.cloud.sfn.waitForExecution(app.executionArn, { timeoutMs: 60_000 });
+      if (run.status !== 'SUCCEEDED') throw new Error(`first deployment of ${app.app} ended ${run.status}: ${run.error ?? ''} ${run.cause ?? ''}`);
+    }
+    const quickSync = await measurePipeline(bench, { app: PIPELINE_APPS.quickSync, tag: '1.1.0', memoryMb: opts.memoryMb });
+    const canary = await measurePipeline(bench, { app: PIPELINE_APPS.canary, tag: '1.1.0', memoryMb: opts.memoryMb });
+    const blueGreen = await measurePipeline(bench, { app: PIPELINE_APPS.blueGreen, tag: '1.1.0', memoryMb: opts.memoryMb });
+    return { canary, quickSync, blueGreen };
+  } finally {
+    await bench.stop();
+  }
+}
