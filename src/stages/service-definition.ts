@@ -30,6 +30,19 @@ export function splitServiceDefinition(definition: ServiceDefinition): SplitServ
 }
 
 /**
+ * The servicedef's own `tags` (AWS shape: `[{ key, value }]`) as a map. stepcd's tags are added on top
+ * and win, so a manifest cannot impersonate another deployment's `stepcd:*` tags.
+ */
+export function definitionTags(definition: ServiceDefinition): Record<string, string> {
+  const tags: Record<string, string> = {};
+  const list = Array.isArray(definition.tags) ? definition.tags : [];
+  for (const tag of list as { key?: unknown; value?: unknown }[]) {
+    if (typeof tag?.key === 'string') tags[tag.key] = typeof tag.value === 'string' ? tag.value : '';
+  }
+  return tags;
+}
+
+/**
  * What UpdateService should change on the live service. desiredCount is left alone when the
  * definition has 0 or none, so stepcd never fights an autoscaler (PipeCD #5027).
  */

@@ -3,7 +3,7 @@ import type { DeploymentPlan } from '../domain/plan.js';
 import { NotExternalError } from '../errors.js';
 import { stepcdTags } from './identity.js';
 import type { StagePorts } from './ports.js';
-import { serviceUpdates, splitServiceDefinition } from './service-definition.js';
+import { definitionTags, serviceUpdates, splitServiceDefinition } from './service-definition.js';
 
 /**
  * Creates the service with the EXTERNAL controller when it is missing, otherwise updates only the
@@ -15,7 +15,7 @@ export async function ensureService(plan: DeploymentPlan, state: DeploymentState
   const live = await ports.ecs.findService(cluster, serviceName);
   if (!live) {
     const { service } = splitServiceDefinition(plan.serviceDefinition);
-    const created = await ports.ecs.createService(service, stepcdTags(plan));
+    const created = await ports.ecs.createService(service, { ...definitionTags(plan.serviceDefinition), ...stepcdTags(plan) });
     ports.log('created service', { serviceArn: created.arn });
     return { ...state, serviceCreated: true, touched: true };
   }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildPlan, deployAll, runRollback, runStage, settle, stage, startStageWorld, view, type StageWorld } from '../support/stage-fixtures.js';
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { emptyDeploymentState } from '../../src/domain/deployment.js';
 
 describe('ECS_SYNC against the local cloud', () => {
@@ -24,6 +25,19 @@ describe('ECS_SYNC against the local cloud', () => {
     expect(after.weights.default).toMatchObject({ primary: 100, canary: 0 });
     expect(after.weights.api).toMatchObject({ primary: 100, canary: 0 });
     expect(world.emulator.calls.count({ service: 'elbv2', mutating: true })).toBe(0);
+  });
+
+  it('creates the service with the servicedef tags and stepcd tags together', async () => {
+    const plan = buildPlan(world, { deploymentId: 'd1', image: 'acme/web:v1', stages: [stage.sync()] });
+    plan.serviceDefinition.tags = [{ key: 'team', value: 'payments' }, { key: 'stepcd:deployment', value: 'forged' }];
+
+    await deployAll(world, plan);
+
+    const described = await world.ecs.send(
+      new DescribeServicesCommand({ cluster: plan.serviceDefinition.cluster, services: [plan.serviceDefinition.serviceName], include: ['TAGS'] }),
+    );
+    const tags = Object.fromEntries((described.services?.[0]?.tags ?? []).map((t) => [t.key, t.value]));
+    expect(tags).toMatchObject({ team: 'payments', 'stepcd:deployment': 'd1', 'stepcd:app': plan.app.name });
   });
 
   it('replaces the old set with a PRIMARY of the new image on a re-deploy, with no 503s', async () => {

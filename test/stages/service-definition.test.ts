@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { serviceUpdates, splitServiceDefinition } from '../../src/stages/service-definition.js';
+import { definitionTags, serviceUpdates, splitServiceDefinition } from '../../src/stages/service-definition.js';
 import type { ServiceInfo } from '../../src/stages/ports.js';
 
 describe('splitServiceDefinition', () => {
@@ -23,5 +23,14 @@ describe('serviceUpdates', () => {
     ['success: 0 leaves desiredCount to the autoscaler', 0, undefined],
   ])('%s', (_name, desiredCount, expected) => {
     expect(serviceUpdates(live, { cluster: 'c', serviceName: 'web', desiredCount })).toEqual(expected);
+  });
+});
+
+describe('definitionTags', () => {
+  it('reads the servicedef tags in AWS shape', () => {
+    expect(definitionTags({ cluster: 'c', serviceName: 'web', tags: [{ key: 'team', value: 'pay' }, { key: 'env' }] })).toEqual({ team: 'pay', env: '' });
+  });
+  it('is empty without tags', () => {
+    expect(definitionTags({ cluster: 'c', serviceName: 'web' })).toEqual({});
   });
 });
