@@ -92,13 +92,17 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const orchestratorDeps: OrchestratorDeps = { ...core, now, logger };
     const approvals = new ApprovalService({ ...core, logger });
 
-    const functions = registerFunctions(cloud, ctx, orchestratorDeps, approvals);
+    const stageCalls = new InFlight();
+    const functions = registerFunctions(cloud, ctx, orchestratorDeps, approvals, stageCalls);
     const definition = substituteDefinition(await readFile(DEFINITION_FILE, 'utf8'), localFunctionArn);
     await cloud.sfn.createStateMachine({ name: STATE_MACHINE_NAME, definition });
 
     const finalise = finaliserHandler(() => orchestratorDeps);
     cloud.events.subscribe({ source: ['aws.states'], detailType: ['Step Functions Execution Status Change'] }, async (event) => {
       const change: StatusChangeEvent = { source: event.source, 'detail-type': event.detailType, detail: event.detail as StatusChangeEvent['detail'] };
+      // On AWS a stopped execution's stage Lambda runs on, and the rollback execution waits out its
+      // timeout (SettleInFlight). Local Waits last milliseconds, so wait for those calls here instead.
+      await stageCalls.settled();
       await finalise(change, lambdaContext('finaliser'));
     });
 
@@ -140,8 +144,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       ...(topology ? { topology } : {}),
       interceptFunction(name, wrapper) {
         const original = functions[name];
-        cloud.sfn.registerFunction(name, (event, context) => wrapper(event, context, original));
-        return () => cloud.sfn.registerFunction(name, original);
+        const wrapped: LocalFunction = (event, context) => wrapper(event, context, original);
+        cloud.sfn.registerFunction(name, name === ASL_FUNCTIONS.StageFunctionArn ? stageCalls.track(wrapped) : wrapped);
+        return () => cloud.sfn.registerFunction(name, name === ASL_FUNCTIONS.StageFunctionArn ? stageCalls.track(original) : original);
       },
       async stop() {
         await front.close();
@@ -159,6 +164,7 @@ function registerFunctions(
   ctx: DepsContext,
   orchestratorDeps: OrchestratorDeps,
   approvals: ApprovalService,
+  stageCalls: InFlight,
 ): Record<LocalFunctionName, LocalFunction> {
   const orchestrate = orchestrateHandler(() => orchestratorDeps);
   const stageDeps = buildStageTaskDeps(ctx);
@@ -169,8 +175,30 @@ function registerFunctions(
     [ASL_FUNCTIONS.StageFunctionArn]: (event, context) => stage(event as never, context),
     [ASL_FUNCTIONS.ApprovalRequestFunctionArn]: (event, context) => approvalRequest(event as never, context),
   };
-  for (const [name, fn] of Object.entries(functions)) cloud.sfn.registerFunction(name, fn);
+  for (const [name, fn] of Object.entries(functions)) {
+    cloud.sfn.registerFunction(name, name === ASL_FUNCTIONS.StageFunctionArn ? stageCalls.track(fn) : fn);
+  }
   return functions;
+}
+
+/** Calls of a function that have not returned yet, so the finaliser can let them land first. */
+class InFlight {
+  private readonly calls = new Set<Promise<unknown>>();
+
+  track(fn: LocalFunction): LocalFunction {
+    return (event, context) => {
+      const call = fn(event, context);
+      this.calls.add(call);
+      const forget = () => this.calls.delete(call);
+      call.then(forget, forget);
+      return call;
+    };
+  }
+
+  /** Resolves once every call in flight now has settled (calls started later are not waited for). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.calls]);
+  }
 }
 
 /** How many clock milliseconds pass per real millisecond (a ScaledClock's factor; 1 otherwise). */

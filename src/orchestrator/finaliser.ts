@@ -1,4 +1,5 @@
-import { FINAL_STATUSES } from '../domain/deployment.js';
+import { emptyDeploymentState, FINAL_STATUSES, type DeploymentRecord } from '../domain/deployment.js';
+import { ECS_STAGE_KINDS } from '../domain/stage-kinds.js';
 import type { DeploymentPlan } from '../domain/plan.js';
 import { announce, notifySettings, reload } from './announce.js';
 import type { OrchestratorDeps } from './deps.js';
@@ -45,13 +46,14 @@ export async function finaliseExecution(change: ExecutionStatusChange, deps: Orc
     const reason = `rollback did not finish (${why}); the service may need attention: run \`stepcd deployments show ${id}\``;
     return finalise(deps, plan, 'FAILURE', reason, at);
   }
-  if (lockHeld && record.state?.touched && plan.options.autoRollback) {
+  if (lockHeld && ecsMayBeTouched(record) && plan.options.autoRollback) {
     await deps.history.setStatus(id, 'ROLLING_BACK', { reason: why, at });
     await announce(deps, await reload(deps, plan), 'DEPLOYMENT_ROLLING_BACK', { reason: why });
     const appState = await deps.history.getAppState(app);
     const rollbackInput: ExecutionData = {
       plan,
-      state: record.state,
+      // Possibly stale (see ecsMayBeTouched); each rollback step merges in the record's latest.
+      state: record.state ?? emptyDeploymentState(),
       ...(appState.lastGood ? { lastGood: appState.lastGood } : {}),
       cursor: { index: -1 },
       rollbackOnly: true,
@@ -60,8 +62,19 @@ export async function finaliseExecution(change: ExecutionStatusChange, deps: Orc
     await deps.workflow.startExecution(rollbackExecutionName(change.name), rollbackInput);
     return 'rollback-started';
   }
-  const untouched = record.state?.touched ? '' : '; ECS was not touched';
+  const untouched = ecsMayBeTouched(record) ? '' : '; ECS was not touched';
   return finalise(deps, plan, outcome, `${why}${untouched}`, at);
+}
+
+/**
+ * Whether ECS may have been changed. The recorded state alone is not enough: a stage Lambda still in
+ * flight when the execution was stopped records its state after it acts, maybe after this runs.
+ * Advance marks an ECS stage RUNNING before its Lambda is invoked, so that is the safe signal;
+ * rolling back an untouched service is a no-op.
+ */
+function ecsMayBeTouched(record: DeploymentRecord): boolean {
+  if (record.state?.touched) return true;
+  return record.stages.some((s) => ECS_STAGE_KINDS.includes(s.name) && s.status !== 'NOT_STARTED');
 }
 
 async function finalise(deps: OrchestratorDeps, plan: DeploymentPlan, status: 'FAILURE' | 'CANCELLED', reason: string, at: string) {

@@ -4,6 +4,7 @@ import { announce, notifySettings, reload } from './announce.js';
 import type { OrchestratorDeps } from './deps.js';
 import type { ExecutionData } from './execution-data.js';
 import { describeFailure, outcomeOf } from './reasons.js';
+import { mergeStates } from './state-merge.js';
 
 /**
  * RollbackBegin: the ASL's Catch lands here for every failure, rejection, timeout and cancel. It
@@ -32,16 +33,7 @@ export async function rollbackBegin(data: ExecutionData, deps: OrchestratorDeps)
   }
 
   // The persisted state may know of a task set the in-flight data lost when a Lambda threw mid-stage.
-  const persisted = (await reload(deps, plan)).state;
-  const state = persisted
-    ? {
-        ...persisted,
-        ...data.state,
-        createdTaskSetIds: [...new Set([...persisted.createdTaskSetIds, ...data.state.createdTaskSetIds])],
-        routedRuleArns: [...new Set([...persisted.routedRuleArns, ...data.state.routedRuleArns])],
-        touched: persisted.touched || data.state.touched,
-      }
-    : data.state;
+  const state = mergeStates((await reload(deps, plan)).state, data.state);
   const ecsStarted = plan.stages.some((s) => s.index <= cursor.index && ECS_STAGE_KINDS.includes(s.name));
   const needed = plan.options.autoRollback && (state.touched || ecsStarted);
 

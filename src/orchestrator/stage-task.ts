@@ -1,9 +1,11 @@
-import { InvalidStateError, StableTimeoutError } from '../errors.js';
+import { FINAL_STATUSES } from '../domain/deployment.js';
+import { CancelledError, InvalidStateError, StableTimeoutError } from '../errors.js';
 import type { HistoryStore } from '../history/store.js';
 import { checkStage, rollbackStep, startStage } from '../stages/index.js';
 import type { StagePorts } from '../stages/ports.js';
 import type { StageInput } from '../stages/types.js';
 import type { ExecutionData } from './execution-data.js';
+import { mergeStates } from './state-merge.js';
 import { checkFailureError, ROLLBACK_LIMIT_SECONDS, rollbackOverdue } from './stage-failures.js';
 
 export interface StageTaskDeps {
@@ -19,6 +21,7 @@ export interface StageTaskDeps {
 export async function runStageTask(action: string, data: ExecutionData, deps: StageTaskDeps): Promise<ExecutionData> {
   switch (action) {
     case 'start': {
+      await assertStillDeploying(data, deps.history);
       const result = await startStage(stageInput(data), deps.ports);
       await deps.history.setState(data.plan.deploymentId, result.state);
       return {
@@ -44,8 +47,9 @@ export async function runStageTask(action: string, data: ExecutionData, deps: St
         // No Catch on the rollback loop: the execution fails and the finaliser records it.
         throw new StableTimeoutError(`rollback did not finish within ${ROLLBACK_LIMIT_SECONDS}s (${progress.summary ?? 'no step finished'})`);
       }
+      const state = mergeStates((await deps.history.getDeployment(data.plan.deploymentId))?.state, data.state);
       const result = await rollbackStep(
-        { plan: data.plan, state: data.state, ...(data.lastGood ? { lastGood: data.lastGood } : {}), startedAt: progress.startedAt },
+        { plan: data.plan, state, ...(data.lastGood ? { lastGood: data.lastGood } : {}), startedAt: progress.startedAt },
         deps.ports,
       );
       await deps.history.setState(data.plan.deploymentId, result.state);
@@ -54,6 +58,20 @@ export async function runStageTask(action: string, data: ExecutionData, deps: St
     default:
       throw new InvalidStateError(`unknown stage action "${action}"`);
   }
+}
+
+/**
+ * A stage about to change ECS checks that its deployment is still going: a StopExecution does not
+ * stop a Lambda already invoked, and the finaliser may be rolling this deployment back by now. One
+ * read, and a mutation less for rollback to chase.
+ */
+async function assertStillDeploying(data: ExecutionData, history: HistoryStore): Promise<void> {
+  const record = await history.getDeployment(data.plan.deploymentId);
+  if (!record) return;
+  if (record.status === 'ROLLING_BACK' || FINAL_STATUSES.includes(record.status)) {
+    throw new CancelledError(`deployment is ${record.status}; ${data.cursor.stage?.name ?? 'the stage'} was not started`);
+  }
+  if (record.cancelRequested) throw new CancelledError(`cancelled before ${data.cursor.stage?.name ?? 'the stage'} started`);
 }
 
 function stageInput(data: ExecutionData): StageInput {

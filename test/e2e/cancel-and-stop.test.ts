@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelDeployment } from '../../src/orchestrator/index.js';
-import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles, startStackHarness, waitFor, type StackHarness } from '../support/local-stack.js';
 
 /**
  * Ends a user asks for: `stepcd cancel` (during an approval, or between two ECS stages) and a
@@ -104,6 +104,10 @@ describe('cancel and stop', () => {
     expect(record.reason).toContain('rolled back');
     expect(record.endedAt).toBeTruthy();
     expect(h.stack.cloud.sfn.listOpenTokens()).toEqual([]);
+    // The record turns final just before Finish publishes the event and returns.
+    await waitFor('the rollback-only execution to end', async () =>
+      h.stack.cloud.sfn.listExecutions({ stateMachineArn: h.stack.stateMachineArn }).every((e) => e.status !== 'RUNNING') ? true : undefined,
+    );
     expect(h.eventsOf(id).filter((t) => t.startsWith('DEPLOYMENT_')).slice(-2)).toEqual(['DEPLOYMENT_ROLLING_BACK', 'DEPLOYMENT_CANCELLED']);
     // The rollback-only execution the finaliser started has ended too, and its end changed nothing.
     const executions = h.stack.cloud.sfn.listExecutions({ stateMachineArn: h.stack.stateMachineArn });
@@ -111,4 +115,32 @@ describe('cancel and stop', () => {
     await expectRestored();
     expect((await h.stack.core.history.getDeployment(id))?.status).toBe('CANCELLED');
   });
+
+  it('rolls back what a stage Lambda still in flight at StopExecution created', async () => {
+    let stopped = false;
+    const undo = h.stack.interceptFunction('stage', async (event, context, next) => {
+      const { action, data } = event as { action: string; data: { cursor: { stage?: { name: string } } } };
+      // The console stop lands while the canary's start is running: AWS does not stop that Lambda.
+      if (!stopped && action === 'start' && data.cursor.stage?.name === 'ECS_CANARY_ROLLOUT') {
+        stopped = true;
+        h.stack.cloud.sfn.stopExecution(arn, { cause: 'stopped mid-stage' });
+      }
+      return next(event, context);
+    });
+    let arn = '';
+    try {
+      const deployed = await h.deploy(await h.imageBump('canary', '2.3.0'));
+      arn = deployed.arn;
+      const record = await h.waitForStatus(deployed.id, 'CANCELLED');
+      await waitFor('the rollback-only execution to end', async () =>
+        h.stack.cloud.sfn.listExecutions({ stateMachineArn: h.stack.stateMachineArn }).every((e) => e.status !== 'RUNNING') ? true : undefined,
+      );
+      expect(stopped).toBe(true);
+      expect(record.reason).toContain('rolled back');
+      await expectRestored();
+    } finally {
+      undo();
+    }
+  });
 });
+
