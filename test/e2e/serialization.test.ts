@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cancelDeployment } from '../../src/orchestrator/index.js';
 import { exampleFiles, startStackHarness, waitFor, type StackHarness } from '../support/local-stack.js';
 
 /**
@@ -82,4 +83,25 @@ describe('per-app serialization', () => {
     const seen = h.stack.cloud.emulator.probe({ listenerArn: h.stack.topology!.listenerArn, requests: 50, path: '/canary/' });
     expect(Object.keys(seen.byVersion)).toEqual([appState.lastGood!.taskDefinitionArn]);
   });
+
+  it('cancels a queued deployment before it takes the lock: CANCELLED, nothing deployed, the running one unaffected', async () => {
+    const a = await h.deploy(await h.imageBump('canary', '6.0.0'));
+    await h.waitForStatus(a.id, 'WAITING_APPROVAL');
+    const b = await h.deploy(await h.imageBump('canary', '6.1.0'));
+    await pollsAtLeast(b.arn, 1);
+
+    const result = await cancelDeployment(b.id, { history: history(), approvals: h.stack.approvals });
+    expect(result).toMatchObject({ kind: 'requested', status: 'PENDING', approvalsCancelled: 0 });
+    const cancelled = await h.waitForStatus(b.id, 'CANCELLED');
+    expect(cancelled.reason).toBe('cancelled while queued; nothing was deployed');
+    expect(cancelled.state?.touched ?? false).toBe(false);
+    expect((await h.stack.cloud.sfn.waitForExecution(b.arn)).status).toBe('SUCCEEDED');
+    expect(h.eventsOf(b.id)).toEqual(['DEPLOYMENT_TRIGGERED', 'DEPLOYMENT_CANCELLED']);
+    expect(await history().getAppState('canary')).toMatchObject({ lockHolder: a.id, queue: [] });
+
+    expect((await approve(a.id)).kind).toBe('approved');
+    expect((await h.stack.cloud.sfn.waitForExecution(a.arn, { timeoutMs: 30_000 })).status).toBe('SUCCEEDED');
+    expect((await history().getAppState('canary')).lockHolder).toBeUndefined();
+  });
 });
+
