@@ -29,6 +29,8 @@ beforeAll(async () => {
   deploymentId = second.body.apps![0]!.deploymentId;
   executionArn = second.body.apps![0]!.executionArn!;
   await waitFor('the approval request', async () => ((await h.stack.core.history.getApproval(deploymentId, STAGE))?.status === 'OPEN' ? true : undefined));
+  // The item is stored before the record says WAITING_APPROVAL; start from the settled state.
+  await waitFor('WAITING_APPROVAL', async () => ((await h.stack.core.history.getDeployment(deploymentId))?.status === 'WAITING_APPROVAL' ? true : undefined));
 });
 afterAll(async () => {
   await h?.stop();
