@@ -32,38 +32,76 @@ export async function finaliseExecution(change: ExecutionStatusChange, deps: Orc
   const app = plan.app.name;
   const record = await deps.history.getDeployment(id);
   if (!record) return 'ignored';
-  if (FINAL_STATUSES.includes(record.status)) {
-    await deps.history.releaseLock(app, id);
-    return 'already-final';
-  }
-
+  const appState = await deps.history.getAppState(app);
+  const decision = decideFinalisation({
+    status: change.status,
+    rollbackOnly: input.rollbackOnly,
+    recordFinal: FINAL_STATUSES.includes(record.status),
+    lockHeld: appState.lockHolder === id,
+    ecsMayBeTouched: ecsMayBeTouched(record),
+    autoRollback: plan.options.autoRollback,
+  });
   const at = deps.now().toISOString();
   const why = reasonFor(change);
-  const lockHeld = (await deps.history.getAppState(app)).lockHolder === id;
-  const outcome = change.status === 'ABORTED' ? 'CANCELLED' : 'FAILURE';
 
-  if (input.rollbackOnly) {
-    const reason = `rollback did not finish (${why}); the service may need attention: run \`stepcd deployments show ${id}\``;
-    return finalise(deps, plan, 'FAILURE', reason, at);
+  switch (decision.kind) {
+    case 'release':
+      await deps.history.releaseLock(app, id);
+      return 'already-final';
+    case 'rollback': {
+      await deps.history.setStatus(id, 'ROLLING_BACK', { reason: why, at });
+      await announce(deps, await reload(deps, plan), 'DEPLOYMENT_ROLLING_BACK', { reason: why });
+      const rollbackInput: ExecutionData = {
+        plan,
+        // Possibly stale (see ecsMayBeTouched); each rollback step merges in the record's latest.
+        state: record.state ?? emptyDeploymentState(),
+        ...(appState.lastGood ? { lastGood: appState.lastGood } : {}),
+        cursor: { index: -1 },
+        rollbackOnly: true,
+        rollback: { needed: true, done: false, reason: why, outcome: decision.outcome, errorName: change.error ?? change.status, startedAt: at },
+      };
+      await deps.workflow.startExecution(rollbackExecutionName(change.name), rollbackInput);
+      return 'rollback-started';
+    }
+    case 'finalise': {
+      const notes = {
+        'rollback-failed': ` (rollback did not finish; the service may need attention: run \`stepcd deployments show ${id}\`)`,
+        untouched: '; ECS was not touched',
+        'no-auto-rollback': '; autoRollback is off, nothing was rolled back',
+        'not-lock-holder': '; it never held the app lock, so nothing was deployed',
+      } as const;
+      return finalise(deps, plan, decision.status, `${why}${notes[decision.note]}`, at);
+    }
   }
-  if (lockHeld && ecsMayBeTouched(record) && plan.options.autoRollback) {
-    await deps.history.setStatus(id, 'ROLLING_BACK', { reason: why, at });
-    await announce(deps, await reload(deps, plan), 'DEPLOYMENT_ROLLING_BACK', { reason: why });
-    const appState = await deps.history.getAppState(app);
-    const rollbackInput: ExecutionData = {
-      plan,
-      // Possibly stale (see ecsMayBeTouched); each rollback step merges in the record's latest.
-      state: record.state ?? emptyDeploymentState(),
-      ...(appState.lastGood ? { lastGood: appState.lastGood } : {}),
-      cursor: { index: -1 },
-      rollbackOnly: true,
-      rollback: { needed: true, done: false, reason: why, outcome, errorName: change.error ?? change.status, startedAt: at },
-    };
-    await deps.workflow.startExecution(rollbackExecutionName(change.name), rollbackInput);
-    return 'rollback-started';
-  }
-  const untouched = ecsMayBeTouched(record) ? '' : '; ECS was not touched';
-  return finalise(deps, plan, outcome, `${why}${untouched}`, at);
+}
+
+export interface FinalisationFacts {
+  status: 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  /** The execution was a finaliser-started rollback, not a deployment. */
+  rollbackOnly: boolean;
+  recordFinal: boolean;
+  lockHeld: boolean;
+  ecsMayBeTouched: boolean;
+  autoRollback: boolean;
+}
+
+export type FinalisationDecision =
+  | { kind: 'release' }
+  | { kind: 'rollback'; outcome: 'FAILURE' | 'CANCELLED' }
+  | { kind: 'finalise'; status: 'FAILURE' | 'CANCELLED'; note: 'rollback-failed' | 'untouched' | 'no-auto-rollback' | 'not-lock-holder' };
+
+/**
+ * What to do about an execution that ended outside the ASL's Catch. Only the lock holder can have
+ * changed ECS; a rollback that itself ended this way is not retried again (that could loop).
+ */
+export function decideFinalisation(f: FinalisationFacts): FinalisationDecision {
+  if (f.recordFinal) return { kind: 'release' };
+  const outcome = f.status === 'ABORTED' ? 'CANCELLED' : 'FAILURE';
+  if (f.rollbackOnly) return { kind: 'finalise', status: 'FAILURE', note: 'rollback-failed' };
+  if (!f.lockHeld) return { kind: 'finalise', status: outcome, note: 'not-lock-holder' };
+  if (!f.ecsMayBeTouched) return { kind: 'finalise', status: outcome, note: 'untouched' };
+  if (!f.autoRollback) return { kind: 'finalise', status: outcome, note: 'no-auto-rollback' };
+  return { kind: 'rollback', outcome };
 }
 
 /**
