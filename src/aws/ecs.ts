@@ -4,6 +4,7 @@ import {
   DeleteServiceCommand,
   DeleteTaskSetCommand,
   DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
   DescribeTaskSetsCommand,
   DescribeTasksCommand,
   ECSClient,
@@ -51,6 +52,20 @@ export function createEcsAdapter(config: AwsClientConfig | ECSClient): EcsPort {
         const arn = out.taskDefinition?.taskDefinitionArn;
         if (!arn) throw new StepcdError(ErrorName.AwsError, 'RegisterTaskDefinition returned no ARN');
         return arn;
+      }),
+
+    latestTaskDefinition: (family) =>
+      call(`describing task definition ${family}`, async () => {
+        try {
+          const out = await client.send(new DescribeTaskDefinitionCommand({ taskDefinition: family, include: ['TAGS'] }));
+          const arn = out.taskDefinition?.taskDefinitionArn;
+          if (!arn) return undefined;
+          return { arn, tags: Object.fromEntries((out.tags ?? []).flatMap((t) => (t.key ? [[t.key, t.value ?? '']] : []))) };
+        } catch (err) {
+          // A family that was never registered is a ClientException, not a failure of ours.
+          if ((err as { name?: string }).name === 'ClientException') return undefined;
+          throw err;
+        }
       }),
 
     findService: (cluster, serviceName) =>

@@ -82,6 +82,8 @@ export interface ServiceUpdate {
 export interface EcsPort {
   /** Registers a revision and returns its ARN. */
   registerTaskDefinition(definition: Record<string, unknown>, tags: Tags): Promise<string>;
+  /** The latest ACTIVE revision of a family with its tags, or undefined when the family has none. */
+  latestTaskDefinition(family: string): Promise<{ arn: string; tags: Tags } | undefined>;
   /** The service, or undefined when it is missing or INACTIVE. */
   findService(cluster: string, serviceName: string): Promise<ServiceInfo | undefined>;
   /** Creates an EXTERNAL service from CreateService fields (no task-set fields). */

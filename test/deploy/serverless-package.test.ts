@@ -36,6 +36,7 @@ const EXECUTION_ROLE = 'arn:aws:iam::123456789012:role/stepcd-ci-ecs-execution-r
  */
 const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set([
   'ecs:RegisterTaskDefinition',
+  'ecs:DescribeTaskDefinition',
   'elasticloadbalancing:DescribeListeners',
   'elasticloadbalancing:DescribeRules',
   'elasticloadbalancing:DescribeTargetGroups',

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildPlan, deployAll, runStage, settle, stage, startStageWorld, view, type StageWorld } from '../support/stage-fixtures.js';
 import { emptyDeploymentState, type DeploymentState, type LastGood } from '../../src/domain/deployment.js';
 import type { DeploymentPlan } from '../../src/domain/plan.js';
+import { stepcdTags } from '../../src/stages/identity.js';
 
 /**
  * Each executor run twice with the same input (a Lambda retried after its answer was lost) must end
@@ -42,6 +43,17 @@ describe('stage executors run twice with the same input', () => {
     expect(second.state.taskDefinitionArn).toBe(first.state.taskDefinitionArn);
     return first.state;
   }
+
+  it('reuses a revision registered by a Lambda that died before creating its task set', async () => {
+    const registers = () => world.emulator.calls.byOperation()['ecs:RegisterTaskDefinition'] ?? 0;
+    await world.ports.ecs.registerTaskDefinition(plan.taskDefinition, stepcdTags(plan));
+    const before = registers();
+
+    const result = await runStage(world, plan, 0, emptyDeploymentState(), lastGood);
+
+    expect(result.status).toBe('done');
+    expect(registers()).toBe(before);
+  });
 
   it('gives the same end state for every stage of the canary pipeline', async () => {
     let state = emptyDeploymentState();
