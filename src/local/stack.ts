@@ -106,6 +106,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       await finalise(change, lambdaContext('finaliser'));
     });
 
+    const deferrer = new InProcessDeferrer((push, paths) => triggerDeployments(push, webhookDeps, paths));
     const webhookDeps: WebhookDeps = {
       secret: secrets.githubWebhookSecret,
       tracking: config.github,
@@ -114,7 +115,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       history: core.history,
       workflow: core.workflow,
       events: core.events,
-      deferrer: new InProcessDeferrer((push, paths) => triggerDeployments(push, webhookDeps, paths)),
+      deferrer,
       logger,
       now,
       // The inline budget guards real HTTP timeouts (GitHub's 10 s), but is measured on the cloud's
@@ -150,6 +151,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       },
       async stop() {
         await front.close();
+        // A deferred push continuation still writes to DynamoDB; let it land before dynalite closes.
+        await deferrer.idle().catch((err: unknown) => logger.warn('a deferred push failed while stopping', { error: err as Error }));
         await cloud.stop();
       },
     };

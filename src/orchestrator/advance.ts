@@ -14,6 +14,8 @@ export async function advance(data: ExecutionData, deps: OrchestratorDeps): Prom
   const now = deps.now();
   const at = now.toISOString();
 
+  // Back to RUNNING before the approval stage is announced as done, so its event says RUNNING.
+  if ((await reload(deps, plan)).status === 'WAITING_APPROVAL') await deps.history.setStatus(id, 'RUNNING', { at });
   if (cursor.index >= 0 && cursor.stage) {
     await deps.history.setStageStatus(id, cursor.index, 'SUCCESS', { at, ...(cursor.detail ? { detail: cursor.detail } : {}) });
     await announce(deps, await reload(deps, plan), 'STAGE_SUCCEEDED', { stage: { index: cursor.index, name: cursor.stage.name } });
@@ -32,7 +34,6 @@ export async function advance(data: ExecutionData, deps: OrchestratorDeps): Prom
   if (!stage) return { ...rest, cursor: { index, done: true } };
 
   await deps.history.setStageStatus(id, index, 'RUNNING', { at });
-  if (record.status === 'WAITING_APPROVAL') await deps.history.setStatus(id, 'RUNNING', { at });
   await deps.notifier.stageUpdated(await reload(deps, plan), notifySettings(plan));
   return { ...rest, cursor: { index, stage, startedAt: at, done: false } };
 }
