@@ -48,6 +48,9 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: Webhook
   try {
     json = JSON.parse(request.body);
   } catch {
+    if ((request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+      return reply(400, { error: 'the webhook sends form-encoded payloads; set its content type to application/json in the GitHub webhook settings' });
+    }
     return reply(400, { error: 'body is not valid JSON' });
   }
   if (event === 'ping') return reply(200, { status: 'pong' });

@@ -108,6 +108,23 @@ describe('POST /webhooks/github with a tracked push', () => {
   });
 });
 
+describe('POST /webhooks/github with a form-encoded payload', () => {
+  it('answers 400 and says which webhook setting to change', async () => {
+    const body = new URLSearchParams({ payload: goodPush() }).toString();
+    const handler = createHandler(deps);
+
+    const res = await handler({
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-GitHub-Event': 'push', 'X-Hub-Signature-256': signBody(SECRET, body) },
+      body,
+      isBase64Encoded: false,
+      requestContext: { http: { method: 'POST' } },
+    });
+
+    expect(res?.statusCode).toBe(400);
+    expect(JSON.parse(res?.body ?? '{}').error).toMatch(/set its content type to application\/json/);
+  });
+});
+
 describe('createHandler', () => {
   it('refuses to start without the webhook secret', () => {
     expect(() => createHandler({ ...deps, secret: '' })).toThrow(/secret/);
