@@ -70,10 +70,14 @@ export function parsePushPayload(json: unknown): { ok: true; payload: PushPayloa
 
 /** Pure: is this push one stepcd deploys, and if so, what exactly was pushed. */
 export function classifyPush(payload: PushPayload, tracking: Tracking, delivery?: string): PushDecision {
-  const repo = payload.repository.full_name;
-  if (tracking.repos.length > 0 && !tracking.repos.some((r) => r.toLowerCase() === repo.toLowerCase())) {
-    return { kind: 'ignore', reason: `repository ${repo} is not tracked` };
+  // GitHub names are case-insensitive. The configured spelling is the one that keys deployment ids,
+  // so the same commit maps to the same deployment however the payload spells the repository.
+  const named = payload.repository.full_name;
+  const tracked = tracking.repos.find((r) => r.toLowerCase() === named.toLowerCase());
+  if (tracking.repos.length > 0 && !tracked) {
+    return { kind: 'ignore', reason: `repository ${named} is not tracked` };
   }
+  const repo = tracked ?? named;
   const ref = parseRef(payload.ref);
   if (!ref) return { kind: 'ignore', reason: `ref ${payload.ref} is neither a branch nor a tag` };
   if (payload.deleted || payload.after === ZERO_SHA) return { kind: 'ignore', reason: `${ref.type} ${ref.name} was deleted` };

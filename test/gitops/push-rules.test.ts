@@ -52,6 +52,10 @@ describe('classifyPush', () => {
     expect(d.kind).toBe('deploy');
     expect(d.kind === 'deploy' ? d.push.payloadPaths : 'not deployed').toBeUndefined();
   });
+  it('keys the push on the configured spelling of the repository, whatever case the payload uses', () => {
+    const d = classifyPush(parse(buildPush({ repo: 'StepCD/Demo', before: 'a'.repeat(40), after: 'b'.repeat(40) })), tracking);
+    expect(d).toMatchObject({ kind: 'deploy', push: { repo: 'stepcd/demo' } });
+  });
   it('parses the genuine example push from GitHub', () => {
     expect(parsePushPayload(examplePush()).ok).toBe(true);
   });
