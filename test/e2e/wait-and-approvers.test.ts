@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
+
+/**
+ * The approval example: WAIT 30s (an ASL Wait state), then two of three named approvers, then the
+ * primary rollout. The Wait passes in milliseconds locally while emulated time moves by its length.
+ */
+describe('WAIT and a two-approver WAIT_APPROVAL end to end', () => {
+  let h: StackHarness;
+
+  beforeAll(async () => {
+    h = await startStackHarness();
+    const first = await h.push(await exampleFiles(['approval']), 'add approval app');
+    expect((await h.stack.cloud.sfn.waitForExecution(first.body.apps![0]!.executionArn!, { timeoutMs: 30_000 })).status).toBe('SUCCEEDED');
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  const vote = (id: string, user: string) => h.stack.approvals.approve({ deploymentId: id, user, via: 'cli', now: new Date() });
+
+  it('waits the stage duration, refuses a stranger, counts two distinct approvers and then deploys', async () => {
+    const { id, arn } = await h.deploy(await h.imageBump('approval', '7.0.0'));
+    const waiting = await h.waitForStatus(id, 'WAITING_APPROVAL');
+    const wait = waiting.stages[0]!;
+    expect(wait).toMatchObject({ name: 'WAIT', status: 'SUCCESS' });
+    expect(Date.parse(wait.endedAt!) - Date.parse(wait.startedAt!)).toBeGreaterThanOrEqual(30_000);
+
+    expect((await vote(id, 'mallory')).kind).toBe('not-approver');
+    expect(await vote(id, 'alice')).toMatchObject({ kind: 'recorded', remaining: 1 });
+    expect(await vote(id, 'alice')).toMatchObject({ kind: 'recorded', remaining: 1 });
+    expect(h.stack.cloud.sfn.describeExecution(arn).status).toBe('RUNNING');
+    expect(await vote(id, 'bob')).toMatchObject({ kind: 'approved', approvedBy: ['alice', 'bob'] });
+
+    expect((await h.stack.cloud.sfn.waitForExecution(arn, { timeoutMs: 30_000 })).status).toBe('SUCCEEDED');
+    const record = await h.stack.core.history.getDeployment(id);
+    expect(record?.status).toBe('SUCCESS');
+    expect(record?.stages.map((s) => [s.name, s.status])).toEqual([
+      ['WAIT', 'SUCCESS'],
+      ['WAIT_APPROVAL', 'SUCCESS'],
+      ['ECS_PRIMARY_ROLLOUT', 'SUCCESS'],
+    ]);
+    expect(record?.approvals.map((a) => a.user)).toEqual(['alice', 'bob']);
+    const appState = await h.stack.core.history.getAppState('approval');
+    expect(appState.lastGood?.deploymentId).toBe(id);
+    expect(appState.lockHolder).toBeUndefined();
+    const seen = h.stack.cloud.emulator.probe({ listenerArn: h.stack.topology!.listenerArn, requests: 50, path: '/approval/' });
+    expect(seen.outcomes['503']).toBe(0);
+    expect(Object.keys(seen.byVersion)).toEqual([record?.state?.taskDefinitionArn]);
+  });
+});
