@@ -3,26 +3,38 @@
  * cloud and prints one JSON object, also written to bench/results/latest.json. See bench/README.md for what each figure means.
  *
  * Flags: --skip <section>[,<section>…] (pipelines, rollback, trigger, fanout, bundles, demo),
- *        --fanout-apps <n> (default 1000), --trigger-samples <n> (default 20), --out <file>.
+ *        --fanout-apps <n> (default 1000), --trigger-samples <n> (default 20),
+ *        --import-runs <n> (default 5), --out <file>.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { measureBundles } from './bundles.js';
+import { measureDemo } from './demo.js';
 import { measurePipelines } from './pipelines.js';
-import { readFunctionMemoryMb } from './serverless-memory.js';
+import { measureRollbackReach } from './rollback-reach.js';
+import { measureFanout, measureTriggerLatency } from './trigger.js';
+import { functionMemoryMb, readServerlessYml } from './serverless-functions.js';
 
 const DEFAULT_OUT = fileURLToPath(new URL('./results/latest.json', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const { values } = parseArgs({
   options: {
     skip: { type: 'string', default: '' },
     'fanout-apps': { type: 'string', default: '1000' },
     'trigger-samples': { type: 'string', default: '20' },
+    'import-runs': { type: 'string', default: '5' },
     out: { type: 'string', default: DEFAULT_OUT },
   },
 });
+const count = (flag: keyof typeof values) => {
+  const n = Number(values[flag]);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a positive whole number, got ${values[flag]}`);
+  return n;
+};
 const skip = new Set(values.skip.split(',').map((s) => s.trim()).filter(Boolean));
 
 /** Runs one section, reporting progress on stderr so stdout stays pure JSON. */
@@ -41,12 +53,21 @@ async function section<T>(name: string, run: () => Promise<T>): Promise<T | { sk
   }
 }
 
-const memoryMb = await readFunctionMemoryMb();
+const serverlessYml = await readServerlessYml();
+const memoryMb = functionMemoryMb(serverlessYml);
 const result = {
   generatedAt: new Date().toISOString(),
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, node: process.version, platform: `${process.platform}-${process.arch}` },
   lambdaMemoryMb: memoryMb,
   pipelines: await section('pipelines', () => measurePipelines({ memoryMb })),
+  rollback: await section('rollback', () => measureRollbackReach()),
+  trigger: {
+    oneApp: await section('trigger', () => measureTriggerLatency({ samples: count('trigger-samples') })),
+    fanout: await section('fanout', () => measureFanout({ apps: count('fanout-apps') })),
+  },
+  bundles: await section('bundles', () => measureBundles(serverlessYml, { runs: count('import-runs') })),
+  // Last, and alone: it starts its own local stack in a child process.
+  demo: await section('demo', () => measureDemo(ROOT)),
 };
 
 const text = JSON.stringify(result, null, 2);

@@ -10,7 +10,51 @@ const LAMBDA_DEFAULT_MB = 128;
 
 interface ServerlessShape {
   provider?: { memorySize?: unknown };
-  functions?: Record<string, { memorySize?: unknown } | null>;
+  functions?: Record<string, { memorySize?: unknown; handler?: unknown } | null>;
+  custom?: { esbuild?: Record<string, unknown> };
+}
+
+/** The build options serverless-esbuild takes from `custom.esbuild`, as esbuild's JS API spells them. */
+export interface BundleSettings {
+  minify: boolean;
+  sourcemap: boolean;
+  platform: 'node';
+  target: string;
+  format: 'esm' | 'cjs';
+  outExtension: string;
+  banner?: string;
+  /** Path of the plugins module, relative to serverless.yml. */
+  plugins?: string;
+}
+
+/** `functions/<name>/handler.handler` → `functions/<name>/handler.ts`, per function. */
+export function functionEntries(serverlessYml: string): Record<string, string> {
+  const doc = parse(serverlessYml, { logLevel: 'silent' }) as ServerlessShape | null;
+  const out: Record<string, string> = {};
+  for (const [name, fn] of Object.entries(doc?.functions ?? {})) {
+    const handler = fn?.handler;
+    if (typeof handler !== 'string' || !handler.includes('.')) throw new ConfigError(`serverless.yml functions.${name}.handler must be <file>.<export>`);
+    out[name] = `${handler.slice(0, handler.lastIndexOf('.'))}.ts`;
+  }
+  return out;
+}
+
+/** serverless.yml's `custom.esbuild`, so the bench bundles exactly as a deploy does. */
+export function bundleSettings(serverlessYml: string): BundleSettings {
+  const doc = parse(serverlessYml, { logLevel: 'silent' }) as ServerlessShape | null;
+  const e = doc?.custom?.esbuild;
+  if (!e) throw new ConfigError('serverless.yml has no custom.esbuild section');
+  const banner = (e.banner as { js?: unknown } | undefined)?.js;
+  return {
+    minify: e.minify === true,
+    sourcemap: e.sourcemap === true,
+    platform: 'node',
+    target: String(e.target ?? 'node20'),
+    format: e.format === 'esm' ? 'esm' : 'cjs',
+    outExtension: String(e.outputFileExtension ?? '.js'),
+    ...(typeof banner === 'string' ? { banner } : {}),
+    ...(typeof e.plugins === 'string' ? { plugins: e.plugins } : {}),
+  };
 }
 
 /**
@@ -28,8 +72,8 @@ export function functionMemoryMb(serverlessYml: string): Record<string, number> 
   return out;
 }
 
-export async function readFunctionMemoryMb(file = SERVERLESS_FILE): Promise<Record<string, number>> {
-  return functionMemoryMb(await readFile(file, 'utf8'));
+export async function readServerlessYml(file = SERVERLESS_FILE): Promise<string> {
+  return readFile(file, 'utf8');
 }
 
 function memoryOf(value: unknown, where: string): number | undefined {

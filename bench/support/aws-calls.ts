@@ -47,11 +47,13 @@ export class AwsCallCounter {
     const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
     const call = this.inFlight.get(request);
     if (!call) return;
+    this.open -= 1;
     call.respondedAt = performance.now();
     call.status = response.statusCode;
     this.listeners.forEach((listener) => listener(call));
   };
   private readonly listeners = new Set<(call: AwsCall) => void>();
+  private open = 0;
 
   constructor(private readonly cloud: Pick<LocalCloud, 'url' | 'dynamoUrl' | 'clock'>) {
     this.hosts = new Set([new URL(cloud.url).host, new URL(cloud.dynamoUrl).host]);
@@ -70,6 +72,20 @@ export class AwsCallCounter {
   onResponse(listener: (call: AwsCall) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Resolves once no call is in flight and none has started for `quietMs`: work the stack does not
+   * expose a handle for (the webhook's in-process continuation) has then finished.
+   */
+  async quiesce(quietMs = 100, timeoutMs = 60_000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const seen = this.calls.length;
+      await new Promise((resolve) => setTimeout(resolve, quietMs));
+      if (this.open === 0 && this.calls.length === seen) return;
+      if (performance.now() > deadline) throw new Error(`AWS calls still going after ${timeoutMs} ms (${this.open} in flight)`);
+    }
   }
 
   all(): AwsCall[] {
@@ -101,5 +117,6 @@ export class AwsCallCounter {
     const call: AwsCall = { service: op?.service ?? 'elbv2', operation: op?.operation ?? 'unknown', at: this.cloud.clock.now() };
     this.calls.push(call);
     this.inFlight.set(request, call);
+    this.open += 1;
   }
 }

@@ -25,6 +25,8 @@ export interface PushResult {
 export interface InvocationHook {
   before?(name: LocalFunctionName, event: unknown): void;
   after?(name: LocalFunctionName, event: unknown, error: unknown): void;
+  /** Answers the invocation instead of the real function when it returns a promise. */
+  replace?(name: LocalFunctionName, event: unknown): Promise<unknown> | undefined;
 }
 
 export interface BenchStack {
@@ -35,6 +37,8 @@ export interface BenchStack {
   durations: Record<string, number[]>;
   /** Commits the files (null deletes) and sends GitHub's signed push webhook for them. */
   push(files: Record<string, string | null>, message?: string): Promise<PushResult>;
+  /** Commits files without sending a webhook: the repository's state before the pushes measured. */
+  commit(files: Record<string, string | null>, message?: string): Promise<string>;
   /** Changes the image tag of an example app and pushes it. */
   bumpImage(app: string, tag: string): Promise<PushResult>;
   /** Runs `hook` around every invocation of the state machine's functions. Returns an undo. */
@@ -64,6 +68,10 @@ export async function startBenchStack(opts: Partial<LocalStackOptions> = {}): Pr
       const started = performance.now();
       let error: unknown;
       try {
+        for (const hook of hooks) {
+          const answer = hook.replace?.(name, event);
+          if (answer) return await answer;
+        }
         return await next(event, context);
       } catch (err) {
         error = err;
@@ -106,6 +114,10 @@ export async function startBenchStack(opts: Partial<LocalStackOptions> = {}): Pr
     calls,
     durations,
     push,
+    async commit(files, message = 'setup') {
+      before = await writeAndCommit(repoDir, files, message);
+      return before;
+    },
     async bumpImage(app, tag) {
       const dir = join(repoDir, 'apps', app);
       const taskdef = (await readdir(dir)).find((f) => f.startsWith('taskdef.'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { estimateCost, PRICES } from '../../bench/cost.js';
-import { functionMemoryMb } from '../../bench/serverless-memory.js';
+import { functionMemoryMb } from '../../bench/serverless-functions.js';
 import { operationOfTarget } from '../../bench/support/aws-calls.js';
 import { diffCounts, median, percentile } from '../../bench/support/stats.js';
 import { classifyTransitions } from '../../bench/transitions.js';

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { measureBundles } from '../../bench/bundles.js';
+import { measurePipelines } from '../../bench/pipelines.js';
+import { measureRollbackReach } from '../../bench/rollback-reach.js';
+import { functionMemoryMb, readServerlessYml } from '../../bench/serverless-functions.js';
+import { measureFanout, measureTriggerLatency } from '../../bench/trigger.js';
+
+// Smoke tests on tiny sizes: the figures have the right shape and add up. No timing is asserted.
+
+describe('measurePipelines', () => {
+  it('reports transitions, invocations, AWS calls and a cost for each strategy, every deployment succeeding', async () => {
+    const figures = await measurePipelines({ memoryMb: functionMemoryMb(await readServerlessYml()) });
+    for (const [name, strategy, stages] of [['quickSync', 'QUICK_SYNC', 1], ['canary', 'PIPELINE', 6], ['blueGreen', 'PIPELINE', 6]] as const) {
+      const f = figures[name];
+      expect(f.status, name).toBe('SUCCESS');
+      expect(f.strategy).toBe(strategy);
+      expect(f.stages).toHaveLength(stages);
+      expect(f.transitions.includingPollLoops).toBeGreaterThanOrEqual(f.transitions.excludingPollLoops);
+      expect(f.transitions.excludingPollLoops).toBeGreaterThan(stages);
+      expect(f.lambdaInvocations.total).toBe(Object.entries(f.lambdaInvocations).filter(([k]) => k !== 'total').reduce((a, [, n]) => a + n, 0));
+      expect(f.lambdaInvocations['github-webhook']).toBe(1);
+      expect(f.awsCalls.byOperation['sfn:StartExecution']).toBe(1);
+      expect(f.awsCalls.byOperation['ecs:CreateTaskSet']).toBeGreaterThanOrEqual(1);
+      expect(f.awsCalls.total).toBe(Object.values(f.awsCalls.byService).reduce((a, n) => a + n, 0));
+      expect(f.cost.usd.stepFunctions).toBeCloseTo(f.transitions.includingPollLoops * 0.000025, 12);
+      expect(f.cost.usd.total).toBeGreaterThan(f.cost.usd.stepFunctions);
+      expect(typeof f.wallMs).toBe('number');
+    }
+    // Only the pipelines wait for a person: the approval is answered through the approval service.
+    expect(figures.canary.lambdaInvocations['approval-request']).toBe(1);
+    expect(figures.canary.awsCalls.byOperation['sfn:SendTaskSuccess']).toBe(1);
+    expect(figures.quickSync.lambdaInvocations['approval-request']).toBeUndefined();
+  });
+});
+
+describe('measureRollbackReach', () => {
+  it('finds the failure, the rollback, and the moment traffic is back on the last good version', async () => {
+    const figures = await measureRollbackReach();
+    expect(figures.status).toBe('FAILURE');
+    expect(figures.detectedBy).toBe('stepcd.StabilizeFailed');
+    expect(figures.reach).not.toBeNull();
+    // Traffic goes back by rewriting the listener's forward weights.
+    expect(figures.reach!.byOperation['elbv2:ModifyRule']).toBeGreaterThanOrEqual(1);
+    expect(figures.toEnd!.awsCalls).toBeGreaterThanOrEqual(figures.reach!.awsCalls);
+    expect(figures.probes).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('measureTriggerLatency and measureFanout', () => {
+  it('times receipt to StartExecution for one app and starts every app of a small fan-out', async () => {
+    const one = await measureTriggerLatency({ samples: 2 });
+    expect(one.samples).toBe(2);
+    expect(one.receiptToStartExecutionMs.p50).toEqual(expect.any(Number));
+    expect(one.receiptToStartExecutionMs.p95).toBeGreaterThanOrEqual(one.receiptToStartExecutionMs.p50!);
+
+    const fanout = await measureFanout({ apps: 3 });
+    expect(fanout.response.status).toBe(200);
+    expect(fanout.startedExecutions).toBe(3);
+    expect(fanout.allStartedMs).toEqual(expect.any(Number));
+    expect(fanout.awsCalls['sfn:StartExecution']).toBe(3);
+    expect(fanout.awsCalls['ecs:DescribeServices']).toBe(3);
+  });
+});
+
+describe('measureBundles', () => {
+  it('builds a function with serverless.yml’s esbuild settings and imports the bundle in a fresh process', async () => {
+    const figures = await measureBundles(await readServerlessYml(), { runs: 1, only: ['stage'] });
+    expect(Object.keys(figures)).toEqual(['stage']);
+    expect(figures.stage!.bytes).toBeGreaterThan(10_000);
+    expect(figures.stage!.coldImportMs).toEqual(expect.any(Number));
+    expect(figures.stage!.runs).toBe(1);
+  });
+});
