@@ -15,6 +15,9 @@ export function describeFailure(error: { Error: string; Cause?: string } | undef
       return message || 'rejected';
     case ErrorName.Cancelled:
       return message || 'cancelled';
+    // Found by Advance between stages: the stage in the cursor had already succeeded.
+    case ErrorName.DeploymentTimeout:
+      return message || 'deployment exceeded its timeout (spec.timeout)';
     default:
       return message ? `${error.Error}${where}: ${message}` : `${error.Error}${where}`;
   }

@@ -48,4 +48,26 @@ describe('WAIT and a two-approver WAIT_APPROVAL end to end', () => {
     expect(seen.outcomes['503']).toBe(0);
     expect(Object.keys(seen.byVersion)).toEqual([record?.state?.taskDefinitionArn]);
   });
+
+  it('fails a pipeline that outruns spec.timeout between stages, with nothing to roll back before an ECS stage', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const manifest = await readFile(join(h.repoDir, 'apps/approval/app.pipecd.yaml'), 'utf8');
+    const { id, arn } = await h.deploy({
+      ...(await h.imageBump('approval', '7.1.0')),
+      'apps/approval/app.pipecd.yaml': manifest.replace('spec:\n  name: approval\n', 'spec:\n  name: approval\n  timeout: 10s\n'),
+    });
+    const run = await h.stack.cloud.sfn.waitForExecution(arn, { timeoutMs: 30_000 });
+    expect(run.error).toBe('stepcd.DeploymentTimeout');
+
+    const record = await h.stack.core.history.getDeployment(id);
+    expect(record?.status).toBe('FAILURE');
+    expect(record?.reason).toBe('deployment exceeded its timeout of 10s (spec.timeout)');
+    expect(record?.stages.map((s) => s.status)).toEqual(['SUCCESS', 'NOT_STARTED', 'NOT_STARTED']);
+    expect(record?.errors).toMatchObject([{ error: 'stepcd.DeploymentTimeout' }]);
+    expect(h.eventsOf(id)).not.toContain('DEPLOYMENT_ROLLING_BACK');
+    expect(h.eventsOf(id).at(-1)).toBe('DEPLOYMENT_FAILED');
+    expect((await h.stack.core.history.getAppState('approval')).lockHolder).toBeUndefined();
+  });
 });
+
