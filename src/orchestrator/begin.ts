@@ -58,9 +58,11 @@ export async function begin(
     return { ...base, lock: 'QUEUED' };
   }
 
-  await releaseStaleLock(deps, app, appState.lockHolder, id);
-  if (!(await history.tryLock(app, id))) {
-    // Polling while queued writes nothing: the queue entry is already there.
+  // Polling while queued writes nothing, not even a conditional write bound to fail: a live holder
+  // is seen in the app state just read, and the queue entry is already there.
+  const holder = appState.lockHolder;
+  const blocked = holder !== undefined && holder !== id && !(await releaseIfStale(deps, app, holder));
+  if (blocked || !(await history.tryLock(app, id))) {
     if (!queued) await history.enqueue(app, id);
     return { ...base, lock: 'QUEUED' };
   }
@@ -78,13 +80,12 @@ export async function begin(
 
 /**
  * A lock whose holder has already ended (a crash before the finaliser ran, say) would block the app
- * forever; a lock held by a live deployment is left alone.
+ * forever; a lock held by a live deployment is left alone. Returns whether it was released.
  */
-async function releaseStaleLock(deps: OrchestratorDeps, app: string, holder: string | undefined, self: string) {
-  if (!holder || holder === self) return;
+async function releaseIfStale(deps: OrchestratorDeps, app: string, holder: string): Promise<boolean> {
   const holderRecord = await deps.history.getDeployment(holder);
-  if (!holderRecord || FINAL_STATUSES.includes(holderRecord.status)) {
-    deps.logger.warn('releasing a stale lock', { app, holder });
-    await deps.history.releaseLock(app, holder);
-  }
+  if (holderRecord && !FINAL_STATUSES.includes(holderRecord.status)) return false;
+  deps.logger.warn('releasing a stale lock', { app, holder });
+  await deps.history.releaseLock(app, holder);
+  return true;
 }

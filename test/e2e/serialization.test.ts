@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cancelDeployment } from '../../src/orchestrator/index.js';
 import { exampleFiles, startStackHarness, waitFor, type StackHarness } from '../support/local-stack.js';
 
@@ -7,6 +7,9 @@ import { exampleFiles, startStackHarness, waitFor, type StackHarness } from '../
  * it, and of several queued pushes only the newest is worth deploying. The canary app holds each
  * deployment at its approval, so the test decides when the lock is released.
  */
+/** Every HistoryStore method that writes, keyed by deployment id in one of its arguments. */
+const WRITE_METHODS = ['tryLock', 'enqueue', 'dequeue', 'releaseLock', 'setStatus', 'setStageStatus', 'setState', 'setExecution', 'addError'] as const;
+
 describe('per-app serialization', () => {
   let h: StackHarness;
 
@@ -38,9 +41,13 @@ describe('per-app serialization', () => {
     const queuedRecord = await history().getDeployment(b.id);
     expect(queuedRecord?.status).toBe('PENDING');
     expect(await history().getAppState('canary')).toMatchObject({ lockHolder: a.id, queue: [b.id] });
+    const writes = WRITE_METHODS.map((method) => vi.spyOn(history(), method));
     await pollsAtLeast(b.arn, 5);
-    // Polling Begin while queued changes nothing in the record.
+    // Polling Begin while queued writes nothing: no record change, no lock attempt, no queue write.
     expect((await history().getDeployment(b.id))?.updatedAt).toBe(queuedRecord?.updatedAt);
+    const byB = writes.flatMap((spy) => spy.mock.calls).filter((args) => args.includes(b.id));
+    for (const spy of writes) spy.mockRestore();
+    expect(byB).toEqual([]);
 
     expect((await approve(a.id)).kind).toBe('approved');
     expect((await h.stack.cloud.sfn.waitForExecution(a.arn, { timeoutMs: 30_000 })).status).toBe('SUCCEEDED');
