@@ -1,5 +1,6 @@
 import type { ExecutionData } from '../src/orchestrator/index.js';
 import type { ProbeResult } from '../src/local/ecs-elbv2/index.js';
+import { FARGATE_LIKE_TIMINGS } from './pipelines.js';
 import { exampleFiles, startBenchStack, type BenchStack } from './support/bench-stack.js';
 import { addCounts, roundMs, sortedCounts, sum } from './support/stats.js';
 
@@ -18,6 +19,7 @@ interface Moment {
 
 export interface RollbackFigures {
   scenario: string;
+  emulatorTimings: typeof FARGATE_LIKE_TIMINGS;
   /** The error the failing stage Lambda threw: the moment it returned is "failure detected". */
   detectedBy: string | null;
   /** The pipeline's final status (FAILURE after a rollback). */
@@ -39,7 +41,7 @@ export interface RollbackFigures {
  * good version again.
  */
 export async function measureRollbackReach(): Promise<RollbackFigures> {
-  const bench = await startBenchStack();
+  const bench = await startBenchStack({ timings: FARGATE_LIKE_TIMINGS });
   try {
     bench.autoApprove();
     const first = await bench.push(await exampleFiles([APP]), `add ${APP}`);
@@ -105,6 +107,7 @@ async function runFailingChange(bench: BenchStack, probe: () => ProbeResult, las
     const end = now();
     const record = await stack.core.history.getDeployment(started.deploymentId);
     return {
+      emulatorTimings: FARGATE_LIKE_TIMINGS,
       scenario: `${APP}: new image crashes once ECS_PRIMARY_ROLLOUT starts (canary holding 20% of traffic)`,
       detectedBy: detected?.error ?? null,
       status: record?.status ?? null,
