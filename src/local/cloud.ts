@@ -4,7 +4,7 @@ import { ScaledClock, type Clock } from './clock.js';
 import { startLocalDynamo } from './dynamo.js';
 import { createEcsElbv2Emulator, type EmulatorTimings, type LocalEcsElbv2 } from './ecs-elbv2/index.js';
 import { LocalEventBus } from './eventbridge/index.js';
-import { LocalSfn } from './sfn/index.js';
+import { LocalSfn, type WaitPolicy } from './sfn/index.js';
 
 export interface LocalCloudOptions {
   /** Default: real time sped up 60×, so emulated ECS waits pass quickly. */
@@ -15,6 +15,8 @@ export interface LocalCloudOptions {
   waitMs?: number;
   /** Real ms before each ASL retry. Default 10. */
   retryIntervalMs?: number;
+  /** Per Wait state name: its own real sleep, or no advance of the shared clock. */
+  waitPolicy?: Record<string, WaitPolicy>;
   timings?: Partial<EmulatorTimings>;
   tableName?: string;
   /** POST every EventBridge event to this local URL as well. */
@@ -49,7 +51,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   const clock = opts.clock ?? new ScaledClock(60);
   const dynamo = await startLocalDynamo({ path: opts.dynamoPath, tableName: opts.tableName });
   const events = new LocalEventBus({ clock, forwardUrl: opts.forwardEventsUrl, log: opts.logEvent });
-  const sfn = new LocalSfn({ clock, events, waitMs: opts.waitMs, retryIntervalMs: opts.retryIntervalMs });
+  const sfn = new LocalSfn({ clock, events, waitMs: opts.waitMs, retryIntervalMs: opts.retryIntervalMs, ...(opts.waitPolicy ? { waitPolicy: opts.waitPolicy } : {}) });
   const emulator = createEcsElbv2Emulator({ clock, timings: opts.timings });
   let server;
   try {

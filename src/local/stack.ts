@@ -64,6 +64,12 @@ export type LocalFunctionName = (typeof ASL_FUNCTIONS)[keyof typeof ASL_FUNCTION
 export type LocalFunction = (event: unknown, context: LocalLambdaContext) => Promise<unknown>;
 export type FunctionWrapper = (event: unknown, context: LocalLambdaContext, next: LocalFunction) => Promise<unknown>;
 
+/**
+ * The ASL's `Queued` loop waits on another deployment, not on ECS: it polls gently and leaves the
+ * emulated clock alone, or a queued deployment would race time forward for the one it waits on.
+ */
+const QUEUE_WAIT_POLICY = { Queued: { realMs: 50, advanceClock: false } };
+
 export const LOCAL_SECRETS = { githubWebhookSecret: 'local-webhook-secret', slackSigningSecret: 'local-slack-signing-secret' };
 
 /**
@@ -72,7 +78,7 @@ export const LOCAL_SECRETS = { githubWebhookSecret: 'local-webhook-secret', slac
  * Slack. Tests, `npm start` and `stepcd local` all run this.
  */
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
-  const cloud = await startLocalCloud(opts);
+  const cloud = await startLocalCloud({ ...opts, waitPolicy: { ...QUEUE_WAIT_POLICY, ...opts.waitPolicy } });
   try {
     const logger = opts.logger ?? createLogger('stepcd-local');
     const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;

@@ -48,6 +48,13 @@ describe('per-app serialization', () => {
     const byB = writes.flatMap((spy) => spy.mock.calls).filter((args) => args.includes(b.id));
     for (const spy of writes) spy.mockRestore();
     expect(byB).toEqual([]);
+    // Waiting in the queue is not waiting on ECS: it must not race the shared emulated clock ahead
+    // (five 15 s polls would otherwise have moved it 75 s on top of real time × 60).
+    const clockBefore = h.stack.cloud.clock.now();
+    const realBefore = Date.now();
+    await pollsAtLeast(b.arn, 10);
+    const emulatedMs = h.stack.cloud.clock.now() - clockBefore;
+    expect(emulatedMs).toBeLessThanOrEqual((Date.now() - realBefore) * 60 + 1_000);
 
     expect((await approve(a.id)).kind).toBe('approved');
     expect((await h.stack.cloud.sfn.waitForExecution(a.arn, { timeoutMs: 30_000 })).status).toBe('SUCCEEDED');

@@ -1,6 +1,7 @@
 import './polyfill.js';
 import type { RunOptions, StateMachine } from 'aws-local-stepfunctions';
 import type { Clock } from '../clock.js';
+import type { WaitPolicy } from './local-sfn.js';
 import { LOCAL_TIMEOUT_KEY, type PreparedDefinition, type StateInfo } from './definition.js';
 import { executionStoppedError, StateError } from './errors.js';
 import type { LocalFunctions } from './functions.js';
@@ -39,6 +40,7 @@ export interface ExecutionDeps {
   waitMs: number;
   /** Real ms before every retry, whatever the Retry field says. */
   retryIntervalMs: number;
+  waitPolicy: Record<string, WaitPolicy>;
 }
 
 type Handler = (input: unknown) => Promise<unknown>;
@@ -259,11 +261,12 @@ export class LocalExecution {
 
   private async wait(state: StateInfo, input: unknown): Promise<unknown> {
     const nominal = nominalWaitMs(state.wait ?? {}, input, this.deps.clock.now());
-    await sleep(this.deps.waitMs, this.stopped.signal);
+    const policy = this.deps.waitPolicy[state.name] ?? {};
+    await sleep(policy.realMs ?? this.deps.waitMs, this.stopped.signal);
     if (this.status !== 'RUNNING') throw executionStoppedError();
     // Emulated ECS time moves with the workflow: a 5-minute Wait lets 5 emulated minutes pass.
     const clock = this.deps.clock as Clock & { advance?: (ms: number) => void };
-    clock.advance?.(nominal);
+    if (policy.advanceClock !== false) clock.advance?.(nominal);
     return input;
   }
 

@@ -1,4 +1,4 @@
-export { LocalSfn, type LocalSfnOptions, type StateMachineRecord } from './local-sfn.js';
+export { LocalSfn, type LocalSfnOptions, type StateMachineRecord, type WaitPolicy } from './local-sfn.js';
 export { sfnServiceHandler } from './handler.js';
 export type { ExecutionDescription, ExecutionStatus, EventSink } from './execution.js';
 export type { LocalFunction, LocalLambdaContext } from './functions.js';

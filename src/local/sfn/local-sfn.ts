@@ -20,6 +20,18 @@ export interface LocalSfnOptions {
   waitMs?: number;
   /** Real ms before each retry (default 10), whatever IntervalSeconds and BackoffRate say. */
   retryIntervalMs?: number;
+  /** Per Wait state (by name): a different real sleep, or no clock advance. See WaitPolicy. */
+  waitPolicy?: Record<string, WaitPolicy>;
+}
+
+/**
+ * A Wait that waits on something other than emulated ECS (a queue behind another deployment, say)
+ * must not move the shared clock: each of its loops would otherwise fast-forward time for every
+ * other execution, including the deployment it is queued behind and its spec.timeout.
+ */
+export interface WaitPolicy {
+  realMs?: number;
+  advanceClock?: boolean;
 }
 
 export interface StateMachineRecord {
@@ -125,6 +137,7 @@ export class LocalSfn {
       events: this.opts.events,
       waitMs: this.opts.waitMs ?? 5,
       retryIntervalMs: this.opts.retryIntervalMs ?? 10,
+      waitPolicy: this.opts.waitPolicy ?? {},
     });
     this.executions.set(arn, execution);
     return { executionArn: arn, startDate: new Date(execution.startDate) };
