@@ -1,5 +1,6 @@
 import type { DeploymentRecord } from '../../domain/deployment.js';
 import type { HistoryStore } from '../../history/store.js';
+import type { ApprovalRequestInfo } from '../notifier.js';
 import { toApprovalView, type ApprovalView } from './blocks.js';
 
 /**
@@ -23,4 +24,18 @@ export async function loadApprovalViews(
   }
   if (fresh && !views.some((v) => v.stageIndex === fresh.stageIndex)) views.push(fresh);
   return views.sort((a, b) => a.stageIndex - b.stageIndex);
+}
+
+/** The view of an approval just requested: open, no votes yet. Both notifier kinds render it. */
+export function openApprovalView(record: DeploymentRecord, request: ApprovalRequestInfo, now: Date): ApprovalView {
+  return {
+    deploymentId: record.deploymentId,
+    stageIndex: request.stageIndex,
+    approvers: request.approvers,
+    minApproverNum: request.minApproverNum,
+    approvedBy: [],
+    status: 'OPEN',
+    createdAt: now.toISOString(),
+    expiresAt: request.expiresAt,
+  };
 }

@@ -1,7 +1,7 @@
 import type { DeploymentRecord } from '../../domain/deployment.js';
 import { DetailType } from '../../domain/events.js';
 import type { ApprovalRequestInfo, ApprovalUpdateInfo, Notifier, NotifierHistory, NotifyLogger, NotifySettings } from '../notifier.js';
-import { loadApprovalViews } from './approval-views.js';
+import { loadApprovalViews, openApprovalView } from './approval-views.js';
 import { mentionsFor, renderDeploymentMessage, userMention, type ApprovalView } from './blocks.js';
 import { withRetries, type RetryDecision } from './retry.js';
 import { endEvent } from './web-api-notifier.js';
@@ -32,16 +32,7 @@ export class IncomingWebhookNotifier implements Notifier {
   async stageUpdated(): Promise<void> {}
 
   approvalRequested(record: DeploymentRecord, request: ApprovalRequestInfo, settings?: NotifySettings): Promise<void> {
-    const fresh: ApprovalView = {
-      deploymentId: record.deploymentId,
-      stageIndex: request.stageIndex,
-      approvers: request.approvers,
-      minApproverNum: request.minApproverNum,
-      approvedBy: [],
-      status: 'OPEN',
-      createdAt: this.opts.now().toISOString(),
-      expiresAt: request.expiresAt,
-    };
+    const fresh = openApprovalView(record, request, this.opts.now());
     return this.post('approvalRequested', record, {
       settings,
       fresh,

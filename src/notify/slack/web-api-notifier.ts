@@ -9,7 +9,7 @@ import type {
   NotifyLogger,
   NotifySettings,
 } from '../notifier.js';
-import { loadApprovalViews } from './approval-views.js';
+import { loadApprovalViews, openApprovalView } from './approval-views.js';
 import { mentionsFor, renderDeploymentMessage, userMention, type ApprovalView, type SlackMessage } from './blocks.js';
 import { classifySlackError, withRetries } from './retry.js';
 
@@ -59,16 +59,7 @@ export class SlackWebApiNotifier implements Notifier {
   }
 
   approvalRequested(record: DeploymentRecord, request: ApprovalRequestInfo, settings?: NotifySettings): Promise<void> {
-    const fresh: ApprovalView = {
-      deploymentId: record.deploymentId,
-      stageIndex: request.stageIndex,
-      approvers: request.approvers,
-      minApproverNum: request.minApproverNum,
-      approvedBy: [],
-      status: 'OPEN',
-      createdAt: this.opts.now().toISOString(),
-      expiresAt: request.expiresAt,
-    };
+    const fresh = openApprovalView(record, request, this.opts.now());
     // Approvers are always pinged, on top of whatever notification.mentions asks for.
     const extra = request.approvers.map(userMention);
     return this.publish('approvalRequested', record, {
