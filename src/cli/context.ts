@@ -1,14 +1,14 @@
-import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { ApprovalService } from '../approval/service.js';
 import { LOCAL_REGION, localClientConfig, type AwsClientConfigs } from '../aws/client-config.js';
-import { createSfnClient } from '../aws/sfn.js';
+import { createLiveEcsReader } from '../aws/ecs-read.js';
+import { createSfnAdmin } from '../aws/sfn-admin.js';
 import type { Config } from '../config/index.js';
-import { wrapAwsError } from '../errors.js';
 import { createLogger } from '../logging.js';
 import { awsClientConfigs, buildCoreDeps, type CoreDeps } from '../runtime/deps.js';
 import { CliError } from './errors.js';
 import { readLocalEndpoints, type LocalEndpoints } from './local-state.js';
 import type { CliIo } from './output.js';
+import type { LiveEcsReader, WorkflowAdminPort } from './ports.js';
 
 /** Where commands act: the flags that pick AWS or the local stack. */
 export interface TargetFlags {
@@ -21,18 +21,21 @@ export interface TargetFlags {
 
 /**
  * The same ports the Lambdas use (ARCHITECTURE: one code path for AWS and local), built for the
- * CLI: history, workflow and approvals over buildCoreDeps, plus the raw client configs for the
- * read-only calls only the CLI makes (GetExecutionHistory, DescribeServices).
+ * CLI: history, workflow and approvals over buildCoreDeps, plus the read-only ports only the CLI
+ * uses (execution history, the live service).
  */
 export interface Target extends CoreDeps {
   approvals: ApprovalService;
   clients: AwsClientConfigs;
   config: Config;
-  sfnClient: SFNClient;
+  workflowAdmin: WorkflowAdminPort;
+  liveEcs: LiveEcsReader;
   /** One line naming the target, e.g. `AWS stage prod (eu-west-1)`. */
   label: string;
   local?: LocalEndpoints;
   now(): Date;
+  /** Releases the CLI-only clients' connections so the process can exit. */
+  close(): void;
 }
 
 export async function resolveTarget(flags: TargetFlags, io: CliIo): Promise<Target> {
@@ -76,7 +79,7 @@ async function awsTarget(flags: TargetFlags, io: CliIo): Promise<Target> {
   if (flags.profile) process.env.AWS_PROFILE = flags.profile;
   const name = `stepcd-${stage}-deployment`;
   const clients = awsClientConfigs({ region } as Config);
-  const stateMachineArn = await findStateMachine(createSfnClient(clients.sfn), name, region);
+  const stateMachineArn = await findStateMachine(name, clients, region);
   const config: Config = {
     region,
     tableName: `stepcd-${stage}-history`,
@@ -91,31 +94,38 @@ async function awsTarget(flags: TargetFlags, io: CliIo): Promise<Target> {
 function build(config: Config, clients: AwsClientConfigs, label: string, flags: TargetFlags, local?: LocalEndpoints): Target {
   const logger = createLogger('stepcd-cli', { logLevel: flags.debug ? 'DEBUG' : 'SILENT' });
   const core = buildCoreDeps({ config, clients, secrets: {}, logger });
+  const workflowAdmin = createSfnAdmin(clients.sfn);
+  const liveEcs = createLiveEcsReader(clients.ecs);
   return {
     ...core,
     approvals: new ApprovalService({ ...core, logger }),
     clients,
     config,
-    sfnClient: createSfnClient(clients.sfn),
+    workflowAdmin,
+    liveEcs,
     label,
     ...(local ? { local } : {}),
     now: () => new Date(),
+    close: () => {
+      workflowAdmin.close();
+      liveEcs.close();
+    },
   };
 }
 
-async function findStateMachine(sfn: SFNClient, name: string, region: string): Promise<string> {
-  let nextToken: string | undefined;
+async function findStateMachine(name: string, clients: AwsClientConfigs, region: string): Promise<string> {
+  const admin = createSfnAdmin(clients.sfn);
+  let arn: string | undefined;
   try {
-    do {
-      const page = await sfn.send(new ListStateMachinesCommand({ ...(nextToken ? { nextToken } : {}) }));
-      const found = page.stateMachines?.find((m) => m.name === name);
-      if (found?.stateMachineArn) return found.stateMachineArn;
-      nextToken = page.nextToken;
-    } while (nextToken);
+    arn = await admin.findStateMachineArn(name);
   } catch (err) {
-    throw wrapAwsError(`listing state machines in ${region} (check your credentials, --profile and --region)`, err);
+    throw new CliError(`cannot list the state machines in ${region}: ${(err as Error).message}`, {
+      hint: 'check your credentials, --profile and --region',
+      cause: err,
+    });
   } finally {
-    sfn.destroy();
+    admin.close();
   }
-  throw new CliError(`state machine ${name} not found in ${region}`, { hint: 'check --stage and --region, or deploy the stack (docs/deploy.md)' });
+  if (!arn) throw new CliError(`state machine ${name} not found in ${region}`, { hint: 'check --stage and --region, or deploy the stack (docs/deploy.md)' });
+  return arn;
 }

@@ -1,8 +1,7 @@
-import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
-import { wrapAwsError } from '../errors.js';
 import type { Target } from './context.js';
 import { requireDeployment } from './deployments.js';
 import { table, type Output } from './output.js';
+import type { ExecutionEvent } from './ports.js';
 
 export interface LogEntry {
   at: string;
@@ -18,7 +17,7 @@ export interface LogEntry {
  */
 export async function logsCommand(opts: { deploymentId: string }, target: Target, out: Output): Promise<number> {
   const record = await requireDeployment(target, opts.deploymentId);
-  const events = record.executionArn ? await executionHistory(target.sfnClient, record.executionArn) : [];
+  const events = record.executionArn ? await target.workflowAdmin.executionHistory(record.executionArn) : [];
   const entries = events.map(toLogEntry);
   out.data({ deploymentId: record.deploymentId, executionArn: record.executionArn, events: entries, errors: record.errors });
   if (!record.executionArn) out.line(`deployment ${record.deploymentId} has no execution (${record.status}${record.reason ? `: ${record.reason}` : ''})`);
@@ -29,35 +28,10 @@ export async function logsCommand(opts: { deploymentId: string }, target: Target
   return 0;
 }
 
-export async function executionHistory(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  try {
-    do {
-      const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }));
-      events.push(...(page.events ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
-  } catch (err) {
-    throw wrapAwsError(`reading the history of execution ${executionArn}`, err);
-  }
-  return events;
-}
-
 /** One readable line per SFN event: the state it concerns and, for failures, error and cause. */
-export function toLogEntry(e: HistoryEvent): LogEntry {
-  const at = e.timestamp ? e.timestamp.toISOString() : '';
-  const type = e.type ?? 'Unknown';
-  const state = e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name;
-  const failure =
-    e.taskFailedEventDetails ??
-    e.executionFailedEventDetails ??
-    e.executionAbortedEventDetails ??
-    e.taskTimedOutEventDetails ??
-    e.executionTimedOutEventDetails ??
-    e.lambdaFunctionFailedEventDetails;
-  const detail = failure ? [failure.error, failure.cause].filter(Boolean).join(': ') : undefined;
-  return { at, type, ...(state ? { state } : {}), ...(detail ? { detail: oneLine(detail) } : {}) };
+export function toLogEntry(e: ExecutionEvent): LogEntry {
+  const detail = e.error || e.cause ? [e.error, e.cause].filter(Boolean).join(': ') : undefined;
+  return { at: e.at ?? '', type: e.type, ...(e.state ? { state: e.state } : {}), ...(detail ? { detail: oneLine(detail) } : {}) };
 }
 
 function oneLine(text: string, max = 160): string {

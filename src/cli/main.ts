@@ -127,7 +127,7 @@ async function withTarget(make: () => Promise<Target>, fn: (t: Target) => Promis
   try {
     return await fn(target);
   } finally {
-    target.sfnClient.destroy();
+    target.close();
   }
 }
 

@@ -1,14 +1,14 @@
 import { basename, dirname, resolve } from 'node:path';
 import { readdir } from 'node:fs/promises';
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, type Service } from '@aws-sdk/client-ecs';
 import type { PlannedStage } from '../domain/plan.js';
-import { formatIssue, wrapAwsError } from '../errors.js';
+import { formatIssue } from '../errors.js';
 import { createDirFiles, isAppConfigPath, loadApp, type AppManifest } from '../manifest/index.js';
 import { chooseStrategy } from '../plan/index.js';
 import type { Target } from './context.js';
 import { CliError } from './errors.js';
 import type { CliIo, Output } from './output.js';
 import { diffDesired, formatChange, type FieldChange } from './plan-diff.js';
+import type { LiveEcsReader } from './ports.js';
 
 /** Fields of a service definition that DescribeServices names differently or never returns. */
 const SERVICE_FIELDS_NOT_COMPARED = new Set(['cluster']);
@@ -33,33 +33,27 @@ export async function planCommand(opts: { appDir: string }, target: Target, out:
     const errors = loaded.issues.filter((i) => i.severity === 'error');
     throw new CliError(`the manifest is invalid: ${errors.map(formatIssue).join('; ')}`, { hint: `run \`stepcd validate ${opts.appDir}\`` });
   }
-  const report = await planApp(loaded.app, new ECSClient(target.clients.ecs));
+  const report = await planApp(loaded.app, target.liveEcs);
   out.data(report);
   printReport(report, out, target.label);
   return 0;
 }
 
-export async function planApp(app: AppManifest, ecs: ECSClient): Promise<PlanReport> {
-  try {
-    const { cluster, serviceName } = app.serviceDefinition;
-    const service = await describeService(ecs, cluster, serviceName);
-    const strategy = chooseStrategy({ hasPipeline: app.stages.length > 0, serviceExists: service !== undefined, alwaysUsePipeline: app.alwaysUsePipeline });
-    const desiredService = Object.fromEntries(Object.entries(app.serviceDefinition).filter(([k]) => !SERVICE_FIELDS_NOT_COMPARED.has(k)));
-    const primary = service?.taskSets?.find((s) => s.status === 'PRIMARY');
-    const liveTaskDef = primary?.taskDefinition ? await describeTaskDefinition(ecs, primary.taskDefinition) : undefined;
-    return {
-      app: app.name,
-      strategy,
-      stages: (strategy === 'PIPELINE' ? app.stages : quickSync()).map((s) => ({ index: s.index, name: s.name, with: s.with })),
-      service: { exists: service !== undefined, changes: service ? diffDesired(tagsByKey(service), tagsByKey(desiredService)) : [] },
-      taskDefinition: {
-        ...(primary?.taskDefinition ? { liveArn: primary.taskDefinition } : {}),
-        changes: liveTaskDef ? diffDesired(tagsByKey(liveTaskDef), tagsByKey(app.taskDefinition)) : [],
-      },
-    };
-  } finally {
-    ecs.destroy();
-  }
+export async function planApp(app: AppManifest, ecs: LiveEcsReader): Promise<PlanReport> {
+  const { cluster, serviceName } = app.serviceDefinition;
+  const live = await ecs.describeLive(cluster, serviceName);
+  const strategy = chooseStrategy({ hasPipeline: app.stages.length > 0, serviceExists: live !== undefined, alwaysUsePipeline: app.alwaysUsePipeline });
+  const desiredService = Object.fromEntries(Object.entries(app.serviceDefinition).filter(([k]) => !SERVICE_FIELDS_NOT_COMPARED.has(k)));
+  return {
+    app: app.name,
+    strategy,
+    stages: (strategy === 'PIPELINE' ? app.stages : quickSync()).map((s) => ({ index: s.index, name: s.name, with: s.with })),
+    service: { exists: live !== undefined, changes: live ? diffDesired(tagsByKey(live.service), tagsByKey(desiredService)) : [] },
+    taskDefinition: {
+      ...(live?.primaryTaskDefinitionArn ? { liveArn: live.primaryTaskDefinitionArn } : {}),
+      changes: live?.taskDefinition ? diffDesired(tagsByKey(live.taskDefinition), tagsByKey(app.taskDefinition)) : [],
+    },
+  };
 }
 
 /**
@@ -101,25 +95,6 @@ function printReport(r: PlanReport, out: Output, label: string): void {
 
 function colourFor(out: Output, c: FieldChange): string {
   return out.paint(c.op === '+' ? 'green' : c.op === '-' ? 'red' : 'yellow', formatChange(c));
-}
-
-async function describeService(ecs: ECSClient, cluster: string, serviceName: string): Promise<Service | undefined> {
-  try {
-    const res = await ecs.send(new DescribeServicesCommand({ cluster, services: [serviceName], include: ['TAGS'] }));
-    return res.services?.find((s) => s.status !== 'INACTIVE');
-  } catch (err) {
-    if ((err as { name?: string }).name === 'ClusterNotFoundException') return undefined;
-    throw wrapAwsError(`describing service ${serviceName} in cluster ${cluster}`, err);
-  }
-}
-
-async function describeTaskDefinition(ecs: ECSClient, arn: string): Promise<Record<string, unknown> | undefined> {
-  try {
-    const res = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }));
-    return res.taskDefinition as Record<string, unknown> | undefined;
-  } catch (err) {
-    throw wrapAwsError(`describing task definition ${arn}`, err);
-  }
 }
 
 /** An app directory (its app.pipecd.yaml, else its one `*.pipecd.yaml`), or a config file itself. */
