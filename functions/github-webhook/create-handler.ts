@@ -1,5 +1,5 @@
 import { ConfigError } from '../../src/errors.js';
-import { isDeferredPushEvent, type DeferredPushEvent } from '../../src/gitops/deferrers.js';
+import { deferredScope, isDeferredPushEvent, type DeferredPushEvent } from '../../src/gitops/deferrers.js';
 import { toWebhookRequest, type HttpApiEvent } from '../../src/gitops/http-request.js';
 import { triggerDeployments } from '../../src/gitops/trigger.js';
 import { handleGithubWebhook, type WebhookDeps } from '../../src/gitops/webhook.js';
@@ -12,7 +12,7 @@ export function createHandler(deps: WebhookDeps) {
   return async function githubWebhook(event: GithubWebhookEvent) {
     if (isDeferredPushEvent(event)) {
       // The asynchronous continuation of a large push (see deferrers.ts); nobody awaits an answer.
-      await triggerDeployments(event.push, deps, event.configPaths);
+      await triggerDeployments(event.push, deps, deferredScope(event));
       return undefined;
     }
     return route(event);

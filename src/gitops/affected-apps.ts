@@ -1,6 +1,6 @@
-import { parse as parseYaml } from 'yaml';
 import { dirOf, isAppConfigPath, resolveInApp } from '../manifest/paths.js';
 import { compilePatterns } from './path-pattern.js';
+import { parseTriggerSettings, type TriggerSettings } from './trigger-settings.js';
 
 /** What decides whether a push touches an app. */
 export interface AppTrigger {
@@ -56,48 +56,21 @@ function isUnder(path: string, dir: string): boolean {
   return dir === '' || path.startsWith(`${dir}/`);
 }
 
-/**
- * Reads only the trigger-relevant fields of an app config, leniently. The trigger must work even
- * when the rest of the manifest is invalid, so that an invalid app is reported as TRIGGER_FAILED
- * rather than silently skipped; full validation is src/manifest's job.
- */
+/** Reads the trigger-relevant fields of an app config (see trigger-settings.ts), placed at its path. */
 export function readAppTrigger(configPath: string, text: string | undefined): AppTrigger {
+  return appTriggerOf(configPath, parseTriggerSettings(text));
+}
+
+/** Pure: content-only settings (possibly from the cache) resolved against the config's directory. */
+export function appTriggerOf(configPath: string, settings: TriggerSettings): AppTrigger {
   const dir = appDirOf(configPath);
-  let doc: unknown;
-  try {
-    doc = text === undefined ? undefined : parseYaml(text);
-  } catch {
-    doc = undefined;
-  }
-  const spec = field(doc, 'spec');
-  const onCommit = field(field(spec, 'trigger'), 'onCommit');
-  const input = field(spec, 'input');
-  // PipeCD defaults: taskdef.json; no service definition means a standalone task.
-  const serviceDef = field(input, 'serviceDefinitionFile');
-  const definitionNames = [
-    stringOr(field(input, 'taskDefinitionFile'), 'taskdef.json'),
-    ...(typeof serviceDef === 'string' && serviceDef.length > 0 ? [serviceDef] : []),
-  ];
-  const name = field(spec, 'name');
   return {
     configPath,
     dir,
-    ...(typeof name === 'string' && name ? { name } : {}),
+    ...(settings.name ? { name: settings.name } : {}),
     // A path leaving the repository resolves to nothing; src/manifest reports it as an issue.
-    definitionFiles: definitionNames.map((file) => resolveInApp(dir, file)).filter((p): p is string => p !== undefined),
-    paths: strings(field(onCommit, 'paths')),
-    ignores: strings(field(onCommit, 'ignores')),
+    definitionFiles: settings.definitionNames.map((file) => resolveInApp(dir, file)).filter((p): p is string => p !== undefined),
+    paths: [...settings.paths],
+    ignores: [...settings.ignores],
   };
-}
-
-function field(value: unknown, key: string): unknown {
-  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-}
-
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.length > 0) : [];
-}
-
-function stringOr(value: unknown, fallback: string): string {
-  return typeof value === 'string' && value.length > 0 ? value : fallback;
 }

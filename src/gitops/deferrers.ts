@@ -1,13 +1,25 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { wrapAwsError } from '../errors.js';
 import type { PushEvent } from './push-event.js';
-import type { Deferrer } from './trigger.js';
+import { WHOLE_PUSH, type Deferrer, type TriggerScope } from './trigger.js';
 
-/** The event a webhook Lambda sends itself to continue a push too big for one response. */
-export interface DeferredPushEvent {
+/**
+ * The event a webhook Lambda sends itself to continue a push too big for one response: either the
+ * app configs left over (`configPaths`), or the whole push when its analysis was deferred (`scope`).
+ */
+export type DeferredPushEvent = {
   source: 'stepcd.deferred-push';
   push: PushEvent;
-  configPaths: string[];
+} & ({ configPaths: string[] } | { scope: typeof WHOLE_PUSH });
+
+/** Queues a payload for a function without waiting for it (Lambda's InvocationType Event). */
+export interface AsyncInvoker {
+  invokeAsync(functionName: string, payload: unknown): Promise<void>;
+}
+
+/** The scope the continuation runs with. */
+export function deferredScope(event: DeferredPushEvent): TriggerScope {
+  return 'configPaths' in event ? event.configPaths : WHOLE_PUSH;
 }
 
 export function isDeferredPushEvent(event: unknown): event is DeferredPushEvent {
@@ -26,18 +38,27 @@ export class LambdaSelfInvokeDeferrer implements Deferrer {
     private readonly chunkSize = 50,
   ) {}
 
-  async defer(push: PushEvent, configPaths: string[]): Promise<void> {
-    // The continuation knows its apps already; the changed-path list could be large, so drop it.
+  async defer(push: PushEvent, scope: TriggerScope): Promise<void> {
+    // The changed-path list could be large (async payloads stop at 256 KB), so drop it: a continuation
+    // either knows its apps already or diffs the two trees, which is exact for any push size.
     const { payloadPaths: _dropped, ...slim } = push;
-    for (let i = 0; i < configPaths.length; i += this.chunkSize) {
-      const event: DeferredPushEvent = { source: 'stepcd.deferred-push', push: slim, configPaths: configPaths.slice(i, i + this.chunkSize) };
-      try {
-        await this.lambda.send(
-          new InvokeCommand({ FunctionName: this.functionName, InvocationType: 'Event', Payload: new TextEncoder().encode(JSON.stringify(event)) }),
-        );
-      } catch (err) {
-        throw wrapAwsError(`deferring ${event.configPaths.length} apps of ${push.after} to ${this.functionName}`, err);
-      }
+    if (scope === WHOLE_PUSH) {
+      await this.invoke({ source: 'stepcd.deferred-push', push: slim, scope }, `deferring the analysis of ${push.after}`);
+      return;
+    }
+    for (let i = 0; i < scope.length; i += this.chunkSize) {
+      const configPaths = scope.slice(i, i + this.chunkSize);
+      await this.invoke({ source: 'stepcd.deferred-push', push: slim, configPaths }, `deferring ${configPaths.length} apps of ${push.after}`);
+    }
+  }
+
+  private async invoke(event: DeferredPushEvent, doing: string): Promise<void> {
+    try {
+      await this.lambda.send(
+        new InvokeCommand({ FunctionName: this.functionName, InvocationType: 'Event', Payload: new TextEncoder().encode(JSON.stringify(event)) }),
+      );
+    } catch (err) {
+      throw wrapAwsError(`${doing} to ${this.functionName}`, err);
     }
   }
 }
@@ -49,12 +70,12 @@ export class LambdaSelfInvokeDeferrer implements Deferrer {
 export class InProcessDeferrer implements Deferrer {
   private readonly pending = new Set<Promise<void>>();
 
-  constructor(private readonly continueWith: (push: PushEvent, configPaths: string[]) => Promise<unknown>) {}
+  constructor(private readonly continueWith: (push: PushEvent, scope: TriggerScope) => Promise<unknown>) {}
 
-  async defer(push: PushEvent, configPaths: string[]): Promise<void> {
+  async defer(push: PushEvent, scope: TriggerScope): Promise<void> {
     const run = new Promise<void>((resolve, reject) => {
       setImmediate(() => {
-        this.continueWith(push, configPaths).then(() => resolve(), reject);
+        this.continueWith(push, scope).then(() => resolve(), reject);
       });
     });
     this.pending.add(run);

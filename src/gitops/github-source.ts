@@ -2,7 +2,7 @@ import { Octokit } from '@octokit/rest';
 import { ErrorName, StepcdError } from '../errors.js';
 import { staticToken, type GithubTokenProvider } from './github-auth.js';
 import { wrapGithubError } from './github-errors.js';
-import type { ManifestSource } from './manifest-source.js';
+import type { ManifestSource, TreeFile } from './manifest-source.js';
 import { ZERO_SHA } from './push-event.js';
 import { diffTrees, type TreeEntry } from './tree-diff.js';
 
@@ -63,6 +63,10 @@ export class GithubSource implements ManifestSource {
 
   async listFiles(sha: string): Promise<string[]> {
     return (await this.tree(sha)).filter((e) => e.type === 'blob').map((e) => e.path);
+  }
+
+  async listTree(sha: string): Promise<TreeFile[]> {
+    return (await this.tree(sha)).filter((e) => e.type === 'blob').map((e) => ({ path: e.path, id: e.sha }));
   }
 
   /** As `git diff --name-only --no-renames before after`; for a new ref, what the pushed commit changed. */

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { NotFoundError, StepcdError, ErrorName } from '../errors.js';
-import type { ManifestSource } from './manifest-source.js';
+import type { ManifestSource, TreeFile } from './manifest-source.js';
 import { ZERO_SHA } from './push-event.js';
 
 const run = promisify(execFile);
@@ -13,6 +13,16 @@ export class LocalGitSource implements ManifestSource {
 
   async listFiles(sha: string): Promise<string[]> {
     return splitZ(await this.git(['ls-tree', '-r', '--name-only', '-z', sha], `listing files at ${sha}`));
+  }
+
+  async listTree(sha: string): Promise<TreeFile[]> {
+    // Each entry is `<mode> SP <type> SP <id> TAB <path>`; -z keeps unusual path characters verbatim.
+    const entries = splitZ(await this.git(['ls-tree', '-r', '-z', sha], `listing the tree at ${sha}`));
+    return entries.flatMap((entry) => {
+      const tab = entry.indexOf('\t');
+      const [, type, id] = entry.slice(0, tab).split(' ');
+      return tab > 0 && type === 'blob' && id ? [{ path: entry.slice(tab + 1), id }] : [];
+    });
   }
 
   async changedPaths(before: string, after: string): Promise<string[]> {

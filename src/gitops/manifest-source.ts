@@ -6,12 +6,23 @@ export interface ManifestSource {
   /** Every file path at `sha`, from one recursive tree listing (never per-directory calls). */
   listFiles(sha: string): Promise<string[]>;
   /**
+   * Every file at `sha` with its git blob id, from the same one recursive listing. The id hashes the
+   * content, so what is derived from a file's text can be cached by it (see trigger-cache.ts).
+   */
+  listTree(sha: string): Promise<TreeFile[]>;
+  /**
    * Paths that differ between `before` and `after` (renames give both paths). When `before` is the
    * all-zeros sha (a new ref), the paths changed by the `after` commit itself.
    */
   changedPaths(before: string, after: string): Promise<string[]>;
   /** The file's text at `sha`, or undefined if it does not exist there. */
   readFile(sha: string, path: string): Promise<string | undefined>;
+}
+
+export interface TreeFile {
+  path: string;
+  /** The git blob id (GitHub's `tree[].sha`, `git ls-tree`'s object id). */
+  id: string;
 }
 
 /** Reads files of one commit, each at most once: several apps may share a definition file. */

@@ -7,10 +7,13 @@ import { newDeploymentRecord, triggerFailedRecord } from '../history/records.js'
 import { statusEvent } from '../notify/events.js';
 import type { HistoryStore } from '../history/store.js';
 import { loggerFor, type StepcdLogger } from '../logging.js';
-import { affectedApps, appDirOf, findAppConfigs, readAppTrigger } from './affected-apps.js';
+import { affectedApps, appDirOf, appTriggerOf } from './affected-apps.js';
 import { mapBounded } from './bounded.js';
+import { findAppConfigFiles, splitByCache } from './config-analysis.js';
 import { filesAt, type FilesAtCommit, type ManifestSource } from './manifest-source.js';
 import type { PushEvent } from './push-event.js';
+import { containerTriggerCache, type TriggerSettingsCache } from './trigger-cache.js';
+import { parseTriggerSettings, type TriggerSettings } from './trigger-settings.js';
 
 /** Validates and plans one app at the pushed commit (src/manifest + src/plan, see app-planner.ts). */
 export interface AppPlanner {
@@ -21,9 +24,15 @@ export interface AppPlanner {
 
 export type PlanOutcome = { ok: true; plan: DeploymentPlan } | { ok: false; app: AppRef; issues: ManifestIssue[] };
 
-/** Hands apps that do not fit in this invocation to another one, so that none is dropped. */
+/** A continuation's whole push, its analysis included (the analysis did not fit in the response). */
+export const WHOLE_PUSH = 'whole-push';
+
+/** What one run works on: every app the push affects, or only the named app configs. */
+export type TriggerScope = readonly string[] | typeof WHOLE_PUSH;
+
+/** Hands work that does not fit in this invocation to another one, so that nothing is dropped. */
 export interface Deferrer {
-  defer(push: PushEvent, configPaths: string[]): Promise<void>;
+  defer(push: PushEvent, scope: TriggerScope): Promise<void>;
 }
 
 export interface TriggerLimits {
@@ -33,9 +42,14 @@ export interface TriggerLimits {
   maxInlineApps: number;
   /** Past this many ms since the start, remaining apps are deferred (GitHub gives up after 10 s). */
   inlineBudgetMs: number;
+  /**
+   * Config reads the webhook may still need after the cache. Past this, the response would risk
+   * GitHub's 10 s timeout (on AWS each read is a GitHub API call), so the whole push is deferred.
+   */
+  maxAnalysisReads: number;
 }
 
-export const DEFAULT_TRIGGER_LIMITS: TriggerLimits = { parallelism: 8, maxInlineApps: 50, inlineBudgetMs: 6_000 };
+export const DEFAULT_TRIGGER_LIMITS: TriggerLimits = { parallelism: 8, maxInlineApps: 50, inlineBudgetMs: 6_000, maxAnalysisReads: 100 };
 
 export interface TriggerDeps {
   source: ManifestSource;
@@ -47,6 +61,8 @@ export interface TriggerDeps {
   logger: StepcdLogger;
   now: () => Date;
   limits?: Partial<TriggerLimits>;
+  /** Parsed trigger settings by blob id; the container-wide in-memory cache when absent. */
+  triggerCache?: TriggerSettingsCache;
 }
 
 export type AppTriggerStatus = 'STARTED' | 'TRIGGER_FAILED' | 'DUPLICATE' | 'DEFERRED' | 'ERROR';
@@ -67,6 +83,11 @@ export interface TriggerOutcome {
   results: AppTriggerResult[];
   /** Apps whose config this push removed: never deployed, only reported. */
   deletedApps: string[];
+  /**
+   * Set when too many configs needed reading to answer in time: the whole push went to the
+   * deferrer (nothing was started here) and `results` is empty.
+   */
+  deferredAnalysis?: { configs: number };
 }
 
 /**
@@ -74,14 +95,27 @@ export interface TriggerOutcome {
  * idempotent (deterministic deployment ids, conditional record creation, deterministic execution
  * names), so a redelivered or re-invoked push starts nothing twice and resumes what a crash left.
  *
- * `only` restricts the run to the given app config paths: the continuation of a deferred push.
+ * `scope` is every affected app by default; a continuation passes the app configs it was handed, or
+ * WHOLE_PUSH when the webhook deferred the analysis itself (then the analysis is never deferred again).
  */
-export async function triggerDeployments(push: PushEvent, deps: TriggerDeps, only?: string[]): Promise<TriggerOutcome> {
+export async function triggerDeployments(push: PushEvent, deps: TriggerDeps, scope?: TriggerScope): Promise<TriggerOutcome> {
   const limits = { ...DEFAULT_TRIGGER_LIMITS, ...deps.limits };
   const startedAt = deps.now().getTime();
   const files = filesAt(deps.source, push.after);
 
-  const { configPaths, deletedApps } = only ? { configPaths: only, deletedApps: [] } : await findAffected(push, files, deps, limits);
+  let configPaths: readonly string[];
+  let deletedApps: string[] = [];
+  if (Array.isArray(scope)) {
+    configPaths = scope;
+  } else {
+    const found = await findAffected(push, files, deps, { ...limits, mayDefer: scope !== WHOLE_PUSH });
+    if ('deferred' in found) {
+      deps.logger.info('too many app configs to read before answering; deferring the whole push', { configs: found.deferred, sha: push.after });
+      await deps.deferrer.defer(push, WHOLE_PUSH);
+      return { results: [], deletedApps: [], deferredAnalysis: { configs: found.deferred } };
+    }
+    ({ configPaths, deletedApps } = found);
+  }
   for (const dir of deletedApps) deps.logger.info('app directory deleted by this push; not deploying it', { app: dir, sha: push.after });
 
   const trigger: TriggerRef = { kind: 'push', ...(push.delivery ? { delivery: push.delivery } : {}), ...(push.actor ? { actor: push.actor } : {}) };
@@ -104,21 +138,40 @@ export async function triggerDeployments(push: PushEvent, deps: TriggerDeps, onl
   return { results, deletedApps };
 }
 
+type Analysis = { configPaths: string[]; deletedApps: string[] } | { deferred: number };
+
+/**
+ * Changed paths → affected apps. Trigger paths may point outside an app's directory, so every
+ * config's settings are needed; they come from the cache by blob id, and only configs the cache has
+ * never seen (new or changed content) are read. Too many of those, and the analysis is deferred.
+ */
 async function findAffected(
   push: PushEvent,
   files: FilesAtCommit,
   deps: TriggerDeps,
-  limits: TriggerLimits,
-): Promise<{ configPaths: string[]; deletedApps: string[] }> {
+  limits: TriggerLimits & { mayDefer: boolean },
+): Promise<Analysis> {
+  const cache = deps.triggerCache ?? containerTriggerCache;
   const [tree, changed] = await Promise.all([
-    deps.source.listFiles(push.after),
+    deps.source.listTree(push.after),
     push.payloadPaths ? Promise.resolve(push.payloadPaths) : deps.source.changedPaths(push.before, push.after),
   ]);
-  const configs = findAppConfigs(tree);
-  // Every config is read, because trigger paths may point outside the app's own directory.
-  const triggers = await mapBounded(configs, limits.parallelism * 2, async (path) => readAppTrigger(path, await files.read(path)));
-  const { affected, deleted } = affectedApps(triggers, changed, new Set(tree));
-  return { configPaths: affected.map((a) => a.configPath), deletedApps: deleted.map((d) => d.dir) };
+  const configs = findAppConfigFiles(tree);
+  const { known, missing } = splitByCache(configs, await cache.getMany([...new Set(configs.map((c) => c.id))]));
+  if (limits.mayDefer && missing.length > limits.maxAnalysisReads) return { deferred: missing.length };
+
+  const fresh = new Map<string, TriggerSettings>();
+  const read = await mapBounded(missing, limits.parallelism * 2, async (config) => {
+    const text = await files.read(config.path);
+    const settings = parseTriggerSettings(text);
+    // A config listed but unreadable is not cached: its absence says nothing about its blob.
+    if (text !== undefined) fresh.set(config.id, settings);
+    return appTriggerOf(config.path, settings);
+  });
+  await cache.putMany(fresh);
+
+  const { affected, deleted } = affectedApps([...known, ...read], changed, new Set(tree.map((f) => f.path)));
+  return { configPaths: affected.map((a) => a.configPath).sort(), deletedApps: deleted.map((d) => d.dir) };
 }
 
 interface AppRequest {

@@ -27,6 +27,9 @@ export interface WebhookDeps extends TriggerDeps {
  *   400 empty body, malformed JSON, or a push payload missing its required fields
  *   200 ping; 202 other events, and pushes stepcd does not deploy (untracked, deleted, tags)
  *   200 a handled push, listing every affected app and its deployment id (redeliveries included)
+ *   202 a push to a huge repository whose app configs could not all be read in time (a cold cache):
+ *       `{ status: 'accepted', deferred: 'analysis', configs }`; the whole push went to the
+ *       asynchronous continuation, which finds and starts its apps (see trigger.ts maxAnalysisReads)
  *   502 some app failed for a reason a redelivery may fix; the body says which (the rest went ahead)
  */
 export async function handleGithubWebhook(request: WebhookRequest, deps: WebhookDeps): Promise<WebhookResponse> {
@@ -67,6 +70,10 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: Webhook
   const { push } = decision;
   log.info('push received', { delivery, repo: push.repo, ref: push.ref, sha: push.after });
   const outcome = await triggerDeployments(push, deps);
+  if (outcome.deferredAnalysis) {
+    // No delivery claim: nothing was started here, and a redelivery only defers the same push again.
+    return reply(202, { status: 'accepted', sha: push.after, deferred: 'analysis', configs: outcome.deferredAnalysis.configs });
+  }
   const apps = outcome.results.map(summarise);
   const retry = outcome.results.filter((r) => r.status === 'ERROR' && r.retryable);
   if (retry.length > 0) return reply(502, { status: 'partial', sha: push.after, apps, deletedApps: outcome.deletedApps });

@@ -2,6 +2,7 @@ import type { DeploymentEvent, EventPublisher } from '../../src/domain/events.js
 import type { DeploymentPlan } from '../../src/domain/plan.js';
 import type { ExecutionInfo, WorkflowPort } from '../../src/domain/workflow.js';
 import type { ServiceLookup } from '../../src/gitops/app-planner.js';
+import type { ManifestSource } from '../../src/gitops/manifest-source.js';
 
 /** Records StartExecution calls; like SFN, the same name returns the same ARN. */
 export class RecordingWorkflow implements WorkflowPort {
@@ -55,4 +56,30 @@ export function threeAppRepo(): Record<string, string> {
 
 export function taskdef(family: string, extra = ''): string {
   return `family: ${family}\ncontainerDefinitions:\n  - name: app\n    image: registry.example.com/${family}:1.0.0\n    portMappings:\n      - containerPort: 80\n${extra}`;
+}
+
+/** A ManifestSource wrapper that records every file read, to count what the trigger reads. */
+export class CountingSource implements ManifestSource {
+  readonly reads: string[] = [];
+  constructor(private readonly inner: ManifestSource) {}
+  listFiles(sha: string) {
+    return this.inner.listFiles(sha);
+  }
+  listTree(sha: string) {
+    return this.inner.listTree(sha);
+  }
+  changedPaths(before: string, after: string) {
+    return this.inner.changedPaths(before, after);
+  }
+  readFile(sha: string, path: string) {
+    this.reads.push(path);
+    return this.inner.readFile(sha, path);
+  }
+  /** App config reads only (the files the trigger analysis and the planner share). */
+  configReads(): string[] {
+    return this.reads.filter((p) => p.endsWith('.pipecd.yaml'));
+  }
+  reset(): void {
+    this.reads.length = 0;
+  }
 }

@@ -1,0 +1,72 @@
+import { parse as parseYaml } from 'yaml';
+
+/**
+ * The trigger-relevant fields of one app config, as its text alone gives them: nothing here depends
+ * on where the config lives. That makes them cacheable by the config's git blob id (a content hash),
+ * which is immutable and shared by identical configs in different directories.
+ */
+export interface TriggerSettings {
+  /** `spec.name` when readable. */
+  name?: string;
+  /** Service and task definition file names as written, relative to the app directory. */
+  definitionNames: string[];
+  /** `trigger.onCommit.paths`, relative to the repository root. */
+  paths: string[];
+  /** `trigger.onCommit.ignores`, relative to the repository root. */
+  ignores: string[];
+}
+
+/**
+ * Pure and lenient. The trigger must work even when the rest of the manifest is invalid, so that an
+ * invalid app is reported as TRIGGER_FAILED rather than silently skipped; full validation is
+ * src/manifest's job.
+ */
+export function parseTriggerSettings(text: string | undefined): TriggerSettings {
+  let doc: unknown;
+  try {
+    doc = text === undefined ? undefined : parseYaml(text);
+  } catch {
+    doc = undefined;
+  }
+  const spec = field(doc, 'spec');
+  const onCommit = field(field(spec, 'trigger'), 'onCommit');
+  const input = field(spec, 'input');
+  // PipeCD defaults: taskdef.json; no service definition means a standalone task.
+  const serviceDef = field(input, 'serviceDefinitionFile');
+  const name = field(spec, 'name');
+  return {
+    ...(typeof name === 'string' && name ? { name } : {}),
+    definitionNames: [
+      stringOr(field(input, 'taskDefinitionFile'), 'taskdef.json'),
+      ...(typeof serviceDef === 'string' && serviceDef.length > 0 ? [serviceDef] : []),
+    ],
+    paths: strings(field(onCommit, 'paths')),
+    ignores: strings(field(onCommit, 'ignores')),
+  };
+}
+
+/** Checks a value read back from a cache, so a malformed entry is treated as a miss, not trusted. */
+export function isTriggerSettings(value: unknown): value is TriggerSettings {
+  const v = value as Partial<TriggerSettings> | null;
+  const isStrings = (a: unknown) => Array.isArray(a) && a.every((s) => typeof s === 'string');
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    (v.name === undefined || typeof v.name === 'string') &&
+    isStrings(v.definitionNames) &&
+    isStrings(v.paths) &&
+    isStrings(v.ignores)
+  );
+}
+
+function field(value: unknown, key: string): unknown {
+  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.length > 0) : [];
+}
+
+function stringOr(value: unknown, fallback: string): string {
+  return typeof value === 'string' && value.length > 0 ? value : fallback;
+}
