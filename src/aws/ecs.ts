@@ -210,6 +210,11 @@ function toServiceInfo(s: Service): ServiceInfo {
     desiredCount: s.desiredCount ?? 0,
     deploymentController: s.deploymentController?.type ?? 'ECS',
     tags: fromTagList(s.tags),
+    ...(s.healthCheckGracePeriodSeconds !== undefined ? { healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds } : {}),
+    ...(s.placementConstraints ? { placementConstraints: s.placementConstraints.map((c) => ({ ...c })) } : {}),
+    ...(s.placementStrategy ? { placementStrategy: s.placementStrategy.map((p) => ({ ...p })) } : {}),
+    ...(s.enableECSManagedTags !== undefined ? { enableECSManagedTags: s.enableECSManagedTags } : {}),
+    ...(s.propagateTags !== undefined ? { propagateTags: s.propagateTags } : {}),
   };
 }
 

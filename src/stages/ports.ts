@@ -37,6 +37,27 @@ export interface ServiceInfo {
   /** ECS, CODE_DEPLOY or EXTERNAL; stepcd works only with EXTERNAL. */
   deploymentController: string;
   tags: Tags;
+  /**
+   * The live values of the other fields UpdateService may change on an EXTERNAL service, so that
+   * stepcd sends only what differs. Absent means "not reported", read as ECS's own default.
+   */
+  healthCheckGracePeriodSeconds?: number;
+  placementConstraints?: PlacementConstraint[];
+  placementStrategy?: PlacementStrategy[];
+  enableECSManagedTags?: boolean;
+  propagateTags?: string;
+}
+
+/** AWS shape: `{ type: 'distinctInstance' | 'memberOf', expression? }`. */
+export interface PlacementConstraint {
+  type?: string;
+  expression?: string;
+}
+
+/** AWS shape: `{ type: 'random' | 'spread' | 'binpack', field? }`; order is priority. */
+export interface PlacementStrategy {
+  type?: string;
+  field?: string;
 }
 
 /** One stopped task of a task set, with the reasons ECS gave. */
@@ -73,8 +94,8 @@ export interface CreateTaskSetRequest extends TaskSetPlacement {
 export interface ServiceUpdate {
   desiredCount?: number;
   healthCheckGracePeriodSeconds?: number;
-  placementConstraints?: Record<string, unknown>[];
-  placementStrategy?: Record<string, unknown>[];
+  placementConstraints?: PlacementConstraint[];
+  placementStrategy?: PlacementStrategy[];
   enableECSManagedTags?: boolean;
   propagateTags?: string;
 }

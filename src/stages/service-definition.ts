@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from '../domain/plan.js';
-import type { ServiceInfo, ServiceUpdate, TaskSetPlacement } from './ports.js';
+import type { PlacementConstraint, PlacementStrategy, ServiceInfo, ServiceUpdate, TaskSetPlacement } from './ports.js';
 
 /**
  * With the EXTERNAL deployment controller, ECS rejects `networkConfiguration`, `launchType`,
@@ -43,14 +43,45 @@ export function definitionTags(definition: ServiceDefinition): Record<string, st
 }
 
 /**
- * What UpdateService should change on the live service. desiredCount is left alone when the
- * definition has 0 or none, so stepcd never fights an autoscaler (PipeCD #5027).
+ * What UpdateService should change on the live service: the fields it accepts on an EXTERNAL
+ * service that the definition sets and that differ from live, so an unchanged servicedef makes no
+ * call at all. desiredCount is left alone when the definition has 0 or none, so stepcd never fights
+ * an autoscaler (PipeCD #5027). A field the definition omits is left as it is live.
  */
 export function serviceUpdates(live: ServiceInfo, definition: ServiceDefinition): ServiceUpdate | undefined {
   const update: ServiceUpdate = {};
   const desired = definition.desiredCount;
   if (typeof desired === 'number' && desired > 0 && desired !== live.desiredCount) update.desiredCount = desired;
   const grace = definition.healthCheckGracePeriodSeconds;
-  if (typeof grace === 'number') update.healthCheckGracePeriodSeconds = grace;
+  if (typeof grace === 'number' && grace !== live.healthCheckGracePeriodSeconds) update.healthCheckGracePeriodSeconds = grace;
+  // ECS reports no constraints/strategy as [], untagged as false and NONE: an absent live value reads as those.
+  const constraints = definition.placementConstraints;
+  if (Array.isArray(constraints) && !sameList(constraints, live.placementConstraints ?? [])) {
+    update.placementConstraints = constraints as PlacementConstraint[];
+  }
+  const strategy = definition.placementStrategy;
+  if (Array.isArray(strategy) && !sameList(strategy, live.placementStrategy ?? [])) {
+    update.placementStrategy = strategy as PlacementStrategy[];
+  }
+  const managedTags = definition.enableECSManagedTags;
+  if (typeof managedTags === 'boolean' && managedTags !== (live.enableECSManagedTags ?? false)) update.enableECSManagedTags = managedTags;
+  const propagate = definition.propagateTags;
+  if (typeof propagate === 'string' && propagate !== (live.propagateTags ?? 'NONE')) update.propagateTags = propagate;
   return Object.keys(update).length > 0 ? update : undefined;
+}
+
+/**
+ * Placement lists compare in order (a strategy's order is its priority) and by value, ignoring key
+ * order and keys left undefined, since ECS echoes `{type, field}` back without the absent ones.
+ */
+function sameList(desired: readonly unknown[], live: readonly object[]): boolean {
+  return desired.length === live.length && desired.every((item, i) => canonical(item) === canonical(live[i]));
+}
+
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify(entries);
 }
