@@ -6,6 +6,7 @@ import { ManifestPlanner, serviceLookupOver } from '../../src/gitops/app-planner
 import { LambdaSelfInvokeDeferrer } from '../../src/gitops/deferrers.js';
 import { githubCredentialSecret, githubTokenProvider } from '../../src/gitops/github-credentials.js';
 import { GithubSource } from '../../src/gitops/github-source.js';
+import { containerTriggerCache, TieredTriggerCache } from '../../src/gitops/trigger-cache.js';
 import type { WebhookDeps } from '../../src/gitops/webhook.js';
 import { buildCoreDeps, type DepsContext } from '../../src/runtime/deps.js';
 
@@ -58,5 +59,7 @@ export function buildWebhookDeps(ctx: DepsContext, options: WebhookDepsOptions =
     deferrer: new LambdaSelfInvokeDeferrer(new LambdaClient(ctx.clients.lambda), config.webhookFunctionName),
     logger: ctx.logger,
     now: () => new Date(now()),
+    // Warm containers answer from memory; a cold one (or a continuation) from the history table.
+    triggerCache: new TieredTriggerCache(containerTriggerCache, history, ctx.logger),
   };
 }

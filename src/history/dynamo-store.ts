@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -39,6 +40,7 @@ import {
   type Item,
 } from './items.js';
 import { TABLE_KEYS } from './table.js';
+import type { TriggerSettings } from '../gitops/trigger-settings.js';
 
 export interface DynamoHistoryStoreOptions {
   /** Stamps writes that are not given an explicit `at`; injectable so tests control time. */
@@ -442,6 +444,49 @@ export class DynamoHistoryStore implements HistoryStore {
     return (existing?.deploymentIds as string[] | undefined) ?? [];
   }
 
+  // ---- Trigger settings cache ----------------------------------------------------------------------
+
+  /**
+   * BatchGetItem in chunks of 100 (its limit). Keys DynamoDB leaves unprocessed (throttling) are
+   * simply misses: the caller reads those configs instead, which is always correct.
+   */
+  async getTriggerSettings(blobIds: readonly string[]): Promise<Map<string, unknown>> {
+    const found = new Map<string, unknown>();
+    const unique = [...new Set(blobIds)];
+    for (let i = 0; i < unique.length; i += TRIGGER_BATCH_GET) {
+      const chunk = unique.slice(i, i + TRIGGER_BATCH_GET);
+      let out;
+      try {
+        out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: chunk.map(triggerSettingsKey) } } }));
+      } catch (err) {
+        throw wrapAwsError(`reading ${chunk.length} cached trigger settings`, err);
+      }
+      for (const item of out.Responses?.[this.tableName] ?? []) {
+        if (typeof item.blobId === 'string') found.set(item.blobId, item.settings);
+      }
+    }
+    return found;
+  }
+
+  /** One PutItem per entry, a few at a time: entries are written once per new config content. */
+  async putTriggerSettings(entries: ReadonlyMap<string, TriggerSettings>): Promise<void> {
+    const expires = Math.floor(this.now().getTime() / 1000) + TRIGGER_SETTINGS_TTL_SECONDS;
+    const items = [...entries];
+    for (let i = 0; i < items.length; i += TRIGGER_PUTS_IN_FLIGHT) {
+      await Promise.all(
+        items.slice(i, i + TRIGGER_PUTS_IN_FLIGHT).map(([blobId, settings]) =>
+          this.put(
+            {
+              TableName: this.tableName,
+              Item: { ...triggerSettingsKey(blobId), kind: 'TRIGGER_SETTINGS', blobId, settings, [TABLE_KEYS.ttl]: expires },
+            },
+            `caching the trigger settings of blob ${blobId}`,
+          ),
+        ),
+      );
+    }
+  }
+
   // ---- Plumbing ----------------------------------------------------------------------------------
 
   private stamp(): string {
@@ -550,3 +595,9 @@ function assertIndex(stageIndex: number): void {
     throw new InvalidStateError(`stage index must be a non-negative integer, got ${stageIndex}`);
   }
 }
+
+const TRIGGER_BATCH_GET = 100;
+const TRIGGER_PUTS_IN_FLIGHT = 10;
+/** Entries never go stale (the key hashes the content); the TTL only drops configs nobody uses any more. */
+const TRIGGER_SETTINGS_TTL_SECONDS = 30 * 24 * 60 * 60;
+const triggerSettingsKey = (blobId: string) => ({ PK: `TRIGGER#${blobId}`, SK: 'TRIGGER' });

@@ -9,6 +9,7 @@ import type {
   LastGood,
   StageStatus,
 } from '../domain/deployment.js';
+import type { TriggerSettings } from '../gitops/trigger-settings.js';
 
 /**
  * Port over the deployment history table (ARCHITECTURE §6). The DynamoDB implementation only
@@ -52,4 +53,10 @@ export interface HistoryStore {
   // Webhook deliveries (dedupe, with TTL)
   /** Records a delivery id; returns the deployment ids of an earlier identical delivery, or undefined if new. */
   claimDelivery(deliveryId: string, deploymentIds: string[]): Promise<string[] | undefined>;
+
+  // Trigger settings of app configs, by git blob id (immutable; with TTL)
+  /** The stored settings for the given blob ids; absent ids are not stored. Values are unchecked JSON. */
+  getTriggerSettings(blobIds: readonly string[]): Promise<Map<string, unknown>>;
+  /** Stores settings by blob id; overwriting is harmless (same id, same content, same settings). */
+  putTriggerSettings(entries: ReadonlyMap<string, TriggerSettings>): Promise<void>;
 }

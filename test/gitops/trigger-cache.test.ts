@@ -242,6 +242,25 @@ describe('triggerDeployments with the trigger settings cache', () => {
   });
 });
 
+describe('DynamoHistoryStore as the persistent tier', () => {
+  it('gives a cold container the settings another one stored, over more ids than one BatchGetItem takes', async () => {
+    const tableName = `cache-history-${++tableSeq}`;
+    const raw = new DynamoDBClient(localClientConfig(dynamo.url));
+    await raw.send(new CreateTableCommand(historyTableDefinition(tableName)));
+    raw.destroy();
+    const history = new DynamoHistoryStore(createDocumentClient(localClientConfig(dynamo.url)), tableName);
+    const ids = Array.from({ length: 150 }, (_, i) => `blob-${i}`);
+    await new TieredTriggerCache(new LruTriggerCache(), history, logger).putMany(new Map(ids.map((id, i) => [id, settings([`shared/${i}`])])));
+
+    const cold = new LruTriggerCache();
+    const found = await new TieredTriggerCache(cold, history, logger).getMany([...ids, 'never-stored']);
+
+    expect(found.size).toBe(150);
+    expect(found.get('blob-149')?.paths).toEqual(['shared/149']);
+    expect(cold.size).toBe(150);
+  });
+});
+
 describe('deferring the analysis of a push with too many unread configs', () => {
   it('hands the whole push to the deferrer without reading, and the continuation starts every affected app', async () => {
     const repo = await newRepo(threeAppRepo());
