@@ -26,7 +26,6 @@ export interface TargetFlags {
  */
 export interface Target extends CoreDeps {
   approvals: ApprovalService;
-  clients: AwsClientConfigs;
   config: Config;
   workflowAdmin: WorkflowAdminPort;
   liveEcs: LiveEcsReader;
@@ -99,7 +98,6 @@ function build(config: Config, clients: AwsClientConfigs, label: string, flags: 
   return {
     ...core,
     approvals: new ApprovalService({ ...core, logger }),
-    clients,
     config,
     workflowAdmin,
     liveEcs,
