@@ -56,6 +56,22 @@ describe('GithubSource.listFiles', () => {
     expect(calls).toEqual([{ method: 'GET', path: `/repos/${REPO}/git/trees/${BASE}`, authorization: `Bearer ${TOKEN}` }]);
   });
 
+  it('lists each file with its blob id from the same tree, an id that changes with the content only', async () => {
+    const s = source();
+    const before = github.calls(/git\/trees/).length;
+    const [base, head] = await Promise.all([s.listTree(BASE), s.listTree(HEAD)]);
+    await s.listFiles(BASE);
+
+    expect(base.map((f) => f.path).sort()).toEqual(Object.keys(baseFiles).sort());
+    expect(base.every((f) => /^[0-9a-f]{40}$/.test(f.id))).toBe(true);
+    const idAt = (tree: typeof base, path: string) => tree.find((f) => f.path === path)?.id;
+    const text = (files: Record<string, string | undefined>, path: string) => files[path];
+    for (const path of Object.keys(baseFiles)) {
+      expect(idAt(head, path) === idAt(base, path), path).toBe(text(headFiles, path) === text(baseFiles, path));
+    }
+    expect(github.calls(/git\/trees/).length - before).toBe(2);
+  });
+
   it('refuses a truncated tree rather than miss apps', async () => {
     const truncated = github.addCommit(sha(10), { parents: [BASE], files: baseFiles });
     github.truncated.add(truncated);
