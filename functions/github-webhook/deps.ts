@@ -1,8 +1,8 @@
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createEcsAdapter } from '../../src/aws/ecs.js';
 import { requireSecret } from '../../src/config/secrets.js';
 import { ConfigError } from '../../src/errors.js';
 import { ManifestPlanner, serviceLookupOver } from '../../src/gitops/app-planner.js';
+import { createLambdaInvoker } from '../../src/aws/lambda.js';
 import { LambdaSelfInvokeDeferrer } from '../../src/gitops/deferrers.js';
 import { githubCredentialSecret, githubTokenProvider } from '../../src/gitops/github-credentials.js';
 import { GithubSource } from '../../src/gitops/github-source.js';
@@ -56,7 +56,7 @@ export function buildWebhookDeps(ctx: DepsContext, options: WebhookDepsOptions =
     history,
     workflow,
     events,
-    deferrer: new LambdaSelfInvokeDeferrer(new LambdaClient(ctx.clients.lambda), config.webhookFunctionName),
+    deferrer: new LambdaSelfInvokeDeferrer(createLambdaInvoker(ctx.clients.lambda), config.webhookFunctionName),
     logger: ctx.logger,
     now: () => new Date(now()),
     // Warm containers answer from memory; a cold one (or a continuation) from the history table.

@@ -1,4 +1,3 @@
-import { createLambdaInvoker } from '../aws/lambda.js';
 import { ErrorName, StepcdError } from '../errors.js';
 import type { PushEvent } from './push-event.js';
 import { WHOLE_PUSH, type Deferrer, type TriggerScope } from './trigger.js';
@@ -27,27 +26,16 @@ export function isDeferredPushEvent(event: unknown): event is DeferredPushEvent 
 }
 
 /**
- * What the deferrer accepts until functions/github-webhook/deps.ts passes `createLambdaInvoker(...)`
- * (src/aws/lambda.ts): a LambdaClient (or its config) is wrapped in that adapter here.
- * TRANSITIONAL: drop the second member once no caller passes a client.
- */
-type InvokerOrClient = AsyncInvoker | Parameters<typeof createLambdaInvoker>[0];
-
-/**
  * On AWS: an asynchronous self-invoke (InvocationType Event). Lambda queues it and retries it twice
  * on failure, and every step of the trigger is idempotent, so a retry starts nothing twice. Apps go
  * in chunks so that each continuation fits its own inline budget.
  */
 export class LambdaSelfInvokeDeferrer implements Deferrer {
-  private readonly invoker: AsyncInvoker;
-
   constructor(
-    invoker: InvokerOrClient,
+    private readonly invoker: AsyncInvoker,
     private readonly functionName: string,
     private readonly chunkSize = 50,
-  ) {
-    this.invoker = 'invokeAsync' in invoker ? invoker : createLambdaInvoker(invoker);
-  }
+  ) {}
 
   async defer(push: PushEvent, scope: TriggerScope): Promise<void> {
     // The changed-path list could be large (async payloads stop at 256 KB), so drop it: a continuation

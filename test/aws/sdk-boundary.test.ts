@@ -11,8 +11,6 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const ALLOWED: Record<string, string> = {
   // The history store is itself the DynamoDB adapter behind the HistoryStore port (ARCHITECTURE §2 lists src/history).
   'src/history/dynamo-store.ts': 'HistoryStore adapter over lib-dynamodb',
-  // Pending (G3, see /tmp/stepcd-bugs.md): switch to createLambdaInvoker from src/aws/lambda.ts.
-  'functions/github-webhook/deps.ts': 'builds the LambdaClient for the deferrer',
 };
 
 function sources(dir: string): string[] {
