@@ -17,6 +17,13 @@ export interface SlackResponse {
   body: string;
 }
 
+/**
+ * The largest body the endpoint reads. A `block_actions` payload carries the message's blocks and is
+ * a few KB; Slack messages are capped at 50 blocks of at most 3,000 characters, so anything over
+ * 64 KB is not Slack. It is refused before the HMAC and the form parse.
+ */
+export const MAX_SLACK_BODY_BYTES = 64 * 1024;
+
 export interface SlackEndpointDeps {
   service: Pick<ApprovalService, 'approve' | 'reject'>;
   signingSecret: string;
@@ -33,6 +40,11 @@ export interface SlackEndpointDeps {
  * no work once it has answered).
  */
 export async function handleSlackInteraction(req: SlackRequest, deps: SlackEndpointDeps): Promise<SlackResponse> {
+  const bytes = Buffer.byteLength(req.body, 'utf8');
+  if (bytes > MAX_SLACK_BODY_BYTES) {
+    deps.logger.warn('refused a Slack request', { reason: 'too-large', bytes });
+    return json(413, { error: 'request body too large' });
+  }
   const now = deps.now();
   const check = verifySlackRequest(
     { timestamp: req.headers['x-slack-request-timestamp'], signature: req.headers['x-slack-signature'], rawBody: req.body },
@@ -41,8 +53,9 @@ export async function handleSlackInteraction(req: SlackRequest, deps: SlackEndpo
     deps.replays,
   );
   if (!check.ok) {
+    // The reason is for the operator's log only: the answer is the same whatever part was wrong.
     deps.logger.warn('refused a Slack request', { reason: check.reason });
-    return json(401, { error: 'invalid request signature', reason: check.reason });
+    return json(401, { error: 'invalid request signature' });
   }
 
   const parsed = parseInteraction(req.body);

@@ -15,6 +15,14 @@ export interface WebhookResponse {
   body: string;
 }
 
+/**
+ * The largest body the webhook reads. GitHub caps payloads at 25 MB, but a Lambda behind API Gateway
+ * receives at most 6 MB of event (10 MB at API Gateway itself), and a push payload lists at most 20
+ * commits (larger pushes are read through the compare API), so a body over 5 MB is abnormal. It is
+ * refused before the HMAC and the JSON parse, with 413; the operator's remedy is in docs/deploy.md.
+ */
+export const MAX_WEBHOOK_BODY_BYTES = 5 * 1024 * 1024;
+
 export interface WebhookDeps extends TriggerDeps {
   /** The GitHub webhook secret. Required: without it nothing can be trusted. */
   secret: string;
@@ -23,6 +31,7 @@ export interface WebhookDeps extends TriggerDeps {
 
 /**
  * POST /webhooks/github. Answers, in order of checks:
+ *   413 a body over MAX_WEBHOOK_BODY_BYTES (nothing else is read)
  *   401 missing or wrong X-Hub-Signature-256 (checked before anything else has an effect)
  *   400 empty body, malformed JSON, or a push payload missing its required fields
  *   200 ping; 202 other events, and pushes stepcd does not deploy (untracked, deleted, tags)
@@ -36,6 +45,10 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: Webhook
   if (!deps.secret) throw new ConfigError('the GitHub webhook secret is not configured; refusing to handle webhooks');
   const log = deps.logger;
   if (request.method.toUpperCase() !== 'POST') return reply(405, { error: 'method not allowed' });
+  if (Buffer.byteLength(request.body, 'utf8') > MAX_WEBHOOK_BODY_BYTES) {
+    log.warn('webhook body too large', { delivery: request.headers['x-github-delivery'], bytes: Buffer.byteLength(request.body, 'utf8') });
+    return reply(413, { error: `payload larger than ${MAX_WEBHOOK_BODY_BYTES / 1024 / 1024} MB; stepcd does not read it` });
+  }
 
   const signature = request.headers['x-hub-signature-256'];
   if (!signature) return reply(401, { error: 'missing X-Hub-Signature-256' });

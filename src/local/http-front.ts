@@ -34,6 +34,9 @@ export interface HttpFront {
   close(): Promise<void>;
 }
 
+/** API Gateway refuses request bodies over 10 MB with 413 before any handler runs; so does the local front. */
+export const MAX_FRONT_BODY_BYTES = 10 * 1024 * 1024;
+
 const TEXTUAL = /^(text\/|application\/(json|x-www-form-urlencoded|xml))/;
 
 /**
@@ -55,8 +58,11 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
     const routeKey = `${method} ${url.pathname}`;
     const route = options.routes[routeKey];
     if (!route) return send(res, { statusCode: 404, body: JSON.stringify({ message: 'Not Found' }) });
-    const event = await toEvent(req, url, routeKey, `local-${++seq}`);
-    send(res, await route(event));
+    const raw = await readBody(req, MAX_FRONT_BODY_BYTES);
+    if (!raw) {
+      return send(res, { statusCode: 413, body: JSON.stringify({ message: 'Request Entity Too Large' }) });
+    }
+    send(res, await route(toEvent(req, raw, url, routeKey, `local-${++seq}`)));
   }
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -70,10 +76,21 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
   };
 }
 
-async function toEvent(req: IncomingMessage, url: URL, routeKey: string, requestId: string): Promise<HttpApiEventV2> {
+/**
+ * The whole body, or undefined when it is over `limit` bytes. Past the limit the rest is drained but
+ * not kept: stopping the read would destroy the socket before the 413 could be sent.
+ */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks);
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size <= limit) chunks.push(chunk as Buffer);
+  }
+  return size > limit ? undefined : Buffer.concat(chunks);
+}
+
+function toEvent(req: IncomingMessage, raw: Buffer, url: URL, routeKey: string, requestId: string): HttpApiEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;

@@ -127,7 +127,7 @@ describe('Slack interactions', () => {
     expect((await h.post(headers, body)).statusCode).toBe(200);
     const replay = await h.post(headers, body);
     expect(replay.statusCode).toBe(401);
-    expect(JSON.parse(replay.body)).toMatchObject({ reason: 'replay' });
+    expect(JSON.parse(replay.body)).toEqual({ error: 'invalid request signature' });
     expect((await h.sfn.waitForExecution(executionArn)).status).toBe('SUCCEEDED');
     expect((await h.history.getDeployment(plan.deploymentId))?.approvals).toHaveLength(1);
   });
