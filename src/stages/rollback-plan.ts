@@ -11,6 +11,11 @@ export interface RollbackFacts {
   taskSets: readonly TaskSetInfo[];
   canaryHasTraffic: boolean;
   serviceExists: boolean;
+  /**
+   * The service was deleted and is still DRAINING. ECS refuses CreateService under its name (and
+   * UpdateService on it) until it is INACTIVE, so a rollback that deleted it is not done before then.
+   */
+  serviceDraining?: boolean;
 }
 
 export type RollbackAction =
@@ -20,6 +25,7 @@ export type RollbackAction =
   | { kind: 'make-primary'; taskSetId: string }
   | { kind: 'delete-task-sets'; taskSetIds: string[] }
   | { kind: 'delete-service' }
+  | { kind: 'wait-service-gone' }
   | { kind: 'done'; summary: string };
 
 /**
@@ -53,6 +59,8 @@ export function nextRollbackAction(facts: RollbackFacts): RollbackAction {
 
   const firstDeployment = !restoreTarget && !taskSets.some((s) => !isCreatedBy(deploymentId, s.externalId));
   if (firstDeployment && state.serviceCreated && facts.serviceExists) return { kind: 'delete-service' };
+  // Done only once the name is free: the app's next push must be able to create the service again.
+  if (firstDeployment && state.serviceCreated && facts.serviceDraining) return { kind: 'wait-service-gone' };
   if (ours.length > 0) return { kind: 'delete-task-sets', taskSetIds: ours.map((s) => s.id) };
   return { kind: 'done', summary: summarise(facts, firstDeployment, restoreSet ?? primary) };
 }

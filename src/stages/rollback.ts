@@ -45,6 +45,7 @@ async function gatherFacts(input: RollbackInput, state: RollbackInput['state'], 
     taskSets,
     canaryHasTraffic: canaryHasTraffic(rules),
     serviceExists: service !== undefined,
+    serviceDraining: found?.status === 'DRAINING',
   };
 }
 
@@ -88,5 +89,7 @@ async function perform(
       await ports.ecs.deleteService(cluster, serviceName);
       ports.log('rollback deleted service created by this deployment', { cluster, serviceName });
       return { state: { ...input.state, touched: true } };
+    case 'wait-service-gone':
+      return { state: input.state, wait: true, summary: `waiting for service ${serviceName} to finish draining` };
   }
 }

@@ -32,6 +32,7 @@ describe('nextRollbackAction', () => {
     ['success: once restored, the deployment\'s sets are deleted', facts({ taskSets: [newPrimary, canary, set('r', `${DEP}:rollback:primary`, { status: 'PRIMARY' })] }), 'delete-task-sets'],
     ['success: done when only the last good set remains', facts({ taskSets: [set('r', `${DEP}:rollback:primary`, { status: 'PRIMARY' })] }), 'done'],
     ['success: a first deployment deletes the service it created', facts({ lastGood: undefined, state: state({ serviceCreated: true, previousPrimaryTaskSetId: undefined, previousPrimaryTaskDefinitionArn: undefined }), taskSets: [{ ...newPrimary, status: 'PRIMARY' }] }), 'delete-service'],
+    ['success: a first deployment waits until the service it deleted has drained', facts({ lastGood: undefined, serviceExists: false, serviceDraining: true, taskSets: [], state: state({ serviceCreated: true, previousPrimaryTaskSetId: undefined, previousPrimaryTaskDefinitionArn: undefined }) }), 'wait-service-gone'],
     ['success: a first deployment into an existing empty service deletes only its sets', facts({ lastGood: undefined, state: state({ previousPrimaryTaskSetId: undefined, previousPrimaryTaskDefinitionArn: undefined }), taskSets: [{ ...newPrimary, status: 'PRIMARY' }] }), 'delete-task-sets'],
     ['success: a service that predates stepcd is restored from its previous task definition', facts({ lastGood: undefined, taskSets: [{ ...newPrimary, status: 'PRIMARY' }] }), 'create-restore-set'],
   ])('%s', (_name, input, expected) => {
