@@ -18,6 +18,7 @@ export interface ApprovalRequestDeps {
  * WAIT_APPROVAL's `lambda:invoke.waitForTaskToken` target: stores the token (DynamoDB only), marks the
  * deployment WAITING_APPROVAL, emits DEPLOYMENT_WAIT_APPROVAL and updates Slack, then returns at once.
  * The execution stays paused until the approval service answers the token, or TimeoutSeconds passes.
+ * The event is never logged (`logEvent: false` overrides POWERTOOLS_LOGGER_LOG_EVENT): it holds the token.
  */
 export function createHandler(deps: (context: object) => ApprovalRequestDeps) {
   return middy(async (event: ApprovalRequestEvent, context: object) => {
@@ -27,7 +28,7 @@ export function createHandler(deps: (context: object) => ApprovalRequestDeps) {
     await d.service.requestApproval({ plan, stage, taskToken, now: d.now() });
     // Nothing here reaches the execution: its result is whatever SendTaskSuccess later carries.
     return { requested: true };
-  }).use(injectLambdaContext(logger, { resetKeys: true }));
+  }).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }));
 }
 
 let service: ApprovalService | undefined;

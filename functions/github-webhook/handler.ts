@@ -18,7 +18,8 @@ const clients = awsClientConfigs(config);
 const secretNames = secretParameterNames({ required: ['githubWebhookSecret', githubCredentialSecret(config.github)] });
 
 export const handler = middy<GithubWebhookEvent>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  // Never the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: it is the whole signed payload.
+  .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
   .use(secretsMiddleware(secretNames, { region: config.region }))
   .handler(async (event, context) => {
     const deps = productionDeps({ config, clients, secrets: secretsFromContext(context), logger });

@@ -11,12 +11,15 @@ import { createLogger } from '../../src/logging.js';
 
 const logger = createLogger('stepcd-slack-interactions');
 
-/** POST /slack/interactions (API Gateway HTTP API, payload v2): Approve and Reject buttons. */
+/**
+ * POST /slack/interactions (API Gateway HTTP API, payload v2): Approve and Reject buttons. The event
+ * (signature, response_url) is never logged, whatever POWERTOOLS_LOGGER_LOG_EVENT says.
+ */
 export function createHandler(deps: (context: object) => SlackEndpointDeps) {
   return middy(async (event: HttpApiEvent, context: object): Promise<SlackResponse> => {
     const { headers, body } = toWebhookRequest(event);
     return handleSlackInteraction({ headers, body }, deps(context));
-  }).use(injectLambdaContext(logger, { resetKeys: true }));
+  }).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }));
 }
 
 // Per Lambda instance; see ReplayCache for why that is enough.
