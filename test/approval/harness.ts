@@ -7,7 +7,6 @@ import type { DeploymentPlan } from '../../src/domain/plan.js';
 import type { DynamoHistoryStore } from '../../src/history/dynamo-store.js';
 import { newDeploymentRecord } from '../../src/history/records.js';
 import { startAwsServer, type AwsServer } from '../../src/local/aws-server.js';
-import type { LocalDynamo } from '../../src/local/dynamo.js';
 import { LocalSfn } from '../../src/local/sfn/index.js';
 import { createNotifier } from '../../src/notify/notifier.js';
 import { createHandler as createApprovalRequestHandler } from '../../functions/approval-request/handler.js';

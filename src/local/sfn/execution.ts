@@ -6,7 +6,6 @@ import { LOCAL_TIMEOUT_KEY, type PreparedDefinition, type StateInfo } from './de
 import { executionStoppedError, StateError } from './errors.js';
 import type { LocalFunctions } from './functions.js';
 import { causeText, HistoryMapper, type HistoryEvent, type InterpreterEvent } from './history.js';
-import { readPath } from './json-path.js';
 import type { TaskTokens } from './task-tokens.js';
 import { nominalWaitMs, sleep } from './waits.js';
 
