@@ -35,6 +35,13 @@ describe('stepcd local', () => {
       });
       expect(done.strategy).toBe('QUICK_SYNC');
       expect(done.commit.message).toBe('add simple');
+
+      // The read-only status page lists the repository's apps with their last deployments.
+      const page = await fetch(`${endpoints.frontUrl}/`);
+      expect(page.status).toBe(200);
+      const text = await page.text();
+      expect(text).toContain('in progress: none');
+      expect(text).toMatch(new RegExp(`simple: last 1\\n.*\\n  ${done.deploymentId}\\s+simple\\s+\\w{7}\\s+QUICK_SYNC\\s+SUCCESS`));
     } finally {
       controller.abort();
     }
