@@ -1,7 +1,8 @@
 import { CancelledError, DeploymentTimeoutError } from '../errors.js';
 import { announce, notifySettings, reload } from './announce.js';
 import type { OrchestratorDeps } from './deps.js';
-import type { ExecutionData } from './execution-data.js';
+import { boundedWait, deploymentDeadline, timeoutMessage } from './deadline.js';
+import type { Cursor, ExecutionData } from './execution-data.js';
 
 /**
  * Advance: close the stage that just finished, check for a cancel request and the deployment's own
@@ -16,6 +17,8 @@ export async function advance(data: ExecutionData, deps: OrchestratorDeps): Prom
 
   // Back to RUNNING before the approval stage is announced as done, so its event says RUNNING.
   if ((await reload(deps, plan)).status === 'WAITING_APPROVAL') await deps.history.setStatus(id, 'RUNNING', { at });
+  // A WAIT cut short by the deadline did not run its course: it stays open, and fails with the timeout.
+  if (cursor.waitCutShort) throw new DeploymentTimeoutError(timeoutMessage(plan));
   if (cursor.index >= 0 && cursor.stage) {
     await deps.history.setStageStatus(id, cursor.index, 'SUCCESS', { at, ...(cursor.detail ? { detail: cursor.detail } : {}) });
     await announce(deps, await reload(deps, plan), 'STAGE_SUCCEEDED', { stage: { index: cursor.index, name: cursor.stage.name } });
@@ -23,10 +26,8 @@ export async function advance(data: ExecutionData, deps: OrchestratorDeps): Prom
 
   const record = await reload(deps, plan);
   if (record.cancelRequested) throw new CancelledError(`cancelled before ${plan.stages[cursor.index + 1]?.name ?? 'completion'}`);
-  const deadline = Date.parse(plan.createdAt) + plan.options.timeoutSeconds * 1000;
-  if (now.getTime() > deadline) {
-    throw new DeploymentTimeoutError(`deployment exceeded its timeout of ${plan.options.timeoutSeconds}s (spec.timeout)`);
-  }
+  const deadline = deploymentDeadline(plan);
+  if (now.getTime() > deadline) throw new DeploymentTimeoutError(timeoutMessage(plan));
 
   const index = cursor.index + 1;
   const stage = plan.stages[index];
@@ -35,5 +36,11 @@ export async function advance(data: ExecutionData, deps: OrchestratorDeps): Prom
 
   await deps.history.setStageStatus(id, index, 'RUNNING', { at });
   await deps.notifier.stageUpdated(await reload(deps, plan), notifySettings(plan));
-  return { ...rest, cursor: { index, stage, startedAt: at, done: false } };
+  const next: Cursor = { index, stage, startedAt: at, done: false };
+  if (stage.name === 'WAIT') {
+    const wait = boundedWait(stage.with.durationSeconds, deadline, now.getTime());
+    next.waitSeconds = wait.seconds;
+    if (wait.cutShort) next.waitCutShort = true;
+  }
+  return { ...rest, cursor: next };
 }

@@ -35,6 +35,10 @@ export interface Cursor {
   needsCheck?: boolean;
   status?: 'done' | 'pending';
   detail?: string;
+  /** For a WAIT stage: the seconds the ASL's Wait state waits (SecondsPath), bounded by spec.timeout. */
+  waitSeconds?: number;
+  /** The WAIT was shortened to end at the deployment's deadline; Advance fails it when it ends. */
+  waitCutShort?: boolean;
 }
 
 export interface RollbackProgress {

@@ -66,7 +66,7 @@ describe('statemachines/deployment.asl.json', () => {
   });
 
   it('runs WAIT as a Wait state and WAIT_APPROVAL as a callback task bounded by the stage timeout', () => {
-    expect(definition.States['WAIT']).toMatchObject({ Type: 'Wait', SecondsPath: '$.cursor.stage.with.durationSeconds' });
+    expect(definition.States['WAIT']).toMatchObject({ Type: 'Wait', SecondsPath: '$.cursor.waitSeconds' });
     const approval = definition.States['WAIT_APPROVAL']!;
     expect(approval.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
     expect(approval.TimeoutSecondsPath).toBe('$.cursor.stage.with.timeoutSeconds');

@@ -49,7 +49,7 @@ describe('WAIT and a two-approver WAIT_APPROVAL end to end', () => {
     expect(Object.keys(seen.byVersion)).toEqual([record?.state?.taskDefinitionArn]);
   });
 
-  it('fails a pipeline that outruns spec.timeout between stages, with nothing to roll back before an ECS stage', async () => {
+  it('cuts a WAIT short at the spec.timeout deadline and fails in it, with nothing to roll back before an ECS stage', async () => {
     const { readFile } = await import('node:fs/promises');
     const { join } = await import('node:path');
     const manifest = await readFile(join(h.repoDir, 'apps/approval/app.pipecd.yaml'), 'utf8');
@@ -63,8 +63,12 @@ describe('WAIT and a two-approver WAIT_APPROVAL end to end', () => {
     const record = await h.stack.core.history.getDeployment(id);
     expect(record?.status).toBe('FAILURE');
     expect(record?.reason).toBe('deployment exceeded its timeout of 10s (spec.timeout)');
-    expect(record?.stages.map((s) => s.status)).toEqual(['SUCCESS', 'NOT_STARTED', 'NOT_STARTED']);
-    expect(record?.errors).toMatchObject([{ error: 'stepcd.DeploymentTimeout' }]);
+    // The 30 s WAIT did not run its course: it ended at the 10 s deadline, and it is what failed.
+    const wait = record!.stages[0]!;
+    expect(wait).toMatchObject({ name: 'WAIT', status: 'FAILURE', detail: 'deployment exceeded its timeout of 10s (spec.timeout)' });
+    expect(Date.parse(wait.endedAt!) - Date.parse(record!.createdAt)).toBeLessThan(30_000);
+    expect(record?.stages.map((s) => s.status)).toEqual(['FAILURE', 'NOT_STARTED', 'NOT_STARTED']);
+    expect(record?.errors).toMatchObject([{ stage: 'WAIT', error: 'stepcd.DeploymentTimeout' }]);
     expect(h.eventsOf(id)).not.toContain('DEPLOYMENT_ROLLING_BACK');
     expect(h.eventsOf(id).at(-1)).toBe('DEPLOYMENT_FAILED');
     expect((await h.stack.core.history.getAppState('approval')).lockHolder).toBeUndefined();
