@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { headSha, initRepo, writeAndCommit } from '../../src/local/git-repo.js';
 import { startLocalStack, type LocalFunctionName, type LocalStack, type LocalStackOptions } from '../../src/local/stack.js';
-import { buildPush, signBody } from '../../test/support/github.js';
+import { postSignedWebhook } from '../../src/cli/push-webhook.js';
+import { buildPush } from '../../test/support/github.js';
 import { AwsCallCounter } from './aws-calls.js';
 
 export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/apps', import.meta.url));
@@ -91,21 +92,11 @@ export async function startBenchStack(opts: Partial<LocalStackOptions> = {}): Pr
 
   async function push(files: Record<string, string | null>, message = 'change'): Promise<PushResult> {
     const sha = await writeAndCommit(repoDir, files, message);
-    const body = JSON.stringify(buildPush({ repo: REPO, before, after: sha, changed: { modified: Object.keys(files) } }));
+    const payload = buildPush({ repo: REPO, before, after: sha, changed: { modified: Object.keys(files) } });
     before = sha;
     const sentAt = performance.now();
-    const res = await fetch(`${stack.front.url}/webhooks/github`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': 'push',
-        'x-github-delivery': `delivery-${sha}`,
-        'x-hub-signature-256': signBody(stack.secrets.githubWebhookSecret, body),
-      },
-      body,
-    });
-    const parsed = (await res.json()) as PushResult['body'];
-    return { status: res.status, body: parsed, sha, sentAt, responseMs: performance.now() - sentAt };
+    const reply = await postSignedWebhook(`${stack.front.url}/webhooks/github`, stack.secrets.githubWebhookSecret, payload, { delivery: `delivery-${sha}` });
+    return { status: reply.status, body: reply.body as PushResult['body'], sha, sentAt, responseMs: performance.now() - sentAt };
   }
 
   return {

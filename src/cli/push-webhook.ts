@@ -68,13 +68,23 @@ export function signBody(secret: string, body: string): string {
 }
 
 export async function sendPushWebhook(webhookUrl: string, secret: string, push: LocalPush): Promise<PushReply> {
-  const body = JSON.stringify(await buildPushPayload(push));
+  return postSignedWebhook(webhookUrl, secret, await buildPushPayload(push));
+}
+
+/** POSTs a payload as GitHub does: JSON, the event name, a delivery id and X-Hub-Signature-256. */
+export async function postSignedWebhook(
+  webhookUrl: string,
+  secret: string,
+  payload: unknown,
+  opts: { event?: string; delivery?: string } = {},
+): Promise<PushReply> {
+  const body = JSON.stringify(payload);
   const res = await fetch(webhookUrl, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      'x-github-event': 'push',
-      'x-github-delivery': randomUUID(),
+      'x-github-event': opts.event ?? 'push',
+      'x-github-delivery': opts.delivery ?? randomUUID(),
       'x-hub-signature-256': signBody(secret, body),
     },
     body,

@@ -7,7 +7,8 @@ import { headSha, initRepo, writeAndCommit } from '../../src/local/git-repo.js';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../src/local/stack.js';
 import { FINAL_STATUSES, type DeploymentRecord, type DeploymentStatus } from '../../src/domain/deployment.js';
 import { createLogger } from '../../src/logging.js';
-import { buildPush, signBody } from './github.js';
+import { postSignedWebhook } from '../../src/cli/push-webhook.js';
+import { buildPush } from './github.js';
 
 export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/apps', import.meta.url));
 export const REPO = 'local/manifests';
@@ -49,18 +50,8 @@ export async function startStackHarness(opts: Partial<LocalStackOptions> & { app
     const sha = await writeAndCommit(repoDir, files, message);
     const payload = buildPush({ repo: REPO, before, after: sha, changed: { modified: Object.keys(files) } });
     before = sha;
-    const body = JSON.stringify(payload);
-    const res = await fetch(`${stack.front.url}/webhooks/github`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': 'push',
-        'x-github-delivery': `delivery-${sha}`,
-        'x-hub-signature-256': signBody(stack.secrets.githubWebhookSecret, body),
-      },
-      body,
-    });
-    return { status: res.status, body: (await res.json()) as PushResponse, sha };
+    const reply = await postSignedWebhook(`${stack.front.url}/webhooks/github`, stack.secrets.githubWebhookSecret, payload, { delivery: `delivery-${sha}` });
+    return { status: reply.status, body: reply.body as PushResponse, sha };
   }
 
   async function imageBump(app: string, tag: string) {
