@@ -34,6 +34,24 @@ export function checkTopology(issues: IssueList, configFile: string, config: App
   }
 }
 
+/**
+ * A pipeline may legally end with the canary still up, but it is almost always a mistake: the set
+ * keeps running (and keeps any traffic it was given) until some later deployment cleans it.
+ */
+export function checkPipelineEnd(issues: IssueList, configFile: string, config: AppConfig): void {
+  const stages = config.stages;
+  const lastCanary = stages.findLastIndex((s) => s.name === StageKind.ECS_CANARY_ROLLOUT);
+  if (lastCanary < 0) return;
+  const cleaned = stages.some((s, i) => i > lastCanary && s.name === StageKind.ECS_CANARY_CLEAN);
+  if (!cleaned) {
+    issues.warn('pipeline', configFile, 'spec.pipeline.stages', 'creates a canary but never runs ECS_CANARY_CLEAN after it: the canary task set keeps running until a later deployment cleans it');
+  }
+  const lastRoute = stages.findLast((s) => s.name === StageKind.ECS_TRAFFIC_ROUTING);
+  if (lastRoute?.name === StageKind.ECS_TRAFFIC_ROUTING && lastRoute.with.canary > 0 && !cleaned) {
+    issues.warn('pipeline', configFile, `spec.pipeline.stages[${lastRoute.index}].with`, `leaves ${lastRoute.with.canary}% of traffic on the canary when the pipeline ends`);
+  }
+}
+
 /** The container and port each target group names must exist in the task definition. */
 export function checkTargetContainers(
   issues: IssueList,

@@ -1,6 +1,6 @@
 import { readAppConfig, type AppConfig } from './app-config.js';
 import { checkServiceDefinition, checkTaskDefinition } from './definitions.js';
-import { checkImages, checkTargetContainers, checkTopology } from './cross-checks.js';
+import { checkImages, checkPipelineEnd, checkTargetContainers, checkTopology } from './cross-checks.js';
 import { CHECKS, IssueList, stripTag, type CheckName } from './issues.js';
 import { parseManifestText } from './parse-file.js';
 import { dirOf, resolveInApp } from './paths.js';
@@ -55,6 +55,7 @@ export async function analyzeApp(files: ManifestFiles, configPath: string): Prom
   const taskDef = task && checkTaskDefinition({ issues, file: task.file, check: 'task definition' }, task.value);
 
   checkTopology(issues, configFile, config);
+  checkPipelineEnd(issues, configFile, config);
   if (service && serviceDefinition && config.accessType === 'SERVICE_DISCOVERY' && serviceDefinition.serviceRegistries === undefined) {
     // Without a registry the task sets would be reachable by nothing: SERVICE_DISCOVERY has no target groups.
     issues.error('service definition', service.file, 'serviceRegistries', 'is required when spec.input.accessType is SERVICE_DISCOVERY');
