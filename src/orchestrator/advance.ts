@@ -18,7 +18,7 @@ export async function advance(data: ExecutionData, deps: OrchestratorDeps): Prom
   // Back to RUNNING before the approval stage is announced as done, so its event says RUNNING.
   if ((await reload(deps, plan)).status === 'WAITING_APPROVAL') await deps.history.setStatus(id, 'RUNNING', { at });
   // A WAIT cut short by the deadline did not run its course: it stays open, and fails with the timeout.
-  if (cursor.waitCutShort) throw new DeploymentTimeoutError(timeoutMessage(plan));
+  if (cursor.waitCutShort && cursor.stage?.name === 'WAIT') throw new DeploymentTimeoutError(timeoutMessage(plan));
   if (cursor.index >= 0 && cursor.stage) {
     await deps.history.setStageStatus(id, cursor.index, 'SUCCESS', { at, ...(cursor.detail ? { detail: cursor.detail } : {}) });
     await announce(deps, await reload(deps, plan), 'STAGE_SUCCEEDED', { stage: { index: cursor.index, name: cursor.stage.name } });
@@ -41,6 +41,14 @@ export async function advance(data: ExecutionData, deps: OrchestratorDeps): Prom
     const wait = boundedWait(stage.with.durationSeconds, deadline, now.getTime());
     next.waitSeconds = wait.seconds;
     if (wait.cutShort) next.waitCutShort = true;
+  }
+  if (stage.name === 'WAIT_APPROVAL') {
+    // The approval may not outlive the deployment either: its task times out at the deadline.
+    const wait = boundedWait(stage.with.timeoutSeconds, deadline, now.getTime());
+    if (wait.cutShort) {
+      next.stage = { ...stage, with: { ...stage.with, timeoutSeconds: Math.max(1, wait.seconds) } };
+      next.waitCutShort = true;
+    }
   }
   return { ...rest, cursor: next };
 }

@@ -3,6 +3,7 @@ import { ErrorName } from '../errors.js';
 import { announce, notifySettings, reload } from './announce.js';
 import type { OrchestratorDeps } from './deps.js';
 import type { ExecutionData } from './execution-data.js';
+import { timeoutMessage } from './deadline.js';
 import { describeFailure, outcomeOf } from './reasons.js';
 import { mergeStates } from './state-merge.js';
 
@@ -16,7 +17,9 @@ export async function rollbackBegin(data: ExecutionData, deps: OrchestratorDeps)
   const id = plan.deploymentId;
   const at = deps.now().toISOString();
   const stage = cursor.stage;
-  const reason = describeFailure(error, stage?.name);
+  // An approval whose wait was capped at the deployment's deadline timed out because of spec.timeout.
+  const deadlineHit = error?.Error === 'States.Timeout' && stage?.name === 'WAIT_APPROVAL' && cursor.waitCutShort;
+  const reason = deadlineHit ? `${timeoutMessage(plan)} while waiting for approval` : describeFailure(error, stage?.name);
   const errorName = error?.Error ?? 'stepcd.Unknown';
   const outcome = outcomeOf(errorName);
 

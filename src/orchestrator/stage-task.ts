@@ -1,9 +1,10 @@
 import { FINAL_STATUSES } from '../domain/deployment.js';
-import { CancelledError, InvalidStateError, StableTimeoutError } from '../errors.js';
+import { CancelledError, DeploymentTimeoutError, InvalidStateError, StableTimeoutError } from '../errors.js';
 import type { HistoryStore } from '../history/store.js';
 import { checkStage, rollbackStep, startStage } from '../stages/index.js';
 import type { StagePorts } from '../stages/ports.js';
 import type { StageInput } from '../stages/types.js';
+import { deploymentDeadline, timeoutMessage } from './deadline.js';
 import type { ExecutionData } from './execution-data.js';
 import { mergeStates } from './state-merge.js';
 import { checkFailureError, ROLLBACK_LIMIT_SECONDS, rollbackOverdue } from './stage-failures.js';
@@ -34,6 +35,10 @@ export async function runStageTask(action: string, data: ExecutionData, deps: St
       const result = await checkStage(stageInput(data), deps.ports);
       await deps.history.setState(data.plan.deploymentId, result.state);
       if (result.status === 'failed') throw checkFailureError(result.reason);
+      // A stage still stabilising when spec.timeout passes fails here rather than at its own stableTimeout.
+      if (result.status === 'pending' && deps.ports.now() > deploymentDeadline(data.plan)) {
+        throw new DeploymentTimeoutError(`${timeoutMessage(data.plan)} while ${data.cursor.stage?.name ?? 'a stage'} was stabilising`);
+      }
       return {
         ...data,
         state: result.state,

@@ -74,4 +74,27 @@ describe('faults under the state machine', () => {
       h.stack.cloud.emulator.faults.clear();
     }
   });
+
+  it('fails a stage still stabilising when spec.timeout passes, before its own stableTimeout, and rolls back', async () => {
+    h.stack.cloud.emulator.faults.unhealthyTargets({ targetGroupArn: h.stack.topology!.targetGroups['canary']!.canary! });
+    try {
+      const manifest = (await exampleFiles(['canary']))['apps/canary/app.pipecd.yaml']!;
+      const { id, arn } = await h.deploy({
+        ...(await h.imageBump('canary', '6.0.0')),
+        'apps/canary/app.pipecd.yaml': manifest.replace('spec:\n  name: canary\n', 'spec:\n  name: canary\n  timeout: 90s\n'),
+      });
+      const run = await h.stack.cloud.sfn.waitForExecution(arn, { timeoutMs: 30_000 });
+      expect(run.error).toBe('stepcd.DeploymentTimeout');
+
+      const record = await h.stack.core.history.getDeployment(id);
+      expect(record?.status).toBe('FAILURE');
+      expect(record?.reason).toMatch(/^deployment exceeded its timeout of 90s \(spec.timeout\) while ECS_CANARY_ROLLOUT was stabilising/);
+      const appState = await h.stack.core.history.getAppState('canary');
+      expect(appState.lockHolder).toBeUndefined();
+      const live = h.stack.cloud.emulator.inspect.taskSetsOf('demo', 'canary').filter((s) => s.status !== 'DRAINING');
+      expect(live.map((s) => s.id)).toEqual(appState.lastGood!.taskSetIds);
+    } finally {
+      h.stack.cloud.emulator.faults.clear();
+    }
+  });
 });

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../src/aws/dynamodb.js';
+import { localClientConfig } from '../../src/aws/client-config.js';
+import type { DeploymentEvent, EventPublisher } from '../../src/domain/events.js';
+import type { DeploymentPlan } from '../../src/domain/plan.js';
+import type { WorkflowPort } from '../../src/domain/workflow.js';
+import { DynamoHistoryStore } from '../../src/history/dynamo-store.js';
+import { newDeploymentRecord } from '../../src/history/records.js';
+import { startLocalDynamo, type LocalDynamo } from '../../src/local/dynamo.js';
+import { createLogger } from '../../src/logging.js';
+import { NoopNotifier } from '../../src/notify/notifier.js';
+import { advance, rollbackBegin, type OrchestratorDeps } from '../../src/orchestrator/index.js';
+
+const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
+
+function planWithApproval(id: string, timeoutSeconds: number): DeploymentPlan {
+  return {
+    deploymentId: id,
+    executionName: `web-aaaaaaa-${id}`,
+    app: { name: 'web', dir: 'apps/web', labels: {}, repo: 'o/r' },
+    commit: { sha: 'a'.repeat(40), message: 'bump', author: 'dev' },
+    trigger: { kind: 'cli' },
+    strategy: 'PIPELINE',
+    stages: [{ index: 0, name: 'WAIT_APPROVAL', with: { approvers: [], minApproverNum: 1, timeoutSeconds: 3600 } }],
+    taskDefinition: { family: 'web' },
+    serviceDefinition: { cluster: 'c', serviceName: 'web' },
+    targetGroups: {},
+    accessType: 'ELB',
+    options: { autoRollback: true, timeoutSeconds, mentions: [], pollIntervalSeconds: 15 },
+    createdAt: new Date(T0).toISOString(),
+  };
+}
+
+/** Events are not under test here; the workflow is never called by Advance or RollbackBegin. */
+class Events implements EventPublisher {
+  readonly sent: DeploymentEvent[] = [];
+  async publish(event: DeploymentEvent) {
+    this.sent.push(event);
+  }
+}
+const unusedWorkflow = new Proxy({} as WorkflowPort, {
+  get: (_t, name) => () => Promise.reject(new Error(`workflow.${String(name)} is not expected here`)),
+});
+
+describe('WAIT_APPROVAL and spec.timeout', () => {
+  let dynamo: LocalDynamo;
+  let history: DynamoHistoryStore;
+  const depsAt = (ms: number): OrchestratorDeps => ({
+    history,
+    events: new Events(),
+    notifier: new NoopNotifier(),
+    workflow: unusedWorkflow,
+    now: () => new Date(ms),
+    logger: createLogger('test', { logLevel: 'SILENT' }),
+  });
+
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo();
+    history = new DynamoHistoryStore(createDocumentClient(localClientConfig(dynamo.url)), dynamo.tableName);
+  });
+  afterAll(async () => {
+    await dynamo?.stop();
+  });
+
+  async function open(id: string, atMs: number, timeoutSeconds: number) {
+    const plan = planWithApproval(id, timeoutSeconds);
+    await history.createDeployment(newDeploymentRecord(plan, new Date(T0)));
+    return advance({ plan, state: { createdTaskSetIds: [], routedRuleArns: [], touched: false }, cursor: { index: -1 } }, depsAt(atMs));
+  }
+
+  it('caps the approval timeout at the deployment deadline, and names spec.timeout when it expires', async () => {
+    const opened = await open('d-late', T0 + 590_000, 600);
+
+    expect(opened.cursor.stage).toMatchObject({ name: 'WAIT_APPROVAL', with: { timeoutSeconds: 10 } });
+    expect(opened.cursor.waitCutShort).toBe(true);
+    const failed = await rollbackBegin({ ...opened, error: { Error: 'States.Timeout', Cause: '' } }, depsAt(T0 + 600_500));
+    expect(failed.rollback?.reason).toBe('deployment exceeded its timeout of 600s (spec.timeout) while waiting for approval');
+  });
+
+  it('leaves the approval timeout alone when the deadline is further away', async () => {
+    const opened = await open('d-early', T0 + 1_000, 6 * 3600);
+
+    expect(opened.cursor.stage).toMatchObject({ name: 'WAIT_APPROVAL', with: { timeoutSeconds: 3600 } });
+    expect(opened.cursor.waitCutShort).toBeUndefined();
+  });
+});
