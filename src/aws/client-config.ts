@@ -15,7 +15,7 @@ export interface AwsClientConfig {
   disableHostPrefix?: boolean;
 }
 
-export type AwsService = 'ecs' | 'elbv2' | 'sfn' | 'dynamodb' | 'events' | 'lambda';
+export type AwsService = 'ecs' | 'elbv2' | 'cloudwatch' | 'sfn' | 'dynamodb' | 'events' | 'lambda';
 
 export type AwsClientConfigs = Record<AwsService, AwsClientConfig>;
 

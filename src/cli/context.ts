@@ -47,6 +47,7 @@ async function localTarget(io: CliIo, flags: TargetFlags): Promise<Target> {
   const clients: AwsClientConfigs = {
     ecs: aws,
     elbv2: aws,
+    cloudwatch: aws,
     sfn: { ...aws, disableHostPrefix: true },
     events: aws,
     lambda: aws,

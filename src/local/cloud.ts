@@ -3,6 +3,7 @@ import { startAwsServer } from './aws-server.js';
 import { ScaledClock, type Clock } from './clock.js';
 import { startLocalDynamo } from './dynamo.js';
 import { createEcsElbv2Emulator, type EmulatorTimings, type LocalEcsElbv2 } from './ecs-elbv2/index.js';
+import { createLocalCloudWatch, type LocalCloudWatch } from './cloudwatch/index.js';
 import { LocalEventBus } from './eventbridge/index.js';
 import { LocalSfn, type WaitPolicy } from './sfn/index.js';
 
@@ -27,7 +28,7 @@ export interface LocalCloudOptions {
 
 export interface LocalCloud {
   clock: Clock;
-  /** The one AWS port: ECS, ELBv2, SFN and EventBridge. */
+  /** The one AWS port: ECS, ELBv2, CloudWatch (alarms), SFN and EventBridge. */
   url: string;
   dynamoUrl: string;
   tableName: string;
@@ -40,6 +41,8 @@ export interface LocalCloud {
    */
   clientConfigs: AwsClientConfigs;
   emulator: LocalEcsElbv2;
+  /** Alarms only; tests create and flip them with the real CloudWatch client. */
+  cloudwatch: LocalCloudWatch;
   sfn: LocalSfn;
   events: LocalEventBus;
   /** Stops every execution and server; safe to call twice. */
@@ -53,9 +56,10 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   const events = new LocalEventBus({ clock, forwardUrl: opts.forwardEventsUrl, log: opts.logEvent });
   const sfn = new LocalSfn({ clock, events, waitMs: opts.waitMs, retryIntervalMs: opts.retryIntervalMs, ...(opts.waitPolicy ? { waitPolicy: opts.waitPolicy } : {}) });
   const emulator = createEcsElbv2Emulator({ clock, timings: opts.timings });
+  const cloudwatch = createLocalCloudWatch(clock);
   let server;
   try {
-    server = await startAwsServer([emulator.handler, sfn.handler, events.handler]);
+    server = await startAwsServer([emulator.handler, cloudwatch.handler, sfn.handler, events.handler]);
   } catch (err) {
     await dynamo.stop();
     throw err;
@@ -72,12 +76,14 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     clientConfigs: {
       ecs: config,
       elbv2: config,
+      cloudwatch: config,
       sfn: { ...config, disableHostPrefix: true },
       events: config,
       lambda: config,
       dynamodb: localClientConfig(dynamo.url),
     },
     emulator,
+    cloudwatch,
     sfn,
     events,
     stop() {
