@@ -15,6 +15,7 @@ export const ErrorName = {
   StableTimeout: 'stepcd.StableTimeout',
   DeploymentTimeout: 'stepcd.DeploymentTimeout',
   UnhealthyCanary: 'stepcd.UnhealthyCanary',
+  AnalysisFailed: 'stepcd.AnalysisFailed',
   Rejected: 'stepcd.Rejected',
   Cancelled: 'stepcd.Cancelled',
   NotFound: 'stepcd.NotFound',
@@ -81,6 +82,13 @@ export class StableTimeoutError extends StepcdError {
 export class UnhealthyCanaryError extends StepcdError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorName.UnhealthyCanary, message, options);
+  }
+}
+
+/** ANALYSIS: an alarm was in ALARM (or did not exist); the message names the alarm and its reason. */
+export class AnalysisFailedError extends StepcdError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorName.AnalysisFailed, message, options);
   }
 }
 

@@ -84,7 +84,9 @@ export type PlannedStage =
   | StageOf<'ECS_TRAFFIC_ROUTING', { primary: number; canary: number }>
   | StageOf<'ECS_CANARY_CLEAN', Record<string, never>>
   | StageOf<'WAIT', { durationSeconds: number }>
-  | StageOf<'WAIT_APPROVAL', { approvers: string[]; minApproverNum: number; timeoutSeconds: number }>;
+  | StageOf<'WAIT_APPROVAL', { approvers: string[]; minApproverNum: number; timeoutSeconds: number }>
+  /** stepcd's ANALYSIS: CloudWatch alarms (by name) must stay out of ALARM for `durationSeconds`. */
+  | StageOf<'ANALYSIS', { durationSeconds: number; alarms: string[] }>;
 
 interface StageOf<K extends StageKind, W> {
   index: number;

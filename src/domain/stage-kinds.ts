@@ -10,13 +10,17 @@ export const StageKind = {
   ECS_CANARY_CLEAN: 'ECS_CANARY_CLEAN',
   WAIT: 'WAIT',
   WAIT_APPROVAL: 'WAIT_APPROVAL',
+  ANALYSIS: 'ANALYSIS',
 } as const;
 
 export type StageKind = (typeof StageKind)[keyof typeof StageKind];
 
 export const STAGE_KINDS: readonly StageKind[] = Object.values(StageKind);
 
-/** Stage kinds that touch ECS or ELBv2 and run through the start → wait → check loop. */
+/**
+ * Stage kinds that touch ECS or ELBv2 and run through the start → wait → check loop. ANALYSIS runs
+ * the same loop but only reads CloudWatch, so it is not here: a failure in it alone needs no rollback.
+ */
 export const ECS_STAGE_KINDS: readonly StageKind[] = [
   StageKind.ECS_SYNC,
   StageKind.ECS_CANARY_ROLLOUT,
@@ -27,7 +31,6 @@ export const ECS_STAGE_KINDS: readonly StageKind[] = [
 
 /** PipeCD stage names stepcd knows but does not run; the validator names them instead of "unknown stage". */
 export const UNSUPPORTED_PIPECD_STAGES: readonly string[] = [
-  'ANALYSIS',
   'SCRIPT_RUN',
   'CUSTOM_SYNC',
   'ECS_ROLLBACK',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { PlannedStage } from '../domain/plan.js';
 import { STAGE_KINDS, StageKind, UNSUPPORTED_PIPECD_STAGES, isStageKind } from '../domain/stage-kinds.js';
 import { fieldPath } from './issues.js';
-import { readObject, type ReadContext } from './read-object.js';
+import { readObject, readValue, type ReadContext } from './read-object.js';
 import { parseDuration, parsePercentage, show, type Parsed } from './values.js';
 
 /** stepcd extension: how long an ECS stage may wait for its task set to become stable. */
@@ -10,6 +10,14 @@ export const DEFAULT_STABLE_TIMEOUT_SECONDS = 10 * 60;
 export const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 6 * 60 * 60;
 
 const NOT_READ = z.unknown();
+/** ANALYSIS watches at most this many alarms (one DescribeAlarms call). */
+export const MAX_ANALYSIS_ALARMS = 100;
+/** PipeCD ANALYSIS options (Prometheus/Datadog metrics, logs, HTTP probes, dynamic baselines) stepcd refuses. */
+const PIPECD_ANALYSIS_OPTIONS = ['metrics', 'logs', 'https', 'dynamic'] as const;
+const ALARM_NAMES = z
+  .array(z.string().min(1, 'must not be empty').max(255, 'must be at most 255 characters (a CloudWatch alarm name)'))
+  .min(1, 'must name at least one CloudWatch alarm')
+  .max(MAX_ANALYSIS_ALARMS, `must name at most ${MAX_ANALYSIS_ALARMS} alarms`);
 const STAGE_SHAPE = { id: z.string(), name: NOT_READ, desc: z.string(), timeout: NOT_READ, with: NOT_READ };
 const STAGE_IGNORED = { skipOn: 'is a PipeCD feature stepcd ignores' };
 
@@ -25,6 +33,12 @@ const WITH_SHAPES: Record<StageKind, Record<string, z.ZodType>> = {
     approvers: z.array(z.string().min(1, 'must not be empty')),
     minApproverNum: z.number().int('must be a whole number').min(1, 'must be at least 1'),
     timeout: NOT_READ,
+  },
+  ANALYSIS: {
+    duration: NOT_READ,
+    alarms: NOT_READ,
+    // PipeCD's analysis providers: known, so the error can say what to use instead of "unknown field".
+    ...Object.fromEntries(PIPECD_ANALYSIS_OPTIONS.map((key) => [key, NOT_READ])),
   },
 };
 const WITH_IGNORED: Partial<Record<StageKind, Record<string, string>>> = {
@@ -79,7 +93,8 @@ function readStage(ctx: ReadContext, raw: unknown, path: string, index: number):
   if (fields.timeout !== undefined) {
     stageTimeout = positiveDuration(ctx, fields.timeout, fieldPath(path, 'timeout'));
     if (!TIMEOUT_AWARE.includes(name)) {
-      ctx.issues.warn(ctx.check, ctx.file, fieldPath(path, 'timeout'), `is ignored for ${name}, which does not wait for anything`);
+      const why = name === StageKind.ANALYSIS ? 'which runs for exactly with.duration' : 'which does not wait for anything';
+      ctx.issues.warn(ctx.check, ctx.file, fieldPath(path, 'timeout'), `is ignored for ${name}, ${why}`);
     }
   }
   const withPath = fieldPath(path, 'with');
@@ -144,7 +159,30 @@ function normalizeWith(
           : positiveDuration(ctx, opts.timeout, at('timeout'));
       return timeoutSeconds === undefined ? undefined : { approvers: [...new Set(approvers)], minApproverNum, timeoutSeconds };
     }
+    case StageKind.ANALYSIS:
+      return analysisOptions(ctx, opts, path);
   }
+}
+
+/** `duration` and `alarms` are both required: an ANALYSIS that watches nothing would always pass. */
+function analysisOptions(ctx: ReadContext, opts: Record<string, unknown>, path: string): { durationSeconds: number; alarms: string[] } | undefined {
+  const unsupported = PIPECD_ANALYSIS_OPTIONS.filter((key) => opts[key] !== undefined);
+  for (const key of unsupported) {
+    ctx.issues.error(ctx.check, ctx.file, fieldPath(path, key), 'is not supported by stepcd; use with.alarms (CloudWatch alarm names)');
+  }
+  const durationSeconds = positiveDuration(ctx, opts.duration, fieldPath(path, 'duration'));
+  const alarms = readAlarmNames(ctx, opts.alarms, fieldPath(path, 'alarms'));
+  if (unsupported.length > 0 || durationSeconds === undefined || alarms === undefined) return undefined;
+  return { durationSeconds, alarms: [...new Set(alarms)] };
+}
+
+function readAlarmNames(ctx: ReadContext, raw: unknown, path: string): string[] | undefined {
+  if (raw === undefined || raw === null) {
+    ctx.issues.error(ctx.check, ctx.file, path, 'is required: the CloudWatch alarm names to watch');
+    return undefined;
+  }
+  const parsed = readValue(ctx, ALARM_NAMES, raw, path);
+  return parsed.ok ? parsed.value : undefined;
 }
 
 /**

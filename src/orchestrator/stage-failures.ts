@@ -1,4 +1,4 @@
-import { StabilizeFailedError, StableTimeoutError, type StepcdError } from '../errors.js';
+import { StabilizeFailedError, StableTimeoutError, StepcdError, type ErrorName } from '../errors.js';
 
 /**
  * Rollback waits for a restored task set for at most 1800 s (src/stages/rollback.ts); past this
@@ -10,9 +10,11 @@ export const ROLLBACK_LIMIT_SECONDS = 2400;
 /**
  * The error a failed stage check becomes. src/stages reports both kinds as a reason text; a
  * stable timeout ("… not STEADY_STATE after 600s …", see src/stages/stability.ts) is told apart so
- * records, events and the ASL see stepcd.StableTimeout rather than stepcd.StabilizeFailed.
+ * records, events and the ASL see stepcd.StableTimeout rather than stepcd.StabilizeFailed. A stage
+ * that names its error (ANALYSIS: stepcd.AnalysisFailed) gets that one.
  */
-export function checkFailureError(reason: string): StepcdError {
+export function checkFailureError(reason: string, error?: ErrorName): StepcdError {
+  if (error) return new StepcdError(error, reason);
   return /not STEADY_STATE after \d+s/.test(reason) ? new StableTimeoutError(reason) : new StabilizeFailedError(reason);
 }
 

@@ -15,7 +15,7 @@ export interface StageTaskDeps {
 }
 
 /**
- * The stage Lambda: `start` and `check` of the current ECS stage, and one `rollback` step. The state
+ * The stage Lambda: `start` and `check` of the current ECS or ANALYSIS stage, and one `rollback` step. The state
  * is written to history after every call, before returning, so that a finaliser working from the
  * record alone (after StopExecution) knows every task set this deployment created.
  */
@@ -34,7 +34,7 @@ export async function runStageTask(action: string, data: ExecutionData, deps: St
     case 'check': {
       const result = await checkStage(stageInput(data), deps.ports);
       await deps.history.setState(data.plan.deploymentId, result.state);
-      if (result.status === 'failed') throw checkFailureError(result.reason);
+      if (result.status === 'failed') throw checkFailureError(result.reason, result.error);
       // A stage still stabilising when spec.timeout passes fails here rather than at its own stableTimeout.
       if (result.status === 'pending' && deps.ports.now() > deploymentDeadline(data.plan)) {
         throw new DeploymentTimeoutError(`${timeoutMessage(data.plan)} while ${data.cursor.stage?.name ?? 'a stage'} was stabilising`);

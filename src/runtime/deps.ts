@@ -75,6 +75,7 @@ export function buildStageTaskDeps(ctx: DepsContext): StageTaskDeps {
     ports: createAwsStagePorts({
       ecs: ctx.clients.ecs,
       elbv2: ctx.clients.elbv2,
+      cloudwatch: ctx.clients.cloudwatch,
       now,
       log: (message, fields) => ctx.logger.info(message, { ...fields }),
     }),

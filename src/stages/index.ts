@@ -1,5 +1,5 @@
 /**
- * Entry points the state machine's Lambdas call for ECS stages and rollback. WAIT and
+ * Entry points the state machine's Lambdas call for ECS stages, ANALYSIS and rollback. WAIT and
  * WAIT_APPROVAL are run by the ASL and the approval Lambdas, not here.
  */
 import { InvalidStateError } from '../errors.js';
@@ -12,6 +12,7 @@ import { canaryRollout } from './canary-rollout.js';
 import { primaryRollout } from './primary-rollout.js';
 import { trafficRouting } from './traffic-routing.js';
 import { canaryClean } from './canary-clean.js';
+import { analysis } from './analysis.js';
 
 export { rollbackStep } from './rollback.js';
 export type * from './ports.js';
@@ -23,11 +24,12 @@ const EXECUTORS: Partial<Record<StageKind, StageExecutor>> = {
   ECS_PRIMARY_ROLLOUT: primaryRollout,
   ECS_TRAFFIC_ROUTING: trafficRouting,
   ECS_CANARY_CLEAN: canaryClean,
+  ANALYSIS: analysis,
 };
 
 function executorFor(input: StageInput): StageExecutor {
   const executor = EXECUTORS[input.stage.name];
-  if (!executor) throw new InvalidStateError(`stage ${input.stage.name} is not an ECS stage`);
+  if (!executor) throw new InvalidStateError(`stage ${input.stage.name} is not run by the stage Lambda`);
   return executor;
 }
 

@@ -1,6 +1,6 @@
 /**
- * The ports the ECS stage executors work through. Domain types only: `src/aws/ecs.ts` and
- * `src/aws/elbv2.ts` translate them to and from the SDK, so executors never see an SDK shape and
+ * The ports the stage executors work through. Domain types only: `src/aws/ecs.ts`,
+ * `src/aws/elbv2.ts` and `src/aws/cloudwatch.ts` translate them to and from the SDK, so executors never see an SDK shape and
  * unit tests can fake a port without the SDK.
  */
 
@@ -166,11 +166,27 @@ export interface ElbPort {
   targetHealth(targetGroupArn: string): Promise<TargetHealth[]>;
 }
 
+export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+
+export interface AlarmStatus {
+  name: string;
+  state: AlarmState;
+  /** CloudWatch's StateReason, e.g. "Threshold Crossed: 1 datapoint [7.0] was greater than 5.0". */
+  reason: string;
+}
+
+/** The CloudWatch alarms the ANALYSIS stage watches. Reads only. */
+export interface AlarmPort {
+  /** The named metric alarms that exist; a name with no alarm is simply absent from the result. */
+  describeAlarms(names: readonly string[]): Promise<AlarmStatus[]>;
+}
+
 export type StageLog = (message: string, fields?: Record<string, unknown>) => void;
 
 export interface StagePorts {
   ecs: EcsPort;
   elb: ElbPort;
+  alarms: AlarmPort;
   /** Epoch milliseconds. */
   now(): number;
   log: StageLog;

@@ -144,6 +144,29 @@ describe('loadApp: valid manifests', () => {
     expect(errors).toEqual([]);
   });
 
+  it('success: reads an ANALYSIS stage over CloudWatch alarms, dropping repeated alarm names', async () => {
+    const { result, errors, warnings } = await load((a) => {
+      stages(a)[2] = { name: 'ANALYSIS', desc: 'watch the canary', with: { duration: '10m', alarms: ['web-5xx-rate', 'web-p99-latency', 'web-5xx-rate'] } };
+    });
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([]);
+    if (!result.ok) throw new Error('expected ok');
+    expect(result.app.stages[2]).toEqual({
+      index: 2,
+      name: 'ANALYSIS',
+      desc: 'watch the canary',
+      with: { durationSeconds: 600, alarms: ['web-5xx-rate', 'web-p99-latency'] },
+    });
+  });
+
+  it('success: a stage timeout on ANALYSIS is a warning, since the stage runs for its duration', async () => {
+    const { result, warnings } = await load((a) => {
+      stages(a)[2] = { name: 'ANALYSIS', timeout: '1h', with: { duration: '5m', alarms: ['web-5xx'] } };
+    });
+    expect(result.ok).toBe(true);
+    expect(warnings).toEqual(['app.pipecd.yaml: spec.pipeline.stages[2].timeout is ignored for ANALYSIS, which runs for exactly with.duration']);
+  });
+
   it('success: unsupported PipeCD features are warnings naming the field', async () => {
     const { result, warnings } = await load((a) => {
       a.config.spec.encryption = { encryptedSecrets: {} };
@@ -193,8 +216,16 @@ describe('loadApp: invalid manifests', () => {
     ['fail: canary rollout without scale', (a) => delete stages(a)[0]!.with, 'app.pipecd.yaml: spec.pipeline.stages[0].with.scale is required'],
     ['fail: routing above 100', (a) => (stages(a)[1]!.with = { canary: 120 }), 'app.pipecd.yaml: spec.pipeline.stages[1].with.canary must be between 0 and 100 (got 120)'],
     ['fail: unknown stage option', (a) => (stages(a)[1]!.with = { weight: 20 }), 'app.pipecd.yaml: spec.pipeline.stages[1].with.weight is an unknown field'],
-    ['fail: unknown stage', (a) => (stages(a)[2]!.name = 'ECS_MAGIC'), 'app.pipecd.yaml: spec.pipeline.stages[2].name "ECS_MAGIC" is not a stage stepcd knows (known: ECS_SYNC, ECS_CANARY_ROLLOUT, ECS_PRIMARY_ROLLOUT, ECS_TRAFFIC_ROUTING, ECS_CANARY_CLEAN, WAIT, WAIT_APPROVAL)'],
-    ['fail: unsupported PipeCD stage', (a) => (stages(a)[2]!.name = 'ANALYSIS'), 'app.pipecd.yaml: spec.pipeline.stages[2].name "ANALYSIS" is a PipeCD stage stepcd does not support yet'],
+    ['fail: unknown stage', (a) => (stages(a)[2]!.name = 'ECS_MAGIC'), 'app.pipecd.yaml: spec.pipeline.stages[2].name "ECS_MAGIC" is not a stage stepcd knows (known: ECS_SYNC, ECS_CANARY_ROLLOUT, ECS_PRIMARY_ROLLOUT, ECS_TRAFFIC_ROUTING, ECS_CANARY_CLEAN, WAIT, WAIT_APPROVAL, ANALYSIS)'],
+    ['fail: unsupported PipeCD stage', (a) => (stages(a)[2]!.name = 'SCRIPT_RUN'), 'app.pipecd.yaml: spec.pipeline.stages[2].name "SCRIPT_RUN" is a PipeCD stage stepcd does not support yet'],
+    ['fail: ANALYSIS without duration', (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { alarms: ['web-5xx'] } }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.duration is required'],
+    ['fail: ANALYSIS without alarms', (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { duration: '10m' } }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.alarms is required: the CloudWatch alarm names to watch'],
+    ['fail: ANALYSIS with an empty alarm list', (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { duration: '10m', alarms: [] } }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.alarms must name at least one CloudWatch alarm'],
+    ['fail: ANALYSIS with more than 100 alarms', (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { duration: '10m', alarms: Array.from({ length: 101 }, (_, i) => `a${i}`) } }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.alarms must name at most 100 alarms'],
+    ['fail: ANALYSIS with PipeCD metrics', (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { duration: '10m', metrics: [{ provider: 'prometheus', query: 'x' }] } }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.metrics is not supported by stepcd; use with.alarms (CloudWatch alarm names)'],
+    ['fail: ANALYSIS with PipeCD https', (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { duration: '10m', alarms: ['x'], https: [{ url: 'http://x' }] } }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.https is not supported by stepcd; use with.alarms (CloudWatch alarm names)'],
+    ['fail: ANALYSIS with PipeCD logs', (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { duration: '10m', alarms: ['x'], logs: [] } }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.logs is not supported by stepcd; use with.alarms (CloudWatch alarm names)'],
+    ['fail: ANALYSIS with PipeCD dynamic', (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { duration: '10m', alarms: ['x'], dynamic: {} } }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.dynamic is not supported by stepcd; use with.alarms (CloudWatch alarm names)'],
     ['fail: stage without a name', (a) => delete stages(a)[2]!.name, 'app.pipecd.yaml: spec.pipeline.stages[2].name is required'],
     ['fail: WAIT without duration', (a) => (stages(a)[2] = { name: 'WAIT' }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.duration is required'],
     ['fail: WAIT of zero', (a) => (stages(a)[2] = { name: 'WAIT', with: { duration: '0s' } }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.duration must be longer than 0s'],
@@ -233,7 +264,7 @@ describe('loadApp: invalid manifests', () => {
     const { errors } = await load((a) => {
       a.config.spec.foo = 1;
       stages(a)[0]!.with = { scale: 0 };
-      stages(a)[2]!.name = 'ANALYSIS';
+      stages(a)[2]!.name = 'SCRIPT_RUN';
       a.service.deploymentController = { type: 'CODE_DEPLOY' };
       a.service.loadBalancers = [];
       a.task.containerDefinitions[0].image = 'web';
@@ -242,7 +273,7 @@ describe('loadApp: invalid manifests', () => {
     expect(errors).toEqual([
       'app.pipecd.yaml: spec.foo is an unknown field',
       'app.pipecd.yaml: spec.pipeline.stages[0].with.scale must be greater than 0: a canary with no tasks cannot serve or be checked',
-      'app.pipecd.yaml: spec.pipeline.stages[2].name "ANALYSIS" is a PipeCD stage stepcd does not support yet',
+      'app.pipecd.yaml: spec.pipeline.stages[2].name "SCRIPT_RUN" is a PipeCD stage stepcd does not support yet',
       'servicedef.yaml: deploymentController.type must be EXTERNAL',
       'servicedef.yaml: loadBalancers is not allowed: with the EXTERNAL deployment controller load balancers belong to each task set; stepcd sets them from spec.input.targetGroups',
       'app.pipecd.yaml: spec.input.targetGroups.canary.containerPort 81 is not a containerPort of container "web" in taskdef.yaml (ports: 80)',

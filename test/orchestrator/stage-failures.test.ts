@@ -34,6 +34,12 @@ describe('checkFailureError', () => {
     expect(error.name).toBe(`stepcd.${stability.error}`);
     expect(error.message).toBe(stability.reason);
   });
+
+  it('success: a failure that names its error (ANALYSIS) keeps that name, even when the reason reads like a timeout', () => {
+    const error = checkFailureError('alarm web is ALARM: not STEADY_STATE after 5s', ErrorName.AnalysisFailed);
+    expect(error.name).toBe(ErrorName.AnalysisFailed);
+    expect(error.message).toBe('alarm web is ALARM: not STEADY_STATE after 5s');
+  });
 });
 
 describe('rollbackOverdue', () => {

@@ -25,6 +25,7 @@ import type { StagePorts } from '../../src/stages/ports.js';
 import type { RollbackResult, StageInput } from '../../src/stages/types.js';
 import type { DeploymentPlan, PlannedStage } from '../../src/domain/plan.js';
 import { emptyDeploymentState, type DeploymentState, type LastGood } from '../../src/domain/deployment.js';
+import { createLocalCloudWatch, type LocalCloudWatch } from '../../src/local/cloudwatch/index.js';
 
 export const CLUSTER = 'stepcd-test';
 export const SERVICE = 'web';
@@ -37,6 +38,8 @@ export type Emulator = ReturnType<typeof createEcsElbv2Emulator>;
 export interface StageWorld {
   clock: ManualClock;
   emulator: Emulator;
+  /** CloudWatch alarms on the same port, for ANALYSIS. */
+  cloudwatch: LocalCloudWatch;
   server: AwsServer;
   ports: StagePorts;
   logs: { message: string; fields?: Record<string, unknown> }[];
@@ -55,13 +58,14 @@ export interface StageWorld {
 export async function startStageWorld(): Promise<StageWorld> {
   const clock = new ManualClock();
   const emulator = createEcsElbv2Emulator({ clock });
-  const server = await startAwsServer([emulator.handler]);
+  const cloudwatch = createLocalCloudWatch(clock);
+  const server = await startAwsServer([emulator.handler, cloudwatch.handler]);
   // maxAttempts 3: the SDK's own retry is what absorbs an injected throttle, as in production.
   const config = localClientConfig(server.url, 3);
   const ecs = new ECSClient(config);
   const elb = new ElasticLoadBalancingV2Client(config);
   const logs: StageWorld['logs'] = [];
-  const awsPorts = createAwsStagePorts({ ecs: config, elbv2: config, now: () => clock.now(), log: (message, fields) => logs.push({ message, ...(fields ? { fields } : {}) }) });
+  const awsPorts = createAwsStagePorts({ ecs: config, elbv2: config, cloudwatch: config, now: () => clock.now(), log: (message, fields) => logs.push({ message, ...(fields ? { fields } : {}) }) });
   // Traffic is sampled after every mutation, not only between Lambda calls: a rollback step that
   // deletes a set before moving traffic within one call must still show up as 503s.
   let afterMutation = () => undefined as void;
@@ -88,7 +92,7 @@ export async function startStageWorld(): Promise<StageWorld> {
   // Assertions about "what stepcd called" start from here, not from the seeding.
   emulator.calls.reset();
   const world: StageWorld = {
-    clock, emulator, server, ports, logs, ecs, elb, primaryTg, canaryTg, listenerArn,
+    clock, emulator, cloudwatch, server, ports, logs, ecs, elb, primaryTg, canaryTg, listenerArn,
     apiRuleArn: apiRule.Rules![0]!.RuleArn!,
     staticRuleArn: staticRule.Rules![0]!.RuleArn!,
     total503: 0,

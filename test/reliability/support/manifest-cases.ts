@@ -111,9 +111,9 @@ export const MANIFEST_CASES: ManifestCase[] = [
   { name: 'image: registry port, no tag', mutate: (a) => (container(a).image = 'registry.local:5000/x'), message: "taskdef.yaml: containerDefinitions[0].image \"registry.local:5000/x\" has no tag or digest, so it means :latest" },
   { name: 'image: missing', mutate: (a) => delete container(a).image, message: "taskdef.yaml: containerDefinitions[0].image is required" },
   // Unknown stages
-  { name: 'stage: unknown ECS_MAGIC', mutate: (a) => (stages(a)[2]!.name = 'ECS_MAGIC'), message: "app.pipecd.yaml: spec.pipeline.stages[2].name \"ECS_MAGIC\" is not a stage stepcd knows (known: ECS_SYNC, ECS_CANARY_ROLLOUT, ECS_PRIMARY_ROLLOUT, ECS_TRAFFIC_ROUTING, ECS_CANARY_CLEAN, WAIT, WAIT_APPROVAL)" },
-  { name: 'stage: PipeCD ANALYSIS not supported', mutate: (a) => (stages(a)[2]!.name = 'ANALYSIS'), message: "app.pipecd.yaml: spec.pipeline.stages[2].name \"ANALYSIS\" is a PipeCD stage stepcd does not support yet" },
-  { name: 'stage: lower-case name', mutate: (a) => (stages(a)[0]!.name = 'ecs_canary_rollout'), message: "app.pipecd.yaml: spec.pipeline.stages[0].name \"ecs_canary_rollout\" is not a stage stepcd knows (known: ECS_SYNC, ECS_CANARY_ROLLOUT, ECS_PRIMARY_ROLLOUT, ECS_TRAFFIC_ROUTING, ECS_CANARY_CLEAN, WAIT, WAIT_APPROVAL)" },
+  { name: 'stage: unknown ECS_MAGIC', mutate: (a) => (stages(a)[2]!.name = 'ECS_MAGIC'), message: "app.pipecd.yaml: spec.pipeline.stages[2].name \"ECS_MAGIC\" is not a stage stepcd knows (known: ECS_SYNC, ECS_CANARY_ROLLOUT, ECS_PRIMARY_ROLLOUT, ECS_TRAFFIC_ROUTING, ECS_CANARY_CLEAN, WAIT, WAIT_APPROVAL, ANALYSIS)" },
+  { name: 'stage: PipeCD SCRIPT_RUN not supported', mutate: (a) => (stages(a)[2]!.name = 'SCRIPT_RUN'), message: "app.pipecd.yaml: spec.pipeline.stages[2].name \"SCRIPT_RUN\" is a PipeCD stage stepcd does not support yet" },
+  { name: 'stage: lower-case name', mutate: (a) => (stages(a)[0]!.name = 'ecs_canary_rollout'), message: "app.pipecd.yaml: spec.pipeline.stages[0].name \"ecs_canary_rollout\" is not a stage stepcd knows (known: ECS_SYNC, ECS_CANARY_ROLLOUT, ECS_PRIMARY_ROLLOUT, ECS_TRAFFIC_ROUTING, ECS_CANARY_CLEAN, WAIT, WAIT_APPROVAL, ANALYSIS)" },
   { name: 'stage: no name', mutate: (a) => delete stages(a)[2]!.name, message: "app.pipecd.yaml: spec.pipeline.stages[2].name is required" },
   { name: 'stage: empty pipeline', mutate: (a) => (a.config.spec.pipeline.stages = []), message: "app.pipecd.yaml: spec.pipeline.stages must have at least one stage (remove spec.pipeline to use quick sync)" },
   // Canary target group
