@@ -250,21 +250,31 @@ describe('serverless package (offline, stage ci)', () => {
       }
     });
 
-    it('grants the stage function exactly the ECS and ELBv2 actions src/aws calls', () => {
+    it('grants the stage function exactly the ECS, ELBv2 and CloudWatch actions src/aws calls', () => {
       const ecsCalls = commandsSentBy(readFileSync(join(REPO_ROOT, 'src', 'aws', 'ecs.ts'), 'utf8'));
       const elbCalls = commandsSentBy(readFileSync(join(REPO_ROOT, 'src', 'aws', 'elbv2.ts'), 'utf8'));
+      const cloudwatchCalls = commandsSentBy(readFileSync(join(REPO_ROOT, 'src', 'aws', 'cloudwatch.ts'), 'utf8'));
       expect(ecsCalls.size).toBeGreaterThan(0);
       expect(elbCalls.size).toBeGreaterThan(0);
+      expect(cloudwatchCalls.size).toBeGreaterThan(0);
       const stageRole = roleOf(lambdaNamed('stage')[1]);
       expect(allowed(stageRole, 'ecs')).toEqual([...iamActions('ecs', ecsCalls), ...ECS_IMPLIED_BY_TAG_ON_CREATE].sort());
       expect(allowed(stageRole, 'elasticloadbalancing')).toEqual(iamActions('elasticloadbalancing', elbCalls));
+      expect(allowed(stageRole, 'cloudwatch')).toEqual(iamActions('cloudwatch', cloudwatchCalls));
     });
 
-    it('keeps ECS and ELBv2 access to the stage function, except the webhook reading services', () => {
+    it('scopes the stage function\'s CloudWatch reads to alarms', () => {
+      const stageRole = roleOf(lambdaNamed('stage')[1]);
+      const reads = statementsOf(stageRole).filter((s) => asArray(s.statement.Action).some((a) => a.startsWith('cloudwatch:')));
+      expect(reads.flatMap(resourcesOf)).toEqual(['arn:aws:cloudwatch:us-east-1:123456789012:alarm:*']);
+    });
+
+    it('keeps ECS, ELBv2 and CloudWatch access to the stage function, except the webhook reading services', () => {
       for (const name of FUNCTIONS.filter((n) => n !== 'stage')) {
         const role = roleOf(lambdaNamed(name)[1]);
         expect(allowed(role, 'ecs'), name).toEqual(name === 'github-webhook' ? ['ecs:DescribeServices'] : []);
         expect(allowed(role, 'elasticloadbalancing'), name).toEqual([]);
+        expect(allowed(role, 'cloudwatch'), name).toEqual([]);
       }
     });
 

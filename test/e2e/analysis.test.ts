@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { exampleFiles, startStackHarness, waitFor, type StackHarness } from '../support/local-stack.js';
+
+const ALARM = 'canary-5xx';
+
+/** examples/apps/canary with its approval replaced by a 2-minute ANALYSIS over one alarm. */
+const ANALYSIS_PIPELINE = `  pipeline:
+    stages:
+      - name: ECS_CANARY_ROLLOUT
+        with:
+          scale: 30
+      - name: ECS_TRAFFIC_ROUTING
+        with:
+          canary: 20
+      - name: ANALYSIS
+        with:
+          duration: 2m
+          alarms: [${ALARM}]
+      - name: ECS_PRIMARY_ROLLOUT
+      - name: ECS_TRAFFIC_ROUTING
+        with:
+          primary: 100
+      - name: ECS_CANARY_CLEAN
+`;
+
+/** The ANALYSIS stage through the whole stack: the real ASL, Lambdas and SDK clients over the local cloud. */
+describe('ANALYSIS in a canary pipeline', () => {
+  let h: StackHarness;
+  let cloudwatch: CloudWatchClient;
+  let manifest: string;
+  let listenerArn: string;
+
+  beforeAll(async () => {
+    // A little real time per stability poll, so the test sees ANALYSIS running before its 2 minutes pass.
+    h = await startStackHarness({ waitPolicy: { WaitStable: { realMs: 40 } } });
+    listenerArn = h.stack.topology!.listenerArn;
+    cloudwatch = new CloudWatchClient(h.stack.cloud.clientConfigs.cloudwatch);
+    await cloudwatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: ALARM,
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'HTTPCode_Target_5XX_Count',
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 5,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    );
+    const files = await exampleFiles(['canary']);
+    const original = files['apps/canary/app.pipecd.yaml']!;
+    manifest = original.slice(0, original.indexOf('  pipeline:\n')) + ANALYSIS_PIPELINE;
+    files['apps/canary/app.pipecd.yaml'] = manifest;
+    const first = await h.push(files, 'add canary with analysis');
+    expect((await h.stack.cloud.sfn.waitForExecution(first.body.apps![0]!.executionArn!, { timeoutMs: 30_000 })).status).toBe('SUCCEEDED');
+  });
+  afterAll(async () => {
+    cloudwatch?.destroy();
+    await h?.stop();
+  });
+
+  const setAlarm = (state: 'OK' | 'ALARM', reason: string) =>
+    cloudwatch.send(new SetAlarmStateCommand({ AlarmName: ALARM, StateValue: state, StateReason: reason }));
+
+  it('promotes the canary when the alarm stays OK for the whole analysis', async () => {
+    await setAlarm('OK', 'no 5xx');
+    const { id, arn } = await h.deploy(await h.imageBump('canary', '2.0.0'));
+    const run = await h.stack.cloud.sfn.waitForExecution(arn, { timeoutMs: 30_000 });
+    expect(run.status).toBe('SUCCEEDED');
+
+    const record = await h.stack.core.history.getDeployment(id);
+    expect(record?.status).toBe('SUCCESS');
+    expect(record?.stages.find((s) => s.name === 'ANALYSIS')).toMatchObject({ status: 'SUCCESS', detail: 'no alarm fired in 120s' });
+    const seen = h.stack.cloud.emulator.probe({ listenerArn, requests: 100, path: '/canary/' });
+    expect(Object.keys(seen.byVersion)).toEqual([record?.state?.taskDefinitionArn]);
+  });
+
+  it('rolls back to the last good version when the alarm goes into ALARM during the analysis', async () => {
+    await setAlarm('OK', 'no 5xx');
+    const lastGood = (await h.stack.core.history.getAppState('canary')).lastGood!;
+    const reads = () => h.stack.cloud.cloudwatch.calls.filter((op) => op === 'DescribeAlarms').length;
+    const readsBefore = reads();
+    const { id, arn } = await h.deploy(await h.imageBump('canary', '3.0.0'));
+
+    // Once ANALYSIS has started (it read the alarm once), the canary "starts failing".
+    await waitFor('ANALYSIS to be running', async () => {
+      const record = await h.stack.core.history.getDeployment(id);
+      const running = record?.stages.find((s) => s.name === 'ANALYSIS')?.status === 'RUNNING';
+      return running && reads() > readsBefore ? true : undefined;
+    });
+    const reason = 'Threshold Crossed: 1 datapoint [12.0 (01/01/26 00:05:00)] was greater than the threshold (5.0).';
+    await setAlarm('ALARM', reason);
+
+    const run = await h.stack.cloud.sfn.waitForExecution(arn, { timeoutMs: 30_000 });
+    expect(run.error).toBe('stepcd.AnalysisFailed');
+    const record = await h.stack.core.history.getDeployment(id);
+    expect(record?.status).toBe('FAILURE');
+    expect(record?.reason).toContain(`alarm ${ALARM} is ALARM: ${reason}`);
+    expect(record?.errors).toMatchObject([{ stage: 'ANALYSIS', error: 'stepcd.AnalysisFailed' }]);
+    expect(record?.stages.find((s) => s.name === 'ECS_PRIMARY_ROLLOUT')?.status).toBe('NOT_STARTED');
+    expect(h.eventsOf(id)).toEqual(expect.arrayContaining(['STAGE_FAILED', 'DEPLOYMENT_ROLLING_BACK', 'DEPLOYMENT_FAILED']));
+
+    // Traffic is all on the last good version again, and only its task set is left.
+    const seen = h.stack.cloud.emulator.probe({ listenerArn, requests: 100, path: '/canary/' });
+    expect(seen.outcomes['503']).toBe(0);
+    expect(Object.keys(seen.byVersion)).toEqual([lastGood.taskDefinitionArn]);
+    const live = h.stack.cloud.emulator.inspect.taskSetsOf('demo', 'canary').filter((s) => s.status !== 'DRAINING');
+    expect(live.map((s) => s.id)).toEqual(lastGood.taskSetIds);
+  });
+});
