@@ -55,6 +55,27 @@ describe('stepcd validate', () => {
     expect(ng).toEqual(['canary:service definition', 'simple:image policy']);
   });
 
+  it('accepts an ANALYSIS stage over CloudWatch alarms, and names a PipeCD analysis option it refuses', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stepcd-validate-analysis-'));
+    try {
+      await cp(join(ROOT, 'examples/apps/canary'), join(dir, 'canary'), { recursive: true });
+      const config = join(dir, 'canary/app.pipecd.yaml');
+      const original = await readFile(config, 'utf8');
+      const analysis = 'name: ANALYSIS\n        with:\n          duration: 10m\n          alarms: [web-5xx-rate]';
+      await writeFile(config, original.replace(/name: WAIT_APPROVAL\n\s+with:\n\s+timeout: 30m/, analysis));
+      const ok = await runCli(['validate', dir], { cwd: ROOT });
+      expect(ok.stdout).toMatch(/OK\s+pipeline/);
+      expect(ok.code).toBe(0);
+
+      await writeFile(config, original.replace(/name: WAIT_APPROVAL\n\s+with:\n\s+timeout: 30m/, `${analysis}\n          metrics: []`));
+      const ng = await runCli(['validate', dir], { cwd: ROOT });
+      expect(ng.code).toBe(1);
+      expect(ng.stdout).toMatch(/NG\s+pipeline\s+.*with\.metrics is not supported by stepcd; use with\.alarms \(CloudWatch alarm names\)/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('fails with one line that says what to do when the directory holds no app', async () => {
     const r = await runCli(['validate', 'src/cli'], { cwd: ROOT });
     expect(r.code).toBe(1);
