@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { exampleFiles, startStackHarness, waitFor, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
 
 const ALARM = 'canary-5xx';
 
@@ -32,8 +32,7 @@ describe('ANALYSIS in a canary pipeline', () => {
   let listenerArn: string;
 
   beforeAll(async () => {
-    // A little real time per stability poll, so the test sees ANALYSIS running before its 2 minutes pass.
-    h = await startStackHarness({ waitPolicy: { WaitStable: { realMs: 40 } } });
+    h = await startStackHarness();
     listenerArn = h.stack.topology!.listenerArn;
     cloudwatch = new CloudWatchClient(h.stack.cloud.clientConfigs.cloudwatch);
     await cloudwatch.send(
@@ -79,20 +78,21 @@ describe('ANALYSIS in a canary pipeline', () => {
   it('rolls back to the last good version when the alarm goes into ALARM during the analysis', async () => {
     await setAlarm('OK', 'no 5xx');
     const lastGood = (await h.stack.core.history.getAppState('canary')).lastGood!;
-    const reads = () => h.stack.cloud.cloudwatch.calls.filter((op) => op === 'DescribeAlarms').length;
-    const readsBefore = reads();
+    const reason = 'Threshold Crossed: 1 datapoint [12.0 (01/01/26 00:05:00)] was greater than the threshold (5.0).';
+    // The canary "starts failing" once ANALYSIS is under way: its first check sees the alarm fire.
+    let fired = false;
+    const undo = h.stack.interceptFunction('stage', async (event, context, next) => {
+      const { action, data } = event as { action: string; data: { cursor?: { stage?: { name?: string } } } };
+      if (!fired && action === 'check' && data.cursor?.stage?.name === 'ANALYSIS') {
+        fired = true;
+        await setAlarm('ALARM', reason);
+      }
+      return next(event, context);
+    });
     const { id, arn } = await h.deploy(await h.imageBump('canary', '3.0.0'));
 
-    // Once ANALYSIS has started (it read the alarm once), the canary "starts failing".
-    await waitFor('ANALYSIS to be running', async () => {
-      const record = await h.stack.core.history.getDeployment(id);
-      const running = record?.stages.find((s) => s.name === 'ANALYSIS')?.status === 'RUNNING';
-      return running && reads() > readsBefore ? true : undefined;
-    });
-    const reason = 'Threshold Crossed: 1 datapoint [12.0 (01/01/26 00:05:00)] was greater than the threshold (5.0).';
-    await setAlarm('ALARM', reason);
-
-    const run = await h.stack.cloud.sfn.waitForExecution(arn, { timeoutMs: 30_000 });
+    const run = await h.stack.cloud.sfn.waitForExecution(arn, { timeoutMs: 30_000 }).finally(undo);
+    expect(fired).toBe(true);
     expect(run.error).toBe('stepcd.AnalysisFailed');
     const record = await h.stack.core.history.getDeployment(id);
     expect(record?.status).toBe('FAILURE');
