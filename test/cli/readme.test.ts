@@ -19,6 +19,11 @@ const OTHER_COMMANDS: Record<string, Coverage> = {
   'npm install && npm start': { file: 'test/cli/demo.test.ts', title: 'deploys the baseline, runs the canary pipeline', note: 'npm start is `node bin/stepcd.mjs demo`; bin.test.ts runs the bin as a process' },
   'npm install && npm test': { file: 'package.json', title: '"test": "npm run typecheck && vitest run"', note: 'the suite itself' },
   'npx vitest run test/deploy': { file: 'test/deploy/serverless-package.test.ts', title: 'describe(' },
+  'npm run bench': {
+    file: 'test/bench/harness.test.ts',
+    title: 'reports transitions, invocations, AWS calls and a cost for each strategy',
+    note: 'the smoke test runs every bench section on tiny sizes; the full run is not part of npm test',
+  },
   'npx serverless deploy --stage prod --param="githubRepos=my-org/ecs-apps" --param="taskRoleArn=arn:aws:iam::111122223333:role/app-task" --param="executionRoleArn=arn:aws:iam::111122223333:role/ecsTaskExecutionRole"': {
     file: 'test/deploy/serverless-package.test.ts',
     title: 'describe(',
