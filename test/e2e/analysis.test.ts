@@ -51,8 +51,7 @@ describe('ANALYSIS in a canary pipeline', () => {
     const original = files['apps/canary/app.pipecd.yaml']!;
     manifest = original.slice(0, original.indexOf('  pipeline:\n')) + ANALYSIS_PIPELINE;
     files['apps/canary/app.pipecd.yaml'] = manifest;
-    const first = await h.push(files, 'add canary with analysis');
-    expect((await h.stack.cloud.sfn.waitForExecution(first.body.apps![0]!.executionArn!, { timeoutMs: 30_000 })).status).toBe('SUCCEEDED');
+    await h.deployBaseline(files, 'add canary with analysis');
   });
   afterAll(async () => {
     cloudwatch?.destroy();

@@ -11,10 +11,7 @@ describe('faults under the state machine', () => {
     listenerArn = h.stack.topology!.listenerArn;
     const files = await exampleFiles(['canary', 'bluegreen']);
     files['apps/bluegreen/app.pipecd.yaml'] = files['apps/bluegreen/app.pipecd.yaml']!.replace('scale: 100\n', 'scale: 100\n          stableTimeout: 2m\n');
-    const first = await h.push(files, 'add canary and bluegreen');
-    for (const app of first.body.apps ?? []) {
-      expect((await h.stack.cloud.sfn.waitForExecution(app.executionArn!, { timeoutMs: 30_000 })).status).toBe('SUCCEEDED');
-    }
+    await h.deployBaseline(files, 'add canary and bluegreen');
   });
   afterAll(async () => {
     await h?.stop();

@@ -10,8 +10,7 @@ describe('a stage answer lost after the ECS change', () => {
 
   beforeAll(async () => {
     h = await startStackHarness();
-    const first = await h.push(await exampleFiles(['canary']), 'add canary');
-    expect((await h.stack.cloud.sfn.waitForExecution(first.body.apps![0]!.executionArn!, { timeoutMs: 30_000 })).status).toBe('SUCCEEDED');
+    await h.deployBaseline(await exampleFiles(['canary']), 'add canary');
   });
   afterAll(async () => {
     await h?.stop();

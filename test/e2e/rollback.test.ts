@@ -19,10 +19,7 @@ describe('rollback through the state machine', () => {
       '- name: WAIT_APPROVAL\n',
       '- name: WAIT_APPROVAL\n        with:\n          timeout: 1s\n',
     );
-    const first = await h.push(files, 'add canary and bluegreen');
-    for (const app of first.body.apps ?? []) {
-      expect((await h.stack.cloud.sfn.waitForExecution(app.executionArn!, { timeoutMs: 30_000 })).status).toBe('SUCCEEDED');
-    }
+    await h.deployBaseline(files, 'add canary and bluegreen');
   });
   afterAll(async () => {
     await h?.stop();

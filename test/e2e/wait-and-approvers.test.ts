@@ -10,8 +10,7 @@ describe('WAIT and a two-approver WAIT_APPROVAL end to end', () => {
 
   beforeAll(async () => {
     h = await startStackHarness();
-    const first = await h.push(await exampleFiles(['approval']), 'add approval app');
-    expect((await h.stack.cloud.sfn.waitForExecution(first.body.apps![0]!.executionArn!, { timeoutMs: 30_000 })).status).toBe('SUCCEEDED');
+    await h.deployBaseline(await exampleFiles(['approval']), 'add approval app');
   });
   afterAll(async () => {
     await h?.stop();

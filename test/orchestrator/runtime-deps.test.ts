@@ -14,8 +14,7 @@ describe('buildApprovalService', () => {
 
   beforeAll(async () => {
     h = await startStackHarness();
-    const first = await h.push(await exampleFiles(['canary']), 'add canary');
-    expect((await h.stack.cloud.sfn.waitForExecution(first.body.apps![0]!.executionArn!, { timeoutMs: 30_000 })).status).toBe('SUCCEEDED');
+    await h.deployBaseline(await exampleFiles(['canary']), 'add canary');
   });
   afterAll(async () => {
     await h?.stop();

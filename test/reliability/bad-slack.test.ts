@@ -23,8 +23,7 @@ const STAGE = 1;
 beforeAll(async () => {
   slack = await startSlackStandin();
   h = await startStackHarness({ logger: createLogger('reliability', { logLevel: 'SILENT' }) });
-  const first = await h.push(await exampleFiles(['approval']), 'add approval app');
-  await h.stack.cloud.sfn.waitForExecution(first.body.apps![0]!.executionArn!);
+  await h.deployBaseline(await exampleFiles(['approval']), 'add approval app');
   const second = await h.bumpImage('approval', '2.0.0');
   deploymentId = second.body.apps![0]!.deploymentId;
   executionArn = second.body.apps![0]!.executionArn!;

@@ -23,8 +23,7 @@ const secret = () => h.stack.secrets.githubWebhookSecret;
 
 beforeAll(async () => {
   h = await startStackHarness({ logger: createLogger('reliability', { logLevel: 'SILENT' }) });
-  const first = await h.push(await exampleFiles(['canary']), 'add canary');
-  await h.stack.cloud.sfn.waitForExecution(first.body.apps![0]!.executionArn!);
+  await h.deployBaseline(await exampleFiles(['canary']), 'add canary');
   before = await headSha(h.repoDir);
   const path = 'apps/canary/taskdef.yaml';
   const text = await readFile(join(h.repoDir, path), 'utf8');

@@ -23,6 +23,8 @@ export interface StackHarness {
   imageBump(app: string, tag: string): Promise<Record<string, string>>;
   /** Pushes one app change and returns its deployment id and execution ARN (throws if none started). */
   deploy(files: Record<string, string | null>, message?: string): Promise<{ id: string; arn: string; sha: string }>;
+  /** Pushes the files and waits for every deployment it started to SUCCEED (throws otherwise): a test's baseline. */
+  deployBaseline(files: Record<string, string | null>, message?: string): Promise<PushResponse>;
   /** Polls history until the deployment reaches `status` (or any final status, if it ends first). */
   waitForStatus(id: string, status: DeploymentStatus, timeoutMs?: number): Promise<DeploymentRecord>;
   /** The stepcd DetailTypes published for one deployment, in order. */
@@ -72,6 +74,17 @@ export async function startStackHarness(opts: Partial<LocalStackOptions> & { app
       const started = res.body.apps?.[0];
       if (res.status !== 200 || !started?.executionArn) throw new Error(`push started no execution: ${res.status} ${JSON.stringify(res.body)}`);
       return { id: started.deploymentId, arn: started.executionArn, sha: res.sha };
+    },
+    async deployBaseline(files, message = 'baseline') {
+      const res = await push(files, message);
+      const apps = res.body.apps ?? [];
+      if (res.status !== 200 || apps.length === 0) throw new Error(`baseline push started nothing: ${res.status} ${JSON.stringify(res.body)}`);
+      for (const app of apps) {
+        if (!app.executionArn) throw new Error(`baseline app ${app.app} did not start: ${app.status} ${app.errors?.join('; ') ?? ''}`);
+        const run = await stack.cloud.sfn.waitForExecution(app.executionArn, { timeoutMs: 30_000 });
+        if (run.status !== 'SUCCEEDED') throw new Error(`baseline deployment of ${app.app} ended ${run.status}: ${run.error ?? ''} ${run.cause ?? ''}`);
+      }
+      return res.body;
     },
     async waitForStatus(id, status, timeoutMs = 20_000) {
       return waitFor(`deployment ${id} to reach ${status}`, async () => {
