@@ -17,18 +17,8 @@ import { startAwsServer, type AwsServer } from '../../src/local/aws-server.js';
 import { ManualClock } from '../../src/local/clock.js';
 import { localClientConfig } from '../../src/aws/client-config.js';
 import { createEcsElbv2Emulator, type LocalEcsElbv2 } from '../../src/local/ecs-elbv2/index.js';
+import { failure } from '../support/failure.js';
 
-type AwsError = Error & { $metadata: { httpStatusCode?: number } };
-
-/** The error a call fails with; a call that succeeds fails the test. */
-async function failure(call: Promise<unknown>): Promise<AwsError> {
-  try {
-    await call;
-  } catch (err) {
-    return err as AwsError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web-primary/0123456789abcdef';
 

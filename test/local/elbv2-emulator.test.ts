@@ -20,18 +20,8 @@ import { startAwsServer, type AwsServer } from '../../src/local/aws-server.js';
 import { ManualClock } from '../../src/local/clock.js';
 import { localClientConfig } from '../../src/aws/client-config.js';
 import { createEcsElbv2Emulator, type LocalEcsElbv2 } from '../../src/local/ecs-elbv2/index.js';
+import { failure } from '../support/failure.js';
 
-type AwsError = Error & { $metadata: { httpStatusCode?: number } };
-
-/** The error a call fails with; a call that succeeds fails the test. */
-async function failure(call: Promise<unknown>): Promise<AwsError> {
-  try {
-    await call;
-  } catch (err) {
-    return err as AwsError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 function weighted(primary: string, canary: string, weights: [number, number], stickiness = true): Action[] {
   return [
