@@ -1,5 +1,5 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
-import { ConfigError, ErrorName, StepcdError, TransientError } from '../errors.js';
+import { ConfigError, InvalidStateError, TransientError } from '../errors.js';
 import { wrapGithubError } from './github-errors.js';
 
 /** Where GithubSource gets the token for each request: a fixed token, or a GitHub App installation. */
@@ -111,7 +111,7 @@ export class GithubAppTokenProvider implements GithubTokenProvider {
     const body = safeJson(text) as { token?: unknown; expires_at?: unknown } | undefined;
     const expiresAt = typeof body?.expires_at === 'string' ? Date.parse(body.expires_at) : NaN;
     if (typeof body?.token !== 'string' || !body.token || Number.isNaN(expiresAt)) {
-      throw new StepcdError(ErrorName.InvalidState, `${doing}: GitHub answered ${res.status} without a token and an expires_at`);
+      throw new InvalidStateError(`${doing}: GitHub answered ${res.status} without a token and an expires_at`);
     }
     this.cached = { token: body.token, renewAt: expiresAt - TOKEN_REFRESH_MARGIN_MS };
     return body.token;

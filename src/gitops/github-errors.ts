@@ -1,4 +1,4 @@
-import { ErrorName, NotFoundError, StepcdError, ThrottledError, TransientError } from '../errors.js';
+import { InvalidStateError, NotFoundError, StepcdError, ThrottledError, TransientError, UnauthorizedError } from '../errors.js';
 
 /** The fields of Octokit's RequestError (or our own equivalent) that classify a GitHub failure. */
 interface GithubFailure {
@@ -19,8 +19,8 @@ export function wrapGithubError(doing: string, err: unknown): StepcdError {
   if (status === 404) return new NotFoundError(message, { cause: err });
   if (status === 429 || (status === 403 && isRateLimited(e))) return new ThrottledError(message, { cause: err });
   if (status === 0 || status >= 500) return new TransientError(message, { cause: err });
-  if (status === 401 || status === 403) return new StepcdError(ErrorName.Unauthorized, message, { cause: err });
-  return new StepcdError(ErrorName.InvalidState, message, { cause: err });
+  if (status === 401 || status === 403) return new UnauthorizedError(message, { cause: err });
+  return new InvalidStateError(message, { cause: err });
 }
 
 /** GitHub signals primary and secondary rate limits with 403 plus a message or these headers. */

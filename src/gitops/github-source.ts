@@ -1,5 +1,5 @@
 import { Octokit } from '@octokit/rest';
-import { ErrorName, StepcdError } from '../errors.js';
+import { ConfigError, InvalidStateError } from '../errors.js';
 import { staticToken, type GithubTokenProvider } from './github-auth.js';
 import { wrapGithubError } from './github-errors.js';
 import type { ManifestSource, TreeFile } from './manifest-source.js';
@@ -38,7 +38,7 @@ export class GithubSource implements ManifestSource {
 
   constructor(options: GithubSourceOptions) {
     const [owner, name, ...rest] = options.repo.split('/');
-    if (!owner || !name || rest.length > 0) throw new StepcdError(ErrorName.Config, `not an owner/name repository: ${options.repo}`);
+    if (!owner || !name || rest.length > 0) throw new ConfigError(`not an owner/name repository: ${options.repo}`);
     this.owner = owner;
     this.name = name;
     this.octokit = new Octokit({
@@ -90,7 +90,7 @@ export class GithubSource implements ManifestSource {
     if (Array.isArray(data) || file.type !== 'file') return undefined;
     // Over 1 MB the contents API sends no content (encoding "none"); no manifest is that big.
     if (file.encoding !== 'base64' || typeof file.content !== 'string') {
-      throw new StepcdError(ErrorName.InvalidState, `${doing}: the file is too large for the contents API (${file.size ?? '?'} bytes, encoding ${file.encoding ?? 'none'})`);
+      throw new InvalidStateError(`${doing}: the file is too large for the contents API (${file.size ?? '?'} bytes, encoding ${file.encoding ?? 'none'})`);
     }
     return Buffer.from(file.content, 'base64').toString('utf8');
   }
@@ -112,7 +112,7 @@ export class GithubSource implements ManifestSource {
     const doing = `listing the tree of ${this.owner}/${this.name} at ${sha}`;
     const { data } = await this.call(doing, () => this.octokit.git.getTree({ owner: this.owner, repo: this.name, tree_sha: sha, recursive: 'true' }));
     // A truncated tree would silently hide apps (and changes); refusing is the only safe answer.
-    if (data.truncated) throw new StepcdError(ErrorName.InvalidState, `${doing}: GitHub truncated the tree (repository too large for one listing)`);
+    if (data.truncated) throw new InvalidStateError(`${doing}: GitHub truncated the tree (repository too large for one listing)`);
     return data.tree.flatMap((e) => (e.path && e.type && e.mode && e.sha ? [{ path: e.path, type: e.type, mode: e.mode, sha: e.sha }] : []));
   }
 

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { NotFoundError, StepcdError, ErrorName } from '../errors.js';
+import { NotFoundError, TransientError } from '../errors.js';
 import type { ManifestSource, TreeFile } from './manifest-source.js';
 import { ZERO_SHA } from './push-event.js';
 
@@ -54,7 +54,7 @@ export class LocalGitSource implements ManifestSource {
       if (/invalid object name|bad object|unknown revision|not a tree object|bad revision/i.test(stderr)) {
         throw new NotFoundError(`${doing}: ${stderr}`, { cause: err });
       }
-      throw new StepcdError(ErrorName.Transient, `${doing}: git ${args[0]} failed: ${stderr || (err as Error).message}`, { cause: err });
+      throw new TransientError(`${doing}: git ${args[0]} failed: ${stderr || (err as Error).message}`, { cause: err });
     }
   }
 }
