@@ -121,6 +121,28 @@ describe('dashboard in a browser', () => {
     await page.close();
   });
 
+  it('Reject and Cancel ask first; saying no sends nothing and the deployment keeps waiting', async () => {
+    const { page, errors } = await open(`/deployments/${waiting.id}`);
+    const posts: string[] = [];
+    page.on('request', (req) => {
+      if (req.method() === 'POST') posts.push(req.url());
+    });
+    const asked: string[] = [];
+    page.on('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.getByRole('button', { name: 'Reject' }).click();
+    await page.getByRole('button', { name: 'Cancel deployment' }).click();
+    // Let one live refresh go by, so a request sent anyway would have been seen.
+    await page.waitForRequest((req) => req.method() === 'GET' && req.url().endsWith(`/deployments/${waiting.id}`));
+    expect(asked).toEqual(['Reject this deployment? It rolls back.', 'Cancel this deployment? It rolls back.']);
+    expect(posts).toEqual([]);
+    expect((await h.stack.core.history.getDeployment(waiting.id))?.status).toBe('WAITING_APPROVAL');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('Approve in the page resumes the execution, records the viewer, and the page follows it to the end without a reload', async () => {
     const { page, errors } = await open(`/deployments/${waiting.id}`);
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
