@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { html } from 'hono/html';
+import { HTTPException } from 'hono/http-exception';
 import { FINAL_STATUSES } from '../domain/deployment.js';
 import { runAction, type DashboardAction } from './actions.js';
 import { readAsset } from './assets.js';
@@ -101,10 +102,14 @@ export function createDashboardApp(deps: DashboardDeps, options: DashboardOption
 
   app.notFound((c) => page(c, { title: 'Not found' }, problemBody('Not found', `Nothing at ${c.req.path}.`), 404));
 
-  app.onError((err, c) => page(c, { title: 'Error' }, problemBody('Something went wrong', `${err.message}`), 500));
+  app.onError((err, c) => {
+    // The CSRF guard's refusal (403) is an answer, not a failure of the dashboard.
+    if (err instanceof HTTPException) return page(c, { title: 'Refused' }, problemBody('Refused', err.message), err.status);
+    return page(c, { title: 'Error' }, problemBody('Something went wrong', err.message), 500);
+  });
 
   /** The full document, or for htmx (a refresh or a first re-render) its `<main>` only. */
-  function page(c: Context, frame: Omit<PageFrame, 'label' | 'refreshSeconds'>, body: unknown, status = 200) {
+  function page(c: Context, frame: Omit<PageFrame, 'label' | 'refreshSeconds'>, body: unknown, status: number = 200) {
     const full: PageFrame = { ...frame, label: deps.label, refreshSeconds };
     const main = mainElement(full, body);
     return c.html(isHtmx(c) ? main : layout(full, main), status as 200);

@@ -49,9 +49,16 @@ describe('dashboard in a browser', () => {
     await page.goto(`${h.stack.front.url}${path}`);
     // The first visit re-renders <main> in the browser's zone; wait for that to land.
     await page.locator('main time').first().waitFor();
-    await page.waitForFunction(() => !document.querySelector('main time')?.textContent?.endsWith('UTC'));
+    await page.waitForFunction(`!document.querySelector('main time')?.textContent?.endsWith('UTC')`);
     return { page, errors };
   }
+
+  it('the accessibility check can fail: an unlabelled button and low contrast are reported', async () => {
+    const page = await browser.context.newPage();
+    await page.setContent('<html lang="en"><title>t</title><main><button></button><p style="color:#ccc;background:#fff">faint</p></main></html>');
+    expect((await seriousViolations(page)).map((v) => v.id).sort()).toEqual(['button-name', 'color-contrast']);
+    await page.close();
+  });
 
   it('overview: every app with its live version and the deployment in progress, no console errors, no serious axe violation', async () => {
     const { page, errors } = await open('/');
@@ -145,7 +152,7 @@ describe('dashboard in a browser', () => {
 
   it('Approve in the page resumes the execution, records the viewer, and the page follows it to the end without a reload', async () => {
     const { page, errors } = await open(`/deployments/${waiting.id}`);
-    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    await page.evaluate('window.notReloaded = true');
     await page.getByRole('button', { name: 'Approve' }).click();
 
     const run = await h.stack.cloud.sfn.waitForExecution(waiting.arn, { timeoutMs: 30_000 });
@@ -155,7 +162,7 @@ describe('dashboard in a browser', () => {
     await expect(page.getByRole('button', { name: 'Approve' }).count()).resolves.toBe(0);
     const approvals = page.getByRole('table', { name: /Who decided/ });
     await expect(approvals.getByRole('cell', { name: VIEWER }).isVisible()).resolves.toBe(true);
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.evaluate('window.notReloaded')).toBe(true);
 
     const record = await h.stack.core.history.getDeployment(waiting.id);
     expect(record?.status).toBe('SUCCESS');
