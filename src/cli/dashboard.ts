@@ -7,6 +7,7 @@ import { createDashboardApp, dashboardListener, loopbackHosts, NO_CONSOLE, serve
 import type { DeploymentRecord } from '../domain/deployment.js';
 import { LocalGitSource } from '../gitops/local-git-source.js';
 import type { LocalStack } from '../local/stack.js';
+import { executionConsoleUrl } from '../notify/slack/blocks.js';
 import type { Target } from './context.js';
 import { CliError } from './errors.js';
 import type { CliIo, Output } from './output.js';
@@ -101,10 +102,10 @@ function readClients(target: Target): { sfn: AwsClientConfig; ecs: AwsClientConf
 export function awsConsoleLinks(region: string, stage: string | undefined): ConsoleLinks {
   const consoleBase = `https://${region}.console.aws.amazon.com`;
   return {
-    execution: (record: DeploymentRecord) =>
-      record.executionArn
-        ? { label: 'Step Functions execution', url: `${consoleBase}/states/home?region=${region}#/v2/executions/details/${record.executionArn}` }
-        : undefined,
+    execution: (record: DeploymentRecord) => {
+      const url = executionConsoleUrl(record.executionArn);
+      return url ? { label: 'Step Functions execution', url } : undefined;
+    },
     logs: (record: DeploymentRecord) =>
       stage
         ? (['orchestrate', 'stage', 'approval-request'] as const).map((fn) => ({

@@ -56,6 +56,7 @@ export function buildCoreDeps(ctx: DepsContext, tuning: NotifierTuning = {}): Co
       ...(ctx.config.slack.incomingWebhookUrl ? { incomingWebhookUrl: ctx.config.slack.incomingWebhookUrl } : {}),
       ...(ctx.config.slack.apiUrl ? { apiUrl: ctx.config.slack.apiUrl } : {}),
       ...(ctx.config.slack.defaultChannel ? { defaultChannel: ctx.config.slack.defaultChannel } : {}),
+      ...(ctx.config.dashboardUrl ? { dashboardUrl: ctx.config.dashboardUrl } : {}),
       now: () => new Date(now()),
       ...(tuning.slackAttempts ? { maxAttempts: tuning.slackAttempts } : {}),
       ...(tuning.slackTimeoutMs ? { timeoutMs: tuning.slackTimeoutMs } : {}),
