@@ -98,6 +98,7 @@ describe('dashboard in a browser', () => {
     await expect(page.getByText(`You act as ${VIEWER}.`).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('textbox', { name: 'Reason (optional)' }).isVisible()).resolves.toBe(true);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'deployment-waiting.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'deployment-waiting-top.png') });
     expect(await seriousViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
