@@ -110,7 +110,7 @@ export function awsConsoleLinks(region: string, stage: string | undefined): Cons
       stage
         ? (['orchestrate', 'stage', 'approval-request'] as const).map((fn) => ({
             label: `${fn} logs`,
-            url: `${consoleBase}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${consoleEscape(`/aws/lambda/stepcd-${stage}-${fn}`)}/log-events$3FfilterPattern$3D${consoleEscape(`"${record.deploymentId}"`)}`,
+            url: `${consoleBase}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${consoleEscape(`/aws/lambda/stepcd-${stage}-${fn}`)}/log-events/$3FfilterPattern$3D${consoleEscape(`"${record.deploymentId}"`)}`,
           }))
         : [],
   };

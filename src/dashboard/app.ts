@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { html } from 'hono/html';
@@ -47,8 +48,9 @@ export function createDashboardApp(deps: DashboardDeps, options: DashboardOption
     await next();
     if (!c.req.path.startsWith('/assets/')) for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value);
   });
-  // Only same-origin forms may act (the default: Origin must be this server's own).
+  // Only same-origin forms may act (the default: Origin must be this server's own), and they are small.
   app.use('*', csrf());
+  app.use('*', bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text('form too large', 413) }));
 
   app.get('/assets/:name', async (c) => {
     const asset = await readAsset(c.req.param('name'));
