@@ -121,5 +121,12 @@ describe('stepcd dashboard', () => {
     expect(approval).toMatchObject({ status: 'CANCELLED', closedBy: LOCAL_CALLER_ARN });
     const record = await h.waitForStatus(waiting.id, 'CANCELLED');
     expect(record.cancelRequested).toBe(true);
+
+    // The page says how it ended, in the record's words, and offers no action any more.
+    const ended = await (await fetch(`${url}/deployments/${waiting.id}`)).text();
+    expect(record.reason).toBeTruthy();
+    expect(ended).toContain(`<strong>Why:</strong> ${record.reason!.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')}`);
+    expect(ended).toContain('Cancelled');
+    expect(ended).not.toContain('Cancel deployment');
   });
 });

@@ -67,7 +67,7 @@ function actions(m: DeploymentModel, clock: Clock) {
   const who = 'arn' in m.actor ? html`<p class="muted">You act as <code>${m.actor.arn}</code>.</p>` : html`<p class="flash flash-error">Actions are unavailable: ${m.actor.error}</p>`;
   const approval = a
     ? html`<div class="approval">
-<p><strong>Approval needed</strong> for stage ${String(a.stageIndex + 1)}: ${String(a.approvedBy.length)} of ${String(a.minApproverNum)} so far${a.approvedBy.length > 0 ? ` (${a.approvedBy.join(', ')})` : ''}, from ${a.approvers.length > 0 ? a.approvers.join(', ') : 'anyone'}, until ${time(a.expiresAt, clock)}.</p>
+<p><strong>Approval needed</strong> for stage ${String(a.stageIndex + 1)}: ${String(a.approvedBy.length)} of ${String(a.minApproverNum)} so far${a.approvedBy.length > 0 ? ` (${a.approvedBy.join(', ')})` : ''}, from ${a.approvers.length > 0 ? a.approvers.join(', ') : 'the approvers the rules allow'}, until ${time(a.expiresAt, clock)}.</p>
 <div class="buttons">
 <form method="post" action="${base}/approve" hx-post="${base}/approve" hx-target="#main" hx-swap="morph:outerHTML">
 <button type="submit" class="primary">Approve</button>
