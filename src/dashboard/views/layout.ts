@@ -55,11 +55,11 @@ export function flash(kind: 'ok' | 'error', message: string) {
   return html`<div id="flash" role="status" aria-live="polite" hx-swap-oob="true"><p class="flash flash-${kind}">${message}</p></div>`;
 }
 
-/** A table that stacks into labelled rows on a phone: each cell carries its column's name. */
+/** A table that stacks into labelled rows on a phone: each cell carries its column's name (its content in one span, one grid item). */
 export function table(caption: string, headers: string[], rows: unknown[][]) {
   return html`<table>
 <caption>${caption}</caption>
 <thead><tr>${headers.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>
-<tbody>${rows.map((row) => html`<tr>${row.map((cell, i) => html`<td data-label="${headers[i] ?? ''}">${cell}</td>`)}</tr>`)}</tbody>
+<tbody>${rows.map((row) => html`<tr>${row.map((cell, i) => html`<td data-label="${headers[i] ?? ''}"><span>${cell}</span></td>`)}</tr>`)}</tbody>
 </table>`;
 }
