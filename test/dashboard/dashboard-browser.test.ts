@@ -72,6 +72,9 @@ describe('dashboard in a browser', () => {
     // Local time in the browser's zone, the UTC instant on hover.
     const stamp = page.locator('main time').first();
     expect(await stamp.getAttribute('title')).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    const at = new Date((await stamp.getAttribute('datetime'))!);
+    const paris = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', dateStyle: 'medium', timeStyle: 'medium' }).format(at);
+    await expect(stamp.textContent()).resolves.toBe(paris);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'overview.png'), fullPage: true });
     expect(await seriousViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
