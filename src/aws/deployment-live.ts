@@ -33,6 +33,17 @@ export function createDeploymentLiveReader(clients: { sfn: AwsClientConfig; ecs:
     }
   }
 
+  /** A first deployment's service (or cluster) may not exist yet: no task sets, not an error. */
+  async function taskSetsOf(cluster: string, serviceName: string) {
+    try {
+      return await ecs.listTaskSets(cluster, serviceName);
+    } catch (err) {
+      const name = ((err as { cause?: { name?: string } }).cause?.name ?? '') as string;
+      if (name === 'ServiceNotFoundException' || name === 'ClusterNotFoundException' || name === 'ServiceNotActiveException') return [];
+      throw err;
+    }
+  }
+
   return {
     async read(record): Promise<LiveDeployment | undefined> {
       const arn = record.executionArn;
@@ -50,7 +61,7 @@ export function createDeploymentLiveReader(clients: { sfn: AwsClientConfig; ecs:
       const primary = plan.targetGroups.primary?.targetGroupArn;
       const canary = plan.targetGroups.canary?.targetGroupArn;
       const [taskSets, rules] = await Promise.all([
-        ecs.listTaskSets(cluster, serviceName),
+        taskSetsOf(cluster, serviceName),
         primary && canary ? elb.findForwardRules(primary, canary) : Promise.resolve([]),
       ]);
       return { cluster, serviceName, taskSets, rules, targetGroups: { ...(primary ? { primary } : {}), ...(canary ? { canary } : {}) } };
