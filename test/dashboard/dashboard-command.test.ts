@@ -69,6 +69,8 @@ describe('stepcd dashboard', () => {
     expect(text).toContain('<a href="/apps/canary">canary</a>');
     expect(text).toContain(`<a href="/deployments/${waiting.id}">${waiting.id}</a>`);
     expect(text).toContain(`local stack at ${h.stack.front.url}`);
+    // On AWS there is no repository to read app names from: the table's app-state items are the list.
+    expect(await h.stack.core.history.listApps()).toEqual(['canary']);
   });
 
   it('answers a live refresh with <main> alone, and tells htmx to stop polling a finished deployment', async () => {
