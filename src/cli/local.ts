@@ -1,15 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LocalGitSource } from '../gitops/local-git-source.js';
-import type { HistoryStore } from '../history/store.js';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
 import { createLogger } from '../logging.js';
 import { CliError } from './errors.js';
 import { endpointsOf, removeLocalEndpoints, STATE_DIR, writeLocalEndpoints } from './local-state.js';
 import type { CliIo, Output } from './output.js';
 import { branchHead, sendPushWebhook } from './push-webhook.js';
-import { appNamesAt, readStatus, renderStatusPage } from './status-page.js';
+import { localDashboard } from './dashboard.js';
 import { watchDeployment } from './watch.js';
 
 const REPO = 'local/manifests';
@@ -36,30 +34,18 @@ export async function localCommand(opts: LocalOptions, out: Output, io: CliIo): 
   }
   const dynamoPath = join(io.cwd, STATE_DIR, 'dynamo');
   await mkdir(dynamoPath, { recursive: true });
-  // The page is only asked for once the stack is up, so it can read the stack's history lazily.
-  let history: HistoryStore | undefined;
-  const source = new LocalGitSource(repoDir);
-  const status = async () =>
-    renderStatusPage(
-      await readStatus({
-        history: history!,
-        appNames: async () => {
-          const sha = await branchHead(repoDir, opts.branch);
-          return sha ? appNamesAt(source, sha) : [];
-        },
-        now: () => new Date(),
-      }),
-    );
+  // The front starts inside the stack, before the dashboard over that stack can exist: bind it late.
+  let dashboard: ReturnType<typeof localDashboard> | undefined;
   const stack = await startLocalStack({
     repoDir,
     repo: REPO,
     branch: opts.branch,
     dynamoPath,
     logger: createLogger('stepcd-local', { logLevel: 'SILENT' }),
-    status,
+    dashboard: (req, res) => (dashboard ? dashboard.listener(req, res) : res.writeHead(503).end('starting')),
     ...(opts.port ? { httpPort: opts.port } : {}),
   });
-  history = stack.core.history;
+  dashboard = localDashboard(stack, { repoDir, branch: opts.branch });
   try {
     // One short line per stepcd event; the full detail is a `stepcd logs` or EventBridge rule away.
     stack.cloud.events.subscribe({ source: ['stepcd'] }, async (e) => {
@@ -74,7 +60,7 @@ export async function localCommand(opts: LocalOptions, out: Output, io: CliIo): 
     out.line(`  webhook URL   ${endpoints.webhookUrl}`);
     out.line(`  secret        ${endpoints.webhookSecret}`);
     out.line(`  slack URL     ${endpoints.slackInteractionsUrl}`);
-    out.line(`  status page   ${endpoints.frontUrl}/`);
+    out.line(`  dashboard     ${endpoints.frontUrl}/`);
     out.line(`  AWS endpoint  ${endpoints.awsUrl} (ECS, ELBv2, Step Functions, EventBridge); DynamoDB ${endpoints.dynamoUrl}`);
     out.line(`  state         ${file} (read by --local commands); history persisted in ${dynamoPath}`);
     out.line('  Waits are shortened: the local clock runs 60x real time.');
@@ -93,6 +79,7 @@ export async function localCommand(opts: LocalOptions, out: Output, io: CliIo): 
     return 0;
   } finally {
     await removeLocalEndpoints(io.cwd);
+    dashboard.close();
     await stack.stop();
   }
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cancelCommand } from './cancel.js';
 import { resolveTarget, type Target, type TargetFlags } from './context.js';
+import { dashboardCommand } from './dashboard.js';
 import { decideCommand } from './decide.js';
 import { demoCommand } from './demo.js';
 import { listCommand, showCommand } from './deployments.js';
@@ -24,6 +25,7 @@ Usage:
   stepcd approve <id> [--as U]          approve the open WAIT_APPROVAL stage
   stepcd reject <id> [--as U]           reject it (the deployment rolls back)
   stepcd cancel <id>                    cancel a running deployment (it rolls back)
+  stepcd dashboard [--port N]           the web UI on 127.0.0.1 (default port 8090)
   stepcd local [repo-dir]               run the local cloud, watching a manifests repo
   stepcd demo [--yes]                   the whole canary pipeline on the local cloud
 
@@ -113,6 +115,10 @@ async function dispatch(command: string, args: string[], flags: Flags, out: Outp
       );
     case 'cancel':
       return withTarget(target, (t) => cancelCommand({ deploymentId: required(args[0], 'cancel <id>'), user: approver(flags, io) }, t, out));
+    case 'dashboard':
+      return withTarget(target, (t) =>
+        dashboardCommand({ ...(flags.port ? { port: intFlag(flags.port, 'port', 0) } : {}), ...(flags.stage ? { stage: flags.stage } : {}) }, t, out, io),
+      );
     case 'local':
       return localCommand({ repoDir: args[0] ?? '.', ...(flags.port ? { port: intFlag(flags.port, 'port', 0) } : {}), branch: flags.branch ?? 'main' }, out, io);
     case 'demo':

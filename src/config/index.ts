@@ -29,6 +29,8 @@ export interface Config {
   };
   /** Name of this webhook function, for asynchronous self-invocation of large pushes. */
   webhookFunctionName?: string;
+  /** Where people open `stepcd dashboard` (e.g. `http://127.0.0.1:8090`); Slack links deployments there. */
+  dashboardUrl?: string;
 }
 
 export interface Secrets {
@@ -87,5 +89,19 @@ export function loadConfig(env: Env = process.env): Config {
       incomingWebhookUrl: env.STEPCD_SLACK_WEBHOOK_URL || undefined,
     },
     webhookFunctionName: env.AWS_LAMBDA_FUNCTION_NAME || undefined,
+    dashboardUrl: dashboardUrl(env.STEPCD_DASHBOARD_URL),
   };
+}
+
+/** An http(s) URL without a trailing slash, or undefined when unset. */
+function dashboardUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`STEPCD_DASHBOARD_URL must be an http(s) URL, got ${value}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`STEPCD_DASHBOARD_URL must be an http(s) URL, got ${value}`);
+  return value.replace(/\/+$/, '');
 }

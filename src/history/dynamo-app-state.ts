@@ -1,7 +1,7 @@
 import type { AppState, LastGood } from '../domain/deployment.js';
 import { InvalidStateError } from '../errors.js';
 import type { DynamoTable } from './dynamo-table.js';
-import { appStateFromItem, appStateKey } from './items.js';
+import { appStateFromItem, appStateKey, STATE_SK } from './items.js';
 
 /** How often `dequeue` re-reads the queue when a concurrent writer moved it under us. */
 const DEQUEUE_ATTEMPTS = 5;
@@ -10,6 +10,15 @@ const DEQUEUE_ATTEMPTS = 5;
 export class AppStateItems {
   constructor(private readonly table: DynamoTable) {}
 
+
+  /** The name of every app that ever took the lock (has a STATE item), sorted. */
+  async listApps(): Promise<string[]> {
+    const items = await this.table.scan(
+      { FilterExpression: 'SK = :state', ExpressionAttributeValues: { ':state': STATE_SK }, ProjectionExpression: 'PK' },
+      'listing apps',
+    );
+    return items.map((item) => String(item.PK).replace(/^APP#/, '')).sort();
+  }
 
   async getAppState(app: string): Promise<AppState> {
     return appStateFromItem(app, await this.table.get(appStateKey(app), `reading app state of ${app}`));

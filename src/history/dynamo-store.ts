@@ -199,6 +199,7 @@ export class DynamoHistoryStore implements HistoryStore {
   // ---- Delegated item families -------------------------------------------------------------------
 
   getAppState: HistoryStore['getAppState'] = (app) => this.apps.getAppState(app);
+  listApps: HistoryStore['listApps'] = () => this.apps.listApps();
   tryLock: HistoryStore['tryLock'] = (app, id) => this.apps.tryLock(app, id);
   releaseLock: HistoryStore['releaseLock'] = (app, id) => this.apps.releaseLock(app, id);
   enqueue: HistoryStore['enqueue'] = (app, id) => this.apps.enqueue(app, id);

@@ -2,10 +2,12 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
   type PutCommandInput,
   type QueryCommandInput,
+  type ScanCommandInput,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { wrapAwsError } from '../errors.js';
@@ -85,6 +87,22 @@ export class DynamoTable {
         items.push(...(out.Items ?? []));
         startKey = out.LastEvaluatedKey;
       } while (startKey && items.length < limit);
+    } catch (err) {
+      throw wrapAwsError(doing, err);
+    }
+    return items;
+  }
+
+  /** Every item the filter keeps, all pages. A scan reads the whole table: only for small, rare listings. */
+  async scan(input: WithoutTable<ScanCommandInput>, doing: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    try {
+      do {
+        const out = await this.doc.send(new ScanCommand({ ...input, TableName: this.name, ExclusiveStartKey: startKey }));
+        items.push(...(out.Items ?? []));
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
     } catch (err) {
       throw wrapAwsError(doing, err);
     }

@@ -34,6 +34,8 @@ export interface HistoryStore {
 
   // App state: lock, queue, last good
   getAppState(app: string): Promise<AppState>;
+  /** Every app with app state (it has run a deployment), sorted; reads the whole table, so for rare listings only. */
+  listApps(): Promise<string[]>;
   /** Conditional write: takes the lock if free or already ours. */
   tryLock(app: string, deploymentId: string): Promise<boolean>;
   /** Releases only if `deploymentId` holds it; a no-op otherwise. */

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** The API Gateway HTTP API (payload v2) event fields stepcd's handlers read. */
@@ -24,8 +24,8 @@ export type HttpRoute = (event: HttpApiEventV2) => Promise<HttpApiResult>;
 export interface HttpFrontOptions {
   /** Keyed `METHOD /path`, e.g. `POST /webhooks/github`. */
   routes: Record<string, HttpRoute>;
-  /** Text for the read-only `GET /` status page. */
-  status?: () => Promise<string> | string;
+  /** Serves every request no route takes: the dashboard (src/dashboard), as `stepcd dashboard` serves it. */
+  dashboard?: RequestListener;
   port?: number;
 }
 
@@ -52,11 +52,9 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://local');
     const method = req.method ?? 'GET';
-    if (method === 'GET' && url.pathname === '/' && options.status) {
-      return send(res, { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: await options.status() });
-    }
     const routeKey = `${method} ${url.pathname}`;
     const route = options.routes[routeKey];
+    if (!route && options.dashboard) return void options.dashboard(req, res);
     if (!route) return send(res, { statusCode: 404, body: JSON.stringify({ message: 'Not Found' }) });
     const raw = await readBody(req, MAX_FRONT_BODY_BYTES);
     if (!raw) {

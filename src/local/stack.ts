@@ -22,7 +22,7 @@ import { buildCoreDeps, buildStageTaskDeps, type CoreDeps, type DepsContext } fr
 import { ASL_FUNCTIONS, substituteDefinition } from '../runtime/functions.js';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './cloud.js';
 import type { LocalLambdaContext } from './sfn/index.js';
-import { startHttpFront, type HttpFront, type HttpRoute } from './http-front.js';
+import { startHttpFront, type HttpFront, type HttpFrontOptions, type HttpRoute } from './http-front.js';
 import { seedTopology, type SeededTopology, type Topology } from './seed.js';
 
 export const DEFINITION_FILE = fileURLToPath(new URL('../../statemachines/deployment.asl.json', import.meta.url));
@@ -40,7 +40,8 @@ export interface LocalStackOptions extends LocalCloudOptions {
   topology?: Topology | false;
   httpPort?: number;
   logger?: StepcdLogger;
-  status?: () => Promise<string> | string;
+  /** The dashboard, served by the HTTP front on every path the API routes do not take. */
+  dashboard?: HttpFrontOptions['dashboard'];
 }
 
 export interface LocalStack {
@@ -136,7 +137,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         'POST /webhooks/github': createWebhookRoute(webhookDeps) as HttpRoute,
         'POST /slack/interactions': ((event) => slack(event, lambdaContext('slack-interactions'))) as HttpRoute,
       },
-      ...(opts.status ? { status: opts.status } : {}),
+      ...(opts.dashboard ? { dashboard: opts.dashboard } : {}),
       ...(opts.httpPort ? { port: opts.httpPort } : {}),
     });
     const topology = opts.topology === false ? undefined : await seedTopology(cloud.clientConfigs, opts.topology);

@@ -62,6 +62,8 @@ export interface CreateNotifierOptions {
   /** Slack Web API base URL (ends with `/`); tests point it at a local stand-in. */
   apiUrl?: string;
   defaultChannel?: string;
+  /** Messages link a deployment to its page there; to its Step Functions execution otherwise. */
+  dashboardUrl?: string;
   history: NotifierHistory;
   logger?: NotifyLogger;
   /** Attempts per Slack call, including the first (default 3). */
@@ -90,6 +92,7 @@ export function createNotifier(opts: CreateNotifierOptions): Notifier {
     maxAttempts: opts.maxAttempts ?? 3,
     sleep: opts.sleep ?? realSleep,
     now: opts.now ?? (() => new Date()),
+    ...(opts.dashboardUrl ? { dashboardUrl: opts.dashboardUrl } : {}),
   };
   if (opts.botToken) {
     return new SlackWebApiNotifier({

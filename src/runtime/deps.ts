@@ -25,7 +25,7 @@ export interface DepsContext {
 
 export function awsClientConfigs(config: Config): AwsClientConfigs {
   const base: AwsClientConfig = { region: config.region };
-  return { ecs: base, elbv2: base, cloudwatch: base, sfn: base, dynamodb: base, events: base, lambda: base };
+  return { ecs: base, elbv2: base, cloudwatch: base, sfn: base, dynamodb: base, events: base, lambda: base, sts: base };
 }
 
 /** History, events, workflow and notifier: what every function but the stage one needs. */
@@ -56,6 +56,7 @@ export function buildCoreDeps(ctx: DepsContext, tuning: NotifierTuning = {}): Co
       ...(ctx.config.slack.incomingWebhookUrl ? { incomingWebhookUrl: ctx.config.slack.incomingWebhookUrl } : {}),
       ...(ctx.config.slack.apiUrl ? { apiUrl: ctx.config.slack.apiUrl } : {}),
       ...(ctx.config.slack.defaultChannel ? { defaultChannel: ctx.config.slack.defaultChannel } : {}),
+      ...(ctx.config.dashboardUrl ? { dashboardUrl: ctx.config.dashboardUrl } : {}),
       now: () => new Date(now()),
       ...(tuning.slackAttempts ? { maxAttempts: tuning.slackAttempts } : {}),
       ...(tuning.slackTimeoutMs ? { timeoutMs: tuning.slackTimeoutMs } : {}),

@@ -36,12 +36,15 @@ describe('stepcd local', () => {
       expect(done.strategy).toBe('QUICK_SYNC');
       expect(done.commit.message).toBe('add simple');
 
-      // The read-only status page lists the repository's apps with their last deployments.
+      // The dashboard lists the repository's apps with their last deployments, each with its own page.
       const page = await fetch(`${endpoints.frontUrl}/`);
       expect(page.status).toBe(200);
       const text = await page.text();
-      expect(text).toContain('in progress: none');
-      expect(text).toMatch(new RegExp(`simple: last 1\\n.*\\n  ${done.deploymentId}\\s+simple\\s+\\w{7}\\s+QUICK_SYNC\\s+SUCCESS`));
+      expect(text).toContain('Nothing is deploying right now.');
+      expect(text).toContain(`<a href="/deployments/${done.deploymentId}">${done.deploymentId}</a>`);
+      const deployment = await fetch(`${endpoints.frontUrl}/deployments/${done.deploymentId}`);
+      expect(deployment.status).toBe(200);
+      expect(await deployment.text()).toContain('Succeeded');
     } finally {
       controller.abort();
     }

@@ -43,6 +43,7 @@ const STEPCD_COMMANDS: Record<string, Coverage> = {
   approve: { file: 'test/cli/commands.test.ts', title: 'then approves it with --as' },
   reject: { file: 'test/cli/commands.test.ts', title: 'rolls back on a reject by one who is' },
   cancel: { file: 'test/cli/commands.test.ts', title: 'cancels a deployment waiting for approval' },
+  dashboard: { file: 'test/dashboard/dashboard-command.test.ts', title: "run(['dashboard', '--local', '--port', '0']" },
 };
 const AWS_TARGET: Coverage = {
   file: 'test/cli/readme.test.ts',

@@ -283,7 +283,9 @@ describe('serverless package (offline, stage ci)', () => {
       expect(used.length).toBeGreaterThan(0);
       for (const name of FUNCTIONS) {
         const role = roleOf(lambdaNamed(name)[1]);
-        expect(allowed(role, 'dynamodb'), name).toEqual(used);
+        // Not every action is every function's: Scan is the dashboard's (CLI, the user's credentials).
+        expect(allowed(role, 'dynamodb').length, name).toBeGreaterThan(0);
+        for (const action of allowed(role, 'dynamodb')) expect(used, `${name}: ${action}`).toContain(action);
         for (const s of statementsOf(role).filter((x) => asArray(x.statement.Action).some((a) => a.startsWith('dynamodb:')))) {
           expect(resourcesOf(s).sort()).toEqual(['<GetAtt HistoryTable.Arn>', '<GetAtt HistoryTable.Arn>/index/*']);
         }

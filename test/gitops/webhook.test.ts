@@ -47,7 +47,7 @@ beforeAll(async () => {
     logger: createLogger('test', { logLevel: 'SILENT' }),
     now: () => new Date('2026-01-01T00:00:00Z'),
   };
-  front = await startHttpFront({ routes: { 'POST /webhooks/github': createWebhookRoute(deps) }, status: () => 'stepcd local' });
+  front = await startHttpFront({ routes: { 'POST /webhooks/github': createWebhookRoute(deps) } });
 });
 
 afterAll(async () => {

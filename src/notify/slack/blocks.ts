@@ -23,6 +23,8 @@ export interface RenderOptions {
   now: string;
   /** false for incoming webhooks, which cannot receive button clicks. */
   interactive: boolean;
+  /** The dashboard's base URL: the deployment id links to its page there, else to the execution. */
+  dashboardUrl?: string | undefined;
 }
 
 export interface SlackMessage {
@@ -77,8 +79,21 @@ export function renderDeploymentMessage(
     const reason = record.reason ? ` — ${escape(record.reason)}` : '';
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Result:* ${status}${reason}`, 3000) } });
   }
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `deployment \`${escape(record.deploymentId)}\`` }] });
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: deploymentRef(record, opts.dashboardUrl) }] });
   return { text: `${record.app.name}: ${stripEmojiCodes(status)} (${shortSha(record.commit.sha)})`, blocks };
+}
+
+/** The deployment id, linked to its dashboard page when there is one, else to its execution. */
+function deploymentRef(record: DeploymentRecord, dashboardUrl: string | undefined): string {
+  const url = dashboardUrl ? `${dashboardUrl}/deployments/${encodeURIComponent(record.deploymentId)}` : executionConsoleUrl(record.executionArn);
+  return url ? `<${url}|deployment ${escape(record.deploymentId)}>` : `deployment \`${escape(record.deploymentId)}\``;
+}
+
+/** The AWS console page of a Step Functions execution (its region is in its ARN). */
+export function executionConsoleUrl(executionArn: string | undefined): string | undefined {
+  const region = executionArn?.split(':')[3];
+  if (!executionArn || !region) return undefined;
+  return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
 }
 
 function summaryFields(record: DeploymentRecord): { type: 'mrkdwn'; text: string }[] {

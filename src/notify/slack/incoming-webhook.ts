@@ -13,6 +13,7 @@ export interface IncomingWebhookNotifierOptions {
   maxAttempts: number;
   sleep: (ms: number) => Promise<void>;
   now: () => Date;
+  dashboardUrl?: string;
   fetch?: typeof fetch;
 }
 
@@ -59,7 +60,7 @@ export class IncomingWebhookNotifier implements Notifier {
   ): Promise<void> {
     try {
       const approvals = await loadApprovalViews(this.opts.history, record, o.fresh);
-      const message = renderDeploymentMessage(record, approvals, { now: this.opts.now().toISOString(), interactive: false });
+      const message = renderDeploymentMessage(record, approvals, { now: this.opts.now().toISOString(), interactive: false, dashboardUrl: this.opts.dashboardUrl });
       const mentions = new Set([...(o.extraMentions ?? []), ...(o.event ? mentionsFor(o.settings?.mentions ?? [], o.event) : [])]);
       const text = mentions.size > 0 ? `${[...mentions].join(' ')} ${message.text}` : message.text;
       const doFetch = this.opts.fetch ?? fetch;

@@ -24,6 +24,7 @@ export interface SlackWebApiNotifierOptions {
   timeoutMs: number;
   sleep: (ms: number) => Promise<void>;
   now: () => Date;
+  dashboardUrl?: string;
 }
 
 type MessageRef = { channel: string; ts: string };
@@ -88,7 +89,7 @@ export class SlackWebApiNotifier implements Notifier {
   ): Promise<void> {
     try {
       const approvals = await loadApprovalViews(this.opts.history, record, o.fresh);
-      const message = renderDeploymentMessage(record, approvals, { now: this.opts.now().toISOString(), interactive: true });
+      const message = renderDeploymentMessage(record, approvals, { now: this.opts.now().toISOString(), interactive: true, dashboardUrl: this.opts.dashboardUrl });
       const ref = await this.upsert(record, message, o.settings);
       if (!ref) return;
       const mentions = new Set([...(o.extraMentions ?? []), ...(o.event ? mentionsFor(o.settings?.mentions ?? [], o.event) : [])]);
