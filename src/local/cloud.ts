@@ -1,5 +1,6 @@
 import { localClientConfig, type AwsClientConfigs } from '../aws/client-config.js';
 import { startAwsServer } from './aws-server.js';
+import { CallRecorder } from './call-recorder.js';
 import { ScaledClock, type Clock } from './clock.js';
 import { startLocalDynamo } from './dynamo.js';
 import { createEcsElbv2Emulator, type EmulatorTimings, type LocalEcsElbv2 } from './ecs-elbv2/index.js';
@@ -40,6 +41,8 @@ export interface LocalCloud {
    * local endpoint of its own; its config points at the AWS port, which refuses its calls.
    */
   clientConfigs: AwsClientConfigs;
+  /** Every AWS request made to this cloud, by caller (test/iam simulates them against the deployed roles). */
+  calls: CallRecorder;
   emulator: LocalEcsElbv2;
   /** Alarms only; tests create and flip them with the real CloudWatch client. */
   cloudwatch: LocalCloudWatch;
@@ -52,14 +55,15 @@ export interface LocalCloud {
 /** Starts the whole local cloud on free loopback ports in one call; `stop()` releases every handle. */
 export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<LocalCloud> {
   const clock = opts.clock ?? new ScaledClock(60);
-  const dynamo = await startLocalDynamo({ path: opts.dynamoPath, tableName: opts.tableName });
+  const calls = new CallRecorder();
+  const dynamo = await startLocalDynamo({ path: opts.dynamoPath, tableName: opts.tableName, recorder: calls });
   const events = new LocalEventBus({ clock, forwardUrl: opts.forwardEventsUrl, log: opts.logEvent });
   const sfn = new LocalSfn({ clock, events, waitMs: opts.waitMs, retryIntervalMs: opts.retryIntervalMs, ...(opts.waitPolicy ? { waitPolicy: opts.waitPolicy } : {}) });
   const emulator = createEcsElbv2Emulator({ clock, timings: opts.timings });
   const cloudwatch = createLocalCloudWatch(clock);
   let server;
   try {
-    server = await startAwsServer([emulator.handler, cloudwatch.handler, sfn.handler, events.handler]);
+    server = await startAwsServer([calls.handler, emulator.handler, cloudwatch.handler, sfn.handler, events.handler]);
   } catch (err) {
     await dynamo.stop();
     throw err;
@@ -82,6 +86,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       lambda: config,
       dynamodb: localClientConfig(dynamo.url),
     },
+    calls,
     emulator,
     cloudwatch,
     sfn,
