@@ -373,6 +373,25 @@ describe('serverless package (offline, stage ci)', () => {
       for (const [, fn] of lambdas()) expect(environmentOf(fn).STEPCD_TABLE).toBe(expected.TableName);
     });
 
+    it('protects the history table from deletion', () => {
+      expect(props(resource(template, 'HistoryTable')).DeletionProtectionEnabled).toBe(true);
+    });
+
+    it('throttles the HTTP API by the httpApiThrottling* parameters (defaults 20 rps, burst 40)', () => {
+      const stages = resourcesOfType(template, 'AWS::ApiGatewayV2::Stage');
+      expect(stages).toHaveLength(1);
+      expect(props((stages[0] as [string, CfnResource])[1]).DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 });
+    });
+
+    it('reserves concurrency for the two public functions only, so a flood cannot starve the state machine\'s', () => {
+      const reserved = Object.fromEntries(
+        lambdas()
+          .filter(([, fn]) => props(fn).ReservedConcurrentExecutions !== undefined)
+          .map(([, fn]) => [String(props(fn).FunctionName).replace(`stepcd-${STAGE}-`, ''), props(fn).ReservedConcurrentExecutions]),
+      );
+      expect(reserved).toEqual({ 'github-webhook': 10, 'slack-interactions': 5 });
+    });
+
     it('routes POST /webhooks/github and POST /slack/interactions on the HTTP API to their functions', () => {
       const routes = new Map(
         resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => {

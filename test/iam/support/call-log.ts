@@ -27,7 +27,7 @@ export function appendCallLog(entry: CallLogEntry, dir = process.env[CALL_LOG_DI
   if (!dir) return;
   // The tests' own calls (principal `local`) are not the product's; repeats add nothing.
   const distinct = new Map(entry.calls.filter((c) => c.principal !== 'local').map((c) => [JSON.stringify(c), c]));
-  if (distinct.size === 0) return;
+  // Written even when empty: test/iam tells a whole run by every recording file having reported.
   mkdirSync(dir, { recursive: true });
   appendFileSync(join(dir, `calls-${process.pid}.jsonl`), `${JSON.stringify({ ...entry, calls: [...distinct.values()] })}\n`);
 }
