@@ -27,7 +27,6 @@ export const JUSTIFIED_GRANTS: Record<string, string> = {
     'trigger-settings cache (src/history/dynamo-side-items.ts) of the GitHub API manifest source; the local git source skips it',
   'github-webhook states:DescribeExecution arn:aws:states:us-east-1:123456789012:execution:stepcd-ci-deployment:*':
     'StartExecution answered ExecutionAlreadyExists (src/aws/sfn.ts): a redelivery the dedupe item missed',
-  'slack-interactions states:SendTaskFailure *': 'the Reject button (suites reject through the CLI and the approval service)',
   'approval-request states:SendTaskSuccess *': 'a retried approval request for an approval already decided answers the new token at once',
   'approval-request states:SendTaskFailure *': 'a retried approval request for an approval already rejected answers the new token at once',
   // The AWS target finds the stack's state machine by name; the local target reads .stepcd/local.json.

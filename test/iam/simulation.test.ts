@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../deploy/support/package-offline.js';
 import { asArray, props, resourcesOfType } from '../deploy/support/template.js';
 import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { blockActionsPayload, formBody, signedHeaders } from '../support/slack-sign.js';
 import { cliIdentity } from './cli-policy.js';
 import { JUSTIFIED_GRANTS } from './justified-grants.js';
 import { CALL_LOG_DIR_ENV, readCallLogs, type CallLogEntry } from './support/call-log.js';
@@ -15,6 +16,7 @@ import { allowed, describeDenials, grantKey, iamRequestsOf, simulate, unusedGran
 
 const TASK_ROLE = `arn:aws:iam::000000000000:role/stepcd-${STAGE}-ecs-task-role`;
 const EXECUTION_ROLE = `arn:aws:iam::000000000000:role/stepcd-${STAGE}-ecs-execution-role`;
+const APPROVER = 'U0IAMREVIEW';
 
 let deployed: DeployedStack;
 let identities: DeployedIdentity[];
@@ -61,6 +63,20 @@ beforeAll(async () => {
   const taskdef = 'apps/simple/taskdef.yaml';
   files[taskdef] = `${files[taskdef]}taskRoleArn: ${TASK_ROLE}\nexecutionRoleArn: ${EXECUTION_ROLE}\n`;
   await own.deployBaseline(files, 'simple with roles');
+  // Then a pipeline that waits for approval, rejected with the Slack button (the suites reject
+  // through the CLI and the approval service, never through slack-interactions).
+  const app = 'apps/simple/app.pipecd.yaml';
+  const pipeline = `${files[app]}  pipeline:\n    stages:\n      - name: WAIT_APPROVAL\n        with:\n          approvers: [${APPROVER}]\n      - name: ECS_PRIMARY_ROLLOUT\n`;
+  const { id, arn } = await own.deploy({ [app]: pipeline, ...(await own.imageBump('simple', '1.1.0')) }, 'simple: pipeline');
+  await own.waitForStatus(id, 'WAITING_APPROVAL');
+  const body = formBody(blockActionsPayload({ user: APPROVER, actionId: 'stepcd_reject', deploymentId: id, stageIndex: 0 }));
+  const headers = signedHeaders(own.stack.secrets.slackSigningSecret, body, Math.floor(own.stack.cloud.clock.now() / 1000));
+  const click = await fetch(`${own.stack.front.url}/slack/interactions`, { method: 'POST', headers, body });
+  if (click.status !== 200) throw new Error(`the Slack reject answered ${click.status}`);
+  const ended = await own.stack.cloud.sfn.waitForExecution(arn, { timeoutMs: 30_000 });
+  if (ended.status !== 'FAILED' && ended.status !== 'SUCCEEDED') throw new Error(`the rejected deployment ended ${ended.status}`);
+  const record = await own.stack.core.history.getDeployment(id);
+  if (record?.status !== 'FAILURE') throw new Error(`the rejected deployment is ${record?.status}, not FAILURE`);
   const { tableName, eventBusName } = own.stack.cloud;
   ownCalls = { file: 'test/iam/simulation.test.ts', names: { tableName, eventBusName, stateMachineArn: own.stack.stateMachineArn }, calls: [...own.stack.cloud.calls.calls] };
 }, 240_000);
@@ -73,10 +89,11 @@ describe('IAM: recorded requests simulated against the packaged template', () =>
   describe('a first deployment run here', () => {
     it('attributes the calls to the functions that make them', () => {
       const principals = new Set(ownCalls.calls.map((c) => c.principal));
-      for (const fn of ['github-webhook', 'orchestrate', 'stage', 'state-machine']) expect(principals, fn).toContain(fn);
+      for (const fn of ['github-webhook', 'orchestrate', 'stage', 'approval-request', 'slack-interactions', 'state-machine']) expect(principals, fn).toContain(fn);
+      expect(ownCalls.calls).toContainEqual(expect.objectContaining({ principal: 'slack-interactions', service: 'states', operation: 'SendTaskFailure' }));
     });
 
-    it('is allowed, PassRole included, with the role ARN and iam:PassedToService', async () => {
+    it('is allowed, the Slack reject and PassRole included, with the role ARN and iam:PassedToService', async () => {
       const result = await simulate([ownCalls], deployed.template, identities);
       expect(describeDenials(result.denials)).toBe('');
       const passRole = result.requests.filter((r) => r.action === 'iam:PassRole');
