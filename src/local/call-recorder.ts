@@ -18,10 +18,13 @@ const CREDENTIAL = /Credential=([^/,\s]+)\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/;
 
 /**
  * Records every request the local cloud receives, on the AWS port (as the first ServiceHandler,
- * which answers nothing) and in front of dynalite. Always on: a few hundred small objects per test.
+ * which answers nothing) and in front of dynalite. Off unless asked for (the tests ask): a
+ * long-running `stepcd local` would otherwise keep every request body.
  */
 export class CallRecorder {
   readonly calls: RecordedCall[] = [];
+
+  constructor(private readonly enabled = true) {}
 
   /** Put first in startAwsServer's handlers: records, then lets the real services answer. */
   readonly handler: ServiceHandler = async (req: AwsRequest) => {
@@ -31,10 +34,11 @@ export class CallRecorder {
 
   /** Records a call that is not an HTTP request here (the state machine invoking its functions). */
   record(call: RecordedCall): void {
-    this.calls.push(call);
+    if (this.enabled) this.calls.push(call);
   }
 
   recordHttp(headers: Record<string, string | undefined>, body: string, target?: string, path = '/'): void {
+    if (!this.enabled) return;
     const signed = CREDENTIAL.exec(headers.authorization ?? '');
     if (!signed) return;
     const [, principal = '', service = ''] = signed;

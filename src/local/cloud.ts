@@ -25,6 +25,8 @@ export interface LocalCloudOptions {
   forwardEventsUrl?: string;
   /** One line per EventBridge event (the CLI prints them). */
   logEvent?: (line: string) => void;
+  /** Keep every AWS request in `calls`, by caller (the tests do, for test/iam). Default off. */
+  recordCalls?: boolean;
 }
 
 export interface LocalCloud {
@@ -41,7 +43,7 @@ export interface LocalCloud {
    * local endpoint of its own; its config points at the AWS port, which refuses its calls.
    */
   clientConfigs: AwsClientConfigs;
-  /** Every AWS request made to this cloud, by caller (test/iam simulates them against the deployed roles). */
+  /** Every AWS request made to this cloud, by caller, when `recordCalls` is on (test/iam simulates them). */
   calls: CallRecorder;
   emulator: LocalEcsElbv2;
   /** Alarms only; tests create and flip them with the real CloudWatch client. */
@@ -55,7 +57,7 @@ export interface LocalCloud {
 /** Starts the whole local cloud on free loopback ports in one call; `stop()` releases every handle. */
 export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<LocalCloud> {
   const clock = opts.clock ?? new ScaledClock(60);
-  const calls = new CallRecorder();
+  const calls = new CallRecorder(opts.recordCalls ?? false);
   const dynamo = await startLocalDynamo({ path: opts.dynamoPath, tableName: opts.tableName, recorder: calls });
   const events = new LocalEventBus({ clock, forwardUrl: opts.forwardEventsUrl, log: opts.logEvent });
   const sfn = new LocalSfn({ clock, events, waitMs: opts.waitMs, retryIntervalMs: opts.retryIntervalMs, ...(opts.waitPolicy ? { waitPolicy: opts.waitPolicy } : {}) });

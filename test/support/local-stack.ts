@@ -47,7 +47,7 @@ export async function startStackHarness(opts: Partial<LocalStackOptions> & { app
   const repoDir = await mkdtemp(join(tmpdir(), 'stepcd-repo-'));
   await initRepo(repoDir);
   await writeAndCommit(repoDir, { 'README.md': '# manifests\n' }, 'initial');
-  const stack = await startLocalStack({ repoDir, repo: REPO, logger: createLogger('stepcd-local', { logLevel: 'SILENT' }), ...opts });
+  const stack = await startLocalStack({ repoDir, repo: REPO, logger: createLogger('stepcd-local', { logLevel: 'SILENT' }), recordCalls: true, ...opts });
   let before = await headSha(repoDir);
 
   async function push(files: Record<string, string | null>, message = 'change') {
