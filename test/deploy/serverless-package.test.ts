@@ -124,15 +124,17 @@ describe('serverless package (offline, stage ci)', () => {
       expect(await validateTemplate(template)).toEqual([]);
     });
 
-    it('would fail a template with a misspelt property, a missing required one or an unknown type', async () => {
+    it('would fail a template with a misspelt property, a missing required one, an unknown type or attribute', async () => {
       const broken = structuredClone(template);
       (broken.Resources.HistoryTable as CfnResource).Properties!.BillingMod = 'PAY_PER_REQUEST';
       delete (broken.Resources.EventBus as CfnResource).Properties!.Name;
       broken.Resources.Nope = { Type: 'AWS::Nope::Thing', Properties: {} };
+      broken.Outputs = { ...broken.Outputs, Bad: { Value: { 'Fn::GetAtt': ['HistoryTable', 'NoSuchAttribute'] } } };
       expect(await validateTemplate(broken)).toEqual([
         'HistoryTable.Properties.BillingMod: not a property of this type',
         'EventBus.Properties.Name: required property missing',
         'Nope: unknown resource type AWS::Nope::Thing',
+        'Outputs.Bad.Value: AWS::DynamoDB::Table has no attribute NoSuchAttribute',
       ]);
     });
   });

@@ -25,6 +25,35 @@ export async function validateTemplate(template: CfnTemplate): Promise<string[]>
     const spec = found.only();
     checkObject(db, `${id}.Properties`, resource.Properties ?? {}, spec.properties, errors);
   }
+  errors.push(...checkReferences(db, template));
+  return errors;
+}
+
+/** Every Ref and Fn::GetAtt names a resource of the template (or a pseudo parameter), and GetAtt an attribute its type has. */
+function checkReferences(db: SpecDatabase, template: CfnTemplate): string[] {
+  const errors: string[] = [];
+  const parameters = new Set(Object.keys((template as { Parameters?: object }).Parameters ?? {}));
+  const visit = (path: string, value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach((v, i) => visit(`${path}[${i}]`, v));
+    if (!value || typeof value !== 'object') return;
+    const v = value as Record<string, unknown>;
+    if (typeof v.Ref === 'string' && !v.Ref.startsWith('AWS::') && !(v.Ref in template.Resources) && !parameters.has(v.Ref)) errors.push(`${path}: Ref to unknown ${v.Ref}`);
+    if (Array.isArray(v['Fn::GetAtt'])) {
+      const [id, attribute] = v['Fn::GetAtt'] as [string, string];
+      const target = template.Resources[id];
+      if (!target) errors.push(`${path}: GetAtt of unknown resource ${id}`);
+      else {
+        const spec = db.lookup('resource', 'cloudFormationType', 'equals', target.Type);
+        if (spec.length === 1 && !(attribute in spec.only().attributes)) errors.push(`${path}: ${target.Type} has no attribute ${attribute}`);
+      }
+    }
+    for (const [k, x] of Object.entries(v)) visit(`${path}.${k}`, x);
+  };
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    visit(id, resource.Properties);
+    for (const dependency of [resource.DependsOn ?? []].flat()) if (!(dependency in template.Resources)) errors.push(`${id}.DependsOn: unknown ${dependency}`);
+  }
+  visit('Outputs', template.Outputs);
   return errors;
 }
 
