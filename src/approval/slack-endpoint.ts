@@ -31,6 +31,26 @@ export interface SlackEndpointDeps {
   now: () => Date;
   logger: NotifyLogger & { info(message: string, ...extra: unknown[]): void };
   fetch?: typeof fetch;
+  /**
+   * Origins a `response_url` may point at (default: Slack's, SLACK_RESPONSE_ORIGINS). The URL comes
+   * from the request body, so without this a signed-but-forged payload could make the function POST
+   * anywhere it can reach (the Lambda runtime API on loopback included). Locally: the Slack stand-in.
+   */
+  responseUrlOrigins?: readonly string[];
+}
+
+/** Where Slack's own `response_url`s live (commercial and GovSlack). */
+export const SLACK_RESPONSE_ORIGINS: readonly string[] = ['https://hooks.slack.com', 'https://hooks.slack-gov.com'];
+
+/** True when the URL is https on one of the allowed origins (exact origin match, no user info). */
+export function isSlackResponseUrl(url: string, origins: readonly string[] = SLACK_RESPONSE_ORIGINS): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  return !parsed.username && !parsed.password && origins.includes(parsed.origin);
 }
 
 /**
@@ -63,7 +83,10 @@ export async function handleSlackInteraction(req: SlackRequest, deps: SlackEndpo
   if (parsed.kind === 'ignored') return { statusCode: 200, body: '' };
 
   const text = await decide(parsed.click, deps, now);
-  if (parsed.click.responseUrl && (await replyEphemeral(parsed.click.responseUrl, { text }, { logger: deps.logger, fetch: deps.fetch }))) {
+  const replyTo = parsed.click.responseUrl;
+  const allowed = replyTo !== undefined && isSlackResponseUrl(replyTo, deps.responseUrlOrigins);
+  if (replyTo !== undefined && !allowed) deps.logger.warn('ignored a response_url outside Slack', { host: hostOf(replyTo) });
+  if (allowed && (await replyEphemeral(replyTo, { text }, { logger: deps.logger, fetch: deps.fetch }))) {
     return { statusCode: 200, body: '' };
   }
   // No response_url (or it failed): the acknowledgement itself carries the ephemeral answer.
@@ -100,4 +123,12 @@ export function replyText(result: ApprovalResult): string {
 
 function json(statusCode: number, body: unknown): SlackResponse {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'not a URL';
+  }
 }

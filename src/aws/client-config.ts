@@ -24,6 +24,20 @@ export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-export function localClientConfig(endpoint: string, maxAttempts = 3): AwsClientConfig {
-  return { region: LOCAL_REGION, endpoint, credentials: LOCAL_CREDENTIALS, maxAttempts };
+/**
+ * Locally the access key id names the caller (`stage`, `github-webhook`, `cli`, ...): it rides in
+ * every SigV4 `Credential=`, so the local cloud can attribute each request to the role that would
+ * make it on AWS (test/iam simulates them). `local` is the unattributed default (tests, seeding).
+ */
+export function localClientConfig(endpoint: string, maxAttempts = 3, principal = LOCAL_CREDENTIALS.accessKeyId): AwsClientConfig {
+  return { region: LOCAL_REGION, endpoint, credentials: { ...LOCAL_CREDENTIALS, accessKeyId: principal }, maxAttempts };
+}
+
+/** The same configs, signed as `principal` (local mode only: AWS configs carry no credentials). */
+export function asPrincipal(configs: AwsClientConfigs, principal: string): AwsClientConfigs {
+  const signed = Object.entries(configs).map(([service, config]) => [
+    service,
+    config.credentials ? { ...config, credentials: { ...config.credentials, accessKeyId: principal } } : config,
+  ]);
+  return Object.fromEntries(signed) as AwsClientConfigs;
 }

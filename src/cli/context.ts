@@ -49,7 +49,8 @@ export async function resolveTarget(flags: TargetFlags, io: CliIo): Promise<Targ
 
 async function localTarget(io: CliIo, flags: TargetFlags): Promise<Target> {
   const local = await readLocalEndpoints(io.cwd);
-  const aws = localClientConfig(local.awsUrl);
+  // Signed as `cli`, so the local cloud attributes these calls to the CLI user's policy (docs/deploy.md).
+  const aws = localClientConfig(local.awsUrl, 3, 'cli');
   const clients: AwsClientConfigs = {
     ecs: aws,
     elbv2: aws,
@@ -58,7 +59,7 @@ async function localTarget(io: CliIo, flags: TargetFlags): Promise<Target> {
     events: aws,
     lambda: aws,
     sts: aws,
-    dynamodb: localClientConfig(local.dynamoUrl),
+    dynamodb: localClientConfig(local.dynamoUrl, 3, 'cli'),
   };
   const config: Config = {
     region: LOCAL_REGION,

@@ -1,5 +1,6 @@
 import { localClientConfig, type AwsClientConfigs } from '../aws/client-config.js';
 import { startAwsServer } from './aws-server.js';
+import { CallRecorder } from './call-recorder.js';
 import { ScaledClock, type Clock } from './clock.js';
 import { startLocalDynamo } from './dynamo.js';
 import { createEcsElbv2Emulator, type EmulatorTimings, type LocalEcsElbv2 } from './ecs-elbv2/index.js';
@@ -27,6 +28,8 @@ export interface LocalCloudOptions {
   logEvent?: (line: string) => void;
   /** What STS GetCallerIdentity answers; default `arn:aws:iam::000000000000:user/local-operator`. */
   callerArn?: string;
+  /** Keep every AWS request in `calls`, by caller (the tests do, for test/iam). Default off. */
+  recordCalls?: boolean;
 }
 
 export interface LocalCloud {
@@ -43,6 +46,8 @@ export interface LocalCloud {
    * local endpoint of its own; its config points at the AWS port, which refuses its calls.
    */
   clientConfigs: AwsClientConfigs;
+  /** Every AWS request made to this cloud, by caller, when `recordCalls` is on (test/iam simulates them). */
+  calls: CallRecorder;
   emulator: LocalEcsElbv2;
   /** Alarms only; tests create and flip them with the real CloudWatch client. */
   cloudwatch: LocalCloudWatch;
@@ -57,7 +62,8 @@ export interface LocalCloud {
 /** Starts the whole local cloud on free loopback ports in one call; `stop()` releases every handle. */
 export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<LocalCloud> {
   const clock = opts.clock ?? new ScaledClock(60);
-  const dynamo = await startLocalDynamo({ path: opts.dynamoPath, tableName: opts.tableName });
+  const calls = new CallRecorder(opts.recordCalls ?? false);
+  const dynamo = await startLocalDynamo({ path: opts.dynamoPath, tableName: opts.tableName, recorder: calls });
   const events = new LocalEventBus({ clock, forwardUrl: opts.forwardEventsUrl, log: opts.logEvent });
   const sfn = new LocalSfn({ clock, events, waitMs: opts.waitMs, retryIntervalMs: opts.retryIntervalMs, ...(opts.waitPolicy ? { waitPolicy: opts.waitPolicy } : {}) });
   const emulator = createEcsElbv2Emulator({ clock, timings: opts.timings });
@@ -65,7 +71,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   const sts = createLocalSts(opts.callerArn);
   let server;
   try {
-    server = await startAwsServer([emulator.handler, cloudwatch.handler, sfn.handler, events.handler, sts.handler]);
+    server = await startAwsServer([calls.handler, emulator.handler, cloudwatch.handler, sfn.handler, events.handler, sts.handler]);
   } catch (err) {
     await dynamo.stop();
     throw err;
@@ -89,6 +95,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       sts: config,
       dynamodb: localClientConfig(dynamo.url),
     },
+    calls,
     emulator,
     cloudwatch,
     sfn,

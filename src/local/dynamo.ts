@@ -1,8 +1,10 @@
 import dynalite from 'dynalite';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localClientConfig } from '../aws/client-config.js';
 import { historyTableDefinition } from '../history/table.js';
+import type { CallRecorder } from './call-recorder.js';
 
 export interface LocalDynamo {
   url: string;
@@ -14,9 +16,18 @@ export interface LocalDynamo {
  * Starts dynalite on a free loopback port, in memory unless `path` is given (then persisted with
  * LevelDB), and creates the history table if it is missing.
  */
-export async function startLocalDynamo(opts: { path?: string; tableName?: string } = {}): Promise<LocalDynamo> {
+export async function startLocalDynamo(opts: { path?: string; tableName?: string; recorder?: CallRecorder } = {}): Promise<LocalDynamo> {
   const tableName = opts.tableName ?? 'stepcd';
   const server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const recorder = opts.recorder;
+  if (recorder) {
+    // Listens alongside dynalite's own handler (registered in the same tick), so both see the body.
+    server.prependListener('request', (req: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => recorder.recordHttp(req.headers as Record<string, string>, Buffer.concat(chunks).toString('utf8'), req.headers['x-amz-target'] as string | undefined));
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

@@ -8,7 +8,8 @@ import { createHandler as slackHandler } from '../../functions/slack-interaction
 import { createHandler as stageHandler } from '../../functions/stage/handler.js';
 import { ApprovalService } from '../approval/service.js';
 import { ReplayCache } from '../approval/signature.js';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from '../aws/client-config.js';
+import { SLACK_RESPONSE_ORIGINS } from '../approval/slack-endpoint.js';
+import { asPrincipal, LOCAL_ACCOUNT, LOCAL_REGION } from '../aws/client-config.js';
 import { createEcsAdapter } from '../aws/ecs.js';
 import type { Config, Secrets } from '../config/index.js';
 import { ManifestPlanner, serviceLookupOver } from '../gitops/app-planner.js';
@@ -94,17 +95,22 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       slack: opts.slack ?? {},
     };
     const ctx: DepsContext = { config, clients: cloud.clientConfigs, secrets, logger, now: () => cloud.clock.now() };
+    // Each function signs as itself, as each has its own role on AWS; `core` and `approvals` stay
+    // unattributed for the tests that read and act through them.
+    const as = (fn: string): DepsContext => ({ ...ctx, clients: asPrincipal(cloud.clientConfigs, fn) });
     const now = () => new Date(cloud.clock.now());
     const core = buildCoreDeps(ctx);
-    const orchestratorDeps: OrchestratorDeps = { ...core, now, logger };
     const approvals = new ApprovalService({ ...core, logger });
+    const orchestratorDeps: OrchestratorDeps = { ...buildCoreDeps(as('orchestrate')), now, logger };
+    const requestApprovals = new ApprovalService({ ...buildCoreDeps(as('approval-request')), logger });
 
     const stageCalls = new InFlight();
-    const functions = registerFunctions(cloud, ctx, orchestratorDeps, approvals, stageCalls);
+    const functions = registerFunctions(cloud, as, orchestratorDeps, requestApprovals, stageCalls);
     const definition = substituteDefinition(await readFile(DEFINITION_FILE, 'utf8'), localFunctionArn);
     await cloud.sfn.createStateMachine({ name: STATE_MACHINE_NAME, definition });
 
-    const finalise = finaliserHandler(() => orchestratorDeps);
+    const finaliserDeps: OrchestratorDeps = { ...buildCoreDeps(as('finaliser')), now, logger };
+    const finalise = finaliserHandler(() => finaliserDeps);
     cloud.events.subscribe({ source: ['aws.states'], detailType: ['Step Functions Execution Status Change'] }, async (event) => {
       const change: StatusChangeEvent = { source: event.source, 'detail-type': event.detailType, detail: event.detail as StatusChangeEvent['detail'] };
       // On AWS a stopped execution's stage Lambda runs on, and the rollback execution waits out its
@@ -114,14 +120,16 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     });
 
     const deferrer = new InProcessDeferrer((push, paths) => triggerDeployments(push, webhookDeps, paths));
+    const webhook = as('github-webhook');
+    const webhookCore = buildCoreDeps(webhook);
     const webhookDeps: WebhookDeps = {
       secret: secrets.githubWebhookSecret,
       tracking: config.github,
       source: new LocalGitSource(opts.repoDir),
-      planner: new ManifestPlanner(serviceLookupOver(createEcsAdapter(cloud.clientConfigs.ecs))),
-      history: core.history,
-      workflow: core.workflow,
-      events: core.events,
+      planner: new ManifestPlanner(serviceLookupOver(createEcsAdapter(webhook.clients.ecs))),
+      history: webhookCore.history,
+      workflow: webhookCore.workflow,
+      events: webhookCore.events,
       deferrer,
       logger,
       now,
@@ -131,7 +139,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     };
     // One cache for the life of the stack, as one per Lambda instance on AWS.
     const replays = new ReplayCache();
-    const slack = slackHandler(() => ({ service: approvals, signingSecret: secrets.slackSigningSecret, replays, now, logger }));
+    const slackApprovals = new ApprovalService({ ...buildCoreDeps(as('slack-interactions')), logger });
+    // Locally a Slack stand-in (config.slack.apiUrl) also serves the response_urls.
+    const responseUrlOrigins = [...SLACK_RESPONSE_ORIGINS, ...(config.slack.apiUrl ? [new URL(config.slack.apiUrl).origin] : [])];
+    const slack = slackHandler(() => ({ service: slackApprovals, signingSecret: secrets.slackSigningSecret, replays, now, logger, responseUrlOrigins }));
     const front = await startHttpFront({
       routes: {
         'POST /webhooks/github': createWebhookRoute(webhookDeps) as HttpRoute,
@@ -153,8 +164,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       interceptFunction(name, wrapper) {
         const original = functions[name];
         const wrapped: LocalFunction = (event, context) => wrapper(event, context, original);
-        cloud.sfn.registerFunction(name, name === ASL_FUNCTIONS.StageFunctionArn ? stageCalls.track(wrapped) : wrapped);
-        return () => cloud.sfn.registerFunction(name, name === ASL_FUNCTIONS.StageFunctionArn ? stageCalls.track(original) : original);
+        registerFunction(cloud, name, wrapped, stageCalls);
+        return () => registerFunction(cloud, name, original, stageCalls);
       },
       async stop() {
         await front.close();
@@ -171,13 +182,13 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
 function registerFunctions(
   cloud: LocalCloud,
-  ctx: DepsContext,
+  as: (fn: string) => DepsContext,
   orchestratorDeps: OrchestratorDeps,
   approvals: ApprovalService,
   stageCalls: InFlight,
 ): Record<LocalFunctionName, LocalFunction> {
   const orchestrate = orchestrateHandler(() => orchestratorDeps);
-  const stageDeps = buildStageTaskDeps(ctx);
+  const stageDeps = buildStageTaskDeps(as('stage'));
   const stage = stageHandler(() => stageDeps);
   const approvalRequest = approvalRequestHandler(() => ({ service: approvals, now: () => new Date(cloud.clock.now()) }));
   const functions: Record<LocalFunctionName, LocalFunction> = {
@@ -185,10 +196,17 @@ function registerFunctions(
     [ASL_FUNCTIONS.StageFunctionArn]: (event, context) => stage(event as never, context),
     [ASL_FUNCTIONS.ApprovalRequestFunctionArn]: (event, context) => approvalRequest(event as never, context),
   };
-  for (const [name, fn] of Object.entries(functions)) {
-    cloud.sfn.registerFunction(name, name === ASL_FUNCTIONS.StageFunctionArn ? stageCalls.track(fn) : fn);
-  }
+  for (const [name, fn] of Object.entries(functions)) registerFunction(cloud, name, fn, stageCalls);
   return functions;
+}
+
+/** On AWS the state machine's role invokes the function: each call is recorded as its request. */
+function registerFunction(cloud: LocalCloud, name: string, fn: LocalFunction, stageCalls: InFlight): void {
+  const invoked: LocalFunction = (event, context) => {
+    cloud.calls.record({ principal: 'state-machine', service: 'lambda', operation: 'Invoke', input: { FunctionName: localFunctionArn(name) } });
+    return fn(event, context);
+  };
+  cloud.sfn.registerFunction(name, name === ASL_FUNCTIONS.StageFunctionArn ? stageCalls.track(invoked) : invoked);
 }
 
 /** Calls of a function that have not returned yet, so the finaliser can let them land first. */

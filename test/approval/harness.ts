@@ -11,6 +11,7 @@ import { LocalSfn } from '../../src/local/sfn/index.js';
 import { createNotifier } from '../../src/notify/notifier.js';
 import { createHandler as createApprovalRequestHandler } from '../../functions/approval-request/handler.js';
 import { createHandler as createSlackHandler } from '../../functions/slack-interactions/handler.js';
+import { SLACK_RESPONSE_ORIGINS } from '../../src/approval/slack-endpoint.js';
 import { startHistory } from '../support/slack-history.js';
 import { blockActionsPayload, formBody, signedHeaders } from '../support/slack-sign.js';
 import { startSlackStandin, type SlackStandin } from '../support/slack-standin.js';
@@ -101,7 +102,8 @@ export async function startApprovalHarness(): Promise<ApprovalHarness> {
   });
   // One cache for the whole run, as one warm Lambda instance would have.
   const replays = new ReplayCache();
-  const slackHandler = createSlackHandler(() => ({ service, signingSecret: SIGNING_SECRET, replays, now, logger: quietLogger }));
+  const responseUrlOrigins = [...SLACK_RESPONSE_ORIGINS, new URL(slack.url).origin];
+  const slackHandler = createSlackHandler(() => ({ service, signingSecret: SIGNING_SECRET, replays, now, logger: quietLogger, responseUrlOrigins }));
 
   const nowSeconds = () => Math.floor(now().getTime() / 1000);
 

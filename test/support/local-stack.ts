@@ -1,7 +1,8 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { ZERO_SHA } from '../../src/gitops/push-event.js';
 import { headSha, initRepo, writeAndCommit } from '../../src/local/git-repo.js';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../src/local/stack.js';
@@ -9,6 +10,7 @@ import { FINAL_STATUSES, type DeploymentRecord, type DeploymentStatus } from '..
 import { createLogger } from '../../src/logging.js';
 import { postSignedWebhook } from '../../src/cli/push-webhook.js';
 import { buildPush } from './github.js';
+import { appendCallLog } from '../iam/support/call-log.js';
 
 export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/apps', import.meta.url));
 export const REPO = 'local/manifests';
@@ -45,7 +47,7 @@ export async function startStackHarness(opts: Partial<LocalStackOptions> & { app
   const repoDir = await mkdtemp(join(tmpdir(), 'stepcd-repo-'));
   await initRepo(repoDir);
   await writeAndCommit(repoDir, { 'README.md': '# manifests\n' }, 'initial');
-  const stack = await startLocalStack({ repoDir, repo: REPO, logger: createLogger('stepcd-local', { logLevel: 'SILENT' }), ...opts });
+  const stack = await startLocalStack({ repoDir, repo: REPO, logger: createLogger('stepcd-local', { logLevel: 'SILENT' }), recordCalls: true, ...opts });
   let before = await headSha(repoDir);
 
   async function push(files: Record<string, string | null>, message = 'change') {
@@ -104,6 +106,9 @@ export async function startStackHarness(opts: Partial<LocalStackOptions> & { app
     },
     async stop() {
       await stack.stop();
+      // Every AWS request the stack's functions made, for the IAM simulation (test/iam).
+      const { tableName, eventBusName } = stack.cloud;
+      appendCallLog({ file: relative(process.cwd(), expect.getState().testPath ?? 'unknown'), names: { tableName, eventBusName, stateMachineArn: stack.stateMachineArn }, calls: stack.cloud.calls.calls });
       await rm(repoDir, { recursive: true, force: true });
     },
   };

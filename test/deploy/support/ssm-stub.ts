@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { CallRecorder } from '../../../src/local/call-recorder.js';
 
 export interface SsmStub {
   url: string;
@@ -10,12 +11,14 @@ export interface SsmStub {
  * A loopback stand-in for SSM's GetParameters (awsJson1_1). @middy/ssm prefetches secrets while a
  * handler module loads, so importing a bundle needs somewhere for that call to land that is not AWS.
  */
-export async function startSsmStub(): Promise<SsmStub> {
+export async function startSsmStub(recorder?: CallRecorder): Promise<SsmStub> {
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     req.on('end', () => {
       const target = String(req.headers['x-amz-target'] ?? '');
+      // The IAM simulation attributes each cold start's fetch to the function that made it.
+      recorder?.recordHttp(req.headers as Record<string, string>, body, target);
       if (target !== 'AmazonSSM.GetParameters') {
         res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', connection: 'close' });
         res.end(JSON.stringify({ __type: 'UnknownOperationException', message: `stub serves GetParameters only, not ${target}` }));
