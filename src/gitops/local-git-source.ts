@@ -3,9 +3,13 @@ import { promisify } from 'node:util';
 import { NotFoundError, TransientError } from '../errors.js';
 import type { ManifestSource, TreeFile } from './manifest-source.js';
 import { ZERO_SHA } from './push-event.js';
+import { MAX_MANIFEST_FILE_BYTES, MAX_SYMLINK_HOPS } from '../manifest/limits.js';
+import { dirOf, resolveInApp } from '../manifest/paths.js';
+import { checkManifestSize, decodeManifestBytes, RefusedFileError, symlinkOutside } from '../manifest/refusal.js';
 
 const run = promisify(execFile);
 const MAX_OUTPUT = 64 * 1024 * 1024;
+const SYMLINK_MODE = '120000';
 
 /** ManifestSource over a git repository on disk (ARCHITECTURE §9), through the git CLI. */
 export class LocalGitSource implements ManifestSource {
@@ -35,13 +39,45 @@ export class LocalGitSource implements ManifestSource {
     return [...new Set(splitZ(await this.git(args, `diffing ${before}..${after}`)))].sort();
   }
 
+  /**
+   * The file's text at `sha`. The tree entry is looked up first, so a file is refused by its size
+   * before it is read, and a symlink is followed only while it stays inside the repository (as
+   * GitHub's contents API does); `git show` would hand back the link's target path as if it were text.
+   */
   async readFile(sha: string, path: string): Promise<string | undefined> {
+    let current = path;
+    for (let hop = 0; hop <= MAX_SYMLINK_HOPS; hop++) {
+      const entry = await this.entry(sha, current);
+      if (!entry || entry.type !== 'blob') return undefined;
+      if (entry.mode === SYMLINK_MODE) {
+        const target = (await this.blob(entry.id, path)).toString('utf8');
+        const next = resolveInApp(dirOf(current), target);
+        if (next === undefined) throw symlinkOutside(path);
+        current = next;
+        continue;
+      }
+      checkManifestSize(path, entry.size);
+      return decodeManifestBytes(path, await this.blob(entry.id, path));
+    }
+    throw new RefusedFileError(path, `is a chain of more than ${MAX_SYMLINK_HOPS} symlinks`);
+  }
+
+  private async entry(sha: string, path: string): Promise<{ mode: string; type: string; id: string; size: number } | undefined> {
+    // `<mode> SP <type> SP <id> SP+ <size> TAB <path>`; `--` keeps a path from being read as an option.
+    const out = await this.git(['ls-tree', '-l', '-z', sha, '--', path], `looking up ${path} at ${sha}`);
+    const line = splitZ(out).find((e) => e.slice(e.indexOf('\t') + 1) === path);
+    if (!line) return undefined;
+    const [mode = '', type = '', id = '', size = '0'] = line.slice(0, line.indexOf('\t')).split(/ +/);
+    return { mode, type, id, size: Number(size) || 0 };
+  }
+
+  private async blob(id: string, path: string): Promise<Buffer> {
     try {
-      return await this.git(['show', `${sha}:${path}`], `reading ${path} at ${sha}`);
+      const { stdout } = await run('git', ['-C', this.repoDir, 'cat-file', 'blob', id], { maxBuffer: MAX_MANIFEST_FILE_BYTES + 1, encoding: 'buffer' });
+      return stdout;
     } catch (err) {
-      const stderr = String((err as { cause?: { stderr?: string } }).cause?.stderr ?? '');
-      if (/does not exist in|exists on disk, but not in/.test(stderr)) return undefined;
-      throw err;
+      if ((err as { code?: string }).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') checkManifestSize(path, MAX_MANIFEST_FILE_BYTES + 1);
+      throw new TransientError(`reading ${path}: git cat-file failed: ${(err as Error).message}`, { cause: err });
     }
   }
 
