@@ -55,7 +55,21 @@ function firstInvalidByte(bytes: Uint8Array): number {
     if (decodesPrefix(bytes, mid)) lo = mid;
     else hi = mid - 1;
   }
+  // The prefix may end inside a sequence that the next byte breaks: point at where that sequence starts.
+  if (completes(bytes, lo)) return lo;
+  let start = lo;
+  while (start > 0 && ((bytes[start - 1] ?? 0) & 0xc0) === 0x80) start--;
+  if (start > 0 && (bytes[start - 1] ?? 0) >= 0xc0) return start - 1;
   return lo;
+}
+
+function completes(bytes: Uint8Array, length: number): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, length));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function decodesPrefix(bytes: Uint8Array, length: number): boolean {
