@@ -56,6 +56,12 @@ export const HOSTILE_CASES: HostileCase[] = [
   one('bytes: taskdef not valid UTF-8', 'taskdef.yaml: is not valid UTF-8 (byte 30); save it as UTF-8', {
     special: { 'taskdef.yaml': { bytes: Buffer.concat([Buffer.from('family: x\ncontainerDefinitions'), Buffer.from([0xff, 0xfe]), Buffer.from(': []\n')]) } },
   }),
+  one('bytes: app config not valid UTF-8 (the trigger analysis reads it too)', 'app.pipecd.yaml: is not valid UTF-8 (byte 6); save it as UTF-8', {
+    special: { 'app.pipecd.yaml': { bytes: Buffer.from([0x6b, 0x69, 0x6e, 0x64, 0x3a, 0x20, 0xc0, 0xaf, 0x0a]) } },
+  }),
+  one('symlink: app config pointing outside the repository', 'app.pipecd.yaml: is a symlink to a path outside the repository; stepcd does not follow it', {
+    special: { 'app.pipecd.yaml': { symlink: '/etc/hostname' } },
+  }),
   one('symlink: servicedef pointing outside the repository', 'servicedef.yaml: is a symlink to a path outside the repository; stepcd does not follow it', {
     special: { 'servicedef.yaml': { symlink: '../../../../../../../../etc/passwd' } },
   }),
