@@ -15,10 +15,24 @@ export async function conflictsOf(files: FilesAtCommit, configPath: string, repo
   if (!repository) return [];
   const planned = new Set([...repository.planned, configPath]);
   const others = repository.apps.filter((a) => !planned.has(a.configPath));
-  const read = { readFile: (path: string) => files.read(path) };
   const identities: AppIdentity[] = [
     ...others.map((a) => ({ configPath: a.configPath, ...(a.name ? { name: a.name } : {}) })),
-    ...(await mapBounded([...planned], 8, (path) => readAppIdentity(read, path))),
+    ...(await mapBounded([...planned], 8, (path) => identityAt(files, path))),
   ];
   return identityConflicts(identities).get(configPath) ?? [];
+}
+
+/** Each planned app's identity, parsed once per commit however many planners of the push ask. */
+const identities = new WeakMap<FilesAtCommit, Map<string, Promise<AppIdentity>>>();
+
+function identityAt(files: FilesAtCommit, configPath: string): Promise<AppIdentity> {
+  let known = identities.get(files);
+  if (!known) identities.set(files, (known = new Map()));
+  let pending = known.get(configPath);
+  if (!pending) {
+    pending = readAppIdentity({ readFile: (path) => files.read(path) }, configPath);
+    pending.catch(() => known.delete(configPath));
+    known.set(configPath, pending);
+  }
+  return pending;
 }
