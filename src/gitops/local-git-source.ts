@@ -11,8 +11,20 @@ const run = promisify(execFile);
 const MAX_OUTPUT = 64 * 1024 * 1024;
 const SYMLINK_MODE = '120000';
 
+interface TreeEntry {
+  mode: string;
+  type: string;
+  id: string;
+  size: number;
+}
+
+/** Commits whose tree entries are kept: a push reads files of one commit, its neighbour is next. */
+const ENTRY_CACHE_SIZE = 4;
+
 /** ManifestSource over a git repository on disk (ARCHITECTURE §9), through the git CLI. */
 export class LocalGitSource implements ManifestSource {
+  private readonly entries = new Map<string, Promise<Map<string, TreeEntry>>>();
+
   constructor(private readonly repoDir: string) {}
 
   async listFiles(sha: string): Promise<string[]> {
@@ -62,13 +74,31 @@ export class LocalGitSource implements ManifestSource {
     throw new RefusedFileError(path, `is a chain of more than ${MAX_SYMLINK_HOPS} symlinks`);
   }
 
-  private async entry(sha: string, path: string): Promise<{ mode: string; type: string; id: string; size: number } | undefined> {
-    // `<mode> SP <type> SP <id> SP+ <size> TAB <path>`; `--` keeps a path from being read as an option.
-    const out = await this.git(['ls-tree', '-l', '-z', sha, '--', path], `looking up ${path} at ${sha}`);
-    const line = splitZ(out).find((e) => e.slice(e.indexOf('\t') + 1) === path);
-    if (!line) return undefined;
-    const [mode = '', type = '', id = '', size = '0'] = line.slice(0, line.indexOf('\t')).split(/ +/);
-    return { mode, type, id, size: Number(size) || 0 };
+  /** The tree entry of `path` at `sha`, from one `ls-tree -r -l` per commit (trees are immutable). */
+  private async entry(sha: string, path: string): Promise<TreeEntry | undefined> {
+    let pending = this.entries.get(sha);
+    if (!pending) {
+      pending = this.listEntries(sha);
+      pending.catch(() => this.entries.delete(sha));
+      this.entries.set(sha, pending);
+      const oldest = this.entries.keys().next().value;
+      if (this.entries.size > ENTRY_CACHE_SIZE && oldest !== undefined) this.entries.delete(oldest);
+    }
+    const all = await pending;
+    // A directory is not listed by -r; report it as a tree, which readFile answers as absent.
+    return all.get(path) ?? ([...all.keys()].some((p) => p.startsWith(`${path}/`)) ? { mode: '040000', type: 'tree', id: '', size: 0 } : undefined);
+  }
+
+  private async listEntries(sha: string): Promise<Map<string, TreeEntry>> {
+    // `<mode> SP <type> SP <id> SP+ <size> TAB <path>`, -z keeping unusual path characters verbatim.
+    const out = await this.git(['ls-tree', '-r', '-l', '-z', sha], `listing the tree at ${sha}`);
+    const entries = new Map<string, TreeEntry>();
+    for (const line of splitZ(out)) {
+      const tab = line.indexOf('\t');
+      const [mode = '', type = '', id = '', size = '0'] = line.slice(0, tab).split(/ +/);
+      entries.set(line.slice(tab + 1), { mode, type, id, size: Number(size) || 0 });
+    }
+    return entries;
   }
 
   private async blob(id: string, path: string): Promise<Buffer> {
