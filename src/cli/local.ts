@@ -1,8 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { LocalGitSource } from '../gitops/local-git-source.js';
+import type { HistoryStore } from '../history/store.js';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
 import { createLogger } from '../logging.js';
+import { readRepositoryApps, RepositoryTopology, type RepositoryApp } from '../local/repo-topology.js';
 import { CliError } from './errors.js';
 import { endpointsOf, removeLocalEndpoints, STATE_DIR, writeLocalEndpoints } from './local-state.js';
 import type { CliIo, Output } from './output.js';
@@ -41,11 +44,15 @@ export async function localCommand(opts: LocalOptions, out: Output, io: CliIo): 
     repo: REPO,
     branch: opts.branch,
     dynamoPath,
+    // The watched repository's own topology is created below, from its manifests.
+    topology: false,
     logger: createLogger('stepcd-local', { logLevel: 'SILENT' }),
     dashboard: (req, res) => (dashboard ? dashboard.listener(req, res) : res.writeHead(503).end('starting')),
     ...(opts.port ? { httpPort: opts.port } : {}),
   });
   dashboard = localDashboard(stack, { repoDir, branch: opts.branch });
+  const source = new LocalGitSource(repoDir);
+  const watchers0: Promise<unknown>[] = [];
   try {
     // One short line per stepcd event; the full detail is a `stepcd logs` or EventBridge rule away.
     stack.cloud.events.subscribe({ source: ['stepcd'] }, async (e) => {
@@ -59,13 +66,27 @@ export async function localCommand(opts: LocalOptions, out: Output, io: CliIo): 
     out.line(`  watching      ${repoDir} (branch ${opts.branch}, head ${head.slice(0, 7)}): commit there to deploy`);
     out.line(`  webhook URL   ${endpoints.webhookUrl}`);
     out.line(`  secret        ${endpoints.webhookSecret}`);
+    out.line(`  slack secret  ${stack.secrets.slackSigningSecret} (signing secret for the Slack interactions URL)`);
     out.line(`  slack URL     ${endpoints.slackInteractionsUrl}`);
     out.line(`  dashboard     ${endpoints.frontUrl}/`);
     out.line(`  AWS endpoint  ${endpoints.awsUrl} (ECS, ELBv2, Step Functions, EventBridge); DynamoDB ${endpoints.dynamoUrl}`);
     out.line(`  state         ${file} (read by --local commands); history persisted in ${dynamoPath}`);
     out.line('  Waits are shortened: the local clock runs 60x real time.');
 
-    const watchers: Promise<unknown>[] = [];
+    const topology = new RepositoryTopology(stack.cloud.clientConfigs, stack.cloud.emulator);
+    const ensureTopology = async (sha: string) => {
+      for (const line of await topology.ensure(await readRepositoryApps(source, sha))) out.line(`  created       ${line}`);
+    };
+    await ensureTopology(head);
+    const undeployed = await undeployedApps(stack.core.history, await readRepositoryApps(source, head), head);
+    if (undeployed.length > 0) {
+      out.line(`  deploying HEAD ${head.slice(0, 7)} (not deployed yet: ${undeployed.join(', ')})`);
+      // Every file as added, against git's empty tree: each app of HEAD is affected, and one already
+      // deployed at HEAD comes back DUPLICATE (deployment ids are per commit).
+      watchers0.push(...(await deliver(stack, out, io, { repoDir, branch: opts.branch, before: EMPTY_TREE, after: head })));
+    }
+
+    const watchers: Promise<unknown>[] = watchers0;
     while (!io.signal?.aborted) {
       await sleep(POLL_MS, undefined, io.signal ? { signal: io.signal } : {}).catch(() => undefined);
       if (io.signal?.aborted) break;
@@ -73,6 +94,7 @@ export async function localCommand(opts: LocalOptions, out: Output, io: CliIo): 
       if (!now || now === head) continue;
       const before = head;
       head = now;
+      await ensureTopology(now).catch((err: unknown) => out.error(err));
       watchers.push(...(await deliver(stack, out, io, { repoDir, branch: opts.branch, before, after: now })));
     }
     await Promise.allSettled(watchers);
@@ -82,6 +104,19 @@ export async function localCommand(opts: LocalOptions, out: Output, io: CliIo): 
     dashboard.close();
     await stack.stop();
   }
+}
+
+/** git's empty tree: diffing against it lists every file of a commit as added. */
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+/** Apps whose newest deployment is not of `sha` (or that have none). */
+async function undeployedApps(history: HistoryStore, apps: readonly RepositoryApp[], sha: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const app of apps) {
+    const [latest] = await history.listByApp(app.name);
+    if (latest?.commit.sha !== sha) out.push(app.name);
+  }
+  return out;
 }
 
 /** Sends the push for before..after and follows each deployment it started, one line per change. */

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { createDirFiles, isAppConfigPath, verifyApp, type CheckOutcome } from '../manifest/index.js';
+import { createDirFiles, isAppConfigPath, verifyRepository, type CheckOutcome } from '../manifest/index.js';
 import { CliError } from './errors.js';
 import type { CliIo, Output } from './output.js';
 
@@ -22,8 +22,9 @@ export async function validateCommand(opts: ValidateOptions, out: Output, io: Cl
   }
   const files = createDirFiles(root);
   const results: CheckOutcome[] = [];
+  const verified = await verifyRepository(files, configs);
   for (const config of configs) {
-    const outcomes = await verifyApp(files, config);
+    const outcomes = verified.get(config) ?? [];
     results.push(...outcomes.map((o) => ({ ...o, app: o.app || config })));
     out.line(out.paint('bold', config));
     for (const o of outcomes) printOutcome(out, o);

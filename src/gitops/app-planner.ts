@@ -1,6 +1,8 @@
 import type { AppRef } from '../domain/plan.js';
 import { InvalidManifestError } from '../errors.js';
 import { loadApp } from '../manifest/load-app.js';
+import { RefusedFileError } from '../manifest/refusal.js';
+import { conflictsOf } from './app-index.js';
 import type { EcsPort } from '../stages/ports.js';
 import { buildPlan } from '../plan/build-plan.js';
 import { deploymentIdFor } from '../plan/ids.js';
@@ -10,10 +12,17 @@ import type { AppPlanner, PlanOutcome } from './trigger.js';
 /** Whether the app's ECS service exists: a first deployment quick-syncs (ARCHITECTURE §4). */
 export interface ServiceLookup {
   serviceExists(cluster: string, serviceName: string): Promise<boolean>;
+  /** Whether it exists and which app's it is (its stepcd:app tag), in one call. */
+  serviceOwner?(cluster: string, serviceName: string): Promise<{ exists: boolean; app?: string }>;
 }
 
 export function serviceLookupOver(ecs: Pick<EcsPort, 'findService'>): ServiceLookup {
-  return { serviceExists: async (cluster, serviceName) => (await ecs.findService(cluster, serviceName)) !== undefined };
+  const owner = async (cluster: string, serviceName: string) => {
+    const service = await ecs.findService(cluster, serviceName);
+    const app = service?.tags['stepcd:app'];
+    return { exists: service !== undefined, ...(app ? { app } : {}) };
+  };
+  return { serviceExists: async (cluster, serviceName) => (await owner(cluster, serviceName)).exists, serviceOwner: owner };
 }
 
 /**
@@ -29,24 +38,46 @@ export class ManifestPlanner implements AppPlanner {
   }
 
   async plan(request: Parameters<AppPlanner['plan']>[0]): Promise<PlanOutcome> {
-    const { configPath, files, push, trigger, now } = request;
+    const { configPath, files, push, trigger, now, repository } = request;
     const loaded = await loadApp({ readFile: (path) => files.read(path) }, configPath);
-    if (!loaded.ok) return { ok: false, app: await fallbackRef(request), issues: loaded.issues };
+    // Checked even for a broken app, so that both sides of a clash are told about the other.
+    const conflicts = await conflictsOf(files, configPath, repository);
+    if (!loaded.ok || conflicts.length > 0) {
+      const issues = loaded.ok ? conflicts : [...loaded.issues, ...conflicts];
+      return { ok: false, app: loaded.ok ? refOf(loaded.app, push.repo) : await fallbackRef(request), issues };
+    }
     const { app } = loaded;
-    const serviceExists = await this.services.serviceExists(app.serviceDefinition.cluster, app.serviceDefinition.serviceName);
+    const { cluster, serviceName } = app.serviceDefinition;
+    const live = this.services.serviceOwner ? await this.services.serviceOwner(cluster, serviceName) : { exists: await this.services.serviceExists(cluster, serviceName) };
+    if (live.app !== undefined && live.app !== app.name) {
+      // The service is another app's (stepcd tags what it creates): deploying would replace its task sets.
+      const owner = repository?.apps.find((a) => a.name === live.app)?.configPath;
+      const file = app.files[1] ?? configPath;
+      const message = `${JSON.stringify(serviceName)} in cluster ${JSON.stringify(cluster)} is deployed by app ${JSON.stringify(live.app)}${owner ? ` (${owner})` : ''} (its stepcd:app tag): one ECS service belongs to one app`;
+      return { ok: false, app: refOf(app, push.repo), issues: [{ file, path: 'serviceName', message, severity: 'error' }] };
+    }
+    const serviceExists = live.exists;
     try {
       return { ok: true, plan: buildPlan({ app, repo: push.repo, commit: push.commit, trigger, serviceExists, now }) };
     } catch (err) {
       // buildPlan refuses plans over the size limit with the same typed error as validation.
-      if (err instanceof InvalidManifestError) return { ok: false, app: { name: app.name, dir: app.dir, labels: app.labels, repo: push.repo }, issues: err.issues };
+      if (err instanceof InvalidManifestError) return { ok: false, app: refOf(app, push.repo), issues: err.issues };
       throw err;
     }
   }
 }
 
+function refOf(app: { name: string; dir: string; labels: Record<string, string> }, repo: string): AppRef {
+  return { name: app.name, dir: app.dir, labels: app.labels, repo };
+}
+
 /** Names an invalid app as best we can: `spec.name` if the config parses that far, else its directory. */
 async function fallbackRef(request: Parameters<AppPlanner['plan']>[0]): Promise<AppRef> {
   const dir = appDirOf(request.configPath);
-  const lenient = readAppTrigger(request.configPath, await request.files.read(request.configPath));
+  const text = await request.files.read(request.configPath).catch((err: unknown) => {
+    if (err instanceof RefusedFileError) return undefined;
+    throw err;
+  });
+  const lenient = readAppTrigger(request.configPath, text);
   return { name: lenient.name ?? (dir || request.push.repo), dir, labels: {}, repo: request.push.repo };
 }

@@ -5,6 +5,8 @@ import { wrapGithubError } from './github-errors.js';
 import type { ManifestSource, TreeFile } from './manifest-source.js';
 import { ZERO_SHA } from './push-event.js';
 import { diffTrees, type TreeEntry } from './tree-diff.js';
+import { dirOf, resolveInApp } from '../manifest/paths.js';
+import { checkManifestSize, decodeManifestBytes, symlinkOutside } from '../manifest/refusal.js';
 
 export { wrapGithubError } from './github-errors.js';
 
@@ -86,13 +88,21 @@ export class GithubSource implements ManifestSource {
       if ((err as { status?: number }).status === 404) return undefined;
       throw wrapGithubError(doing, err);
     }
-    const file = data as { type?: string; encoding?: string; content?: string; size?: number };
-    if (Array.isArray(data) || file.type !== 'file') return undefined;
-    // Over 1 MB the contents API sends no content (encoding "none"); no manifest is that big.
-    if (file.encoding !== 'base64' || typeof file.content !== 'string') {
-      throw new InvalidStateError(`${doing}: the file is too large for the contents API (${file.size ?? '?'} bytes, encoding ${file.encoding ?? 'none'})`);
+    const file = data as { type?: string; encoding?: string; content?: string; size?: number; target?: string };
+    if (Array.isArray(data)) return undefined;
+    // GitHub follows a symlink to a file inside the repository itself; what comes back as a symlink
+    // points elsewhere: outside the repository is refused, a directory inside it is not a file.
+    if (file.type === 'symlink') {
+      if (resolveInApp(dirOf(path), file.target ?? '/') === undefined) throw symlinkOutside(path);
+      return undefined;
     }
-    return Buffer.from(file.content, 'base64').toString('utf8');
+    if (file.type !== 'file') return undefined;
+    checkManifestSize(path, file.size ?? 0);
+    // Over 1 MB the contents API sends no content (encoding "none"); the size check refuses those first.
+    if (file.encoding !== 'base64' || typeof file.content !== 'string') {
+      throw new InvalidStateError(`${doing}: the contents API sent no content (${file.size ?? '?'} bytes, encoding ${file.encoding ?? 'none'})`);
+    }
+    return decodeManifestBytes(path, Buffer.from(file.content, 'base64'));
   }
 
   /** One recursive listing per sha (trees are immutable), bounded; a failure is not cached. */

@@ -3,12 +3,28 @@ import { promisify } from 'node:util';
 import { NotFoundError, TransientError } from '../errors.js';
 import type { ManifestSource, TreeFile } from './manifest-source.js';
 import { ZERO_SHA } from './push-event.js';
+import { MAX_MANIFEST_FILE_BYTES, MAX_SYMLINK_HOPS } from '../manifest/limits.js';
+import { dirOf, resolveInApp } from '../manifest/paths.js';
+import { checkManifestSize, decodeManifestBytes, RefusedFileError, symlinkOutside } from '../manifest/refusal.js';
 
 const run = promisify(execFile);
 const MAX_OUTPUT = 64 * 1024 * 1024;
+const SYMLINK_MODE = '120000';
+
+interface TreeEntry {
+  mode: string;
+  type: string;
+  id: string;
+  size: number;
+}
+
+/** Commits whose tree entries are kept: a push reads files of one commit, its neighbour is next. */
+const ENTRY_CACHE_SIZE = 4;
 
 /** ManifestSource over a git repository on disk (ARCHITECTURE §9), through the git CLI. */
 export class LocalGitSource implements ManifestSource {
+  private readonly entries = new Map<string, Promise<Map<string, TreeEntry>>>();
+
   constructor(private readonly repoDir: string) {}
 
   async listFiles(sha: string): Promise<string[]> {
@@ -35,13 +51,63 @@ export class LocalGitSource implements ManifestSource {
     return [...new Set(splitZ(await this.git(args, `diffing ${before}..${after}`)))].sort();
   }
 
+  /**
+   * The file's text at `sha`. The tree entry is looked up first, so a file is refused by its size
+   * before it is read, and a symlink is followed only while it stays inside the repository (as
+   * GitHub's contents API does); `git show` would hand back the link's target path as if it were text.
+   */
   async readFile(sha: string, path: string): Promise<string | undefined> {
+    let current = path;
+    for (let hop = 0; hop <= MAX_SYMLINK_HOPS; hop++) {
+      const entry = await this.entry(sha, current);
+      if (!entry || entry.type !== 'blob') return undefined;
+      if (entry.mode === SYMLINK_MODE) {
+        const target = (await this.blob(entry.id, path)).toString('utf8');
+        const next = resolveInApp(dirOf(current), target);
+        if (next === undefined) throw symlinkOutside(path);
+        current = next;
+        continue;
+      }
+      checkManifestSize(path, entry.size);
+      return decodeManifestBytes(path, await this.blob(entry.id, path));
+    }
+    throw new RefusedFileError(path, `is a chain of more than ${MAX_SYMLINK_HOPS} symlinks`);
+  }
+
+  /** The tree entry of `path` at `sha`, from one `ls-tree -r -l` per commit (trees are immutable). */
+  private async entry(sha: string, path: string): Promise<TreeEntry | undefined> {
+    let pending = this.entries.get(sha);
+    if (!pending) {
+      pending = this.listEntries(sha);
+      pending.catch(() => this.entries.delete(sha));
+      this.entries.set(sha, pending);
+      const oldest = this.entries.keys().next().value;
+      if (this.entries.size > ENTRY_CACHE_SIZE && oldest !== undefined) this.entries.delete(oldest);
+    }
+    const all = await pending;
+    // A directory is not listed by -r; report it as a tree, which readFile answers as absent.
+    return all.get(path) ?? ([...all.keys()].some((p) => p.startsWith(`${path}/`)) ? { mode: '040000', type: 'tree', id: '', size: 0 } : undefined);
+  }
+
+  private async listEntries(sha: string): Promise<Map<string, TreeEntry>> {
+    // `<mode> SP <type> SP <id> SP+ <size> TAB <path>`, -z keeping unusual path characters verbatim.
+    const out = await this.git(['ls-tree', '-r', '-l', '-z', sha], `listing the tree at ${sha}`);
+    const entries = new Map<string, TreeEntry>();
+    for (const line of splitZ(out)) {
+      const tab = line.indexOf('\t');
+      const [mode = '', type = '', id = '', size = '0'] = line.slice(0, tab).split(/ +/);
+      entries.set(line.slice(tab + 1), { mode, type, id, size: Number(size) || 0 });
+    }
+    return entries;
+  }
+
+  private async blob(id: string, path: string): Promise<Buffer> {
     try {
-      return await this.git(['show', `${sha}:${path}`], `reading ${path} at ${sha}`);
+      const { stdout } = await run('git', ['-C', this.repoDir, 'cat-file', 'blob', id], { maxBuffer: MAX_MANIFEST_FILE_BYTES + 1, encoding: 'buffer' });
+      return stdout;
     } catch (err) {
-      const stderr = String((err as { cause?: { stderr?: string } }).cause?.stderr ?? '');
-      if (/does not exist in|exists on disk, but not in/.test(stderr)) return undefined;
-      throw err;
+      if ((err as { code?: string }).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') checkManifestSize(path, MAX_MANIFEST_FILE_BYTES + 1);
+      throw new TransientError(`reading ${path}: git cat-file failed: ${(err as Error).message}`, { cause: err });
     }
   }
 

@@ -29,12 +29,22 @@ export interface TreeFile {
 export interface FilesAtCommit {
   sha: string;
   read(path: string): Promise<string | undefined>;
+  /** The commit's files with their blob ids, listed once. */
+  tree(): Promise<TreeFile[]>;
 }
 
 export function filesAt(source: ManifestSource, sha: string): FilesAtCommit {
   const cache = new Map<string, Promise<string | undefined>>();
+  let tree: Promise<TreeFile[]> | undefined;
   return {
     sha,
+    tree() {
+      if (!tree) {
+        tree = source.listTree(sha);
+        tree.catch(() => (tree = undefined));
+      }
+      return tree;
+    },
     read(path) {
       let pending = cache.get(path);
       if (!pending) {

@@ -7,7 +7,8 @@ import { newDeploymentRecord, triggerFailedRecord } from '../history/records.js'
 import { statusEvent } from '../notify/events.js';
 import type { HistoryStore } from '../history/store.js';
 import { loggerFor, type StepcdLogger } from '../logging.js';
-import { affectedApps, appDirOf, appTriggerOf } from './affected-apps.js';
+import { RefusedFileError } from '../manifest/refusal.js';
+import { affectedApps, appDirOf, appTriggerOf, type AppTrigger } from './affected-apps.js';
 import { mapBounded } from './bounded.js';
 import { findAppConfigFiles, splitByCache } from './config-analysis.js';
 import { filesAt, type FilesAtCommit, type ManifestSource } from './manifest-source.js';
@@ -19,7 +20,13 @@ import { parseTriggerSettings, type TriggerSettings } from './trigger-settings.j
 export interface AppPlanner {
   /** Must equal the id buildPlan gives the plan: both key on the config path (see src/plan/ids.ts). */
   deploymentIdFor(ref: { repo: string; configPath: string; sha: string }): string;
-  plan(request: { configPath: string; files: FilesAtCommit; push: PushEvent; trigger: TriggerRef; now: Date }): Promise<PlanOutcome>;
+  plan(request: { configPath: string; files: FilesAtCommit; push: PushEvent; trigger: TriggerRef; now: Date; repository?: RepositoryApps }): Promise<PlanOutcome>;
+}
+
+/** Every app of the repository at the pushed commit (as the trigger analysis read them) and those this run plans. */
+export interface RepositoryApps {
+  apps: readonly AppTrigger[];
+  planned: readonly string[];
 }
 
 export type PlanOutcome = { ok: true; plan: DeploymentPlan } | { ok: false; app: AppRef; issues: ManifestIssue[] };
@@ -105,8 +112,11 @@ export async function triggerDeployments(push: PushEvent, deps: TriggerDeps, sco
 
   let configPaths: readonly string[];
   let deletedApps: string[] = [];
+  let apps: readonly AppTrigger[];
   if (Array.isArray(scope)) {
     configPaths = scope;
+    // A continuation is past its deferral: it reads what the cache lacks rather than defer again.
+    apps = (await repositoryApps(files, deps, { ...limits, mayDefer: false })) as AppTrigger[];
   } else {
     const found = await findAffected(push, files, deps, { ...limits, mayDefer: scope !== WHOLE_PUSH });
     if ('deferred' in found) {
@@ -114,8 +124,9 @@ export async function triggerDeployments(push: PushEvent, deps: TriggerDeps, sco
       await deps.deferrer.defer(push, WHOLE_PUSH);
       return { results: [], deletedApps: [], deferredAnalysis: { configs: found.deferred } };
     }
-    ({ configPaths, deletedApps } = found);
+    ({ configPaths, deletedApps, apps } = found);
   }
+  const repository: RepositoryApps = { apps, planned: configPaths };
   for (const dir of deletedApps) deps.logger.info('app directory deleted by this push; not deploying it', { app: dir, sha: push.after });
 
   const trigger: TriggerRef = { kind: 'push', ...(push.delivery ? { delivery: push.delivery } : {}), ...(push.actor ? { actor: push.actor } : {}) };
@@ -128,7 +139,7 @@ export async function triggerDeployments(push: PushEvent, deps: TriggerDeps, sco
       deferred.push(configPath);
       return { app: appDir, configPath, deploymentId, status: 'DEFERRED' } satisfies AppTriggerResult;
     }
-    return triggerApp({ configPath, deploymentId, push, trigger, files }, deps);
+    return triggerApp({ configPath, deploymentId, push, trigger, files, repository }, deps);
   });
 
   if (deferred.length > 0) {
@@ -138,7 +149,7 @@ export async function triggerDeployments(push: PushEvent, deps: TriggerDeps, sco
   return { results, deletedApps };
 }
 
-type Analysis = { configPaths: string[]; deletedApps: string[] } | { deferred: number };
+type Analysis = { configPaths: string[]; deletedApps: string[]; apps: AppTrigger[] } | { deferred: number };
 
 /**
  * Changed paths → affected apps. Trigger paths may point outside an app's directory, so every
@@ -151,27 +162,41 @@ async function findAffected(
   deps: TriggerDeps,
   limits: TriggerLimits & { mayDefer: boolean },
 ): Promise<Analysis> {
-  const cache = deps.triggerCache ?? containerTriggerCache;
   const [tree, changed] = await Promise.all([
-    deps.source.listTree(push.after),
+    files.tree(),
     push.payloadPaths ? Promise.resolve(push.payloadPaths) : deps.source.changedPaths(push.before, push.after),
   ]);
-  const configs = findAppConfigFiles(tree);
+  const apps = await repositoryApps(files, deps, limits);
+  if (!Array.isArray(apps)) return apps;
+  const { affected, deleted } = affectedApps(apps, changed, new Set(tree.map((f) => f.path)));
+  return { configPaths: affected.map((a) => a.configPath).sort(), deletedApps: deleted.map((d) => d.dir), apps };
+}
+
+/**
+ * Every app config's trigger settings at the pushed commit: from the cache by blob id, reading only
+ * configs the cache has never seen. Too many of those, and (when allowed) the caller defers.
+ */
+async function repositoryApps(
+  files: FilesAtCommit,
+  deps: TriggerDeps,
+  limits: TriggerLimits & { mayDefer: boolean },
+): Promise<AppTrigger[] | { deferred: number }> {
+  const cache = deps.triggerCache ?? containerTriggerCache;
+  const configs = findAppConfigFiles(await files.tree());
   const { known, missing } = splitByCache(configs, await cache.getMany([...new Set(configs.map((c) => c.id))]));
   if (limits.mayDefer && missing.length > limits.maxAnalysisReads) return { deferred: missing.length };
 
   const fresh = new Map<string, TriggerSettings>();
   const read = await mapBounded(missing, limits.parallelism * 2, async (config) => {
-    const text = await files.read(config.path);
+    // A refused config (a symlink out, not UTF-8, too big) still names an app: its planner reports why.
+    const text = await files.read(config.path).catch(refusedAsMissing);
     const settings = parseTriggerSettings(text);
     // A config listed but unreadable is not cached: its absence says nothing about its blob.
     if (text !== undefined) fresh.set(config.id, settings);
     return appTriggerOf(config.path, settings);
   });
   await cache.putMany(fresh);
-
-  const { affected, deleted } = affectedApps([...known, ...read], changed, new Set(tree.map((f) => f.path)));
-  return { configPaths: affected.map((a) => a.configPath).sort(), deletedApps: deleted.map((d) => d.dir) };
+  return [...known, ...read];
 }
 
 interface AppRequest {
@@ -180,6 +205,7 @@ interface AppRequest {
   push: PushEvent;
   trigger: TriggerRef;
   files: FilesAtCommit;
+  repository: RepositoryApps;
 }
 
 /** One app: validate and plan; record; emit; start. Errors become an ERROR result, never a throw. */
@@ -191,7 +217,7 @@ async function triggerApp(req: AppRequest, deps: TriggerDeps): Promise<AppTrigge
     const existing = await deps.history.getDeployment(deploymentId);
     if (existing && !isUnstarted(existing)) return duplicate(base, existing);
 
-    const outcome = await deps.planner.plan({ configPath, files: req.files, push: req.push, trigger: req.trigger, now: deps.now() });
+    const outcome = await deps.planner.plan({ configPath, files: req.files, push: req.push, trigger: req.trigger, now: deps.now(), repository: req.repository });
     if (!outcome.ok) {
       const record = triggerFailedRecord({
         deploymentId,
@@ -231,6 +257,11 @@ async function triggerApp(req: AppRequest, deps: TriggerDeps): Promise<AppTrigge
     log.error('triggering the app failed', { error: err as Error, retryable });
     return { ...base, status: 'ERROR', errors: [(err as Error).message], retryable };
   }
+}
+
+function refusedAsMissing(err: unknown): undefined {
+  if (err instanceof RefusedFileError) return undefined;
+  throw err;
 }
 
 /** PENDING without an execution: a previous attempt crashed between the record and StartExecution. */

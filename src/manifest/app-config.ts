@@ -4,6 +4,10 @@ import { fieldPath } from './issues.js';
 import { isMapping, readObject, readValue, type ReadContext } from './read-object.js';
 import { positiveDuration, readStages } from './stages.js';
 import { show } from './values.js';
+import type { RE2JS } from 're2js';
+import { compileTagPattern, type ImagePolicy } from './image-policy.js';
+import { MAX_PATTERN_LENGTH, MAX_TRIGGER_PATTERNS } from './limits.js';
+import { patternProblem } from './trigger-pattern.js';
 
 export const API_VERSION = 'pipecd.dev/v1beta1';
 export const KIND = 'ECSApp';
@@ -31,6 +35,9 @@ export interface AppConfig {
   mentions: Mention[];
   slackChannel?: string;
   allowMutableTags: boolean;
+  imagePolicy: ImagePolicy;
+  /** imagePolicy.tagPattern, compiled (RE2) once it is known to be valid. */
+  tagPattern?: RE2JS;
   pollIntervalSeconds: number;
 }
 
@@ -91,14 +98,22 @@ function readSpec(ctx: ReadContext, raw: unknown): AppConfig | undefined {
       timeout: ANY,
       notification: ANY,
       stepcd: ANY,
+      encryption: ANY,
+      attachment: ANY,
     },
     Object.fromEntries(
-      ['encryption', 'attachment', 'eventWatcher', 'driftDetection', 'postSync', 'variantLabel', 'quickSync', 'deploymentNotification', 'commitMatcher'].map(
+      ['eventWatcher', 'driftDetection', 'postSync', 'variantLabel', 'quickSync', 'deploymentNotification', 'commitMatcher'].map(
         (k) => [k, IGNORED],
       ),
     ),
   );
   if (!spec) return undefined;
+  for (const [key, feature] of [['encryption', 'secret management'], ['attachment', 'attachments']] as const) {
+    // Never a warning: the definition files would then be deployed with their placeholders in them.
+    if (isMapping(raw) && raw[key] !== undefined) {
+      ctx.issues.error(ctx.check, ctx.file, `spec.${key}`, `is PipeCD's ${feature}, which stepcd does not support yet; the definition files would be deployed with their {{ }} placeholders unfilled`);
+    }
+  }
   if (isMapping(raw) && !('name' in raw)) {
     ctx.issues.error(ctx.check, ctx.file, 'spec.name', 'is required');
   }
@@ -186,7 +201,17 @@ function readTrigger(ctx: ReadContext, raw: unknown): AppConfig['trigger'] {
   if (onCommit.disabled === true) {
     ctx.issues.error(ctx.check, ctx.file, 'spec.trigger.onCommit.disabled', 'cannot be true: stepcd deploys only on commit, so the app would never deploy');
   }
-  return { paths: onCommit.paths ?? [], ignores: onCommit.ignores ?? [] };
+  const paths = onCommit.paths ?? [];
+  const ignores = onCommit.ignores ?? [];
+  for (const [key, list] of [['paths', paths], ['ignores', ignores]] as const) {
+    const at = `spec.trigger.onCommit.${key}`;
+    if (list.length > MAX_TRIGGER_PATTERNS) ctx.issues.error(ctx.check, ctx.file, at, `must hold at most ${MAX_TRIGGER_PATTERNS} patterns`);
+    list.forEach((pattern, i) => {
+      const problem = pattern.length > MAX_PATTERN_LENGTH ? `must be at most ${MAX_PATTERN_LENGTH} characters` : patternProblem(pattern);
+      if (problem) ctx.issues.error(ctx.check, ctx.file, fieldPath(at, i), problem);
+    });
+  }
+  return { paths, ignores };
 }
 
 function readPipeline(ctx: ReadContext, raw: unknown): Pick<AppConfig, 'hasPipeline' | 'stages'> {
@@ -223,13 +248,31 @@ function readMentions(ctx: ReadContext, raw: unknown): Mention[] {
   return mentions;
 }
 
-function readStepcd(ctx: ReadContext, raw: unknown): Pick<AppConfig, 'slackChannel' | 'allowMutableTags' | 'pollIntervalSeconds'> {
+function readStepcd(ctx: ReadContext, raw: unknown): Pick<AppConfig, 'slackChannel' | 'allowMutableTags' | 'imagePolicy' | 'tagPattern' | 'pollIntervalSeconds'> {
   const s = readObject(ctx, raw, 'spec.stepcd', { slackChannel: nonEmpty, imagePolicy: ANY, pollInterval: ANY }) ?? {};
-  const policy = readObject(ctx, s.imagePolicy, 'spec.stepcd.imagePolicy', { allowMutableTags: bool }) ?? {};
+  const policy =
+    readObject(ctx, s.imagePolicy, 'spec.stepcd.imagePolicy', {
+      allowMutableTags: bool,
+      tagPattern: z.string().min(1, 'must not be empty').max(MAX_PATTERN_LENGTH, `must be at most ${MAX_PATTERN_LENGTH} characters`),
+      requireDigest: bool,
+    }) ?? {};
+  let tagPattern: RE2JS | undefined;
+  if (policy.tagPattern !== undefined) {
+    const compiled = compileTagPattern(policy.tagPattern);
+    if (compiled.ok) tagPattern = compiled.re;
+    else ctx.issues.error(ctx.check, ctx.file, 'spec.stepcd.imagePolicy.tagPattern', compiled.reason);
+  }
   const poll = s.pollInterval === undefined ? DEFAULT_POLL_INTERVAL_SECONDS : (positiveDuration(ctx, s.pollInterval, 'spec.stepcd.pollInterval') ?? DEFAULT_POLL_INTERVAL_SECONDS);
+  const imagePolicy: ImagePolicy = {
+    allowMutableTags: policy.allowMutableTags ?? false,
+    requireDigest: policy.requireDigest ?? false,
+    ...(policy.tagPattern !== undefined && { tagPattern: policy.tagPattern }),
+  };
   return {
     ...(s.slackChannel !== undefined && { slackChannel: s.slackChannel }),
-    allowMutableTags: policy.allowMutableTags ?? false,
+    allowMutableTags: imagePolicy.allowMutableTags,
+    imagePolicy,
+    ...(tagPattern && { tagPattern }),
     pollIntervalSeconds: poll,
   };
 }

@@ -1,4 +1,5 @@
-import { formatIssue } from '../errors.js';
+import { formatIssue, type ManifestIssue } from '../errors.js';
+import { identityConflicts, readAppIdentity } from './app-identity.js';
 import { CHECKS, type CheckName } from './issues.js';
 import { analyzeApp } from './load-app.js';
 import type { CheckOutcome, ManifestFiles } from './types.js';
@@ -16,8 +17,9 @@ const OK_DETAIL: Record<CheckName, string> = {
  * `stepcd validate` for one app, like `ecspresso verify`: one row per named check, NG with every
  * problem when it fails, WARN when only warnings, SKIP when a file it needs could not be read.
  */
-export async function verifyApp(files: ManifestFiles, configPath: string): Promise<CheckOutcome[]> {
+export async function verifyApp(files: ManifestFiles, configPath: string, conflicts: readonly ManifestIssue[] = []): Promise<CheckOutcome[]> {
   const { label, issues, app } = await analyzeApp(files, configPath);
+  for (const c of conflicts) issues.error(c.path === 'spec.name' ? 'app config' : 'service definition', c.file, c.path, c.message);
   return CHECKS.map((check): CheckOutcome => {
     const mine = issues.items.filter((i) => i.check === check);
     const errors = mine.filter((i) => i.severity === 'error');
@@ -27,6 +29,18 @@ export async function verifyApp(files: ManifestFiles, configPath: string): Promi
     if (mine.length > 0) return { app: label, check, status: 'WARN', detail: mine.map(formatIssue).join('\n') };
     return { app: label, check, status: 'OK', detail: okDetail(check, app?.stages.length) };
   });
+}
+
+/**
+ * `stepcd validate` of a repository: every app's checks, plus the checks between apps (a name or
+ * an ECS service used twice), which a push applies too.
+ */
+export async function verifyRepository(files: ManifestFiles, configPaths: readonly string[]): Promise<Map<string, CheckOutcome[]>> {
+  const identities = await Promise.all(configPaths.map((path) => readAppIdentity(files, path)));
+  const conflicts = identityConflicts(identities);
+  const out = new Map<string, CheckOutcome[]>();
+  for (const path of configPaths) out.set(path, await verifyApp(files, path, conflicts.get(path)));
+  return out;
 }
 
 function okDetail(check: CheckName, stageCount: number | undefined): string {

@@ -2,7 +2,8 @@ import type { TargetGroupRef } from '../domain/plan.js';
 import { StageKind } from '../domain/stage-kinds.js';
 import type { AppConfig } from './app-config.js';
 import type { ContainerInfo } from './definitions.js';
-import { mutableImageReason } from './image-policy.js';
+import type { RE2JS } from 're2js';
+import { imagePolicyReason, parseImageReference, type ImagePolicy } from './image-policy.js';
 import type { IssueList } from './issues.js';
 import { show } from './values.js';
 
@@ -75,13 +76,15 @@ export function checkTargetContainers(
   }
 }
 
-/** Every image must be pinned by tag or digest unless the app opts out (spec.stepcd.imagePolicy). */
-export function checkImages(issues: IssueList, taskDefFile: string, containers: ContainerInfo[], allowMutableTags: boolean): void {
-  if (allowMutableTags) return;
+/**
+ * Every image must be a valid OCI reference, always; and pass the app's image policy: pinned by tag
+ * or digest unless allowMutableTags, a tag matching tagPattern, a digest with requireDigest.
+ */
+export function checkImages(issues: IssueList, taskDefFile: string, containers: ContainerInfo[], policy: ImagePolicy, tagPattern?: RE2JS): void {
   for (const c of containers) {
-    const reason = c.image === undefined ? undefined : mutableImageReason(c.image);
-    if (reason) {
-      issues.error('image policy', taskDefFile, `${c.path}.image`, `${show(c.image)} ${reason}; pin a version tag or digest (or set spec.stepcd.imagePolicy.allowMutableTags: true)`);
-    }
+    if (c.image === undefined) continue;
+    const parsed = parseImageReference(c.image);
+    const reason = parsed.ok ? imagePolicyReason(parsed.ref, policy, tagPattern) : parsed.reason;
+    if (reason) issues.error('image policy', taskDefFile, `${c.path}.image`, `${show(c.image)} ${reason}`);
   }
 }

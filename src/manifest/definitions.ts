@@ -5,22 +5,48 @@ import { isMapping, readValue, type ReadContext } from './read-object.js';
 import { show } from './values.js';
 
 /**
- * Fields ECS refuses (or silently ignores) on a service with the EXTERNAL deployment controller,
- * because they belong to each task set. Each says where stepcd takes the value from instead.
+ * Fields ECS rejects on a CreateService with the EXTERNAL deployment controller and that stepcd
+ * cannot move anywhere: it sets each task set's load balancer and task definition itself.
  */
 const NOT_FOR_EXTERNAL: Record<string, string> = {
   loadBalancers:
     'is not allowed: with the EXTERNAL deployment controller load balancers belong to each task set; stepcd sets them from spec.input.targetGroups',
   taskDefinition:
     'is not allowed: with the EXTERNAL deployment controller the task definition belongs to each task set; stepcd registers it from the task definition file',
-  capacityProviderStrategy:
-    'is not allowed: with the EXTERNAL deployment controller ECS ignores it on the service (it belongs to each task set, which stepcd does not support yet)',
-  launchType:
-    'is not allowed: with the EXTERNAL deployment controller ECS ignores the launch type on the service (it belongs to each task set)',
 };
 
 const loose = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape);
 const name = z.string().min(1, 'must not be empty');
+const ids = z.array(z.string().min(1, 'must not be empty'));
+
+/**
+ * Fields ECS rejects on an EXTERNAL service but takes on CreateTaskSet. PipeCD users write them in
+ * servicedef.yaml; stepcd, as PipeCD does, sends them with every task set it creates instead.
+ */
+const TASK_SET_FIELDS: Record<string, z.ZodType> = {
+  launchType: z.enum(['EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES']),
+  platformVersion: name,
+  capacityProviderStrategy: z
+    .array(
+      loose({
+        capacityProvider: name,
+        weight: z.number().int('must be a whole number').min(0, 'must be 0–1000').max(1000, 'must be 0–1000').optional(),
+        base: z.number().int('must be a whole number').min(0, 'must be 0–100000').max(100000, 'must be 0–100000').optional(),
+      }),
+    )
+    .min(1, 'must list at least one capacity provider'),
+  networkConfiguration: loose({
+    awsvpcConfiguration: loose({
+      subnets: ids.min(1, 'must list at least one subnet'),
+      securityGroups: ids.optional(),
+      assignPublicIp: z.enum(['ENABLED', 'DISABLED']).optional(),
+    }),
+  }),
+  serviceRegistries: z.array(loose({ registryArn: name.optional(), containerName: name.optional(), containerPort: z.number().int().optional(), port: z.number().int().optional() })),
+};
+
+/** Keys of the wrapper formats people put around CreateService input (PipeCD v1 style, CloudFormation). */
+const WRAPPER_KEYS = ['apiVersion', 'kind', 'version', 'spec', 'service', 'Properties', 'metadata'];
 
 /**
  * Checks a CreateService-shaped service definition. Unknown AWS fields pass: the file is AWS's shape,
@@ -31,12 +57,32 @@ export function checkServiceDefinition(ctx: ReadContext, raw: unknown): ServiceD
     ctx.issues.error(ctx.check, ctx.file, '', `must hold a mapping in the CreateService shape (got ${show(raw)})`);
     return undefined;
   }
+  const wrapper = WRAPPER_KEYS.filter((k) => k in raw);
+  if (wrapper.length > 0 && raw.serviceName === undefined && raw.cluster === undefined) {
+    // One error, not "cluster is required" and friends: the fields are all there, one level down.
+    ctx.issues.error(
+      ctx.check,
+      ctx.file,
+      '',
+      `must hold the CreateService fields (cluster, serviceName, deploymentController, ...) at its top level, but wraps them in ${wrapper.join(', ')}; remove the wrapper`,
+    );
+    return undefined;
+  }
   const need = (key: string, schema: z.ZodType) => readValue(ctx, schema, raw[key], key);
   need('cluster', name);
   need('serviceName', name);
   if (raw.desiredCount !== undefined) need('desiredCount', z.number().int('must be a whole number').min(0, 'must be 0 or more'));
-  if (raw.networkConfiguration !== undefined) need('networkConfiguration', loose({}));
-  if (raw.serviceRegistries !== undefined) need('serviceRegistries', z.array(loose({})));
+  for (const [key, schema] of Object.entries(TASK_SET_FIELDS)) {
+    if (raw[key] !== undefined) need(key, schema);
+  }
+  if (raw.launchType !== undefined && raw.capacityProviderStrategy !== undefined) {
+    ctx.issues.error(
+      ctx.check,
+      ctx.file,
+      'capacityProviderStrategy',
+      'cannot be set together with launchType: ECS refuses a task set with both (InvalidParameterException); keep one',
+    );
+  }
   const controller = raw.deploymentController;
   const type = isMapping(controller) ? controller.type : undefined;
   if (type !== 'EXTERNAL') {

@@ -1,10 +1,13 @@
 export type { AppManifest, CheckOutcome, LoadResult, ManifestFiles } from './types.js';
 export { loadApp, analyzeApp, type Analysis } from './load-app.js';
-export { verifyApp } from './checks.js';
+export { verifyApp, verifyRepository } from './checks.js';
+export { identityConflicts, readAppIdentity, type AppIdentity } from './app-identity.js';
+export { RefusedFileError } from './refusal.js';
+export * from './limits.js';
 export { createDirFiles } from './dir-files.js';
 export { isAppConfigPath, dirOf, resolveInApp } from './paths.js';
 export { parseDuration, parsePercentage, type Parsed } from './values.js';
-export { mutableImageReason } from './image-policy.js';
+export { mutableImageReason, parseImageReference } from './image-policy.js';
 export { CHECKS, type CheckName } from './issues.js';
 export {
   API_VERSION,

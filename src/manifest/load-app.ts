@@ -3,6 +3,11 @@ import { checkServiceDefinition, checkTaskDefinition } from './definitions.js';
 import { checkImages, checkPipelineEnd, checkTargetContainers, checkTopology } from './cross-checks.js';
 import { CHECKS, IssueList, stripTag, type CheckName } from './issues.js';
 import { parseManifestText } from './parse-file.js';
+import { RefusedFileError } from './refusal.js';
+import { checkPlaceholders } from './placeholders.js';
+import { checkHistoryBudget } from './history-budget.js';
+import { buildPlan } from '../plan/build-plan.js';
+import { InvalidManifestError } from '../errors.js';
 import { dirOf, resolveInApp } from './paths.js';
 import type { AppManifest, LoadResult, ManifestFiles } from './types.js';
 import type { ServiceDefinition } from '../domain/plan.js';
@@ -50,33 +55,53 @@ export async function analyzeApp(files: ManifestFiles, configPath: string): Prom
 
   const service = await loadDefinition(files, issues, configFile, dir, 'spec.input.serviceDefinitionFile', config.serviceDefinitionFile, 'service definition');
   const serviceDefinition = service && checkServiceDefinition({ issues, file: service.file, check: 'service definition' }, service.value);
+  if (service) checkPlaceholders({ issues, file: service.file, check: 'service definition' }, service.value);
 
   const task = await loadDefinition(files, issues, configFile, dir, 'spec.input.taskDefinitionFile', config.taskDefinitionFile, 'task definition');
   const taskDef = task && checkTaskDefinition({ issues, file: task.file, check: 'task definition' }, task.value);
+  if (task) checkPlaceholders({ issues, file: task.file, check: 'task definition' }, task.value);
 
   checkTopology(issues, configFile, config);
   checkPipelineEnd(issues, configFile, config);
+  checkHistoryBudget(issues, configFile, config.stages, config.pollIntervalSeconds);
   if (service && serviceDefinition && config.accessType === 'SERVICE_DISCOVERY' && serviceDefinition.serviceRegistries === undefined) {
     // Without a registry the task sets would be reachable by nothing: SERVICE_DISCOVERY has no target groups.
     issues.error('service definition', service.file, 'serviceRegistries', 'is required when spec.input.accessType is SERVICE_DISCOVERY');
   }
   if (task && taskDef) {
     checkTargetContainers(issues, configFile, task.file, config.targetGroups, taskDef.containers);
-    checkImages(issues, task.file, taskDef.containers, config.allowMutableTags);
+    checkImages(issues, task.file, taskDef.containers, config.imagePolicy, config.tagPattern);
   } else {
     issues.skip('image policy', 'the task definition could not be read');
   }
 
   if (issues.hasErrors() || !config.name || !serviceDefinition || !taskDef || !service || !task) return { label, issues };
-  return {
-    label,
-    issues,
-    app: toManifest(config, config.name, dir, configFile, serviceDefinition, taskDef.taskDefinition, [configFile, service.file, task.file]),
-  };
+  const app = toManifest(config, config.name, dir, configFile, serviceDefinition, taskDef.taskDefinition, [configFile, service.file, task.file]);
+  const planSize = planSizeProblem(app);
+  if (planSize) {
+    issues.error('app config', configFile, '', planSize);
+    return { label, issues };
+  }
+  return { label, issues, app };
+}
+
+/**
+ * The plan-size limit, checked here as well so that `stepcd validate` refuses what a push would.
+ * Measured on a plan with an empty commit; on push the real commit is added and checked again.
+ */
+function planSizeProblem(app: AppManifest): string | undefined {
+  try {
+    buildPlan({ app, repo: '', commit: { sha: '0'.repeat(40), message: '', author: '' }, trigger: { kind: 'cli' }, serviceExists: true, now: new Date(0) });
+    return undefined;
+  } catch (err) {
+    if (err instanceof InvalidManifestError) return err.issues[0]?.message ?? err.message;
+    throw err;
+  }
 }
 
 async function readParsed(files: ManifestFiles, file: string, issues: IssueList, check: CheckName): Promise<unknown> {
-  const text = await files.readFile(file);
+  const text = await readRefusing(files, file, issues, check);
+  if (text === null) return undefined;
   if (text === undefined) {
     issues.error(check, file, '', 'file not found');
     return undefined;
@@ -108,7 +133,8 @@ async function loadDefinition(
     issues.error(check, configFile, field, `${JSON.stringify(named)} must be a relative path inside the repository`);
     return undefined;
   }
-  const text = await files.readFile(file);
+  const text = await readRefusing(files, file, issues, check);
+  if (text === null) return undefined;
   if (text === undefined) {
     issues.error(check, configFile, field, `names ${JSON.stringify(named)}, which does not exist (looked for ${file})`);
     return undefined;
@@ -119,6 +145,17 @@ async function loadDefinition(
     return undefined;
   }
   return { file, value: parsed.value };
+}
+
+/** The file's text; null when the source refused it (reported here), undefined when it is missing. */
+async function readRefusing(files: ManifestFiles, file: string, issues: IssueList, check: CheckName): Promise<string | undefined | null> {
+  try {
+    return await files.readFile(file);
+  } catch (err) {
+    if (!(err instanceof RefusedFileError)) throw err;
+    issues.error(check, err.file, '', err.reason);
+    return null;
+  }
 }
 
 function toManifest(

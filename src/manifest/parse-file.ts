@@ -1,15 +1,24 @@
 import { parseDocument } from 'yaml';
 import type { ManifestIssue } from '../errors.js';
 import { locateJsonError } from './json-error.js';
+import { MAX_NESTING_DEPTH, MAX_YAML_ALIASES } from './limits.js';
 
 export type ParsedFile = { ok: true; value: unknown } | { ok: false; issues: ManifestIssue[] };
 
 /**
  * Parses one manifest file, JSON when its name ends in `.json`, YAML otherwise. Syntax errors become
- * issues carrying the line and column instead of exceptions, all of them at once for YAML.
+ * issues carrying the line and column instead of exceptions, all of them at once for YAML. Hostile
+ * input (alias bombs, deep nesting, unknown tags) is an issue too, never a thrown ReferenceError.
  */
 export function parseManifestText(file: string, text: string): ParsedFile {
-  return file.toLowerCase().endsWith('.json') ? parseJson(file, text) : parseYaml(file, text);
+  const parsed = file.toLowerCase().endsWith('.json') ? parseJson(file, text) : parseYaml(file, text);
+  if (!parsed.ok) return parsed;
+  const problem = plainDataProblem(parsed.value);
+  return problem ? failure(file, problem) : parsed;
+}
+
+function failure(file: string, message: string): ParsedFile {
+  return { ok: false, issues: [{ file, path: '', message, severity: 'error' }] };
 }
 
 function parseJson(file: string, text: string): ParsedFile {
@@ -20,21 +29,57 @@ function parseJson(file: string, text: string): ParsedFile {
     const message = where
       ? `invalid JSON at line ${where.line}, column ${where.column}: ${where.message}`
       : `invalid JSON: ${(err as Error).message}`;
-    return { ok: false, issues: [{ file, path: '', message, severity: 'error' }] };
+    return failure(file, message);
   }
 }
 
 function parseYaml(file: string, text: string): ParsedFile {
   // uniqueKeys (the default) makes duplicate keys errors: silently taking the last one hides typos.
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const issues = doc.errors.map((e): ManifestIssue => {
+  // An unknown tag (`!ruby/object`) would otherwise be dropped silently and its value kept as if plain.
+  const unknownTags = doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED');
+  const problems = [...doc.errors, ...unknownTags];
+  if (problems.length > 0) {
+    const issues = problems.map((e): ManifestIssue => {
       const pos = e.linePos?.[0];
       const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-      const reason = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
+      const first = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
+      const reason =
+        e.code === 'TAG_RESOLVE_FAILED'
+          ? `${first.replace('Unresolved tag', 'unknown tag')}: stepcd reads plain YAML, without language-specific tags`
+          : e.code === 'RESOURCE_EXHAUSTION'
+            ? `nested too deeply to parse (${first})`
+            : first;
       return { file, path: '', message: `invalid YAML${where}: ${reason}`, severity: 'error' };
     });
     return { ok: false, issues };
   }
-  return { ok: true, value: doc.toJS({ maxAliasCount: 100 }) as unknown };
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as unknown };
+  } catch (err) {
+    // yaml throws a ReferenceError for an alias bomb ("billion laughs"); say so in the file's terms.
+    if (err instanceof ReferenceError || err instanceof RangeError) {
+      return failure(file, `invalid YAML: its aliases expand too far (more than ${MAX_YAML_ALIASES} alias uses, or a huge expansion); write the values out instead of an alias bomb`);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Manifests are plain data: mappings, lists, strings, numbers, booleans and null, nested at most
+ * MAX_NESTING_DEPTH deep. Walked with an explicit stack, so deep input cannot overflow the call stack.
+ */
+function plainDataProblem(root: unknown): string | undefined {
+  const stack: { value: unknown; depth: number }[] = [{ value: root, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_NESTING_DEPTH) return `is nested more than ${MAX_NESTING_DEPTH} levels deep; a manifest needs far fewer`;
+    const proto = Object.getPrototypeOf(value) as unknown;
+    if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) {
+      return 'holds a typed value (such as !!binary); stepcd reads plain YAML values only';
+    }
+    for (const child of Array.isArray(value) ? value : Object.values(value)) stack.push({ value: child, depth: depth + 1 });
+  }
+  return undefined;
 }

@@ -144,15 +144,7 @@ function normalizeWith(
     case StageKind.WAIT_APPROVAL: {
       const approvers = (opts.approvers as string[] | undefined) ?? [];
       const minApproverNum = (opts.minApproverNum as number | undefined) ?? 1;
-      if (approvers.length > 0 && minApproverNum > approvers.length) {
-        ctx.issues.error(
-          ctx.check,
-          ctx.file,
-          at('minApproverNum'),
-          `is ${minApproverNum} but only ${approvers.length} approver(s) are listed, so the approval could never pass`,
-        );
-        return undefined;
-      }
+      if (!approvalCanPass(ctx, approvers, minApproverNum, path)) return undefined;
       const timeoutSeconds =
         opts.timeout === undefined
           ? (stageTimeout ?? DEFAULT_APPROVAL_TIMEOUT_SECONDS)
@@ -162,6 +154,32 @@ function normalizeWith(
     case StageKind.ANALYSIS:
       return analysisOptions(ctx, opts, path);
   }
+}
+
+/**
+ * An approval counts each person once, so a listed id twice is a typo that could make the stage
+ * impossible, and more approvals than distinct approvers can never be collected.
+ */
+function approvalCanPass(ctx: ReadContext, approvers: string[], minApproverNum: number, path: string): boolean {
+  let ok = true;
+  const seen = new Set<string>();
+  approvers.forEach((id, i) => {
+    if (seen.has(id)) {
+      ctx.issues.error(ctx.check, ctx.file, fieldPath(path, 'approvers', i), `${show(id)} is listed more than once; each approver counts once`);
+      ok = false;
+    }
+    seen.add(id);
+  });
+  if (seen.size > 0 && minApproverNum > seen.size) {
+    ctx.issues.error(
+      ctx.check,
+      ctx.file,
+      fieldPath(path, 'minApproverNum'),
+      `is ${minApproverNum} but only ${seen.size} approver(s) are listed, so the approval could never pass`,
+    );
+    ok = false;
+  }
+  return ok;
 }
 
 /** `duration` and `alarms` are both required: an ANALYSIS that watches nothing would always pass. */

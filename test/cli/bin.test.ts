@@ -21,7 +21,7 @@ describe('bin/stepcd.mjs', () => {
   it('runs `stepcd validate examples/apps` as a process and exits 0', async () => {
     const r = await stepcd('validate', 'examples/apps');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('4 app(s) OK');
+    expect(r.stdout).toContain('6 app(s) OK');
     expect(r.stderr).toBe('');
   });
 

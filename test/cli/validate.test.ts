@@ -32,9 +32,9 @@ describe('stepcd validate', () => {
     const r = await runCli(['validate', 'examples/apps'], { cwd: ROOT });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('canary/app.pipecd.yaml');
-    expect(r.stdout.match(/^\s+OK\s/gm)).toHaveLength(24);
+    expect(r.stdout.match(/^\s+OK\s/gm)).toHaveLength(36);
     expect(r.stdout).not.toMatch(/\bNG\b/);
-    expect(r.stdout).toContain('4 app(s) OK');
+    expect(r.stdout).toContain('6 app(s) OK');
   });
 
   it('prints NG rows naming the file and field, and exits 1, when a manifest is broken', async () => {
@@ -42,7 +42,7 @@ describe('stepcd validate', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/NG\s+service definition\s+.*servicedef\.yaml: deploymentController\.type/);
     expect(r.stdout).toMatch(/NG\s+image policy\s+.*latest/);
-    expect(r.stdout).toContain('2 check(s) NG in 4 app(s)');
+    expect(r.stdout).toContain('2 check(s) NG in 6 app(s)');
   });
 
   it('reports the same outcome as one JSON document with --json', async () => {
@@ -50,7 +50,7 @@ describe('stepcd validate', () => {
     expect(r.code).toBe(1);
     const body = json<ValidateJson>(r);
     expect(body.ok).toBe(false);
-    expect(body.apps).toBe(4);
+    expect(body.apps).toBe(6);
     const ng = body.results.filter((x) => x.status === 'NG').map((x) => `${x.app}:${x.check}`);
     expect(ng).toEqual(['canary:service definition', 'simple:image policy']);
   });

@@ -17,10 +17,13 @@ import { startAwsServer, type AwsServer } from '../../src/local/aws-server.js';
 import { ManualClock } from '../../src/local/clock.js';
 import { localClientConfig } from '../../src/aws/client-config.js';
 import { createEcsElbv2Emulator, type LocalEcsElbv2 } from '../../src/local/ecs-elbv2/index.js';
+import { CreateTargetGroupCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { failure } from '../support/failure.js';
+import { seedTargetGroup } from './support/target-group.js';
 
 
-const TG = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web-primary/0123456789abcdef';
+/** The target group the sets register in; created with a listener forwarding to it, as ECS requires. */
+let TG: string;
 
 describe('ECS emulator', () => {
   let clock: ManualClock;
@@ -33,6 +36,7 @@ describe('ECS emulator', () => {
     emulator = createEcsElbv2Emulator({ clock, timings: { taskStartMs: 5_000, healthyAfterMs: 10_000, drainMs: 30_000, taskStopMs: 2_000 } });
     server = await startAwsServer([emulator.handler]);
     ecs = new ECSClient(localClientConfig(server.url));
+    TG = await seedTargetGroup(server.url, 'web-primary');
   });
   afterEach(async () => {
     ecs.destroy();
@@ -156,6 +160,52 @@ describe('ECS emulator', () => {
       name: 'InvalidParameterException',
       message: '5 deployments exist on the service. Unable to create new TaskSet since this exceeds the maximum limit.',
     });
+  });
+
+  it.each<[string, Record<string, unknown>, string, string | RegExp]>([
+    ['fail: a target group that does not exist', { loadBalancers: [{ targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/typo/0000000000000000', containerName: 'web', containerPort: 80 }] },
+      'InvalidParameterException', 'Unable to assume role and validate the specified targetGroupArn. Please verify that the ECS service role being passed has the proper permissions.'],
+    ['fail: both a launch type and a capacity provider strategy', { launchType: 'FARGATE', capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] },
+      'InvalidParameterException', 'Specifying both a launch type and capacity provider strategy is not supported.'],
+    ['fail: a service in a cluster that does not exist', { cluster: 'ghost' }, 'ClusterNotFoundException', 'Cluster not found.'],
+  ])('CreateTaskSet %s is refused as ECS refuses it, creating nothing', async (_name, fields, code, message) => {
+    await seedService();
+    const err = await failure(
+      ecs.send(new CreateTaskSetCommand({ cluster: 'demo', service: 'web', taskDefinition: 'web', scale: { unit: 'PERCENT', value: 100 }, ...fields } as never)),
+    );
+    expect(err.name).toBe(code);
+    expect(err.message).toMatch(message);
+    const sets = await ecs.send(new DescribeTaskSetsCommand({ cluster: 'demo', service: 'web' }));
+    expect(sets.taskSets).toEqual([]);
+  });
+
+  it('refuses a target group no load balancer forwards to', async () => {
+    await seedService();
+    const elb = new ElasticLoadBalancingV2Client(localClientConfig(server.url));
+    const loose = (await elb.send(new CreateTargetGroupCommand({ Name: 'loose', Protocol: 'HTTP', Port: 80 }))).TargetGroups![0]!.TargetGroupArn!;
+    elb.destroy();
+    const err = await failure(createSet(100, { targetGroupArn: loose }));
+    expect(err.name).toBe('InvalidParameterException');
+    expect(err.message).toBe(`The target group with targetGroupArn ${loose} does not have an associated load balancer.`);
+  });
+
+  it('refuses CreateService on a cluster that does not exist', async () => {
+    const err = await failure(ecs.send(new CreateServiceCommand({ cluster: 'ghost', serviceName: 'web', deploymentController: { type: 'EXTERNAL' } })));
+    expect(err.name).toBe('ClusterNotFoundException');
+  });
+
+  it.each([
+    ['launch type', { launchType: 'FARGATE', platformVersion: '1.4.0' }],
+    ['capacity provider strategy', { capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 3, base: 1 }] }],
+  ])('echoes a task set\'s %s, network configuration and service registries in DescribeTaskSets', async (_name, placement) => {
+    await seedService();
+    const network = { awsvpcConfiguration: { subnets: ['subnet-a'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' } };
+    const registries = [{ registryArn: 'arn:aws:servicediscovery:us-east-1:000000000000:service/srv-web' }];
+    const created = await ecs.send(
+      new CreateTaskSetCommand({ cluster: 'demo', service: 'web', taskDefinition: 'web', scale: { unit: 'PERCENT', value: 100 }, networkConfiguration: network, serviceRegistries: registries, ...placement } as never),
+    );
+    const { set } = await describeSet(created.taskSet!.id!);
+    expect(set).toMatchObject({ ...placement, networkConfiguration: network, serviceRegistries: registries });
   });
 
   it('reports an unknown service as a MISSING failure and an unknown cluster as an exception', async () => {

@@ -19,8 +19,10 @@ import { startAwsServer, type AwsServer } from '../../src/local/aws-server.js';
 import { ManualClock } from '../../src/local/clock.js';
 import { localClientConfig } from '../../src/aws/client-config.js';
 import { createEcsElbv2Emulator, type LocalEcsElbv2 } from '../../src/local/ecs-elbv2/index.js';
+import { seedTargetGroup } from './support/target-group.js';
 
-const TG = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web-canary/0000000000000000';
+/** The target group the sets register in; created with a listener forwarding to it, as ECS requires. */
+let TG: string;
 
 describe('fault injection and task lifecycle', () => {
   let clock: ManualClock;
@@ -33,6 +35,7 @@ describe('fault injection and task lifecycle', () => {
     emulator = createEcsElbv2Emulator({ clock });
     server = await startAwsServer([emulator.handler]);
     ecs = new ECSClient(localClientConfig(server.url));
+    TG = await seedTargetGroup(server.url, 'web-canary');
     await ecs.send(new CreateClusterCommand({ clusterName: 'demo' }));
     await ecs.send(new CreateServiceCommand({ cluster: 'demo', serviceName: 'web', desiredCount: 2, deploymentController: { type: 'EXTERNAL' } }));
     await ecs.send(new RegisterTaskDefinitionCommand({ family: 'web', containerDefinitions: [{ name: 'web', image: 'web:1' }] }));

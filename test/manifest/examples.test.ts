@@ -11,6 +11,8 @@ function tgArn(name: string): string {
   return `arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/${name}/${id}`;
 }
 
+const ALL_EXAMPLES = ['canary', 'bluegreen', 'simple', 'approval', 'servicediscovery-simple', 'servicediscovery-canary'];
+
 describe('examples/apps', () => {
   it.each([
     ['canary', ['ECS_CANARY_ROLLOUT', 'ECS_TRAFFIC_ROUTING', 'WAIT_APPROVAL', 'ECS_PRIMARY_ROLLOUT', 'ECS_TRAFFIC_ROUTING', 'ECS_CANARY_CLEAN'], 4],
@@ -51,8 +53,32 @@ describe('examples/apps', () => {
     expect(result.app.slackChannel).toBe('#deploys');
   });
 
+  it.each([
+    ['servicediscovery-simple', []],
+    ['servicediscovery-canary', ['ECS_CANARY_ROLLOUT', 'ECS_PRIMARY_ROLLOUT', 'ECS_CANARY_CLEAN']],
+  ])('%s (PipeCD service discovery variant) loads with no target groups and its registry', async (name, stageNames) => {
+    const result = await loadApp(examples, `apps/${name}/app.pipecd.yaml`);
+    if (!result.ok) throw new Error(JSON.stringify(result.issues, null, 2));
+    expect(result.warnings).toEqual([]);
+    expect(result.app.accessType).toBe('SERVICE_DISCOVERY');
+    expect(result.app.targetGroups).toEqual({});
+    expect(result.app.stages.map((s) => s.name)).toEqual(stageNames);
+    expect(result.app.serviceDefinition.serviceRegistries).toEqual([{ registryArn: `arn:aws:servicediscovery:us-east-1:000000000000:service/srv-${name}` }]);
+  });
+
+  it('every example sets the Fargate launch type and awsvpc network configuration in its service definition, as PipeCD documents', async () => {
+    for (const name of ALL_EXAMPLES) {
+      const result = await loadApp(examples, `apps/${name}/app.pipecd.yaml`);
+      if (!result.ok) throw new Error(JSON.stringify(result.issues, null, 2));
+      expect(result.app.serviceDefinition).toMatchObject({
+        launchType: 'FARGATE',
+        networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-local-a', 'subnet-local-b'], assignPublicIp: 'DISABLED' } },
+      });
+    }
+  });
+
   it('every check of `stepcd validate` is OK for every example', async () => {
-    for (const name of ['canary', 'bluegreen', 'simple', 'approval']) {
+    for (const name of ALL_EXAMPLES) {
       const rows = await verifyApp(examples, `apps/${name}/app.pipecd.yaml`);
       expect(rows.map((r) => `${r.app} ${r.check} ${r.status}`)).toEqual(
         ['app config', 'service definition', 'task definition', 'image policy', 'target groups', 'pipeline'].map((c) => `${name} ${c} OK`),

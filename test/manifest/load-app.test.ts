@@ -61,8 +61,8 @@ describe('loadApp: valid manifests', () => {
     ['success: no weights means all traffic to primary', { name: 'ECS_TRAFFIC_ROUTING' }, { primary: 100, canary: 0 }],
     ['success: WAIT with a Go duration', { name: 'WAIT', with: { duration: '1.5m' } }, { durationSeconds: 90 }],
     [
-      'success: WAIT_APPROVAL with approvers, deduplicated',
-      { name: 'WAIT_APPROVAL', with: { approvers: ['a', 'b', 'a'], minApproverNum: 2, timeout: '30m' } },
+      'success: WAIT_APPROVAL with approvers',
+      { name: 'WAIT_APPROVAL', with: { approvers: ['a', 'b'], minApproverNum: 2, timeout: '30m' } },
       { approvers: ['a', 'b'], minApproverNum: 2, timeoutSeconds: 1800 },
     ],
     ['success: WAIT_APPROVAL stage timeout is the approval timeout', { name: 'WAIT_APPROVAL', timeout: '2h' }, { approvers: [], minApproverNum: 1, timeoutSeconds: 7200 }],
@@ -169,7 +169,6 @@ describe('loadApp: valid manifests', () => {
 
   it('success: unsupported PipeCD features are warnings naming the field', async () => {
     const { result, warnings } = await load((a) => {
-      a.config.spec.encryption = { encryptedSecrets: {} };
       a.config.spec.driftDetection = { ignoreFields: [] };
       a.config.spec.input.clusterArn = 'arn:aws:ecs:us-east-1:000000000000:cluster/demo';
       stages(a)[0]!.skipOn = { paths: ['docs/'] };
@@ -178,10 +177,9 @@ describe('loadApp: valid manifests', () => {
     expect(warnings).toEqual([
       'app.pipecd.yaml: spec.input.clusterArn is a PipeCD feature stepcd ignores (standalone tasks are not supported)',
       'app.pipecd.yaml: spec.pipeline.stages[0].skipOn is a PipeCD feature stepcd ignores',
-      'app.pipecd.yaml: spec.encryption is a PipeCD feature stepcd ignores',
       'app.pipecd.yaml: spec.driftDetection is a PipeCD feature stepcd ignores',
     ].sort((a, b) => warnings.indexOf(a) - warnings.indexOf(b)));
-    expect(warnings).toHaveLength(4);
+    expect(warnings).toHaveLength(3);
   });
 });
 
@@ -191,8 +189,12 @@ describe('loadApp: invalid manifests', () => {
     ['fail: service with no deployment controller', (a) => delete a.service.deploymentController, 'servicedef.yaml: deploymentController.type must be EXTERNAL'],
     ['fail: service with loadBalancers', (a) => (a.service.loadBalancers = []), 'servicedef.yaml: loadBalancers is not allowed: with the EXTERNAL deployment controller load balancers belong to each task set; stepcd sets them from spec.input.targetGroups'],
     ['fail: service with taskDefinition', (a) => (a.service.taskDefinition = 'web:1'), 'servicedef.yaml: taskDefinition is not allowed: with the EXTERNAL deployment controller the task definition belongs to each task set; stepcd registers it from the task definition file'],
-    ['fail: service with capacityProviderStrategy', (a) => (a.service.capacityProviderStrategy = []), 'servicedef.yaml: capacityProviderStrategy is not allowed: with the EXTERNAL deployment controller ECS ignores it on the service (it belongs to each task set, which stepcd does not support yet)'],
-    ['fail: service with launchType', (a) => (a.service.launchType = 'FARGATE'), 'servicedef.yaml: launchType is not allowed: with the EXTERNAL deployment controller ECS ignores the launch type on the service (it belongs to each task set)'],
+    ['fail: service with an empty capacityProviderStrategy', (a) => (a.service.capacityProviderStrategy = []), 'servicedef.yaml: capacityProviderStrategy must list at least one capacity provider'],
+    ['fail: service with both launchType and capacityProviderStrategy', (a) => {
+      a.service.launchType = 'FARGATE';
+      a.service.capacityProviderStrategy = [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }];
+    }, 'servicedef.yaml: capacityProviderStrategy cannot be set together with launchType: ECS refuses a task set with both (InvalidParameterException); keep one'],
+    ['fail: PipeCD secret management (spec.encryption)', (a) => (a.config.spec.encryption = { encryptedSecrets: {} }), "app.pipecd.yaml: spec.encryption is PipeCD's secret management, which stepcd does not support yet; the definition files would be deployed with their {{ }} placeholders unfilled"],
     ['fail: service without cluster', (a) => delete a.service.cluster, 'servicedef.yaml: cluster is required'],
     ['fail: serviceName of the wrong type', (a) => (a.service.serviceName = 5), 'servicedef.yaml: serviceName must be a string (got 5)'],
     ['fail: negative desiredCount', (a) => (a.service.desiredCount = -1), 'servicedef.yaml: desiredCount must be 0 or more'],
@@ -231,6 +233,8 @@ describe('loadApp: invalid manifests', () => {
     ['fail: WAIT of zero', (a) => (stages(a)[2] = { name: 'WAIT', with: { duration: '0s' } }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.duration must be longer than 0s'],
     ['fail: minApproverNum 0', (a) => (stages(a)[2]!.with = { minApproverNum: 0 }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.minApproverNum must be at least 1'],
     ['fail: more approvals needed than approvers', (a) => (stages(a)[2]!.with = { approvers: ['a'], minApproverNum: 2 }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.minApproverNum is 2 but only 1 approver(s) are listed, so the approval could never pass'],
+    ['fail: the same approver listed twice', (a) => (stages(a)[2]!.with = { approvers: ['a', 'b', 'a'] }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.approvers[2] "a" is listed more than once; each approver counts once'],
+    ['fail: more approvals needed than distinct approvers', (a) => (stages(a)[2]!.with = { approvers: ['a', 'a'], minApproverNum: 2 }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.minApproverNum is 2 but only 1 approver(s) are listed, so the approval could never pass'],
     ['fail: approvers not a list', (a) => (stages(a)[2]!.with = { approvers: 'alice' }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.approvers must be a list (got "alice")'],
     ['fail: empty pipeline', (a) => (a.config.spec.pipeline.stages = []), 'app.pipecd.yaml: spec.pipeline.stages must have at least one stage (remove spec.pipeline to use quick sync)'],
     ['fail: canary rollout without a canary target group', (a) => delete a.config.spec.input.targetGroups.canary, 'app.pipecd.yaml: spec.input.targetGroups.canary is required because the pipeline has ECS_CANARY_ROLLOUT (spec.pipeline.stages[0])'],

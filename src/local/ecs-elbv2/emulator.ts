@@ -24,6 +24,11 @@ export interface LocalEcsElbv2 extends EcsElbv2Emulator {
   calls: MemoryCallLog;
   inspect: Inspector;
   clock: Clock;
+  /**
+   * Makes the target group of this ARN's name, once created (through the API, as the user's tooling
+   * would), have exactly this ARN, so a repository written against real AWS ARNs runs unchanged.
+   */
+  pinTargetGroupArn(arn: string): boolean;
 }
 
 /**
@@ -94,5 +99,6 @@ export function createEcsElbv2Emulator(opts: EmulatorOptions): LocalEcsElbv2 {
     clock,
     inspect: new Inspector(world, observer, timings, catchUp),
     probe: (probeOpts) => probe(world, observer, catchUp(), probeOpts),
+    pinTargetGroupArn: (arn) => arns.pinTargetGroup(arn),
   };
 }

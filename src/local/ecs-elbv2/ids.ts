@@ -47,9 +47,25 @@ export class ArnFactory {
   loadBalancer(name: string): string {
     return this.elb(`loadbalancer/app/${name}/${hexOf(name)}`);
   }
-  /** Deterministic in the name, so manifests can name a target group before it exists. */
+  /** Target group ARNs fixed ahead of creation, by name (see pinTargetGroup). */
+  private readonly pinnedTargetGroups = new Map<string, string>();
+
+  /**
+   * Deterministic in the name, so manifests can name a target group before it exists; or the ARN a
+   * repository's manifests already name for it (on AWS the id is random, and manifests copy it).
+   */
   targetGroup(name: string): string {
-    return this.elb(`targetgroup/${name}/${hexOf(name)}`);
+    return this.pinnedTargetGroups.get(name) ?? this.elb(`targetgroup/${name}/${hexOf(name)}`);
+  }
+
+  /** Makes CreateTargetGroup of this ARN's name return exactly this ARN; false if the name is pinned to another. */
+  pinTargetGroup(arn: string): boolean {
+    const name = arn.split('/')[1];
+    if (!name) return false;
+    const pinned = this.pinnedTargetGroups.get(name);
+    if (pinned !== undefined) return pinned === arn;
+    this.pinnedTargetGroups.set(name, arn);
+    return true;
   }
   listener(lbName: string, lbId: string, id: string): string {
     return this.elb(`listener/app/${lbName}/${lbId}/${id}`);

@@ -1,6 +1,6 @@
 import { ecsErrors } from '../errors.js';
 import { digitsOf } from '../ids.js';
-import type { LoadBalancerRef, Scale, TaskSet } from '../state.js';
+import type { Action, LoadBalancerRef, Scale, TaskSet } from '../state.js';
 import {
   includesTags,
   optBool,
@@ -34,6 +34,7 @@ export function createTaskSet(ctx: EcsContext, input: Input): unknown {
   }
   const definition = findTaskDefinition(ctx, reqString(input, 'taskDefinition'));
   const loadBalancers = loadBalancersOf(input);
+  for (const lb of loadBalancers) checkTargetGroup(ctx, lb.targetGroupArn);
   if (input.launchType !== undefined && input.capacityProviderStrategy !== undefined) {
     throw ecsErrors.invalid('Specifying both a launch type and capacity provider strategy is not supported.');
   }
@@ -80,6 +81,21 @@ function loadBalancersOf(input: Input): LoadBalancerRef[] {
     containerName: typeof lb.containerName === 'string' ? lb.containerName : undefined,
     containerPort: typeof lb.containerPort === 'number' ? lb.containerPort : undefined,
   }));
+}
+
+/**
+ * ECS validates the target group at CreateTaskSet (as at CreateService): one that does not exist
+ * is refused before anything is created, and so is one no load balancer forwards to.
+ */
+function checkTargetGroup(ctx: EcsContext, arn: string | undefined): void {
+  if (arn === undefined) return;
+  if (!ctx.world.targetGroups.has(arn)) {
+    throw ecsErrors.invalid('Unable to assume role and validate the specified targetGroupArn. Please verify that the ECS service role being passed has the proper permissions.');
+  }
+  const usedBy = (actions: Action[]) => actions.some((a) => a.forward?.targetGroups.some((t) => t.targetGroupArn === arn));
+  const attached =
+    [...ctx.world.listeners.values()].some((l) => usedBy(l.defaultActions)) || [...ctx.world.rules.values()].some((r) => usedBy(r.actions));
+  if (!attached) throw ecsErrors.invalid(`The target group with targetGroupArn ${arn} does not have an associated load balancer.`);
 }
 
 function scaleOf(input: Input): Scale | undefined {
