@@ -91,7 +91,8 @@ export function localDashboard(stack: LocalStack, repo: { repoDir: string; branc
 /** The clients the live read needs, for the same target the Target's own clients talk to. */
 function readClients(target: Target): { sfn: AwsClientConfig; ecs: AwsClientConfig; elbv2: AwsClientConfig } {
   if (target.local) {
-    const aws = localClientConfig(target.local.awsUrl);
+    // Signed as `cli`, like the rest of the local target, so test/iam holds these reads to the CLI policy.
+    const aws = localClientConfig(target.local.awsUrl, 3, 'cli');
     return { sfn: { ...aws, disableHostPrefix: true }, ecs: aws, elbv2: aws };
   }
   const region = { region: target.config.region };
