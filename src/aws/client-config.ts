@@ -15,7 +15,8 @@ export interface AwsClientConfig {
   disableHostPrefix?: boolean;
 }
 
-export type AwsService = 'ecs' | 'elbv2' | 'cloudwatch' | 'sfn' | 'dynamodb' | 'events' | 'lambda';
+/** `sts` is the caller's identity (GetCallerIdentity), which the CLI records as the actor. */
+export type AwsService = 'ecs' | 'elbv2' | 'cloudwatch' | 'sfn' | 'dynamodb' | 'events' | 'lambda' | 'sts';
 
 export type AwsClientConfigs = Record<AwsService, AwsClientConfig>;
 

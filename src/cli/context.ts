@@ -1,5 +1,6 @@
 import { ApprovalService } from '../approval/service.js';
 import { LOCAL_REGION, localClientConfig, type AwsClientConfigs } from '../aws/client-config.js';
+import { createCallerIdentity } from '../aws/caller-identity.js';
 import { createLiveEcsReader } from '../aws/ecs-read.js';
 import { createSfnAdmin } from '../aws/sfn-admin.js';
 import type { Config } from '../config/index.js';
@@ -33,6 +34,11 @@ export interface Target extends CoreDeps {
   label: string;
   local?: LocalEndpoints;
   now(): Date;
+  /**
+   * The caller's AWS identity (STS GetCallerIdentity ARN), asked once: the actor approve, reject and
+   * cancel record, whatever display name `--as` gives.
+   */
+  callerArn(): Promise<string>;
   /** Releases the CLI-only clients' connections so the process can exit. */
   close(): void;
 }
@@ -51,6 +57,7 @@ async function localTarget(io: CliIo, flags: TargetFlags): Promise<Target> {
     sfn: { ...aws, disableHostPrefix: true },
     events: aws,
     lambda: aws,
+    sts: aws,
     dynamodb: localClientConfig(local.dynamoUrl),
   };
   const config: Config = {
@@ -96,6 +103,7 @@ function build(config: Config, clients: AwsClientConfigs, label: string, flags: 
   const core = buildCoreDeps({ config, clients, secrets: {}, logger });
   const workflowAdmin = createSfnAdmin(clients.sfn);
   const liveEcs = createLiveEcsReader(clients.ecs);
+  const identity = createCallerIdentity(clients.sts);
   return {
     ...core,
     approvals: new ApprovalService({ ...core, logger }),
@@ -105,6 +113,7 @@ function build(config: Config, clients: AwsClientConfigs, label: string, flags: 
     label,
     ...(local ? { local } : {}),
     now: () => new Date(),
+    callerArn: () => identity.callerArn(),
     close: () => {
       workflowAdmin.close();
       liveEcs.close();

@@ -6,6 +6,7 @@ import { createEcsElbv2Emulator, type EmulatorTimings, type LocalEcsElbv2 } from
 import { createLocalCloudWatch, type LocalCloudWatch } from './cloudwatch/index.js';
 import { LocalEventBus } from './eventbridge/index.js';
 import { LocalSfn, type WaitPolicy } from './sfn/index.js';
+import { createLocalSts, type LocalSts } from './sts/index.js';
 
 export interface LocalCloudOptions {
   /** Default: real time sped up 60×, so emulated ECS waits pass quickly. */
@@ -24,11 +25,13 @@ export interface LocalCloudOptions {
   forwardEventsUrl?: string;
   /** One line per EventBridge event (the CLI prints them). */
   logEvent?: (line: string) => void;
+  /** What STS GetCallerIdentity answers; default `arn:aws:iam::000000000000:user/local-operator`. */
+  callerArn?: string;
 }
 
 export interface LocalCloud {
   clock: Clock;
-  /** The one AWS port: ECS, ELBv2, CloudWatch (alarms), SFN and EventBridge. */
+  /** The one AWS port: ECS, ELBv2, CloudWatch (alarms), SFN, EventBridge and STS. */
   url: string;
   dynamoUrl: string;
   tableName: string;
@@ -45,6 +48,8 @@ export interface LocalCloud {
   cloudwatch: LocalCloudWatch;
   sfn: LocalSfn;
   events: LocalEventBus;
+  /** GetCallerIdentity: who the CLI records as the actor. */
+  sts: LocalSts;
   /** Stops every execution and server; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -57,9 +62,10 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   const sfn = new LocalSfn({ clock, events, waitMs: opts.waitMs, retryIntervalMs: opts.retryIntervalMs, ...(opts.waitPolicy ? { waitPolicy: opts.waitPolicy } : {}) });
   const emulator = createEcsElbv2Emulator({ clock, timings: opts.timings });
   const cloudwatch = createLocalCloudWatch(clock);
+  const sts = createLocalSts(opts.callerArn);
   let server;
   try {
-    server = await startAwsServer([emulator.handler, cloudwatch.handler, sfn.handler, events.handler]);
+    server = await startAwsServer([emulator.handler, cloudwatch.handler, sfn.handler, events.handler, sts.handler]);
   } catch (err) {
     await dynamo.stop();
     throw err;
@@ -80,12 +86,14 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       sfn: { ...config, disableHostPrefix: true },
       events: config,
       lambda: config,
+      sts: config,
       dynamodb: localClientConfig(dynamo.url),
     },
     emulator,
     cloudwatch,
     sfn,
     events,
+    sts,
     stop() {
       stopping ??= (async () => {
         await sfn.shutdown();

@@ -25,7 +25,7 @@ export interface DepsContext {
 
 export function awsClientConfigs(config: Config): AwsClientConfigs {
   const base: AwsClientConfig = { region: config.region };
-  return { ecs: base, elbv2: base, cloudwatch: base, sfn: base, dynamodb: base, events: base, lambda: base };
+  return { ecs: base, elbv2: base, cloudwatch: base, sfn: base, dynamodb: base, events: base, lambda: base, sts: base };
 }
 
 /** History, events, workflow and notifier: what every function but the stage one needs. */

@@ -7,7 +7,7 @@ import { createLogger } from '../../src/logging.js';
 
 // Building deps makes SDK clients but sends nothing; the endpoint is a closed loopback port anyway.
 const local = localClientConfig('http://127.0.0.1:1');
-const clients: AwsClientConfigs = { ecs: local, elbv2: local, cloudwatch: local, sfn: local, dynamodb: local, events: local, lambda: local };
+const clients: AwsClientConfigs = { ecs: local, elbv2: local, cloudwatch: local, sfn: local, dynamodb: local, events: local, lambda: local, sts: local };
 const logger = createLogger('test', { logLevel: 'SILENT' });
 const config = (over: Partial<Config['github']> = {}): Config => ({
   region: 'us-east-1',
