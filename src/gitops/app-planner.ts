@@ -1,6 +1,7 @@
 import type { AppRef } from '../domain/plan.js';
-import { InvalidManifestError } from '../errors.js';
+import { InvalidManifestError, type ManifestIssue } from '../errors.js';
 import { loadApp } from '../manifest/load-app.js';
+import type { AppManifest } from '../manifest/types.js';
 import type { EcsPort } from '../stages/ports.js';
 import { buildPlan } from '../plan/build-plan.js';
 import { deploymentIdFor } from '../plan/ids.js';
@@ -33,15 +34,42 @@ export class ManifestPlanner implements AppPlanner {
     const loaded = await loadApp({ readFile: (path) => files.read(path) }, configPath);
     if (!loaded.ok) return { ok: false, app: await fallbackRef(request), issues: loaded.issues };
     const { app } = loaded;
-    const serviceExists = await this.services.serviceExists(app.serviceDefinition.cluster, app.serviceDefinition.serviceName);
+    const lookup = await lookUpService(this.services, app);
+    if ('issue' in lookup) return { ok: false, app: refOf(app, push.repo), issues: [lookup.issue] };
+    const { serviceExists } = lookup;
     try {
       return { ok: true, plan: buildPlan({ app, repo: push.repo, commit: push.commit, trigger, serviceExists, now }) };
     } catch (err) {
       // buildPlan refuses plans over the size limit with the same typed error as validation.
-      if (err instanceof InvalidManifestError) return { ok: false, app: { name: app.name, dir: app.dir, labels: app.labels, repo: push.repo }, issues: err.issues };
+      if (err instanceof InvalidManifestError) return { ok: false, app: refOf(app, push.repo), issues: err.issues };
       throw err;
     }
   }
+}
+
+function refOf(app: AppManifest, repo: string): AppRef {
+  return { name: app.name, dir: app.dir, labels: app.labels, repo };
+}
+
+/**
+ * A cluster that does not exist is a fact about the manifest, not a passing fault: it becomes an issue
+ * on the service definition's `cluster` (TRIGGER_FAILED), where a redelivery could not help. Any
+ * other lookup failure is thrown, retryable or not, and trigger.ts records it.
+ */
+async function lookUpService(services: ServiceLookup, app: AppManifest): Promise<{ serviceExists: boolean } | { issue: ManifestIssue }> {
+  const { cluster, serviceName } = app.serviceDefinition;
+  try {
+    return { serviceExists: await services.serviceExists(cluster, serviceName) };
+  } catch (err) {
+    if (errorNameOf(err) !== 'ClusterNotFoundException') throw err;
+    const file = app.files[1] ?? app.configFile;
+    return { issue: { file, path: 'cluster', message: `names cluster ${cluster}, which does not exist (create it first, or fix the name)`, severity: 'error' } };
+  }
+}
+
+function errorNameOf(err: unknown): string | undefined {
+  const e = err as { name?: string; cause?: { name?: string } };
+  return e?.cause?.name ?? e?.name;
 }
 
 /** Names an invalid app as best we can: `spec.name` if the config parses that far, else its directory. */
