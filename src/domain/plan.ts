@@ -52,6 +52,11 @@ export interface TriggerRef {
   /** X-GitHub-Delivery, when triggered by a webhook. */
   delivery?: string;
   actor?: string;
+  /**
+   * When GitHub received the push (`repository.pushed_at`), the same in every redelivery: when
+   * history diverged, the later push wins by this, not by when the webhook arrived.
+   */
+  pushedAt?: string;
 }
 
 export interface TargetGroupRef {

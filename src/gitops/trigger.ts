@@ -134,7 +134,7 @@ export async function triggerDeployments(push: PushEvent, deps: TriggerDeps, sco
   }
   for (const dir of deletedApps) deps.logger.info('app directory deleted by this push; not deploying it', { app: dir, sha: push.after });
 
-  const trigger: TriggerRef = { kind: 'push', ...(push.delivery ? { delivery: push.delivery } : {}), ...(push.actor ? { actor: push.actor } : {}) };
+  const trigger = triggerOf(push);
   const deferred: string[] = [];
   const results = await mapBounded(configPaths, limits.parallelism, async (configPath, index) => {
     const appDir = appDirOf(configPath);
@@ -154,10 +154,19 @@ export async function triggerDeployments(push: PushEvent, deps: TriggerDeps, sco
   return { results, deletedApps };
 }
 
+function triggerOf(push: PushEvent): TriggerRef {
+  return {
+    kind: 'push',
+    ...(push.delivery ? { delivery: push.delivery } : {}),
+    ...(push.actor ? { actor: push.actor } : {}),
+    ...(push.pushedAt ? { pushedAt: push.pushedAt } : {}),
+  };
+}
+
 /** The pushed commit cannot be read: one record and one event for the push, naming the commit. */
 async function recordMissingCommit(push: PushEvent, err: NotFoundError, deps: TriggerDeps): Promise<{ deploymentId: string; reason: string }> {
   const deploymentId = pushFailureIdFor(push, deps.planner);
-  const trigger: TriggerRef = { kind: 'push', ...(push.delivery ? { delivery: push.delivery } : {}), ...(push.actor ? { actor: push.actor } : {}) };
+  const trigger = triggerOf(push);
   const reason = `commit ${push.after.slice(0, 7)} is not in ${push.repo}: ${err.message}`;
   deps.logger.warn('pushed commit not found; nothing to deploy', { sha: push.after, repo: push.repo });
   const record = triggerFailedRecord({

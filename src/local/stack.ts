@@ -13,6 +13,8 @@ import { createEcsAdapter } from '../aws/ecs.js';
 import type { Config, Secrets } from '../config/index.js';
 import { ManifestPlanner, serviceLookupOver } from '../gitops/app-planner.js';
 import { InProcessDeferrer } from '../gitops/deferrers.js';
+import { cachedAncestry } from '../gitops/ancestry.js';
+import { LocalGitAncestry } from '../gitops/local-git-ancestry.js';
 import { LocalGitSource } from '../gitops/local-git-source.js';
 import { DEFAULT_TRIGGER_LIMITS, triggerDeployments } from '../gitops/trigger.js';
 import type { WebhookDeps } from '../gitops/webhook.js';
@@ -95,7 +97,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const ctx: DepsContext = { config, clients: cloud.clientConfigs, secrets, logger, now: () => cloud.clock.now() };
     const now = () => new Date(cloud.clock.now());
     const core = buildCoreDeps(ctx);
-    const orchestratorDeps: OrchestratorDeps = { ...core, now, logger };
+    const orchestratorDeps: OrchestratorDeps = { ...core, ancestry: cachedAncestry(new LocalGitAncestry(opts.repoDir)), now, logger };
     const approvals = new ApprovalService({ ...core, logger });
 
     const stageCalls = new InFlight();
