@@ -25,7 +25,7 @@ export interface SlackResponse {
 export const MAX_SLACK_BODY_BYTES = 64 * 1024;
 
 export interface SlackEndpointDeps {
-  service: Pick<ApprovalService, 'approve' | 'reject'>;
+  service: Pick<ApprovalService, 'approve' | 'reject' | 'cancel'>;
   signingSecret: string;
   replays: ReplayCache;
   now: () => Date;
@@ -74,7 +74,12 @@ async function decide(click: ApprovalClick, deps: SlackEndpointDeps, now: Date):
   const input = { deploymentId: click.deploymentId, stageIndex: click.stageIndex, user: click.user, via: 'slack' as const, now };
   let result: ApprovalResult;
   try {
-    result = click.decision === 'approve' ? await deps.service.approve(input) : await deps.service.reject(input);
+    result =
+      click.decision === 'approve'
+        ? await deps.service.approve(input)
+        : click.decision === 'cancel'
+          ? await deps.service.cancel(input)
+          : await deps.service.reject(input);
   } catch (err) {
     // Nothing was decided (or the once-only close makes a retry safe): tell the user to click again.
     deps.logger.error('could not apply a Slack approval click', { deploymentId: click.deploymentId, stageIndex: click.stageIndex, error: err });
@@ -92,6 +97,8 @@ export function replyText(result: ApprovalResult): string {
       return `:ballot_box_with_check: ${result.message}`;
     case 'rejected':
       return `:x: ${result.message}; rolling back`;
+    case 'cancelled':
+      return `:no_entry_sign: ${result.message}`;
     case 'not-approver':
     case 'closed':
       return `:lock: ${result.message}`;

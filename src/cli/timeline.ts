@@ -39,7 +39,9 @@ export function timelineLines(record: DeploymentRecord): string[] {
   );
   if (record.approvals.length > 0) {
     lines.push('', 'approvals:');
-    for (const v of record.approvals) lines.push(`  ${v.decision === 'APPROVE' ? 'approved' : 'rejected'} by ${v.user} via ${v.via} at ${v.at}`);
+    for (const v of record.approvals) {
+      lines.push(`  ${v.decision === 'APPROVE' ? 'approved' : 'rejected'} by ${v.user}${v.as ? ` (as ${v.as})` : ''} via ${v.via} at ${v.at}`);
+    }
   }
   if (record.errors.length > 0) {
     lines.push('', 'errors:');

@@ -73,6 +73,11 @@ export interface PlanOptions {
   mentions: Mention[];
   /** Seconds between stability checks in the ASL wait loop. */
   pollIntervalSeconds: number;
+  /**
+   * Who may cancel from Slack (the app's approver rule): every WAIT_APPROVAL stage's approvers, else
+   * the stack-wide allowlist; `*` is anyone. Set by the webhook's planner; absent means nobody in Slack.
+   */
+  approvers?: string[];
 }
 
 export interface Mention {

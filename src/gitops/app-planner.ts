@@ -1,3 +1,4 @@
+import { resolveApprovers } from '../approval/approver-rule.js';
 import type { AppRef } from '../domain/plan.js';
 import { InvalidManifestError, type ManifestIssue } from '../errors.js';
 import { loadApp } from '../manifest/load-app.js';
@@ -23,7 +24,11 @@ export function serviceLookupOver(ecs: Pick<EcsPort, 'findService'>): ServiceLoo
  * wrong, so the app ends as a retryable ERROR and the webhook answers 5xx for a redelivery.
  */
 export class ManifestPlanner implements AppPlanner {
-  constructor(private readonly services: ServiceLookup) {}
+  /** `stackApprovers`: the stack-wide approver allowlist (Config.approvers), for stages that name none. */
+  constructor(
+    private readonly services: ServiceLookup,
+    private readonly stackApprovers: readonly string[] = [],
+  ) {}
 
   deploymentIdFor(ref: { repo: string; configPath: string; sha: string }): string {
     return deploymentIdFor(ref);
@@ -38,7 +43,9 @@ export class ManifestPlanner implements AppPlanner {
     if ('issue' in lookup) return { ok: false, app: refOf(app, push.repo), issues: [lookup.issue] };
     const { serviceExists } = lookup;
     try {
-      return { ok: true, plan: buildPlan({ app, repo: push.repo, commit: push.commit, trigger, serviceExists, now }) };
+      const plan = buildPlan({ app, repo: push.repo, commit: push.commit, trigger, serviceExists, now });
+      const resolved = resolveApprovers(plan, app.stages, this.stackApprovers, app.configFile);
+      return resolved.ok ? resolved : { ok: false, app: refOf(app, push.repo), issues: resolved.issues };
     } catch (err) {
       // buildPlan refuses plans over the size limit with the same typed error as validation.
       if (err instanceof InvalidManifestError) return { ok: false, app: refOf(app, push.repo), issues: err.issues };

@@ -26,6 +26,7 @@ export function newDeploymentRecord(plan: DeploymentPlan, now: Date | string): D
     approvals: [],
     errors: [],
     executionName: plan.executionName,
+    ...(plan.options.approvers ? { approvers: plan.options.approvers } : {}),
     createdAt: at,
     updatedAt: at,
   };

@@ -43,6 +43,8 @@ export interface LocalStackOptions extends LocalCloudOptions {
   httpPort?: number;
   logger?: StepcdLogger;
   status?: () => Promise<string> | string;
+  /** The stack-wide approver allowlist (STEPCD_APPROVERS on AWS). Default `['*']`: locally, anyone. */
+  approvers?: string[];
 }
 
 export interface LocalStack {
@@ -93,6 +95,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       stateMachineArn,
       github: { repos: [repo], branches: [opts.branch ?? 'main'], deployTags: false },
       slack: opts.slack ?? {},
+      approvers: opts.approvers ?? ['*'],
     };
     const ctx: DepsContext = { config, clients: cloud.clientConfigs, secrets, logger, now: () => cloud.clock.now() };
     const now = () => new Date(cloud.clock.now());
@@ -119,7 +122,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       secret: secrets.githubWebhookSecret,
       tracking: config.github,
       source: new LocalGitSource(opts.repoDir),
-      planner: new ManifestPlanner(serviceLookupOver(createEcsAdapter(cloud.clientConfigs.ecs))),
+      planner: new ManifestPlanner(serviceLookupOver(createEcsAdapter(cloud.clientConfigs.ecs)), config.approvers),
       history: core.history,
       workflow: core.workflow,
       events: core.events,

@@ -32,6 +32,8 @@ export async function runStageTask(action: string, data: ExecutionData, deps: St
       };
     }
     case 'check': {
+      // Every kind of stability or ANALYSIS wait ends within one check of a cancel request.
+      await assertNotCancelled(data, deps.history);
       const result = await checkStage(stageInput(data), deps.ports);
       await deps.history.setState(data.plan.deploymentId, result.state);
       if (result.status === 'failed') throw checkFailureError(result.reason, result.error);
@@ -77,6 +79,12 @@ async function assertStillDeploying(data: ExecutionData, history: HistoryStore):
     throw new CancelledError(`deployment is ${record.status}; ${data.cursor.stage?.name ?? 'the stage'} was not started`);
   }
   if (record.cancelRequested) throw new CancelledError(`cancelled before ${data.cursor.stage?.name ?? 'the stage'} started`);
+}
+
+async function assertNotCancelled(data: ExecutionData, history: HistoryStore): Promise<void> {
+  const record = await history.getDeployment(data.plan.deploymentId);
+  const stage = data.cursor.stage?.name ?? 'a stage';
+  if (record?.cancelRequested) throw new CancelledError(`cancelled while ${stage} was ${stage === 'ANALYSIS' ? 'analysing' : 'stabilising'}`);
 }
 
 function stageInput(data: ExecutionData): StageInput {

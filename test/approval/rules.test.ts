@@ -8,7 +8,8 @@ const open: ApprovalFacts = { approvers: ['U1', 'U2'], minApproverNum: 2, approv
 describe('isAllowedApprover', () => {
   it.each([
     ['success: a listed approver', ['U1'], 'U1', true],
-    ['success: anyone when the list is empty', [], 'U9', true],
+    ['success: anyone when the list says *', ['*'], 'U9', true],
+    ['fail: nobody when the list is empty (the planner fills it from the stack allowlist or refuses it)', [], 'U9', false],
     ['fail: someone not on the list', ['U1'], 'U9', false],
   ])('%s', (_name, approvers, user, expected) => {
     expect(isAllowedApprover({ approvers }, user)).toBe(expected);

@@ -70,10 +70,10 @@ describe('renderDeploymentMessage', () => {
     expect(allText(blocks)).toContain('stepcd approve dep-0001');
   });
 
-  it('shows who approved once the approval is closed, without buttons', () => {
+  it('shows who approved once the approval is closed, without approval buttons (Cancel stays while it runs)', () => {
     const closed: ApprovalView = { ...openApproval, status: 'APPROVED', approvedBy: ['U0ALICE', 'U0BOB'], closedBy: 'U0BOB' };
     const { blocks } = renderDeploymentMessage(sampleRecord(), [closed], { now: NOW, interactive: true });
-    expect(blocks.some((b) => b.type === 'actions')).toBe(false);
+    expect(actionIds(blocks)).toEqual(['stepcd_cancel']);
     expect(allText(blocks)).toContain('Approved by <@U0ALICE>, <@U0BOB>');
   });
 
@@ -81,6 +81,20 @@ describe('renderDeploymentMessage', () => {
     const record = sampleRecord({ status: 'FAILURE', reason: 'rejected by U0BOB' });
     const { blocks } = renderDeploymentMessage(record, [], { now: NOW, interactive: true });
     expect(allText(blocks.at(-2))).toContain('*Result:* :x: Failed — rejected by U0BOB');
+  });
+
+  it('offers Cancel while the deployment runs or waits, asks to confirm Cancel and Reject, and drops Cancel once it ends or rolls back', () => {
+    const { blocks } = renderDeploymentMessage(sampleRecord({ status: 'WAITING_APPROVAL' }), [openApproval], { now: NOW, interactive: true });
+    const buttons = blocks.flatMap((b) => (b.type === 'actions' ? (b.elements as { action_id: string; confirm?: unknown }[]) : []));
+    expect(buttons.map((b) => [b.action_id, b.confirm !== undefined])).toEqual([
+      ['stepcd_approve', false],
+      ['stepcd_reject', true],
+      ['stepcd_cancel', true],
+    ]);
+    for (const status of ['ROLLING_BACK', 'SUCCESS', 'FAILURE', 'CANCELLED'] as const) {
+      expect(actionIds(renderDeploymentMessage(sampleRecord({ status }), [], { now: NOW, interactive: true }).blocks), status).toEqual([]);
+    }
+    expect(actionIds(renderDeploymentMessage(sampleRecord({ status: 'RUNNING' }), [], { now: NOW, interactive: false }).blocks)).toEqual([]);
   });
 
   it('never renders a task token, because views cannot hold one', () => {
@@ -147,3 +161,7 @@ describe('button values', () => {
     },
   );
 });
+
+function actionIds(blocks: readonly { type: string }[]): string[] {
+  return blocks.flatMap((b) => (b.type === 'actions' ? ((b as unknown as { elements: { action_id: string }[] }).elements.map((e) => e.action_id)) : []));
+}

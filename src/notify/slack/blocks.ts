@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/web-api';
 import type { ApprovalRecord, DeploymentRecord, DeploymentStatus, StageRecord, StageStatus } from '../../domain/deployment.js';
 import { FINAL_STATUSES } from '../../domain/deployment.js';
 import type { Mention } from '../../domain/plan.js';
-import { ACTION_APPROVE, ACTION_REJECT, encodeButtonValue } from './actions.js';
+import { ACTION_APPROVE, ACTION_CANCEL, ACTION_REJECT, encodeButtonValue } from './actions.js';
 
 /**
  * Pure Block Kit rendering of the one Slack message kept per deployment. Everything shown is derived
@@ -73,6 +73,7 @@ export function renderDeploymentMessage(
     { type: 'section', text: { type: 'mrkdwn', text: stageChecklist(record.stages, opts.now) } },
   ];
   for (const approval of approvals) blocks.push(...approvalBlocks(record, approval, opts));
+  if (opts.interactive && isCancellable(record.status)) blocks.push(cancelBlock(record));
   if (isFinal(record.status)) {
     const reason = record.reason ? ` — ${escape(record.reason)}` : '';
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Result:* ${status}${reason}`, 3000) } });
@@ -151,13 +152,53 @@ function approvalBlocks(record: DeploymentRecord, approval: ApprovalView, opts: 
         block_id: `stepcd_approval_${approval.stageIndex}`,
         elements: [
           { type: 'button', action_id: ACTION_APPROVE, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value },
-          { type: 'button', action_id: ACTION_REJECT, style: 'danger', text: { type: 'plain_text', text: 'Reject' }, value },
+          {
+            type: 'button',
+            action_id: ACTION_REJECT,
+            style: 'danger',
+            text: { type: 'plain_text', text: 'Reject' },
+            value,
+            confirm: confirmDialog('Reject this deployment?', `${record.app.name} ${shortSha(record.commit.sha)} rolls back.`, 'Reject'),
+          },
         ],
       });
     }
     return blocks;
   }
   return [{ type: 'section', text: { type: 'mrkdwn', text: `${closedApprovalText(approval)} (${stageName})` } }];
+}
+
+/** While a deployment runs or waits, its message offers Cancel (the app's approver rule applies). */
+function isCancellable(status: DeploymentStatus): boolean {
+  return status === 'PENDING' || status === 'RUNNING' || status === 'WAITING_APPROVAL';
+}
+
+function cancelBlock(record: DeploymentRecord): KnownBlock {
+  const running = record.stages.find((s) => s.status === 'RUNNING')?.index ?? 0;
+  return {
+    type: 'actions',
+    block_id: 'stepcd_cancel',
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTION_CANCEL,
+        text: { type: 'plain_text', text: 'Cancel deployment' },
+        value: encodeButtonValue({ deploymentId: record.deploymentId, stageIndex: running }),
+        confirm: confirmDialog('Cancel this deployment?', `${record.app.name} ${shortSha(record.commit.sha)} stops within one check, rolls back and ends CANCELLED.`, 'Cancel deployment'),
+      },
+    ],
+  };
+}
+
+/** Slack's confirmation dialog: a destructive click asks first. */
+function confirmDialog(title: string, text: string, confirm: string) {
+  return {
+    title: { type: 'plain_text' as const, text: truncate(title, 100) },
+    text: { type: 'plain_text' as const, text: truncate(text, 300) },
+    confirm: { type: 'plain_text' as const, text: confirm },
+    deny: { type: 'plain_text' as const, text: 'Keep it' },
+    style: 'danger' as const,
+  };
 }
 
 /** How a closed approval reads, both in the message and in the "already closed" answer. */
