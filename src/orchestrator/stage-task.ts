@@ -7,6 +7,7 @@ import type { StageInput } from '../stages/types.js';
 import { deploymentDeadline, timeoutMessage } from './deadline.js';
 import type { ExecutionData } from './execution-data.js';
 import { mergeStates } from './state-merge.js';
+import { byWhom } from './wait-check.js';
 import { checkFailureError, ROLLBACK_LIMIT_SECONDS, rollbackOverdue } from './stage-failures.js';
 
 export interface StageTaskDeps {
@@ -84,7 +85,9 @@ async function assertStillDeploying(data: ExecutionData, history: HistoryStore):
 async function assertNotCancelled(data: ExecutionData, history: HistoryStore): Promise<void> {
   const record = await history.getDeployment(data.plan.deploymentId);
   const stage = data.cursor.stage?.name ?? 'a stage';
-  if (record?.cancelRequested) throw new CancelledError(`cancelled while ${stage} was ${stage === 'ANALYSIS' ? 'analysing' : 'stabilising'}`);
+  if (record?.cancelRequested) {
+    throw new CancelledError(`cancelled${byWhom(record.cancelRequestedBy)} while ${stage} was ${stage === 'ANALYSIS' ? 'analysing' : 'stabilising'}`);
+  }
 }
 
 function stageInput(data: ExecutionData): StageInput {

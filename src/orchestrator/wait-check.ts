@@ -20,8 +20,13 @@ export function waitSlice(remainingSeconds: number, pollIntervalSeconds: number)
  */
 export async function waitCheck(data: ExecutionData, deps: OrchestratorDeps): Promise<ExecutionData> {
   const record = await reload(deps, data.plan);
-  if (record.cancelRequested) throw new CancelledError('cancelled during WAIT');
+  if (record.cancelRequested) throw new CancelledError(`cancelled${byWhom(record.cancelRequestedBy)} during WAIT`);
   const endsAt = data.cursor.waitEndsAt ? Date.parse(data.cursor.waitEndsAt) : deps.now().getTime();
   const remaining = Math.max(0, Math.ceil((endsAt - deps.now().getTime()) / 1000));
   return { ...data, cursor: { ...data.cursor, waitSeconds: waitSlice(remaining, data.plan.options.pollIntervalSeconds) } };
+}
+
+/** ` by <who>` for a cancel reason, when the request recorded who asked. */
+export function byWhom(by: string | undefined): string {
+  return by ? ` by ${by}` : '';
 }
