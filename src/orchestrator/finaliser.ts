@@ -4,7 +4,7 @@ import type { DeploymentPlan } from '../domain/plan.js';
 import { announce, notifySettings, reload } from './announce.js';
 import type { OrchestratorDeps } from './deps.js';
 import type { ExecutionData } from './execution-data.js';
-import { outcomeOf } from './reasons.js';
+import { describeFailure, outcomeOf } from './reasons.js';
 
 /** The `detail` of EventBridge's "Step Functions Execution Status Change" event. */
 export interface ExecutionStatusChange {
@@ -141,7 +141,8 @@ function reasonFor(change: ExecutionStatusChange): string {
     case 'TIMED_OUT':
       return 'execution timed out';
     default:
-      return `execution failed: ${change.error ?? 'unknown error'}${change.cause ? `: ${change.cause}` : ''}`;
+      // The cause of a Lambda error is its JSON envelope: say its message, never the raw JSON.
+      return `execution failed: ${describeFailure({ Error: change.error ?? 'unknown error', ...(change.cause ? { Cause: change.cause } : {}) })}`;
   }
 }
 
