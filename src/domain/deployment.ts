@@ -75,6 +75,8 @@ export interface DeploymentRecord {
   cancelRequested?: boolean;
   /** Who asked for the cancel: a Slack user id, or the caller's AWS ARN from the CLI. */
   cancelRequestedBy?: string;
+  /** The ECS service the deployment targets (for event `resources` and messages). */
+  service?: { cluster: string; serviceName: string };
   /** The app's approver rule for Slack actions on this deployment (from the plan, see PlanOptions.approvers). */
   approvers?: string[];
   /** The one Slack message kept current for this deployment. */
