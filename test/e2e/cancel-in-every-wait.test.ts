@@ -127,6 +127,9 @@ describe('cancel in every kind of wait', () => {
     const ended = await record(id);
     expect(ended).toMatchObject({ status: 'CANCELLED', cancelRequestedBy: OPS });
     expect(ended.reason).toContain(reason);
+    // The reason says it rolled back once, naming what serves now.
+    expect(ended.reason).toContain('; rolled back: 100% of traffic on arn:aws:ecs:');
+    expect(ended.reason).not.toContain('rolled back: rolled back:');
     expect(ended.stages[stage.index]).toMatchObject({ name: stage.name, status: 'CANCELLED' });
     // Within one check: nowhere near the hours the wait was set for.
     expect(Date.parse(ended.endedAt!) - waitedFrom).toBeLessThan(30 * 60_000);

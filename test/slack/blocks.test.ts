@@ -1,3 +1,4 @@
+import { namesNotArns } from '../../src/notify/slack/blocks.js';
 import { describe, expect, it } from 'vitest';
 import { decodeButtonValue, encodeButtonValue } from '../../src/notify/slack/actions.js';
 import {
@@ -165,3 +166,26 @@ describe('button values', () => {
 function actionIds(blocks: readonly { type: string }[]): string[] {
   return blocks.flatMap((b) => (b.type === 'actions' ? ((b as unknown as { elements: { action_id: string }[] }).elements.map((e) => e.action_id)) : []));
 }
+
+describe('namesNotArns', () => {
+  it.each([
+    ['a target group', 'no healthy targets in arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/canary-primary/517a9ae02fe8ba58', 'no healthy targets in canary-primary'],
+    ['a task definition', '100% of traffic on arn:aws:ecs:us-east-1:000000000000:task-definition/web:7 (deployment d-1)', '100% of traffic on web:7 (deployment d-1)'],
+    ['a service', 'service arn:aws:ecs:eu-west-1:123456789012:service/demo/web is DRAINING', 'service web is DRAINING'],
+    ['a listener rule', 'set arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule/app/demo-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee', 'set listener-rule of demo-alb'],
+    ['text without ARNs', 'rejected by U0LEAD: not today', 'rejected by U0LEAD: not today'],
+  ])('success: %s', (_name, text, expected) => {
+    expect(namesNotArns(text)).toBe(expected);
+  });
+
+  it('shows names in the checklist and the result, and the reason says "rolled back" once', () => {
+    const record = sampleRecord({
+      status: 'FAILURE',
+      reason: 'rejected by U0BOB; rolled back: 100% of traffic on arn:aws:ecs:us-east-1:000000000000:task-definition/web:7 (deployment d-1)',
+    });
+    const text = allText(renderDeploymentMessage(record, [], { now: NOW, interactive: true }).blocks);
+    expect(text).toContain('rolled back: 100% of traffic on web:7');
+    expect(text).not.toContain('arn:aws:ecs');
+    expect(text).not.toContain('rolled back: rolled back:');
+  });
+});

@@ -75,7 +75,7 @@ export function renderDeploymentMessage(
   for (const approval of approvals) blocks.push(...approvalBlocks(record, approval, opts));
   if (opts.interactive && isCancellable(record.status)) blocks.push(cancelBlock(record));
   if (isFinal(record.status)) {
-    const reason = record.reason ? ` — ${escape(record.reason)}` : '';
+    const reason = record.reason ? ` — ${escape(namesNotArns(record.reason))}` : '';
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Result:* ${status}${reason}`, 3000) } });
   }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `deployment \`${escape(record.deploymentId)}\`` }] });
@@ -103,7 +103,7 @@ export function stageChecklist(stages: readonly StageRecord[], now: string): str
   if (stages.length === 0) return '_no stages_';
   const lines = stages.map((stage) => {
     const duration = stageDuration(stage, now);
-    const detail = stage.detail ? ` — ${escape(firstLine(stage.detail))}` : '';
+    const detail = stage.detail ? ` — ${escape(namesNotArns(firstLine(stage.detail)))}` : '';
     return `${STAGE_MARK[stage.status]} ${stage.index + 1}. *${stage.name}* ${STAGE_WORD[stage.status]}${duration ? ` (${duration})` : ''}${detail}`;
   });
   return truncate(lines.join('\n'), 3000);
@@ -246,6 +246,29 @@ function slackDate(iso: string): string {
 
 function isFinal(status: DeploymentStatus): boolean {
   return FINAL_STATUSES.includes(status);
+}
+
+/**
+ * People read names, not 250-character ARNs: `…:targetgroup/canary-primary/517a…` → `canary-primary`,
+ * `…:task-definition/web:7` → `web:7`, `…:service/demo/web` → `web`. One linear regex pass.
+ */
+export function namesNotArns(text: string): string {
+  return text.replace(/\barn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d*:([A-Za-z0-9_.:/+=,@-]+)/g, (_arn, resource: string) => {
+    const parts = resource.split('/');
+    switch (parts[0]) {
+      case 'targetgroup': // targetgroup/<name>/<id>
+        return parts[1] ?? resource;
+      case 'service': // service/<cluster>/<name> (or the old service/<name>)
+        return parts[parts.length - 1] ?? resource;
+      case 'loadbalancer': // loadbalancer/app/<name>/<id>
+        return parts[2] ?? resource;
+      case 'listener':
+      case 'listener-rule': // listener/app/<lb name>/<lb id>/<id>
+        return `${parts[0]} of ${parts[2] ?? 'a load balancer'}`;
+      default: // task-definition/<family>:<rev>, task-set/…, …
+        return parts[parts.length - 1] ?? resource;
+    }
+  });
 }
 
 /** Slack mrkdwn control characters; user text must never form links or mentions. */
