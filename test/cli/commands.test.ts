@@ -117,6 +117,22 @@ describe('stepcd commands against a local stack (--local)', () => {
     ]);
   });
 
+  it('shows what a queued deployment waits on: the running deployment and its stage', async () => {
+    const a = (await h.bumpImage('canary', '1.1.5')).body.apps![0]!.deploymentId;
+    await statusOf(a, 'WAITING_APPROVAL');
+    const b = (await h.bumpImage('canary', '1.1.6')).body.apps![0]!.deploymentId;
+    await eventually(`${b} queued`, async () => ((await h.stack.core.history.getAppState('canary')).queue.includes(b) ? true : undefined));
+
+    const shown = await cli('deployments', 'show', b);
+    expect(shown.stdout).toMatch(new RegExp(`queued {4}behind deployment ${a} \\(commit [0-9a-f]{7}\\), WAITING_APPROVAL, in stage 2 WAIT_APPROVAL; place 1 in the queue`));
+    expect(json<{ waitingOn: { deploymentId: string } }>(await cli('deployments', 'show', b, '--json')).waitingOn.deploymentId).toBe(a);
+
+    expect((await cli('cancel', b)).code).toBe(0);
+    expect((await cli('cancel', a)).code).toBe(0);
+    await statusOf(b, 'CANCELLED');
+    await statusOf(a, 'CANCELLED');
+  });
+
   it('cancels a deployment waiting for approval, which then rolls back', async () => {
     const pushed = await h.bumpImage('canary', '1.2.0');
     const id = pushed.body.apps![0]!.deploymentId;
