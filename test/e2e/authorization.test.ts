@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSummary } from '../reliability/support/summary.js';
 import { endpointsOf, writeLocalEndpoints } from '../../src/cli/local-state.js';
 import { LOCAL_CALLER_ARN } from '../../src/local/sts/index.js';
 import { createLogger } from '../../src/logging.js';
@@ -27,6 +28,8 @@ const RULES: Record<Rule, string | undefined> = {
  * webhook (a stage with no approvers and no allowlist). Each row deploys the canary app under one
  * approver rule, acts once, and checks what happened and who was recorded.
  */
+const summary = createSummary('issue 12: authorization table');
+
 describe('authorization table: who may approve, reject and cancel', () => {
   let h: StackHarness;
   let cwd: string;
@@ -101,43 +104,47 @@ describe('authorization table: who may approve, reject and cancel', () => {
   ];
 
   it.each(TABLE)('$via $action by $actor under approvers $rule → $outcome', async ({ rule, via, actor, action, outcome, recorded }) => {
-    const { id } = await waitingUnder(rule);
-    if (via === 'slack') {
-      const text = await slackClick(actor, action, id);
-      if (outcome === 'refused') expect(text).toMatch(/^:lock: you (are not an approver|may not cancel deployments) (for|of) canary$/);
-    } else {
-      const r = await cli(action, id, '--as', actor);
-      expect(r.code).toBe(0);
-    }
-    if (outcome === 'refused') {
-      await expectStillWaiting(id);
-      // Clean up so the next row finds the app free: an allowed approver rejects.
-      await slackClick(rule === 'stage [U0LEAD]' ? 'U0LEAD' : 'U0OPS', 'reject', id);
-      await ended(id);
-      return;
-    }
-    const end = await ended(id);
-    expect(end.status).toBe(outcome);
-    if (action === 'cancel') expect(end.cancelRequestedBy).toBe(recorded);
-    else expect(end.approvals.map((v) => [v.user, v.as, v.via])).toEqual([[recorded, via === 'cli' ? actor : undefined, via]]);
+    await summary.track(`${via} ${action} by ${actor} under ${rule}`, outcome, async () => {
+      const { id } = await waitingUnder(rule);
+      if (via === 'slack') {
+        const text = await slackClick(actor, action, id);
+        if (outcome === 'refused') expect(text).toMatch(/^:lock: you (are not an approver|may not cancel deployments) (for|of) canary$/);
+      } else {
+        const r = await cli(action, id, '--as', actor);
+        expect(r.code).toBe(0);
+      }
+      if (outcome === 'refused') {
+        await expectStillWaiting(id);
+        // Clean up so the next row finds the app free: an allowed approver rejects.
+        await slackClick(rule === 'stage [U0LEAD]' ? 'U0LEAD' : 'U0OPS', 'reject', id);
+        await ended(id);
+        return;
+      }
+      const end = await ended(id);
+      expect(end.status).toBe(outcome);
+      if (action === 'cancel') expect(end.cancelRequestedBy).toBe(recorded);
+      else expect(end.approvals.map((v) => [v.user, v.as, v.via])).toEqual([[recorded, via === 'cli' ? actor : undefined, via]]);
+    });
   });
 
   it('refuses at push a WAIT_APPROVAL with no approvers when the stack has no allowlist, unless it says approvers: [\'*\']', async () => {
-    const bare = await startStackHarness({ approvers: [], logger: createLogger('test', { logLevel: 'SILENT' }) });
-    try {
-      const files = await exampleFiles(['canary']);
-      const res = await bare.push(files, 'canary with an approval nobody may answer');
-      expect(res.status).toBe(200);
-      expect(res.body.apps?.[0]).toMatchObject({
-        status: 'TRIGGER_FAILED',
-        errors: [
-          "apps/canary/app.pipecd.yaml: spec.pipeline.stages[2].with.approvers is empty and the stack has no approver allowlist (STEPCD_APPROVERS): name the Slack users who may approve, or say approvers: ['*'] to let anyone",
-        ],
-      });
-      const star = await bare.push({ 'apps/canary/app.pipecd.yaml': withApprovers(files['apps/canary/app.pipecd.yaml']!, "approvers: ['*']") }, "approvers: ['*']");
-      expect(star.body.apps?.[0]?.status).toBe('STARTED');
-    } finally {
-      await bare.stop();
-    }
+    await summary.track('no approvers and no allowlist', 'TRIGGER_FAILED at push', async () => {
+      const bare = await startStackHarness({ approvers: [], logger: createLogger('test', { logLevel: 'SILENT' }) });
+      try {
+        const files = await exampleFiles(['canary']);
+        const res = await bare.push(files, 'canary with an approval nobody may answer');
+        expect(res.status).toBe(200);
+        expect(res.body.apps?.[0]).toMatchObject({
+          status: 'TRIGGER_FAILED',
+          errors: [
+            "apps/canary/app.pipecd.yaml: spec.pipeline.stages[2].with.approvers is empty and the stack has no approver allowlist (STEPCD_APPROVERS): name the Slack users who may approve, or say approvers: ['*'] to let anyone",
+          ],
+        });
+        const star = await bare.push({ 'apps/canary/app.pipecd.yaml': withApprovers(files['apps/canary/app.pipecd.yaml']!, "approvers: ['*']") }, "approvers: ['*']");
+        expect(star.body.apps?.[0]?.status).toBe('STARTED');
+      } finally {
+        await bare.stop();
+      }
+    });
   });
 });

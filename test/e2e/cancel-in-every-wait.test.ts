@@ -1,5 +1,6 @@
 import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSummary } from '../reliability/support/summary.js';
 import type { DeploymentRecord } from '../../src/domain/deployment.js';
 import { cancelDeployment } from '../../src/orchestrator/index.js';
 import { exampleFiles, startStackHarness, waitFor, type StackHarness } from '../support/local-stack.js';
@@ -31,6 +32,8 @@ ${third}      - name: ECS_PRIMARY_ROLLOUT
  * the deployment in one kind of wait for hours of emulated time and cancels it there, through the
  * real state machine on the local cloud. (The queue is the same: test/e2e/serialization.test.ts.)
  */
+const summary = createSummary('issue 12: cancel in every kind of wait');
+
 describe('cancel in every kind of wait', () => {
   let h: StackHarness;
   let cloudwatch: CloudWatchClient;
@@ -110,37 +113,39 @@ describe('cancel in every kind of wait', () => {
   ];
 
   it.each(CASES)('$name → rollback, then CANCELLED, traffic back on the primary', async ({ pipeline, waiting, arrange, stage, reason }) => {
-    arrange?.();
-    const tag = `9.${CASES.findIndex((c) => c.pipeline === pipeline)}.0`;
-    const { id, arn } = await h.deploy({ ...(await h.imageBump('canary', tag)), 'apps/canary/app.pipecd.yaml': header + pipeline });
-    await waitFor(`deployment ${id} to wait in ${stage.name}`, async () => {
-      const r = await h.stack.core.history.getDeployment(id);
-      return r && waiting(r, arn) ? true : undefined;
+    await summary.track(`cancel in ${stage.name}`, 'rollback, then CANCELLED within one check', async () => {
+      arrange?.();
+      const tag = `9.${CASES.findIndex((c) => c.pipeline === pipeline)}.0`;
+      const { id, arn } = await h.deploy({ ...(await h.imageBump('canary', tag)), 'apps/canary/app.pipecd.yaml': header + pipeline });
+      await waitFor(`deployment ${id} to wait in ${stage.name}`, async () => {
+        const r = await h.stack.core.history.getDeployment(id);
+        return r && waiting(r, arn) ? true : undefined;
+      });
+      const waitedFrom = Date.parse((await record(id)).stages[stage.index]!.startedAt!);
+
+      const result = await cancelDeployment(id, { history: h.stack.core.history, approvals: h.stack.approvals }, { by: OPS });
+      expect(result.kind).toBe('requested');
+      expect((await h.stack.cloud.sfn.waitForExecution(arn, { timeoutMs: 30_000 })).status).toBe('FAILED');
+      h.stack.cloud.emulator.faults.clear();
+
+      const ended = await record(id);
+      expect(ended).toMatchObject({ status: 'CANCELLED', cancelRequestedBy: OPS });
+      expect(ended.reason).toContain(reason);
+      // The reason says it rolled back once, naming what serves now.
+      expect(ended.reason).toContain('; rolled back: 100% of traffic on arn:aws:ecs:');
+      expect(ended.reason).not.toContain('rolled back: rolled back:');
+      expect(ended.stages[stage.index]).toMatchObject({ name: stage.name, status: 'CANCELLED' });
+      // Within one check: nowhere near the hours the wait was set for.
+      expect(Date.parse(ended.endedAt!) - waitedFrom).toBeLessThan(30 * 60_000);
+      const events = h.eventsOf(id);
+      expect(events.filter((e) => e === 'DEPLOYMENT_ROLLING_BACK')).toHaveLength(1);
+      expect(events.at(-1)).toBe('DEPLOYMENT_CANCELLED');
+
+      const appState = await h.stack.core.history.getAppState('canary');
+      expect(appState.lockHolder).toBeUndefined();
+      const seen = h.stack.cloud.emulator.probe({ listenerArn: h.stack.topology!.listenerArn, requests: 100, path: '/canary/' });
+      expect(seen.outcomes['503']).toBe(0);
+      expect(Object.keys(seen.byVersion)).toEqual([appState.lastGood!.taskDefinitionArn]);
     });
-    const waitedFrom = Date.parse((await record(id)).stages[stage.index]!.startedAt!);
-
-    const result = await cancelDeployment(id, { history: h.stack.core.history, approvals: h.stack.approvals }, { by: OPS });
-    expect(result.kind).toBe('requested');
-    expect((await h.stack.cloud.sfn.waitForExecution(arn, { timeoutMs: 30_000 })).status).toBe('FAILED');
-    h.stack.cloud.emulator.faults.clear();
-
-    const ended = await record(id);
-    expect(ended).toMatchObject({ status: 'CANCELLED', cancelRequestedBy: OPS });
-    expect(ended.reason).toContain(reason);
-    // The reason says it rolled back once, naming what serves now.
-    expect(ended.reason).toContain('; rolled back: 100% of traffic on arn:aws:ecs:');
-    expect(ended.reason).not.toContain('rolled back: rolled back:');
-    expect(ended.stages[stage.index]).toMatchObject({ name: stage.name, status: 'CANCELLED' });
-    // Within one check: nowhere near the hours the wait was set for.
-    expect(Date.parse(ended.endedAt!) - waitedFrom).toBeLessThan(30 * 60_000);
-    const events = h.eventsOf(id);
-    expect(events.filter((e) => e === 'DEPLOYMENT_ROLLING_BACK')).toHaveLength(1);
-    expect(events.at(-1)).toBe('DEPLOYMENT_CANCELLED');
-
-    const appState = await h.stack.core.history.getAppState('canary');
-    expect(appState.lockHolder).toBeUndefined();
-    const seen = h.stack.cloud.emulator.probe({ listenerArn: h.stack.topology!.listenerArn, requests: 100, path: '/canary/' });
-    expect(seen.outcomes['503']).toBe(0);
-    expect(Object.keys(seen.byVersion)).toEqual([appState.lastGood!.taskDefinitionArn]);
   });
 });
