@@ -29,6 +29,11 @@ export interface SlackEndpointDeps {
   signingSecret: string;
   replays: ReplayCache;
   now: () => Date;
+  /**
+   * The clock Slack's timestamps are checked against: real time, always. Defaults to `now`, which on
+   * AWS is real time too; the local cloud fast-forwards `now` for Wait states but never this.
+   */
+  signatureNow?: () => Date;
   logger: NotifyLogger & { info(message: string, ...extra: unknown[]): void };
   fetch?: typeof fetch;
 }
@@ -49,7 +54,7 @@ export async function handleSlackInteraction(req: SlackRequest, deps: SlackEndpo
   const check = verifySlackRequest(
     { timestamp: req.headers['x-slack-request-timestamp'], signature: req.headers['x-slack-signature'], rawBody: req.body },
     deps.signingSecret,
-    Math.floor(now.getTime() / 1000),
+    Math.floor((deps.signatureNow ?? deps.now)().getTime() / 1000),
     deps.replays,
   );
   if (!check.ok) {

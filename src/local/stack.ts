@@ -135,7 +135,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     };
     // One cache for the life of the stack, as one per Lambda instance on AWS.
     const replays = new ReplayCache();
-    const slack = slackHandler(() => ({ service: approvals, signingSecret: secrets.slackSigningSecret, replays, now, logger }));
+    // Slack signs with real time; the emulated clock runs ahead of it (ARCHITECTURE §9).
+    const slack = slackHandler(() => ({ service: approvals, signingSecret: secrets.slackSigningSecret, replays, now, signatureNow: () => new Date(), logger }));
     const front = await startHttpFront({
       routes: {
         'POST /webhooks/github': createWebhookRoute(webhookDeps) as HttpRoute,
