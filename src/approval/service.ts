@@ -14,7 +14,7 @@ import {
   isAllowedApprover,
   type ClosedReason,
 } from './rules.js';
-import { mayAct } from './approver-rule.js';
+import { mayActIn, type GroupMembers } from './slack-groups.js';
 import { cancelDeployment } from '../orchestrator/cancel.js';
 
 export interface ApprovalServiceDeps {
@@ -23,6 +23,8 @@ export interface ApprovalServiceDeps {
   events: EventPublisher;
   notifier: Notifier;
   logger: { info(message: string, ...extra: unknown[]): void; warn(message: string, ...extra: unknown[]): void; error(message: string, ...extra: unknown[]): void };
+  /** Membership of Slack user groups named in an approver list (absent: groups match nobody). */
+  groups?: GroupMembers;
 }
 
 export type ApprovalStage = Extract<PlannedStage, { name: 'WAIT_APPROVAL' }>;
@@ -196,7 +198,7 @@ export class ApprovalService {
   async cancel(input: { deploymentId: string; user: string; via: ApprovalVote['via'] }): Promise<ApprovalResult> {
     const record = await this.deps.history.getDeployment(input.deploymentId);
     if (!record) return { kind: 'closed', message: `there is no deployment ${input.deploymentId}` };
-    if (input.via === 'slack' && !mayAct(record.approvers, input.user)) {
+    if (input.via === 'slack' && !(await mayActIn(record.approvers, input.user, this.deps.groups))) {
       return { kind: 'not-approver', message: `you may not cancel deployments of ${record.app.name}` };
     }
     const result = await cancelDeployment(input.deploymentId, { history: this.deps.history, approvals: this }, { by: input.user });
@@ -216,7 +218,7 @@ export class ApprovalService {
       return { result: { kind: 'closed', message: `there is no approval to answer for deployment ${input.deploymentId}` } };
     }
     // Slack clicks are checked against the approver rule; the CLI's caller was checked by IAM.
-    if (input.via === 'slack' && !isAllowedApprover(approval, input.user)) {
+    if (input.via === 'slack' && !isAllowedApprover(approval, input.user) && !(await mayActIn(approval.approvers, input.user, this.deps.groups))) {
       return { result: { kind: 'not-approver', message: `you are not an approver for ${record.app.name}` } };
     }
     const reason = closedReason(approval, record, input.now);

@@ -28,7 +28,7 @@ export interface Config {
     incomingWebhookUrl?: string;
   };
   /**
-   * The stack-wide approver allowlist (STEPCD_APPROVERS: Slack user ids, `*` for anyone): who may
+   * The stack-wide approver allowlist (STEPCD_APPROVERS: Slack user and group ids, `*` for anyone): who may
    * approve, reject and cancel in Slack when a WAIT_APPROVAL stage names no approvers of its own.
    */
   approvers?: string[];

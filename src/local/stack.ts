@@ -6,6 +6,7 @@ import { createWebhookRoute } from '../../functions/github-webhook/create-handle
 import { createHandler as orchestrateHandler } from '../../functions/orchestrate/handler.js';
 import { createHandler as slackHandler } from '../../functions/slack-interactions/handler.js';
 import { createHandler as stageHandler } from '../../functions/stage/handler.js';
+import { slackGroupMembers } from '../approval/slack-groups.js';
 import { ApprovalService } from '../approval/service.js';
 import { ReplayCache } from '../approval/signature.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../aws/client-config.js';
@@ -101,7 +102,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const now = () => new Date(cloud.clock.now());
     const core = buildCoreDeps(ctx);
     const orchestratorDeps: OrchestratorDeps = { ...core, ancestry: cachedAncestry(new LocalGitAncestry(opts.repoDir)), now, logger };
-    const approvals = new ApprovalService({ ...core, logger });
+    const groups = secrets.slackBotToken && config.slack.apiUrl ? slackGroupMembers({ botToken: secrets.slackBotToken, apiUrl: config.slack.apiUrl }) : undefined;
+    const approvals = new ApprovalService({ ...core, logger, ...(groups ? { groups } : {}) });
 
     const stageCalls = new InFlight();
     const functions = registerFunctions(cloud, ctx, orchestratorDeps, approvals, stageCalls);
