@@ -144,7 +144,9 @@ function normalizeWith(
     case StageKind.WAIT_APPROVAL: {
       const approvers = (opts.approvers as string[] | undefined) ?? [];
       const minApproverNum = (opts.minApproverNum as number | undefined) ?? 1;
-      if (approvers.length > 0 && minApproverNum > approvers.length) {
+      // `*` (anyone) and Slack user groups (S…) stand for more people than they count as entries.
+      const countable = approvers.length > 0 && !approvers.some((a) => a === '*' || /^S[A-Z0-9]+$/.test(a));
+      if (countable && minApproverNum > approvers.length) {
         ctx.issues.error(
           ctx.check,
           ctx.file,

@@ -43,3 +43,22 @@ describe('closedReason', () => {
     expect(reason ? alreadyClosedMessage(reason) : undefined).toBe(expected);
   });
 });
+
+describe('Rule: minApproverNum against approvers: [\'*\'] and groups', () => {
+  it.each([
+    ["success: two of anyone (approvers: ['*'])", "['*']", true],
+    ['success: two of a Slack group', '[S0ONCALL]', true],
+    ['fail: two of one named user', '[U0ALICE]', false],
+  ])('%s', async (_name, list, ok) => {
+    const { loadApp } = await import('../../src/manifest/load-app.js');
+    const { readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { EXAMPLES_DIR } = await import('../support/local-stack.js');
+    const dir = join(EXAMPLES_DIR, 'canary');
+    const files: Record<string, string> = {};
+    for (const f of ['app.pipecd.yaml', 'servicedef.yaml', 'taskdef.yaml']) files[`canary/${f}`] = await readFile(join(dir, f), 'utf8');
+    files['canary/app.pipecd.yaml'] = files['canary/app.pipecd.yaml']!.replace('          timeout: 30m\n', `          timeout: 30m\n          approvers: ${list}\n          minApproverNum: 2\n`);
+    const result = await loadApp({ readFile: async (p) => files[p] }, 'canary/app.pipecd.yaml');
+    expect(result.ok).toBe(ok);
+  });
+});
