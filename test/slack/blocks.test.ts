@@ -167,6 +167,16 @@ function actionIds(blocks: readonly { type: string }[]): string[] {
   return blocks.flatMap((b) => (b.type === 'actions' ? ((b as unknown as { elements: { action_id: string }[] }).elements.map((e) => e.action_id)) : []));
 }
 
+describe('who the approval asks', () => {
+  it.each([
+    ["anyone under approvers: ['*']", ['*'], 'from anyone'],
+    ['the group as a mention', ['S0ONCALL', 'U0ALICE'], 'from <!subteam^S0ONCALL>, <@U0ALICE>'],
+  ])('success: %s', (_name, approvers, text) => {
+    const { blocks } = renderDeploymentMessage(sampleRecord({ status: 'WAITING_APPROVAL' }), [{ ...openApproval, approvers }], { now: NOW, interactive: true });
+    expect(allText(blocks)).toContain(text);
+  });
+});
+
 describe('namesNotArns', () => {
   it.each([
     ['a target group', 'no healthy targets in arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/canary-primary/517a9ae02fe8ba58', 'no healthy targets in canary-primary'],

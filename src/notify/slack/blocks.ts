@@ -128,7 +128,7 @@ export function formatDuration(ms: number): string {
 }
 
 function approvalBlocks(record: DeploymentRecord, approval: ApprovalView, opts: RenderOptions): KnownBlock[] {
-  const who = approval.approvers.length > 0 ? approval.approvers.map(userMention).join(', ') : 'anyone';
+  const who = approval.approvers.length === 0 ? 'nobody (no approvers configured)' : approval.approvers.includes('*') ? 'anyone' : approval.approvers.map(approverMention).join(', ');
   const count = `${approval.approvedBy.length}/${approval.minApproverNum}`;
   const stageName = `stage ${approval.stageIndex + 1}`;
   if (approval.status === 'OPEN') {
@@ -232,6 +232,11 @@ export function mentionsFor(mentions: readonly Mention[], event: string): string
     for (const g of m.slackGroups) out.add(`<!subteam^${g}>`);
   }
   return [...out];
+}
+
+/** An approver entry: a Slack user group (S…) mentions the group; anything else as `userMention`. */
+function approverMention(id: string): string {
+  return /^S[A-Z0-9]+$/.test(id) ? `<!subteam^${id}>` : userMention(id);
 }
 
 /** Slack user ids render as mentions; anything else (a CLI user name) is shown as text. */
