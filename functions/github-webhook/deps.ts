@@ -52,7 +52,7 @@ export function buildWebhookDeps(ctx: DepsContext, options: WebhookDepsOptions =
       ...(config.github.apiUrl ? { baseUrl: config.github.apiUrl } : {}),
       ...http,
     }),
-    planner: new ManifestPlanner(serviceLookupOver(createEcsAdapter(ctx.clients.ecs))),
+    planner: new ManifestPlanner(serviceLookupOver(createEcsAdapter(ctx.clients.ecs)), config.approvers ?? []),
     history,
     workflow,
     events,

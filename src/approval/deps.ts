@@ -3,6 +3,7 @@ import type { Config, Secrets } from '../config/index.js';
 import type { StepcdLogger } from '../logging.js';
 import { awsClientConfigs, buildCoreDeps } from '../runtime/deps.js';
 import { ApprovalService } from './service.js';
+import { slackGroupMembers } from './slack-groups.js';
 
 export interface ApprovalDepsContext {
   config: Config;
@@ -36,5 +37,8 @@ export function buildApprovalService(ctx: ApprovalDepsContext): ApprovalService 
       ...(ctx.slackTimeoutMs ? { slackTimeoutMs: ctx.slackTimeoutMs } : {}),
     },
   );
-  return new ApprovalService({ ...core, logger });
+  const groups = secrets.slackBotToken
+    ? slackGroupMembers({ botToken: secrets.slackBotToken, ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}), timeoutMs: ctx.slackTimeoutMs ?? 1_000 })
+    : undefined;
+  return new ApprovalService({ ...core, logger, ...(groups ? { groups } : {}) });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACTION_APPROVE, ACTION_REJECT, decodeButtonValue } from '../notify/slack/actions.js';
+import { ACTION_APPROVE, ACTION_CANCEL, ACTION_REJECT, decodeButtonValue } from '../notify/slack/actions.js';
 
 /**
  * Parses a Slack interaction request: a form-encoded body whose `payload` field holds JSON in the
@@ -18,7 +18,7 @@ const BlockActionsPayload = z.object({
 });
 
 export interface ApprovalClick {
-  decision: 'approve' | 'reject';
+  decision: 'approve' | 'reject' | 'cancel';
   deploymentId: string;
   stageIndex: number;
   /** Slack user id of whoever clicked. */
@@ -48,14 +48,14 @@ export function parseInteraction(rawBody: string): ParsedInteraction {
   const parsed = BlockActionsPayload.safeParse(json);
   if (!parsed.success) return { kind: 'invalid', reason: `block_actions payload: ${parsed.error.issues[0]?.message ?? 'malformed'}` };
   const payload = parsed.data;
-  const action = payload.actions.find((a) => a.action_id === ACTION_APPROVE || a.action_id === ACTION_REJECT);
+  const action = payload.actions.find((a) => a.action_id === ACTION_APPROVE || a.action_id === ACTION_REJECT || a.action_id === ACTION_CANCEL);
   if (!action) return { kind: 'ignored', reason: 'no stepcd action' };
   const ref = action.value ? decodeButtonValue(action.value) : undefined;
   if (!ref) return { kind: 'invalid', reason: 'button value is not a stepcd approval reference' };
   return {
     kind: 'approval',
     click: {
-      decision: action.action_id === ACTION_APPROVE ? 'approve' : 'reject',
+      decision: action.action_id === ACTION_APPROVE ? 'approve' : action.action_id === ACTION_CANCEL ? 'cancel' : 'reject',
       deploymentId: ref.deploymentId,
       stageIndex: ref.stageIndex,
       user: payload.user.id,

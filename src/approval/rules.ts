@@ -1,14 +1,16 @@
 import type { ApprovalRecord, DeploymentRecord } from '../domain/deployment.js';
 import { FINAL_STATUSES } from '../domain/deployment.js';
+import { mayAct } from './approver-rule.js';
 
 /**
  * Pure approval decisions, shared by the Slack endpoint and the CLI through ApprovalService.
- * Approvers are Slack user ids; an empty list means anyone who can reach the endpoint may approve.
+ * Approvers are Slack user ids, resolved at plan time (the stage's own, else the stack allowlist);
+ * `*` lets anyone decide, and an empty list lets nobody (ARCHITECTURE §10).
  */
 export type ApprovalFacts = Pick<ApprovalRecord, 'approvers' | 'minApproverNum' | 'approvedBy' | 'status' | 'closedBy' | 'expiresAt'>;
 
 export function isAllowedApprover(approval: Pick<ApprovalRecord, 'approvers'>, user: string): boolean {
-  return approval.approvers.length === 0 || approval.approvers.includes(user);
+  return mayAct(approval.approvers, user);
 }
 
 /** Approvals still needed after `approvedBy` (distinct users). */

@@ -14,6 +14,8 @@ import {
   isAllowedApprover,
   type ClosedReason,
 } from './rules.js';
+import { mayActIn, type GroupMembers } from './slack-groups.js';
+import { cancelDeployment } from '../orchestrator/cancel.js';
 
 export interface ApprovalServiceDeps {
   history: HistoryStore;
@@ -21,6 +23,8 @@ export interface ApprovalServiceDeps {
   events: EventPublisher;
   notifier: Notifier;
   logger: { info(message: string, ...extra: unknown[]): void; warn(message: string, ...extra: unknown[]): void; error(message: string, ...extra: unknown[]): void };
+  /** Membership of Slack user groups named in an approver list (absent: groups match nobody). */
+  groups?: GroupMembers;
 }
 
 export type ApprovalStage = Extract<PlannedStage, { name: 'WAIT_APPROVAL' }>;
@@ -29,9 +33,14 @@ export interface DecisionInput {
   deploymentId: string;
   /** Omitted by the CLI: the open approval of the deployment is meant. */
   stageIndex?: number;
-  /** Slack user id (or, from the CLI, whatever `--as` names). */
+  /**
+   * Who acts: the Slack user id of the click, or from the CLI the caller's AWS identity (STS ARN),
+   * whom IAM already let reach the table and the state machine.
+   */
   user: string;
   via: ApprovalVote['via'];
+  /** A display name (`--as`); never who is authorised or recorded as the actor. */
+  as?: string;
   now: Date;
 }
 
@@ -40,6 +49,7 @@ export type ApprovalResult =
   /** Counted, but minApproverNum is not reached yet. */
   | { kind: 'recorded'; message: string; approvedBy: string[]; remaining: number }
   | { kind: 'rejected'; message: string }
+  | { kind: 'cancelled'; message: string }
   | { kind: 'not-approver'; message: string }
   | { kind: 'closed'; message: string };
 
@@ -107,7 +117,7 @@ export class ApprovalService {
     }
     const updated = await history.addApprover(record.deploymentId, approval.stageIndex, user);
     if (!updated) return this.closedNow(record, approval.stageIndex, now);
-    const vote: ApprovalVote = { user, at: now.toISOString(), decision: 'APPROVE', via: input.via };
+    const vote: ApprovalVote = { user, at: now.toISOString(), decision: 'APPROVE', via: input.via, ...(input.as ? { as: input.as } : {}) };
 
     const remaining = approvalsRemaining(updated);
     if (remaining > 0) {
@@ -150,7 +160,7 @@ export class ApprovalService {
     if (!(await this.deps.history.closeApproval(record.deploymentId, approval.stageIndex, 'REJECTED', user))) {
       return this.closedNow(record, approval.stageIndex, now);
     }
-    await this.deps.history.addApprovalVote(record.deploymentId, { user, at: now.toISOString(), decision: 'REJECT', via: input.via });
+    await this.deps.history.addApprovalVote(record.deploymentId, { user, at: now.toISOString(), decision: 'REJECT', via: input.via, ...(input.as ? { as: input.as } : {}) });
     const cause = `rejected by ${user}${input.reason ? `: ${input.reason}` : ''}`;
     // stepcd.Rejected sends the execution to RollbackBegin.
     if (!(await this.deps.workflow.sendTaskFailure(approval.taskToken, ErrorName.Rejected, cause))) {
@@ -181,6 +191,22 @@ export class ApprovalService {
     return failed;
   }
 
+  /**
+   * Slack's Cancel button: allowed to whoever the app's approver rule allows (the approvers of its
+   * WAIT_APPROVAL stages, else the stack allowlist); then exactly `stepcd cancel`.
+   */
+  async cancel(input: { deploymentId: string; user: string; via: ApprovalVote['via'] }): Promise<ApprovalResult> {
+    const record = await this.deps.history.getDeployment(input.deploymentId);
+    if (!record) return { kind: 'closed', message: `there is no deployment ${input.deploymentId}` };
+    if (input.via === 'slack' && !(await mayActIn(record.approvers, input.user, this.deps.groups))) {
+      return { kind: 'not-approver', message: `you may not cancel deployments of ${record.app.name}` };
+    }
+    const result = await cancelDeployment(input.deploymentId, { history: this.deps.history, approvals: this }, { by: input.user });
+    if (result.kind === 'already-final') return { kind: 'closed', message: result.message };
+    this.deps.logger.info('cancel requested', { deploymentId: input.deploymentId, by: input.user, via: input.via });
+    return { kind: 'cancelled', message: result.message };
+  }
+
   /** The record and the open approval a decision is about, or the answer when there is none. */
   private async findOpen(
     input: DecisionInput,
@@ -191,7 +217,8 @@ export class ApprovalService {
     if (!record || !approval) {
       return { result: { kind: 'closed', message: `there is no approval to answer for deployment ${input.deploymentId}` } };
     }
-    if (!isAllowedApprover(approval, input.user)) {
+    // Slack clicks are checked against the approver rule; the CLI's caller was checked by IAM.
+    if (input.via === 'slack' && !isAllowedApprover(approval, input.user) && !(await mayActIn(approval.approvers, input.user, this.deps.groups))) {
       return { result: { kind: 'not-approver', message: `you are not an approver for ${record.app.name}` } };
     }
     const reason = closedReason(approval, record, input.now);

@@ -25,10 +25,15 @@ export interface SlackResponse {
 export const MAX_SLACK_BODY_BYTES = 64 * 1024;
 
 export interface SlackEndpointDeps {
-  service: Pick<ApprovalService, 'approve' | 'reject'>;
+  service: Pick<ApprovalService, 'approve' | 'reject' | 'cancel'>;
   signingSecret: string;
   replays: ReplayCache;
   now: () => Date;
+  /**
+   * The clock Slack's timestamps are checked against: real time, always. Defaults to `now`, which on
+   * AWS is real time too; the local cloud fast-forwards `now` for Wait states but never this.
+   */
+  signatureNow?: () => Date;
   logger: NotifyLogger & { info(message: string, ...extra: unknown[]): void };
   fetch?: typeof fetch;
   /**
@@ -69,7 +74,7 @@ export async function handleSlackInteraction(req: SlackRequest, deps: SlackEndpo
   const check = verifySlackRequest(
     { timestamp: req.headers['x-slack-request-timestamp'], signature: req.headers['x-slack-signature'], rawBody: req.body },
     deps.signingSecret,
-    Math.floor(now.getTime() / 1000),
+    Math.floor((deps.signatureNow ?? deps.now)().getTime() / 1000),
     deps.replays,
   );
   if (!check.ok) {
@@ -97,7 +102,12 @@ async function decide(click: ApprovalClick, deps: SlackEndpointDeps, now: Date):
   const input = { deploymentId: click.deploymentId, stageIndex: click.stageIndex, user: click.user, via: 'slack' as const, now };
   let result: ApprovalResult;
   try {
-    result = click.decision === 'approve' ? await deps.service.approve(input) : await deps.service.reject(input);
+    result =
+      click.decision === 'approve'
+        ? await deps.service.approve(input)
+        : click.decision === 'cancel'
+          ? await deps.service.cancel(input)
+          : await deps.service.reject(input);
   } catch (err) {
     // Nothing was decided (or the once-only close makes a retry safe): tell the user to click again.
     deps.logger.error('could not apply a Slack approval click', { deploymentId: click.deploymentId, stageIndex: click.stageIndex, error: err });
@@ -115,6 +125,8 @@ export function replyText(result: ApprovalResult): string {
       return `:ballot_box_with_check: ${result.message}`;
     case 'rejected':
       return `:x: ${result.message}; rolling back`;
+    case 'cancelled':
+      return `:no_entry_sign: ${result.message}`;
     case 'not-approver':
     case 'closed':
       return `:lock: ${result.message}`;

@@ -87,6 +87,7 @@ export class EventBridgePublisher implements EventPublisher {
       EventBusName: this.eventBusName,
       DetailType: event.detailType,
       Detail: JSON.stringify(event.detail),
+      Resources: [event.detail.executionArn, event.detail.serviceArn, event.detail.taskDefinitionArn].filter((arn): arn is string => arn !== undefined),
     };
   }
 }

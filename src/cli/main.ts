@@ -35,7 +35,7 @@ Target (every command but validate, local and demo):
 
 Options:
   --json     machine-readable output     --debug    stack traces and logs
-  --as U     approver (default STEPCD_USER, then the OS user)
+  --as NAME  display name next to the recorded actor, your AWS identity (default STEPCD_USER, then the OS user)
   --yes      demo: approve without asking
 `;
 

@@ -57,7 +57,7 @@ export async function buildPushPayload(push: LocalPush): Promise<Record<string, 
     forced: false,
     commits: [commit],
     head_commit: commit,
-    repository: { full_name: push.repo, default_branch: push.branch },
+    repository: { full_name: push.repo, default_branch: push.branch, pushed_at: Math.floor(Date.now() / 1000) },
     pusher: { name: author },
     sender: { login: author },
   };

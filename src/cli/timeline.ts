@@ -12,7 +12,17 @@ export function deploymentsTable(records: DeploymentRecord[]): string[] {
   );
 }
 
-export function timelineLines(record: DeploymentRecord): string[] {
+/** What a queued deployment waits on: the lock holder and its running stage. */
+export interface WaitingOn {
+  deploymentId: string;
+  status?: string;
+  commit?: string;
+  stage?: { index: number; name: string };
+  /** 1-based place in the app's queue; 0 when not (yet) in it. */
+  position: number;
+}
+
+export function timelineLines(record: DeploymentRecord, waitingOn?: WaitingOn): string[] {
   const lines = [
     `deployment ${record.deploymentId}`,
     `  app       ${record.app.name}${labels(record.app.labels)}`,
@@ -22,7 +32,13 @@ export function timelineLines(record: DeploymentRecord): string[] {
     `  created   ${record.createdAt}${took(record) ? ` (took ${took(record)})` : ''}`,
   ];
   if (record.executionArn) lines.push(`  execution ${record.executionArn}`);
-  if (record.cancelRequested) lines.push('  cancel    requested');
+  if (record.cancelRequested) lines.push(`  cancel    requested${record.cancelRequestedBy ? ` by ${record.cancelRequestedBy}` : ''}`);
+  if (waitingOn) {
+    const stage = waitingOn.stage ? `, in stage ${waitingOn.stage.index} ${waitingOn.stage.name}` : '';
+    const commit = waitingOn.commit ? ` (commit ${waitingOn.commit.slice(0, 7)})` : '';
+    const place = waitingOn.position > 0 ? `; place ${waitingOn.position} in the queue` : '';
+    lines.push(`  queued    behind deployment ${waitingOn.deploymentId}${commit}, ${waitingOn.status ?? 'running'}${stage}${place}`);
+  }
   lines.push('', 'stages:');
   lines.push(
     ...table(
@@ -39,7 +55,9 @@ export function timelineLines(record: DeploymentRecord): string[] {
   );
   if (record.approvals.length > 0) {
     lines.push('', 'approvals:');
-    for (const v of record.approvals) lines.push(`  ${v.decision === 'APPROVE' ? 'approved' : 'rejected'} by ${v.user} via ${v.via} at ${v.at}`);
+    for (const v of record.approvals) {
+      lines.push(`  ${v.decision === 'APPROVE' ? 'approved' : 'rejected'} by ${v.user}${v.as ? ` (as ${v.as})` : ''} via ${v.via} at ${v.at}`);
+    }
   }
   if (record.errors.length > 0) {
     lines.push('', 'errors:');

@@ -27,6 +27,11 @@ export interface Config {
     apiUrl?: string;
     incomingWebhookUrl?: string;
   };
+  /**
+   * The stack-wide approver allowlist (STEPCD_APPROVERS: Slack user and group ids, `*` for anyone): who may
+   * approve, reject and cancel in Slack when a WAIT_APPROVAL stage names no approvers of its own.
+   */
+  approvers?: string[];
   /** Name of this webhook function, for asynchronous self-invocation of large pushes. */
   webhookFunctionName?: string;
   /** Where people open `stepcd dashboard` (e.g. `http://127.0.0.1:8090`); Slack links deployments there. */
@@ -88,6 +93,7 @@ export function loadConfig(env: Env = process.env): Config {
       apiUrl: env.STEPCD_SLACK_API_URL || undefined,
       incomingWebhookUrl: env.STEPCD_SLACK_WEBHOOK_URL || undefined,
     },
+    approvers: list(env.STEPCD_APPROVERS),
     webhookFunctionName: env.AWS_LAMBDA_FUNCTION_NAME || undefined,
     dashboardUrl: dashboardUrl(env.STEPCD_DASHBOARD_URL),
   };

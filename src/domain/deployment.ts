@@ -46,6 +46,8 @@ export interface ApprovalVote {
   at: string;
   decision: 'APPROVE' | 'REJECT';
   via: 'slack' | 'cli' | 'api';
+  /** The display name the CLI's `--as` gave; `user` is the caller's AWS identity then. */
+  as?: string;
 }
 
 export interface DeploymentError {
@@ -71,6 +73,12 @@ export interface DeploymentRecord {
   executionName?: string;
   executionArn?: string;
   cancelRequested?: boolean;
+  /** Who asked for the cancel: a Slack user id, or the caller's AWS ARN from the CLI. */
+  cancelRequestedBy?: string;
+  /** The ECS service the deployment targets (for event `resources` and messages). */
+  service?: { cluster: string; serviceName: string };
+  /** The app's approver rule for Slack actions on this deployment (from the plan, see PlanOptions.approvers). */
+  approvers?: string[];
   /** The one Slack message kept current for this deployment. */
   notification?: { channel: string; ts: string };
   /** The working state of the execution, persisted after each stage so that a finaliser can roll back. */

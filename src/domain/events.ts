@@ -28,6 +28,10 @@ export interface EventDetail {
   approver?: string;
   startedAt: string;
   endedAt?: string;
+  /** The execution, service and task definition the event is about; also the event's `resources`. */
+  executionArn?: string;
+  serviceArn?: string;
+  taskDefinitionArn?: string;
 }
 
 export interface DeploymentEvent {

@@ -52,6 +52,11 @@ export interface TriggerRef {
   /** X-GitHub-Delivery, when triggered by a webhook. */
   delivery?: string;
   actor?: string;
+  /**
+   * When GitHub received the push (`repository.pushed_at`), the same in every redelivery: when
+   * history diverged, the later push wins by this, not by when the webhook arrived.
+   */
+  pushedAt?: string;
 }
 
 export interface TargetGroupRef {
@@ -68,6 +73,11 @@ export interface PlanOptions {
   mentions: Mention[];
   /** Seconds between stability checks in the ASL wait loop. */
   pollIntervalSeconds: number;
+  /**
+   * Who may cancel from Slack (the app's approver rule): every WAIT_APPROVAL stage's approvers, else
+   * the stack-wide allowlist; `*` is anyone. Set by the webhook's planner; absent means nobody in Slack.
+   */
+  approvers?: string[];
 }
 
 export interface Mention {

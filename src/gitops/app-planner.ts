@@ -1,8 +1,10 @@
+import { resolveApprovers } from '../approval/approver-rule.js';
 import type { AppRef } from '../domain/plan.js';
-import { InvalidManifestError } from '../errors.js';
+import { InvalidManifestError, type ManifestIssue } from '../errors.js';
 import { loadApp } from '../manifest/load-app.js';
 import { RefusedFileError } from '../manifest/refusal.js';
 import { conflictsOf } from './app-index.js';
+import type { AppManifest } from '../manifest/types.js';
 import type { EcsPort } from '../stages/ports.js';
 import { buildPlan } from '../plan/build-plan.js';
 import { deploymentIdFor } from '../plan/ids.js';
@@ -31,7 +33,11 @@ export function serviceLookupOver(ecs: Pick<EcsPort, 'findService'>): ServiceLoo
  * wrong, so the app ends as a retryable ERROR and the webhook answers 5xx for a redelivery.
  */
 export class ManifestPlanner implements AppPlanner {
-  constructor(private readonly services: ServiceLookup) {}
+  /** `stackApprovers`: the stack-wide approver allowlist (Config.approvers), for stages that name none. */
+  constructor(
+    private readonly services: ServiceLookup,
+    private readonly stackApprovers: readonly string[] = [],
+  ) {}
 
   deploymentIdFor(ref: { repo: string; configPath: string; sha: string }): string {
     return deploymentIdFor(ref);
@@ -47,18 +53,21 @@ export class ManifestPlanner implements AppPlanner {
       return { ok: false, app: loaded.ok ? refOf(loaded.app, push.repo) : await fallbackRef(request), issues };
     }
     const { app } = loaded;
-    const { cluster, serviceName } = app.serviceDefinition;
-    const live = this.services.serviceOwner ? await this.services.serviceOwner(cluster, serviceName) : { exists: await this.services.serviceExists(cluster, serviceName) };
-    if (live.app !== undefined && live.app !== app.name) {
+    const lookup = await lookUpService(this.services, app);
+    if ('issue' in lookup) return { ok: false, app: refOf(app, push.repo), issues: [lookup.issue] };
+    const { serviceExists, owner: liveOwner } = lookup;
+    if (liveOwner !== undefined && liveOwner !== app.name) {
       // The service is another app's (stepcd tags what it creates): deploying would replace its task sets.
-      const owner = repository?.apps.find((a) => a.name === live.app)?.configPath;
+      const { cluster, serviceName } = app.serviceDefinition;
+      const owner = repository?.apps.find((a) => a.name === liveOwner)?.configPath;
       const file = app.files[1] ?? configPath;
-      const message = `${JSON.stringify(serviceName)} in cluster ${JSON.stringify(cluster)} is deployed by app ${JSON.stringify(live.app)}${owner ? ` (${owner})` : ''} (its stepcd:app tag): one ECS service belongs to one app`;
+      const message = `${JSON.stringify(serviceName)} in cluster ${JSON.stringify(cluster)} is deployed by app ${JSON.stringify(liveOwner)}${owner ? ` (${owner})` : ''} (its stepcd:app tag): one ECS service belongs to one app`;
       return { ok: false, app: refOf(app, push.repo), issues: [{ file, path: 'serviceName', message, severity: 'error' }] };
     }
-    const serviceExists = live.exists;
     try {
-      return { ok: true, plan: buildPlan({ app, repo: push.repo, commit: push.commit, trigger, serviceExists, now }) };
+      const plan = buildPlan({ app, repo: push.repo, commit: push.commit, trigger, serviceExists, now });
+      const resolved = resolveApprovers(plan, app.stages, this.stackApprovers, app.configFile);
+      return resolved.ok ? resolved : { ok: false, app: refOf(app, push.repo), issues: resolved.issues };
     } catch (err) {
       // buildPlan refuses plans over the size limit with the same typed error as validation.
       if (err instanceof InvalidManifestError) return { ok: false, app: refOf(app, push.repo), issues: err.issues };
@@ -69,6 +78,29 @@ export class ManifestPlanner implements AppPlanner {
 
 function refOf(app: { name: string; dir: string; labels: Record<string, string> }, repo: string): AppRef {
   return { name: app.name, dir: app.dir, labels: app.labels, repo };
+}
+
+/**
+ * A cluster that does not exist is a fact about the manifest, not a passing fault: it becomes an issue
+ * on the service definition's `cluster` (TRIGGER_FAILED), where a redelivery could not help. Any
+ * other lookup failure is thrown, retryable or not, and trigger.ts records it.
+ */
+async function lookUpService(services: ServiceLookup, app: AppManifest): Promise<{ serviceExists: boolean; owner?: string } | { issue: ManifestIssue }> {
+  const { cluster, serviceName } = app.serviceDefinition;
+  try {
+    if (!services.serviceOwner) return { serviceExists: await services.serviceExists(cluster, serviceName) };
+    const live = await services.serviceOwner(cluster, serviceName);
+    return { serviceExists: live.exists, ...(live.app !== undefined ? { owner: live.app } : {}) };
+  } catch (err) {
+    if (errorNameOf(err) !== 'ClusterNotFoundException') throw err;
+    const file = app.files[1] ?? app.configFile;
+    return { issue: { file, path: 'cluster', message: `names cluster ${cluster}, which does not exist (create it first, or fix the name)`, severity: 'error' } };
+  }
+}
+
+function errorNameOf(err: unknown): string | undefined {
+  const e = err as { name?: string; cause?: { name?: string } };
+  return e?.cause?.name ?? e?.name;
 }
 
 /** Names an invalid app as best we can: `spec.name` if the config parses that far, else its directory. */

@@ -26,7 +26,12 @@ const pushPayloadSchema = z.object({
   forced: z.boolean().default(false),
   commits: z.array(commitSchema).default([]),
   head_commit: commitSchema.nullable().optional(),
-  repository: z.object({ full_name: z.string(), default_branch: z.string().optional() }),
+  repository: z.object({
+    full_name: z.string(),
+    default_branch: z.string().optional(),
+    // Unix seconds in push payloads (an ISO string in some other events).
+    pushed_at: z.union([z.number(), z.string()]).nullable().optional(),
+  }),
   pusher: z.object({ name: z.string().optional() }).partial().optional(),
   sender: z.object({ login: z.string().optional() }).partial().optional(),
 });
@@ -46,6 +51,8 @@ export interface PushEvent {
   commit: CommitRef;
   /** X-GitHub-Delivery. */
   delivery?: string;
+  /** `repository.pushed_at` as an ISO date, when the payload has a valid one. */
+  pushedAt?: string;
   actor?: string;
   /** Paths from the payload; absent when the payload cannot be trusted to list them all. */
   payloadPaths?: string[];
@@ -101,6 +108,7 @@ export function classifyPush(payload: PushPayload, tracking: Tracking, delivery?
       ...(ref.type === 'branch' ? { branch: ref.name } : {}),
     },
     ...(delivery ? { delivery } : {}),
+    ...pushedAtOf(payload.repository.pushed_at),
     ...(payload.sender?.login ? { actor: payload.sender.login } : {}),
   };
   if (!payloadIsIncomplete(payload)) push.payloadPaths = pathsFromCommits(payload.commits);
@@ -132,6 +140,12 @@ function isTrackedBranch(branch: string, branches: string[], defaultBranch: stri
   if (branches.length > 0) return branches.includes(branch);
   // No list configured: only the default branch deploys. A payload without it deploys nothing.
   return defaultBranch !== undefined && branch === defaultBranch;
+}
+
+function pushedAtOf(raw: number | string | null | undefined): { pushedAt?: string } {
+  if (raw === undefined || raw === null) return {};
+  const ms = typeof raw === 'number' ? raw * 1000 : Date.parse(raw);
+  return Number.isFinite(ms) ? { pushedAt: new Date(ms).toISOString() } : {};
 }
 
 function firstLine(message: string): string {

@@ -2,7 +2,7 @@ import type { DeploymentRecord } from '../domain/deployment.js';
 import type { EventPublisher } from '../domain/events.js';
 import type { AppRef, DeploymentPlan, TriggerRef } from '../domain/plan.js';
 import type { WorkflowPort } from '../domain/workflow.js';
-import { formatIssue, type ManifestIssue } from '../errors.js';
+import { formatIssue, NotFoundError, type ManifestIssue } from '../errors.js';
 import { newDeploymentRecord, triggerFailedRecord } from '../history/records.js';
 import { statusEvent } from '../notify/events.js';
 import type { HistoryStore } from '../history/store.js';
@@ -95,6 +95,16 @@ export interface TriggerOutcome {
    * deferrer (nothing was started here) and `results` is empty.
    */
   deferredAnalysis?: { configs: number };
+  /**
+   * The pushed commit is not in the repository, so no app can be named: the push as a whole ended in
+   * one TRIGGER_FAILED record (id `pushFailureIdFor`) and one DEPLOYMENT_TRIGGER_FAILED event.
+   */
+  missingCommit?: { deploymentId: string; reason: string };
+}
+
+/** The record id of a push that failed before any app could be named (its commit is missing). */
+export function pushFailureIdFor(push: Pick<PushEvent, 'repo' | 'after'>, planner: Pick<AppPlanner, 'deploymentIdFor'>): string {
+  return planner.deploymentIdFor({ repo: push.repo, configPath: '(push)', sha: push.after });
 }
 
 /**
@@ -118,7 +128,13 @@ export async function triggerDeployments(push: PushEvent, deps: TriggerDeps, sco
     // A continuation is past its deferral: it reads what the cache lacks rather than defer again.
     apps = (await repositoryApps(files, deps, { ...limits, mayDefer: false })) as AppTrigger[];
   } else {
-    const found = await findAffected(push, files, deps, { ...limits, mayDefer: scope !== WHOLE_PUSH });
+    let found: Analysis;
+    try {
+      found = await findAffected(push, files, deps, { ...limits, mayDefer: scope !== WHOLE_PUSH });
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+      return { results: [], deletedApps: [], missingCommit: await recordMissingCommit(push, err, deps) };
+    }
     if ('deferred' in found) {
       deps.logger.info('too many app configs to read before answering; deferring the whole push', { configs: found.deferred, sha: push.after });
       await deps.deferrer.defer(push, WHOLE_PUSH);
@@ -129,7 +145,7 @@ export async function triggerDeployments(push: PushEvent, deps: TriggerDeps, sco
   const repository: RepositoryApps = { apps, planned: configPaths };
   for (const dir of deletedApps) deps.logger.info('app directory deleted by this push; not deploying it', { app: dir, sha: push.after });
 
-  const trigger: TriggerRef = { kind: 'push', ...(push.delivery ? { delivery: push.delivery } : {}), ...(push.actor ? { actor: push.actor } : {}) };
+  const trigger = triggerOf(push);
   const deferred: string[] = [];
   const results = await mapBounded(configPaths, limits.parallelism, async (configPath, index) => {
     const appDir = appDirOf(configPath);
@@ -149,7 +165,37 @@ export async function triggerDeployments(push: PushEvent, deps: TriggerDeps, sco
   return { results, deletedApps };
 }
 
+function triggerOf(push: PushEvent): TriggerRef {
+  return {
+    kind: 'push',
+    ...(push.delivery ? { delivery: push.delivery } : {}),
+    ...(push.actor ? { actor: push.actor } : {}),
+    ...(push.pushedAt ? { pushedAt: push.pushedAt } : {}),
+  };
+}
+
+/** The pushed commit cannot be read: one record and one event for the push, naming the commit. */
+async function recordMissingCommit(push: PushEvent, err: NotFoundError, deps: TriggerDeps): Promise<{ deploymentId: string; reason: string }> {
+  const deploymentId = pushFailureIdFor(push, deps.planner);
+  const trigger = triggerOf(push);
+  const reason = `commit ${push.after.slice(0, 7)} is not in ${push.repo}: ${err.message}`;
+  deps.logger.warn('pushed commit not found; nothing to deploy', { sha: push.after, repo: push.repo });
+  const record = triggerFailedRecord({
+    deploymentId,
+    app: { name: push.repo, dir: '', labels: {}, repo: push.repo },
+    commit: push.commit,
+    trigger,
+    issues: [{ file: push.repo, path: '', message: reason, severity: 'error' }],
+    now: deps.now(),
+  });
+  if (await deps.history.createDeployment(record)) {
+    await deps.events.publish(statusEvent(record, { status: record.status, reason, now: record.createdAt }));
+  }
+  return { deploymentId, reason };
+}
+
 type Analysis = { configPaths: string[]; deletedApps: string[]; apps: AppTrigger[] } | { deferred: number };
+
 
 /**
  * Changed paths → affected apps. Trigger paths may point outside an app's directory, so every
@@ -255,13 +301,39 @@ async function triggerApp(req: AppRequest, deps: TriggerDeps): Promise<AppTrigge
   } catch (err) {
     const retryable = (err as { retryable?: boolean }).retryable !== false;
     log.error('triggering the app failed', { error: err as Error, retryable });
-    return { ...base, status: 'ERROR', errors: [(err as Error).message], retryable };
+    if (retryable) return { ...base, status: 'ERROR', errors: [(err as Error).message], retryable };
+    // A redelivery would fail the same way: the app ends in a record and an event, never in silence.
+    return recordTriggerFailure(req, base, (err as Error).message, deps).catch((recordErr: unknown) => {
+      log.error('recording the trigger failure failed', { error: recordErr as Error });
+      return { ...base, status: 'ERROR', errors: [(err as Error).message], retryable: true } satisfies AppTriggerResult;
+    });
   }
 }
 
 function refusedAsMissing(err: unknown): undefined {
   if (err instanceof RefusedFileError) return undefined;
   throw err;
+}
+
+/** TRIGGER_FAILED for an app whose planning failed for good (not a manifest issue): record, event. */
+async function recordTriggerFailure(
+  req: AppRequest,
+  base: { app: string; configPath: string; deploymentId: string },
+  message: string,
+  deps: TriggerDeps,
+): Promise<AppTriggerResult> {
+  const app: AppRef = { name: base.app || req.push.repo, dir: base.app, labels: {}, repo: req.push.repo };
+  const record = triggerFailedRecord({
+    deploymentId: base.deploymentId,
+    app,
+    commit: req.push.commit,
+    trigger: req.trigger,
+    issues: [{ file: req.configPath, path: '', message: `planning failed: ${message}`, severity: 'error' }],
+    now: deps.now(),
+  });
+  if (!(await deps.history.createDeployment(record))) return duplicate(base, await deps.history.getDeployment(base.deploymentId));
+  await deps.events.publish(statusEvent(record, { status: record.status, ...(record.reason ? { reason: record.reason } : {}), now: record.createdAt }));
+  return { ...base, status: 'TRIGGER_FAILED', errors: [record.reason ?? message] };
 }
 
 /** PENDING without an execution: a previous attempt crashed between the record and StartExecution. */

@@ -39,7 +39,11 @@ export interface WebhookDeps extends TriggerDeps {
  *   202 a push to a huge repository whose app configs could not all be read in time (a cold cache):
  *       `{ status: 'accepted', deferred: 'analysis', configs }`; the whole push went to the
  *       asynchronous continuation, which finds and starts its apps (see trigger.ts maxAnalysisReads)
- *   502 some app failed for a reason a redelivery may fix; the body says which (the rest went ahead)
+ *   200 also when some apps ended TRIGGER_FAILED (each with a record and an event): the push was
+ *       handled and a redelivery would fail the same way; the body's status is then `trigger_failed`
+ *   422 the pushed commit is not in the repository: one TRIGGER_FAILED record and event for the push
+ *   502 some app failed for a reason a redelivery may fix; the body says which, each with
+ *       `retryable: true` (the rest went ahead)
  */
 export async function handleGithubWebhook(request: WebhookRequest, deps: WebhookDeps): Promise<WebhookResponse> {
   if (!deps.secret) throw new ConfigError('the GitHub webhook secret is not configured; refusing to handle webhooks');
@@ -87,6 +91,9 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: Webhook
     // No delivery claim: nothing was started here, and a redelivery only defers the same push again.
     return reply(202, { status: 'accepted', sha: push.after, deferred: 'analysis', configs: outcome.deferredAnalysis.configs });
   }
+  if (outcome.missingCommit) {
+    return reply(422, { status: 'trigger_failed', sha: push.after, deploymentId: outcome.missingCommit.deploymentId, error: outcome.missingCommit.reason });
+  }
   const apps = outcome.results.map(summarise);
   const retry = outcome.results.filter((r) => r.status === 'ERROR' && r.retryable);
   if (retry.length > 0) return reply(502, { status: 'partial', sha: push.after, apps, deletedApps: outcome.deletedApps });
@@ -94,7 +101,7 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: Webhook
   // Recorded after the work, not before: a delivery that crashed half-way must be redeliverable.
   const earlier = delivery ? await deps.history.claimDelivery(delivery, apps.map((a) => a.deploymentId)) : undefined;
   return reply(200, {
-    status: earlier ? 'redelivery' : 'ok',
+    status: earlier ? 'redelivery' : outcome.results.some((r) => r.status === 'TRIGGER_FAILED') ? 'trigger_failed' : 'ok',
     sha: push.after,
     apps,
     deletedApps: outcome.deletedApps,
@@ -109,6 +116,7 @@ function summarise(r: AppTriggerResult) {
     status: r.status,
     ...(r.executionArn ? { executionArn: r.executionArn } : {}),
     ...(r.errors ? { errors: r.errors } : {}),
+    ...(r.status === 'ERROR' ? { retryable: r.retryable !== false } : {}),
   };
 }
 

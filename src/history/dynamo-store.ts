@@ -180,8 +180,8 @@ export class DynamoHistoryStore implements HistoryStore {
     await this.setFields(deploymentId, { executionArn }, `recording the execution of deployment ${deploymentId}`);
   }
 
-  async requestCancel(deploymentId: string): Promise<void> {
-    await this.setFields(deploymentId, { cancelRequested: true }, `requesting cancel of deployment ${deploymentId}`);
+  async requestCancel(deploymentId: string, by?: string): Promise<void> {
+    await this.setFields(deploymentId, { cancelRequested: true, ...(by ? { cancelRequestedBy: by } : {}) }, `requesting cancel of deployment ${deploymentId}`);
   }
 
   async setNotificationRef(deploymentId: string, ref: { channel: string; ts: string }): Promise<void> {

@@ -26,6 +26,8 @@ export function newDeploymentRecord(plan: DeploymentPlan, now: Date | string): D
     approvals: [],
     errors: [],
     executionName: plan.executionName,
+    service: { cluster: plan.serviceDefinition.cluster, serviceName: plan.serviceDefinition.serviceName },
+    ...(plan.options.approvers ? { approvers: plan.options.approvers } : {}),
     createdAt: at,
     updatedAt: at,
   };

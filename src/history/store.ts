@@ -29,7 +29,8 @@ export interface HistoryStore {
   setExecution(deploymentId: string, executionArn: string): Promise<void>;
   addError(deploymentId: string, error: DeploymentError): Promise<void>;
   addApprovalVote(deploymentId: string, vote: ApprovalVote): Promise<void>;
-  requestCancel(deploymentId: string): Promise<void>;
+  /** Flags the deployment cancel-requested, recording who asked. */
+  requestCancel(deploymentId: string, by?: string): Promise<void>;
   setNotificationRef(deploymentId: string, ref: { channel: string; ts: string }): Promise<void>;
 
   // App state: lock, queue, last good

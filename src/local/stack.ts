@@ -6,6 +6,7 @@ import { createWebhookRoute } from '../../functions/github-webhook/create-handle
 import { createHandler as orchestrateHandler } from '../../functions/orchestrate/handler.js';
 import { createHandler as slackHandler } from '../../functions/slack-interactions/handler.js';
 import { createHandler as stageHandler } from '../../functions/stage/handler.js';
+import { slackGroupMembers } from '../approval/slack-groups.js';
 import { ApprovalService } from '../approval/service.js';
 import { ReplayCache } from '../approval/signature.js';
 import { SLACK_RESPONSE_ORIGINS } from '../approval/slack-endpoint.js';
@@ -14,6 +15,8 @@ import { createEcsAdapter } from '../aws/ecs.js';
 import type { Config, Secrets } from '../config/index.js';
 import { ManifestPlanner, serviceLookupOver } from '../gitops/app-planner.js';
 import { InProcessDeferrer } from '../gitops/deferrers.js';
+import { cachedAncestry } from '../gitops/ancestry.js';
+import { LocalGitAncestry } from '../gitops/local-git-ancestry.js';
 import { LocalGitSource } from '../gitops/local-git-source.js';
 import { DEFAULT_TRIGGER_LIMITS, triggerDeployments } from '../gitops/trigger.js';
 import type { WebhookDeps } from '../gitops/webhook.js';
@@ -43,6 +46,8 @@ export interface LocalStackOptions extends LocalCloudOptions {
   logger?: StepcdLogger;
   /** The dashboard, served by the HTTP front on every path the API routes do not take. */
   dashboard?: HttpFrontOptions['dashboard'];
+  /** The stack-wide approver allowlist (STEPCD_APPROVERS on AWS). Default `['*']`: locally, anyone. */
+  approvers?: string[];
 }
 
 export interface LocalStack {
@@ -93,6 +98,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       stateMachineArn,
       github: { repos: [repo], branches: [opts.branch ?? 'main'], deployTags: false },
       slack: opts.slack ?? {},
+      approvers: opts.approvers ?? ['*'],
     };
     const ctx: DepsContext = { config, clients: cloud.clientConfigs, secrets, logger, now: () => cloud.clock.now() };
     // Each function signs as itself, as each has its own role on AWS; `core` and `approvals` stay
@@ -100,16 +106,19 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const as = (fn: string): DepsContext => ({ ...ctx, clients: asPrincipal(cloud.clientConfigs, fn) });
     const now = () => new Date(cloud.clock.now());
     const core = buildCoreDeps(ctx);
-    const approvals = new ApprovalService({ ...core, logger });
-    const orchestratorDeps: OrchestratorDeps = { ...buildCoreDeps(as('orchestrate')), now, logger };
-    const requestApprovals = new ApprovalService({ ...buildCoreDeps(as('approval-request')), logger });
+    const groups = secrets.slackBotToken && config.slack.apiUrl ? slackGroupMembers({ botToken: secrets.slackBotToken, apiUrl: config.slack.apiUrl }) : undefined;
+    const withGroups = groups ? { groups } : {};
+    const approvals = new ApprovalService({ ...core, logger, ...withGroups });
+    const ancestry = cachedAncestry(new LocalGitAncestry(opts.repoDir));
+    const orchestratorDeps: OrchestratorDeps = { ...buildCoreDeps(as('orchestrate')), ancestry, now, logger };
+    const requestApprovals = new ApprovalService({ ...buildCoreDeps(as('approval-request')), logger, ...withGroups });
 
     const stageCalls = new InFlight();
     const functions = registerFunctions(cloud, as, orchestratorDeps, requestApprovals, stageCalls);
     const definition = substituteDefinition(await readFile(DEFINITION_FILE, 'utf8'), localFunctionArn);
     await cloud.sfn.createStateMachine({ name: STATE_MACHINE_NAME, definition });
 
-    const finaliserDeps: OrchestratorDeps = { ...buildCoreDeps(as('finaliser')), now, logger };
+    const finaliserDeps: OrchestratorDeps = { ...buildCoreDeps(as('finaliser')), ancestry, now, logger };
     const finalise = finaliserHandler(() => finaliserDeps);
     cloud.events.subscribe({ source: ['aws.states'], detailType: ['Step Functions Execution Status Change'] }, async (event) => {
       const change: StatusChangeEvent = { source: event.source, 'detail-type': event.detailType, detail: event.detail as StatusChangeEvent['detail'] };
@@ -126,7 +135,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       secret: secrets.githubWebhookSecret,
       tracking: config.github,
       source: new LocalGitSource(opts.repoDir),
-      planner: new ManifestPlanner(serviceLookupOver(createEcsAdapter(webhook.clients.ecs))),
+      planner: new ManifestPlanner(serviceLookupOver(createEcsAdapter(webhook.clients.ecs)), config.approvers),
       history: webhookCore.history,
       workflow: webhookCore.workflow,
       events: webhookCore.events,
@@ -139,10 +148,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     };
     // One cache for the life of the stack, as one per Lambda instance on AWS.
     const replays = new ReplayCache();
-    const slackApprovals = new ApprovalService({ ...buildCoreDeps(as('slack-interactions')), logger });
+    const slackApprovals = new ApprovalService({ ...buildCoreDeps(as('slack-interactions')), logger, ...withGroups });
     // Locally a Slack stand-in (config.slack.apiUrl) also serves the response_urls.
     const responseUrlOrigins = [...SLACK_RESPONSE_ORIGINS, ...(config.slack.apiUrl ? [new URL(config.slack.apiUrl).origin] : [])];
-    const slack = slackHandler(() => ({ service: slackApprovals, signingSecret: secrets.slackSigningSecret, replays, now, logger, responseUrlOrigins }));
+    // Slack signs with real time; the emulated clock runs ahead of it (ARCHITECTURE §9).
+    const slack = slackHandler(() => ({ service: slackApprovals, signingSecret: secrets.slackSigningSecret, replays, now, signatureNow: () => new Date(), logger, responseUrlOrigins }));
     const front = await startHttpFront({
       routes: {
         'POST /webhooks/github': createWebhookRoute(webhookDeps) as HttpRoute,

@@ -31,6 +31,9 @@ export const EventDetailSchema = z
     approver: z.string().optional(),
     startedAt: z.iso.datetime(),
     endedAt: z.iso.datetime().optional(),
+    executionArn: z.string().startsWith('arn:').optional().meta({ description: 'The Step Functions execution; also in the event\'s resources.' }),
+    serviceArn: z.string().startsWith('arn:').optional().meta({ description: 'The ECS service; also in the event\'s resources.' }),
+    taskDefinitionArn: z.string().startsWith('arn:').optional().meta({ description: 'The task definition being deployed, once registered; also in resources.' }),
   })
   .meta({
     title: 'stepcd event detail',
@@ -83,6 +86,20 @@ export function eventDetail(source: DeploymentRecord | DeploymentPlan, opts: Eve
     ...(opts.approver !== undefined && { approver: opts.approver }),
     startedAt,
     ...(endedAt !== undefined && { endedAt }),
+    ...resourcesOf(source),
+  };
+}
+
+/** What the event is about, as ARNs: known once the execution started (and the task definition registered). */
+function resourcesOf(source: DeploymentRecord | DeploymentPlan): Pick<EventDetail, 'executionArn' | 'serviceArn' | 'taskDefinitionArn'> {
+  if (!isRecord(source)) return {};
+  const executionArn = source.executionArn;
+  const scope = executionArn ? /^arn:([^:]+):states:([^:]*):([^:]*):/.exec(executionArn) : null;
+  const service = source.service;
+  return {
+    ...(executionArn && { executionArn }),
+    ...(scope && service && { serviceArn: `arn:${scope[1]}:ecs:${scope[2]}:${scope[3]}:service/${service.cluster}/${service.serviceName}` }),
+    ...(source.state?.taskDefinitionArn && { taskDefinitionArn: source.state.taskDefinitionArn }),
   };
 }
 

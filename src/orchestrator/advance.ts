@@ -3,6 +3,7 @@ import { announce, notifySettings, reload } from './announce.js';
 import type { OrchestratorDeps } from './deps.js';
 import { boundedWait, deploymentDeadline, timeoutMessage } from './deadline.js';
 import type { Cursor, ExecutionData } from './execution-data.js';
+import { byWhom, waitSlice } from './wait-check.js';
 
 /**
  * Advance: close the stage that just finished, check for a cancel request and the deployment's own
@@ -25,7 +26,9 @@ export async function advance(data: ExecutionData, deps: OrchestratorDeps): Prom
   }
 
   const record = await reload(deps, plan);
-  if (record.cancelRequested) throw new CancelledError(`cancelled before ${plan.stages[cursor.index + 1]?.name ?? 'completion'}`);
+  if (record.cancelRequested) {
+    throw new CancelledError(`cancelled${byWhom(record.cancelRequestedBy)} before ${plan.stages[cursor.index + 1]?.name ?? 'completion'}`);
+  }
   const deadline = deploymentDeadline(plan);
   if (now.getTime() > deadline) throw new DeploymentTimeoutError(timeoutMessage(plan));
 
@@ -39,7 +42,8 @@ export async function advance(data: ExecutionData, deps: OrchestratorDeps): Prom
   const next: Cursor = { index, stage, startedAt: at, done: false };
   if (stage.name === 'WAIT') {
     const wait = boundedWait(stage.with.durationSeconds, deadline, now.getTime());
-    next.waitSeconds = wait.seconds;
+    next.waitEndsAt = new Date(now.getTime() + wait.seconds * 1000).toISOString();
+    next.waitSeconds = waitSlice(wait.seconds, plan.options.pollIntervalSeconds);
     if (wait.cutShort) next.waitCutShort = true;
   }
   if (stage.name === 'WAIT_APPROVAL') {

@@ -4,11 +4,14 @@ import { newDeploymentRecord } from '../history/records.js';
 import { announce, notifySettings, reload } from './announce.js';
 import type { OrchestratorDeps } from './deps.js';
 import type { ExecutionData } from './execution-data.js';
+import { contendersOf, findSupersession, pushedAtOf, supersededReason, type Supersession } from './supersede.js';
 
 /**
- * Begin: take the per-app lock, or queue behind the deployment holding it. A queued deployment with
- * a newer one queued behind it ends SUPERSEDED: only the newest commit is worth deploying next.
- * Nothing here touches ECS, so a SUPERSEDED or CLOSED end needs no rollback.
+ * Begin: take the per-app lock, or queue behind the deployment holding it. Before either, and again
+ * on every poll while queued, the commit is checked against the app's deployed, running and queued
+ * commits by Git ancestry: an older one ends SUPERSEDED, naming the newer commit (never an older
+ * commit over a newer one, whatever order GitHub delivered the pushes in). Nothing here touches ECS,
+ * so a SUPERSEDED or CLOSED end needs no rollback.
  */
 export async function begin(
   input: { plan: DeploymentPlan } & Partial<ExecutionData>,
@@ -42,15 +45,11 @@ export async function begin(
     return { ...base, lock: 'CLOSED' };
   }
 
+  const self = { deploymentId: id, sha: plan.commit.sha, pushedAt: pushedAtOf(record), createdAt: record.createdAt };
   const appState = await history.getAppState(app);
   const queued = appState.queue.includes(id);
-  const newer = queued ? appState.queue.slice(appState.queue.indexOf(id) + 1) : [];
-  if (newer.length > 0) {
-    await history.dequeue(app, id);
-    const reason = `superseded by ${newer[newer.length - 1]}, a newer deployment of ${app}`;
-    await history.setStatus(id, 'SUPERSEDED', { reason, at: now });
-    return { ...base, lock: 'SUPERSEDED' };
-  }
+  const newer = await findSupersession(self, await contendersOf(appState, id, history), deps.ancestry);
+  if (newer) return supersede(deps, plan, base, newer, now);
   // A newcomer joins the back of a non-empty queue even when the lock is free for a moment: taking
   // it would let the older queued commits deploy after this newer one.
   if (!queued && appState.queue.length > 0) {
@@ -66,6 +65,15 @@ export async function begin(
     if (!queued) await history.enqueue(app, id);
     return { ...base, lock: 'QUEUED' };
   }
+  // The lock was free: a newer commit may have been deployed between the read above and the lock.
+  const after = await history.getAppState(app);
+  if (after.lastGood?.deploymentId !== appState.lastGood?.deploymentId) {
+    const late = await findSupersession(self, await contendersOf(after, id, history), deps.ancestry);
+    if (late) {
+      await history.releaseLock(app, id);
+      return supersede(deps, plan, base, late, now);
+    }
+  }
   if (queued) await history.dequeue(app, id);
 
   if (record.status !== 'RUNNING') {
@@ -76,6 +84,16 @@ export async function begin(
   }
   const lastGood = appState.lastGood;
   return { ...base, state: record.state ?? base.state, ...(lastGood ? { lastGood } : {}), lock: 'ACQUIRED' };
+}
+
+async function supersede(deps: OrchestratorDeps, plan: DeploymentPlan, base: ExecutionData, newer: Supersession, at: string): Promise<ExecutionData> {
+  const id = plan.deploymentId;
+  await deps.history.dequeue(plan.app.name, id);
+  const reason = supersededReason(plan.app.name, newer);
+  await deps.history.setStatus(id, 'SUPERSEDED', { reason, at });
+  deps.logger.info('superseded by a newer commit; nothing deployed', { newer: newer.by.deploymentId, sha: newer.by.sha, diverged: newer.diverged });
+  await announce(deps, await reload(deps, plan), 'DEPLOYMENT_CANCELLED', { reason });
+  return { ...base, lock: 'SUPERSEDED' };
 }
 
 /**

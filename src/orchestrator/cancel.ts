@@ -13,10 +13,11 @@ export type CancelResult =
   | { kind: 'requested'; status: DeploymentStatus; approvalsCancelled: number; message: string };
 
 /**
- * `stepcd cancel`: marks the deployment cancel-requested, then fails any open approval token with
- * stepcd.Cancelled. The flag is what the state machine acts on: Advance checks it between stages (and
- * rolls back), Begin checks it for a queued deployment (CANCELLED, nothing deployed). The flag goes
- * first so that an approval racing with the cancel cannot let the execution slip past the check.
+ * `stepcd cancel` (and Slack's Cancel): marks the deployment cancel-requested with who asked, then
+ * fails any open approval token with stepcd.Cancelled. The flag is what the state machine acts on,
+ * in every kind of wait: each stability and ANALYSIS check, each slice of a WAIT, Advance between
+ * stages (then rollback, then CANCELLED), and Begin for a queued deployment (CANCELLED, nothing
+ * deployed). The flag goes first so that an approval racing with the cancel cannot slip past it.
  */
 export async function cancelDeployment(deploymentId: string, deps: CancelDeps, opts: { by?: string } = {}): Promise<CancelResult> {
   const record = await deps.history.getDeployment(deploymentId);
@@ -24,13 +25,25 @@ export async function cancelDeployment(deploymentId: string, deps: CancelDeps, o
   if (FINAL_STATUSES.includes(record.status)) {
     return { kind: 'already-final', status: record.status, message: `deployment ${deploymentId} already finished (${record.status})` };
   }
-  await deps.history.requestCancel(deploymentId);
+  await deps.history.requestCancel(deploymentId, opts.by);
   const approvalsCancelled = await deps.approvals.cancelPending(deploymentId, opts.by ? { by: opts.by } : {});
-  const when = approvalsCancelled > 0 ? 'its pending approval was failed; rolling back now' : 'it stops before its next stage';
+  const when = whenItTakesEffect(record.status, approvalsCancelled);
   return {
     kind: 'requested',
     status: record.status,
     approvalsCancelled,
     message: `cancel requested for deployment ${deploymentId} (${record.status}): ${when}`,
   };
+}
+
+function whenItTakesEffect(status: DeploymentStatus, approvalsCancelled: number): string {
+  if (approvalsCancelled > 0) return 'its pending approval was failed; rolling back now, then CANCELLED';
+  switch (status) {
+    case 'PENDING':
+      return 'it leaves the queue at its next check; nothing is deployed';
+    case 'ROLLING_BACK':
+      return 'it is already rolling back; the rollback finishes and decides the outcome';
+    default:
+      return 'it stops within one check of its current wait (stability, WAIT or ANALYSIS) or before its next stage, rolls back, then ends CANCELLED';
+  }
 }

@@ -1,4 +1,5 @@
 import type { EventPublisher } from '../domain/events.js';
+import type { AncestryPort } from '../gitops/ancestry.js';
 import type { WorkflowPort } from '../domain/workflow.js';
 import type { HistoryStore } from '../history/store.js';
 import type { StepcdLogger } from '../logging.js';
@@ -10,6 +11,8 @@ export interface OrchestratorDeps {
   events: EventPublisher;
   notifier: Notifier;
   workflow: WorkflowPort;
+  /** Git ancestry, so that Begin never lets an older commit replace a newer one (ARCHITECTURE §5). */
+  ancestry: AncestryPort;
   now(): Date;
   logger: StepcdLogger;
 }

@@ -6,9 +6,10 @@ import type { OrchestratorDeps } from './deps.js';
 import type { ExecutionData } from './execution-data.js';
 import { finishFailed } from './finish.js';
 import { rollbackBegin } from './rollback-begin.js';
+import { waitCheck } from './wait-check.js';
 
 export interface OrchestrateEvent {
-  action: 'begin' | 'advance' | 'complete' | 'rollback-begin' | 'finish';
+  action: 'begin' | 'advance' | 'wait-check' | 'complete' | 'rollback-begin' | 'finish';
   data: ExecutionData;
   executionArn?: string;
 }
@@ -20,6 +21,8 @@ export async function orchestrate(event: OrchestrateEvent, deps: OrchestratorDep
       return begin(event.data, deps, event.executionArn);
     case 'advance':
       return advance(event.data, deps);
+    case 'wait-check':
+      return waitCheck(event.data, deps);
     case 'complete':
       return complete(event.data, deps);
     case 'rollback-begin':

@@ -35,8 +35,10 @@ export interface Cursor {
   needsCheck?: boolean;
   status?: 'done' | 'pending';
   detail?: string;
-  /** For a WAIT stage: the seconds the ASL's Wait state waits (SecondsPath), bounded by spec.timeout. */
+  /** For a WAIT stage: the seconds of the next slice the ASL's Wait state waits (SecondsPath); 0 when over. */
   waitSeconds?: number;
+  /** For a WAIT stage: when the whole wait ends (its duration, bounded by spec.timeout). */
+  waitEndsAt?: string;
   /** The WAIT was shortened to end at the deployment's deadline; Advance fails it when it ends. */
   waitCutShort?: boolean;
 }

@@ -4,6 +4,7 @@ import type { DeploymentPlan } from '../domain/plan.js';
 import { announce, notifySettings, reload } from './announce.js';
 import type { OrchestratorDeps } from './deps.js';
 import type { ExecutionData } from './execution-data.js';
+import { describeFailure, outcomeOf } from './reasons.js';
 
 /** The `detail` of EventBridge's "Step Functions Execution Status Change" event. */
 export interface ExecutionStatusChange {
@@ -33,8 +34,11 @@ export async function finaliseExecution(change: ExecutionStatusChange, deps: Orc
   const record = await deps.history.getDeployment(id);
   if (!record) return 'ignored';
   const appState = await deps.history.getAppState(app);
+  // Stopped while an automatic rollback ran: the rollback's own outcome stands (a stop is not a cancel).
+  const rollingBack = record.status === 'ROLLING_BACK';
   const decision = decideFinalisation({
     status: change.status,
+    ...(rollingBack ? { rollingBackOutcome: outcomeOf(record.errors.at(-1)?.error) } : {}),
     rollbackOnly: input.rollbackOnly,
     recordFinal: FINAL_STATUSES.includes(record.status),
     lockHeld: appState.lockHolder === id,
@@ -42,15 +46,18 @@ export async function finaliseExecution(change: ExecutionStatusChange, deps: Orc
     autoRollback: plan.options.autoRollback,
   });
   const at = deps.now().toISOString();
-  const why = reasonFor(change);
+  const why = rollingBack && record.reason ? `${record.reason} (then ${reasonFor(change)})` : reasonFor(change);
 
   switch (decision.kind) {
     case 'release':
       await deps.history.releaseLock(app, id);
       return 'already-final';
     case 'rollback': {
-      await deps.history.setStatus(id, 'ROLLING_BACK', { reason: why, at });
-      await announce(deps, await reload(deps, plan), 'DEPLOYMENT_ROLLING_BACK', { reason: why });
+      // DEPLOYMENT_ROLLING_BACK once per rollback: a rollback already announced is only resumed.
+      if (!rollingBack) {
+        await deps.history.setStatus(id, 'ROLLING_BACK', { reason: why, at });
+        await announce(deps, await reload(deps, plan), 'DEPLOYMENT_ROLLING_BACK', { reason: why });
+      }
       const rollbackInput: ExecutionData = {
         plan,
         // Possibly stale (see ecsMayBeTouched); each rollback step merges in the record's latest.
@@ -83,6 +90,8 @@ export interface FinalisationFacts {
   lockHeld: boolean;
   ecsMayBeTouched: boolean;
   autoRollback: boolean;
+  /** Set when the execution ended while its automatic rollback ran: the outcome that rollback had. */
+  rollingBackOutcome?: 'FAILURE' | 'CANCELLED';
 }
 
 export type FinalisationDecision =
@@ -96,7 +105,7 @@ export type FinalisationDecision =
  */
 export function decideFinalisation(f: FinalisationFacts): FinalisationDecision {
   if (f.recordFinal) return { kind: 'release' };
-  const outcome = f.status === 'ABORTED' ? 'CANCELLED' : 'FAILURE';
+  const outcome = f.rollingBackOutcome ?? (f.status === 'ABORTED' ? 'CANCELLED' : 'FAILURE');
   if (f.rollbackOnly) return { kind: 'finalise', status: 'FAILURE', note: 'rollback-failed' };
   if (!f.lockHeld) return { kind: 'finalise', status: outcome, note: 'not-lock-holder' };
   if (!f.ecsMayBeTouched) return { kind: 'finalise', status: outcome, note: 'untouched' };
@@ -132,7 +141,8 @@ function reasonFor(change: ExecutionStatusChange): string {
     case 'TIMED_OUT':
       return 'execution timed out';
     default:
-      return `execution failed: ${change.error ?? 'unknown error'}${change.cause ? `: ${change.cause}` : ''}`;
+      // The cause of a Lambda error is its JSON envelope: say its message, never the raw JSON.
+      return `execution failed: ${describeFailure({ Error: change.error ?? 'unknown error', ...(change.cause ? { Cause: change.cause } : {}) })}`;
   }
 }
 

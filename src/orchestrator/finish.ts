@@ -11,7 +11,7 @@ export async function finishFailed(data: ExecutionData, deps: OrchestratorDeps):
   const errorName = data.rollback?.errorName ?? data.error?.Error ?? 'stepcd.Unknown';
   const outcome = data.rollback?.outcome ?? outcomeOf(errorName);
   const failure = data.rollback?.reason ?? describeFailure(data.error, data.cursor?.stage?.name);
-  const rolledBack = data.rollback?.needed ? `; rolled back: ${data.rollback.summary ?? 'done'}` : '';
+  const rolledBack = data.rollback?.needed ? `; ${saidRolledBack(data.rollback.summary ?? 'done')}` : '';
   const noRollback = data.rollback && !data.rollback.needed && !plan.options.autoRollback ? '; autoRollback is off, nothing was rolled back' : '';
   const reason = `${failure}${rolledBack}${noRollback}`;
 
@@ -24,4 +24,9 @@ export async function finishFailed(data: ExecutionData, deps: OrchestratorDeps):
   await announce(deps, record, outcome === 'CANCELLED' ? 'DEPLOYMENT_CANCELLED' : 'DEPLOYMENT_FAILED', { reason });
   await deps.notifier.deploymentEnded(record, notifySettings(plan));
   return { ...data, outcome, errorName, reason };
+}
+
+/** Rollback summaries may already say "rolled back: …"; the reason says it once. */
+function saidRolledBack(summary: string): string {
+  return /^rolled back\b/.test(summary) ? summary : `rolled back: ${summary}`;
 }

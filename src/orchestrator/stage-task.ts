@@ -7,6 +7,7 @@ import type { StageInput } from '../stages/types.js';
 import { deploymentDeadline, timeoutMessage } from './deadline.js';
 import type { ExecutionData } from './execution-data.js';
 import { mergeStates } from './state-merge.js';
+import { byWhom } from './wait-check.js';
 import { checkFailureError, ROLLBACK_LIMIT_SECONDS, rollbackOverdue } from './stage-failures.js';
 
 export interface StageTaskDeps {
@@ -32,6 +33,8 @@ export async function runStageTask(action: string, data: ExecutionData, deps: St
       };
     }
     case 'check': {
+      // Every kind of stability or ANALYSIS wait ends within one check of a cancel request.
+      await assertNotCancelled(data, deps.history);
       const result = await checkStage(stageInput(data), deps.ports);
       await deps.history.setState(data.plan.deploymentId, result.state);
       if (result.status === 'failed') throw checkFailureError(result.reason, result.error);
@@ -77,6 +80,14 @@ async function assertStillDeploying(data: ExecutionData, history: HistoryStore):
     throw new CancelledError(`deployment is ${record.status}; ${data.cursor.stage?.name ?? 'the stage'} was not started`);
   }
   if (record.cancelRequested) throw new CancelledError(`cancelled before ${data.cursor.stage?.name ?? 'the stage'} started`);
+}
+
+async function assertNotCancelled(data: ExecutionData, history: HistoryStore): Promise<void> {
+  const record = await history.getDeployment(data.plan.deploymentId);
+  const stage = data.cursor.stage?.name ?? 'a stage';
+  if (record?.cancelRequested) {
+    throw new CancelledError(`cancelled${byWhom(record.cancelRequestedBy)} while ${stage} was ${stage === 'ANALYSIS' ? 'analysing' : 'stabilising'}`);
+  }
 }
 
 function stageInput(data: ExecutionData): StageInput {

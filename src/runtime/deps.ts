@@ -4,6 +4,10 @@ import { createEventBridgeClient, EventBridgePublisher } from '../aws/eventbridg
 import { createSfnClient, SfnWorkflow } from '../aws/sfn.js';
 import { createAwsStagePorts } from '../aws/stage-ports.js';
 import type { Config, Secrets } from '../config/index.js';
+import { ConfigError } from '../errors.js';
+import { cachedAncestry, type AncestryPort } from '../gitops/ancestry.js';
+import { GithubAncestry } from '../gitops/github-ancestry.js';
+import { githubCredentialSecret, githubTokenProvider } from '../gitops/github-credentials.js';
 import { DynamoHistoryStore } from '../history/dynamo-store.js';
 import type { StepcdLogger } from '../logging.js';
 import { createNotifier, type Notifier } from '../notify/notifier.js';
@@ -64,9 +68,27 @@ export function buildCoreDeps(ctx: DepsContext, tuning: NotifierTuning = {}): Co
   };
 }
 
-export function buildOrchestratorDeps(ctx: DepsContext): OrchestratorDeps {
+export function buildOrchestratorDeps(ctx: DepsContext, overrides: { ancestry?: AncestryPort } = {}): OrchestratorDeps {
   const now = ctx.now ?? Date.now;
-  return { ...buildCoreDeps(ctx), now: () => new Date(now()), logger: ctx.logger };
+  return { ...buildCoreDeps(ctx), ancestry: overrides.ancestry ?? githubAncestry(ctx), now: () => new Date(now()), logger: ctx.logger };
+}
+
+/**
+ * Ancestry from GitHub's compare API, with the webhook's repository and credential. Without a
+ * credential, Begin fails with a ConfigError the first time it must compare two commits (a lone
+ * deployment of an app never does).
+ */
+function githubAncestry(ctx: DepsContext): AncestryPort {
+  const [repo] = ctx.config.github.repos;
+  const secret = githubCredentialSecret(ctx.config.github);
+  if (!repo || !ctx.secrets[secret]) {
+    return {
+      compare: () =>
+        Promise.reject(new ConfigError(`cannot compare commits: set STEPCD_GITHUB_REPOS and the GitHub ${secret} for this function (ancestry decides which commit is newer)`)),
+    };
+  }
+  const auth = githubTokenProvider(ctx.config.github, ctx.secrets, ctx.now ? { now: ctx.now } : {});
+  return cachedAncestry(new GithubAncestry({ repo, auth, ...(ctx.config.github.apiUrl ? { baseUrl: ctx.config.github.apiUrl } : {}) }));
 }
 
 export function buildStageTaskDeps(ctx: DepsContext): StageTaskDeps {

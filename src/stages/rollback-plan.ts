@@ -16,6 +16,8 @@ export interface RollbackFacts {
    * UpdateService on it) until it is INACTIVE, so a rollback that deleted it is not done before then.
    */
   serviceDraining?: boolean;
+  /** The live service carries this deployment's `stepcd:deployment` tag: this deployment created it. */
+  serviceCreatedHere?: boolean;
 }
 
 export type RollbackAction =
@@ -58,20 +60,23 @@ export function nextRollbackAction(facts: RollbackFacts): RollbackAction {
   }
 
   const firstDeployment = !restoreTarget && !taskSets.some((s) => !isCreatedBy(deploymentId, s.externalId));
-  if (firstDeployment && state.serviceCreated && facts.serviceExists) return { kind: 'delete-service' };
+  const serviceCreated = state.serviceCreated === true || facts.serviceCreatedHere === true;
+  if (firstDeployment && serviceCreated && facts.serviceExists) return { kind: 'delete-service' };
   // Done only once the name is free: the app's next push must be able to create the service again.
-  if (firstDeployment && state.serviceCreated && facts.serviceDraining) return { kind: 'wait-service-gone' };
+  if (firstDeployment && serviceCreated && facts.serviceDraining) return { kind: 'wait-service-gone' };
   if (ours.length > 0) return { kind: 'delete-task-sets', taskSetIds: ours.map((s) => s.id) };
-  return { kind: 'done', summary: summarise(facts, firstDeployment, restoreSet ?? primary) };
+  return { kind: 'done', summary: summarise(facts, firstDeployment, serviceCreated, restoreSet ?? primary) };
 }
 
-function summarise(facts: RollbackFacts, firstDeployment: boolean, serving: TaskSetInfo | undefined): string {
+function summarise(facts: RollbackFacts, firstDeployment: boolean, serviceCreated: boolean, serving: TaskSetInfo | undefined): string {
   const { state, lastGood } = facts;
   const created = state.createdTaskSetIds.length;
+  if (firstDeployment && serviceCreated) {
+    return `first deployment, nothing to roll back to: removed the service this deployment created and ${created} task set(s) it created`;
+  }
   if (!state.touched && created === 0) return 'nothing to roll back: this deployment had not changed ECS';
   if (firstDeployment) {
-    const service = state.serviceCreated ? 'removed the service it created and ' : 'kept the service (it predates this deployment) and ';
-    return `first deployment, nothing to roll back to: ${service}removed ${created} task set(s) it created`;
+    return `first deployment, nothing to roll back to: kept the service (it predates this deployment) and removed ${created} task set(s) it created`;
   }
   const version = serving?.taskDefinitionArn ?? lastGood?.taskDefinitionArn ?? 'the previous version';
   const from = lastGood ? ` (deployment ${lastGood.deploymentId})` : '';

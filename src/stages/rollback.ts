@@ -46,6 +46,8 @@ async function gatherFacts(input: RollbackInput, state: RollbackInput['state'], 
     canaryHasTraffic: canaryHasTraffic(rules),
     serviceExists: service !== undefined,
     serviceDraining: found?.status === 'DRAINING',
+    // The tag survives a stage Lambda that created the service and then threw before saving state.
+    serviceCreatedHere: found?.tags['stepcd:deployment'] === plan.deploymentId,
   };
 }
 
@@ -88,7 +90,8 @@ async function perform(
     case 'delete-service':
       await ports.ecs.deleteService(cluster, serviceName);
       ports.log('rollback deleted service created by this deployment', { cluster, serviceName });
-      return { state: { ...input.state, touched: true } };
+      // Known from its tag even when the stage that created it never saved its state.
+      return { state: { ...input.state, touched: true, serviceCreated: true } };
     case 'wait-service-gone':
       return { state: input.state, wait: true, summary: `waiting for service ${serviceName} to finish draining` };
   }

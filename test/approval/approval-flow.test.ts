@@ -94,8 +94,11 @@ describe('Slack interactions', () => {
     expect((await h.sfn.waitForExecution(executionArn)).error).toBe('stepcd.Cancelled');
   });
 
-  it('lets anyone approve when the approvers list is empty', async () => {
-    const { plan, executionArn } = await h.deploy({ approvers: [] });
+  it("lets anyone approve when the approvers list says '*', and nobody when it is empty", async () => {
+    const nobody = await h.deploy({ approvers: [] });
+    await h.click({ user: 'U0ANYONE', action: 'approve', deploymentId: nobody.plan.deploymentId });
+    expect((await h.history.getApproval(nobody.plan.deploymentId, 0))?.status).toBe('OPEN');
+    const { plan, executionArn } = await h.deploy({ approvers: ['*'] });
     await h.click({ user: 'U0ANYONE', action: 'approve', deploymentId: plan.deploymentId });
     expect((await h.sfn.waitForExecution(executionArn)).status).toBe('SUCCEEDED');
   });

@@ -12,7 +12,7 @@ function setup(responseUrl: string) {
   const fetch = vi.fn<typeof globalThis.fetch>(async () => new Response('ok', { status: 200 }));
   const decide = async (): Promise<ApprovalResult> => ({ kind: 'not-approver', message: 'you are not an approver for web' });
   const deps = {
-    service: { approve: decide, reject: decide },
+    service: { approve: decide, reject: decide, cancel: decide },
     signingSecret: SECRET,
     replays: new ReplayCache(),
     now: () => NOW,

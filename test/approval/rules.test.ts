@@ -8,7 +8,8 @@ const open: ApprovalFacts = { approvers: ['U1', 'U2'], minApproverNum: 2, approv
 describe('isAllowedApprover', () => {
   it.each([
     ['success: a listed approver', ['U1'], 'U1', true],
-    ['success: anyone when the list is empty', [], 'U9', true],
+    ['success: anyone when the list says *', ['*'], 'U9', true],
+    ['fail: nobody when the list is empty (the planner fills it from the stack allowlist or refuses it)', [], 'U9', false],
     ['fail: someone not on the list', ['U1'], 'U9', false],
   ])('%s', (_name, approvers, user, expected) => {
     expect(isAllowedApprover({ approvers }, user)).toBe(expected);
@@ -40,5 +41,24 @@ describe('closedReason', () => {
   it.each(cases)('%s', (_name, approval, status, expected) => {
     const reason = closedReason(approval, { status }, NOW);
     expect(reason ? alreadyClosedMessage(reason) : undefined).toBe(expected);
+  });
+});
+
+describe('Rule: minApproverNum against approvers: [\'*\'] and groups', () => {
+  it.each([
+    ["success: two of anyone (approvers: ['*'])", "['*']", true],
+    ['success: two of a Slack group', '[S0ONCALL]', true],
+    ['fail: two of one named user', '[U0ALICE]', false],
+  ])('%s', async (_name, list, ok) => {
+    const { loadApp } = await import('../../src/manifest/load-app.js');
+    const { readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { EXAMPLES_DIR } = await import('../support/local-stack.js');
+    const dir = join(EXAMPLES_DIR, 'canary');
+    const files: Record<string, string> = {};
+    for (const f of ['app.pipecd.yaml', 'servicedef.yaml', 'taskdef.yaml']) files[`canary/${f}`] = await readFile(join(dir, f), 'utf8');
+    files['canary/app.pipecd.yaml'] = files['canary/app.pipecd.yaml']!.replace('          timeout: 30m\n', `          timeout: 30m\n          approvers: ${list}\n          minApproverNum: 2\n`);
+    const result = await loadApp({ readFile: async (p) => files[p] }, 'canary/app.pipecd.yaml');
+    expect(result.ok).toBe(ok);
   });
 });

@@ -10,7 +10,7 @@ const NOW = new Date('2026-01-01T00:00:00.000Z');
 
 function deps(decide: () => Promise<ApprovalResult>) {
   return {
-    service: { approve: decide, reject: decide },
+    service: { approve: decide, reject: decide, cancel: decide },
     signingSecret: SECRET,
     replays: new ReplayCache(),
     now: () => NOW,

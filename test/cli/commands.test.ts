@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpointsOf, writeLocalEndpoints } from '../../src/cli/local-state.js';
 import type { PlanReport } from '../../src/cli/plan.js';
 import type { DeploymentRecord } from '../../src/domain/deployment.js';
+import { LOCAL_CALLER_ARN } from '../../src/local/sts/index.js';
 import { createLogger } from '../../src/logging.js';
 import { EXAMPLES_DIR, exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
 import { eventually, json, runCli } from './support.js';
@@ -60,7 +61,7 @@ describe('stepcd commands against a local stack (--local)', () => {
     expect(r.stdout).not.toContain('stepcd:');
   });
 
-  it('lists, shows and logs a deployment waiting for approval, then approves it with --as', async () => {
+  it('lists, shows and logs a deployment waiting for approval, then approves it as the caller (--as is a display name)', async () => {
     const pushed = await h.bumpImage('canary', '1.1.0');
     const id = pushed.body.apps![0]!.deploymentId;
     await statusOf(id, 'WAITING_APPROVAL');
@@ -81,7 +82,7 @@ describe('stepcd commands against a local stack (--local)', () => {
 
     const approved = await cli('approve', id, '--as', 'U-LEAD');
     expect(approved.code).toBe(0);
-    expect(approved.stdout).toContain('approved: approved by U-LEAD');
+    expect(approved.stdout).toContain(`approved: approved by ${LOCAL_CALLER_ARN}`);
     await statusOf(id, 'SUCCESS');
 
     const again = await cli('approve', id, '--as', 'U-LEAD');
@@ -91,23 +92,45 @@ describe('stepcd commands against a local stack (--local)', () => {
     const history = json<{ deployments: DeploymentRecord[] }>(await cli('deployments', 'list', '--app', 'canary', '--json'));
     expect(history.deployments.map((d) => d.status)).toEqual(['SUCCESS', 'SUCCESS']);
     const shown = await cli('deployments', 'show', id);
-    expect(shown.stdout).toContain('approved by U-LEAD via cli');
+    expect(shown.stdout).toContain(`approved by ${LOCAL_CALLER_ARN} (as U-LEAD) via cli`);
   });
 
-  it('refuses an approver not on the list, and rolls back on a reject by one who is', async () => {
+  it('records the caller\'s AWS identity whatever --as says (one caller counts once), and rolls back on its reject', async () => {
     const pushed = await h.bumpImage('approval', '1.1.0');
     const id = pushed.body.apps![0]!.deploymentId;
     await statusOf(id, 'WAITING_APPROVAL');
 
-    const stranger = await cli('approve', id, '--as', 'mallory');
-    expect(stranger.code).toBe(1);
-    expect(stranger.stdout).toContain('not-approver');
+    const first = await cli('approve', id, '--as', 'mallory');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('approval recorded (1/2)');
+    // Another display name is still the same AWS identity: not a second approver.
+    const again = await cli('approve', id, '--as', 'ANYONE');
+    expect(again.stdout).toContain('you already approved');
 
     const rejected = await cli('reject', id, '--as', 'alice', '--reason', 'not today');
     expect(rejected.code).toBe(0);
-    expect(rejected.stdout).toContain('rejected by alice: not today');
+    expect(rejected.stdout).toContain(`rejected by ${LOCAL_CALLER_ARN}: not today`);
     await statusOf(id, 'FAILURE');
-    expect((await record(id))?.approvals.map((a) => `${a.user}:${a.decision}:${a.via}`)).toEqual(['alice:REJECT:cli']);
+    expect((await record(id))?.approvals.map((a) => `${a.user}:${a.as}:${a.decision}:${a.via}`)).toEqual([
+      `${LOCAL_CALLER_ARN}:mallory:APPROVE:cli`,
+      `${LOCAL_CALLER_ARN}:alice:REJECT:cli`,
+    ]);
+  });
+
+  it('shows what a queued deployment waits on: the running deployment and its stage', async () => {
+    const a = (await h.bumpImage('canary', '1.1.5')).body.apps![0]!.deploymentId;
+    await statusOf(a, 'WAITING_APPROVAL');
+    const b = (await h.bumpImage('canary', '1.1.6')).body.apps![0]!.deploymentId;
+    await eventually(`${b} queued`, async () => ((await h.stack.core.history.getAppState('canary')).queue.includes(b) ? true : undefined));
+
+    const shown = await cli('deployments', 'show', b);
+    expect(shown.stdout).toMatch(new RegExp(`queued {4}behind deployment ${a} \\(commit [0-9a-f]{7}\\), WAITING_APPROVAL, in stage 2 WAIT_APPROVAL; place 1 in the queue`));
+    expect(json<{ waitingOn: { deploymentId: string } }>(await cli('deployments', 'show', b, '--json')).waitingOn.deploymentId).toBe(a);
+
+    expect((await cli('cancel', b)).code).toBe(0);
+    expect((await cli('cancel', a)).code).toBe(0);
+    await statusOf(b, 'CANCELLED');
+    await statusOf(a, 'CANCELLED');
   });
 
   it('cancels a deployment waiting for approval, which then rolls back', async () => {

@@ -40,8 +40,8 @@ const STEPCD_COMMANDS: Record<string, Coverage> = {
   'deployments list': { file: 'test/cli/commands.test.ts', title: 'lists, shows and logs a deployment waiting for approval' },
   'deployments show': { file: 'test/cli/commands.test.ts', title: 'lists, shows and logs a deployment waiting for approval' },
   logs: { file: 'test/cli/commands.test.ts', title: 'lists, shows and logs a deployment waiting for approval' },
-  approve: { file: 'test/cli/commands.test.ts', title: 'then approves it with --as' },
-  reject: { file: 'test/cli/commands.test.ts', title: 'rolls back on a reject by one who is' },
+  approve: { file: 'test/cli/commands.test.ts', title: 'then approves it as the caller' },
+  reject: { file: 'test/cli/commands.test.ts', title: 'rolls back on its reject' },
   cancel: { file: 'test/cli/commands.test.ts', title: 'cancels a deployment waiting for approval' },
   dashboard: { file: 'test/dashboard/dashboard-command.test.ts', title: "run(['dashboard', '--local', '--port', '0']" },
 };

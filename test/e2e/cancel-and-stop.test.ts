@@ -80,7 +80,7 @@ describe('cancel and stop', () => {
 
       const record = await h.stack.core.history.getDeployment(id);
       expect(record?.status).toBe('CANCELLED');
-      expect(record?.reason).toMatch(/^cancelled before ECS_TRAFFIC_ROUTING; rolled back/);
+      expect(record?.reason).toMatch(/^cancelled by U-OPS before ECS_TRAFFIC_ROUTING; rolled back/);
       // The canary stage itself succeeded; the cancel belongs to the deployment.
       expect(record?.stages.map((s) => s.status)).toEqual(['SUCCESS', 'NOT_STARTED', 'NOT_STARTED', 'NOT_STARTED', 'NOT_STARTED', 'NOT_STARTED']);
       expect(record?.errors).toMatchObject([{ error: 'stepcd.Cancelled' }]);
@@ -113,6 +113,34 @@ describe('cancel and stop', () => {
     expect(executions.filter((e) => e.status === 'RUNNING')).toEqual([]);
     await expectRestored();
     expect((await h.stack.core.history.getDeployment(id))?.status).toBe('CANCELLED');
+  });
+
+  it('keeps FAILURE when StopExecution lands during an automatic rollback, with DEPLOYMENT_ROLLING_BACK sent once', async () => {
+    const { id, arn } = await h.deploy(await h.imageBump('canary', '2.3.0'));
+    await h.waitForStatus(id, 'WAITING_APPROVAL');
+    // Hold the rollback in its steps: the stopped execution's rollback must be resumed by the finaliser.
+    const undo = h.stack.interceptFunction('stage', async (event, context, next) => {
+      if ((event as { action?: string }).action === 'rollback') h.stack.cloud.sfn.stopExecution(arn, { cause: 'stopped from the console mid-rollback' });
+      return next(event, context);
+    });
+    try {
+      await h.stack.approvals.reject({ deploymentId: id, user: 'U0LEAD', via: 'slack', now: new Date(), reason: 'bad canary' });
+      const record = await waitFor(`deployment ${id} to end`, async () => {
+        const r = await h.stack.core.history.getDeployment(id);
+        return r && ['FAILURE', 'CANCELLED', 'SUCCESS'].includes(r.status) ? r : undefined;
+      }, 30_000);
+      expect(record.status).toBe('FAILURE');
+      expect(record.reason).toContain('rejected by U0LEAD: bad canary');
+      await waitFor('every execution to end', async () =>
+        h.stack.cloud.sfn.listExecutions({ stateMachineArn: h.stack.stateMachineArn }).every((e) => e.status !== 'RUNNING') ? true : undefined,
+      );
+      const events = h.eventsOf(id);
+      expect(events.filter((t) => t === 'DEPLOYMENT_ROLLING_BACK')).toHaveLength(1);
+      expect(events.filter((t) => ['DEPLOYMENT_FAILED', 'DEPLOYMENT_CANCELLED', 'DEPLOYMENT_SUCCEEDED'].includes(t))).toEqual(['DEPLOYMENT_FAILED']);
+    } finally {
+      undo();
+    }
+    await expectRestored();
   });
 
   it('rolls back what a stage Lambda still in flight at StopExecution created', async () => {

@@ -33,7 +33,7 @@ describe('first deployment as a pipeline, and autoRollback off', () => {
     expect((await h.stack.cloud.sfn.waitForExecution(arn, { timeoutMs: 30_000 })).status).toBe('FAILED');
     const record = await h.stack.core.history.getDeployment(id);
     expect(record?.status).toBe('FAILURE');
-    expect(record?.reason).toContain('first deployment, nothing to roll back to: removed the service it created and removed 1 task set(s)');
+    expect(record?.reason).toContain('first deployment, nothing to roll back to: removed the service this deployment created and 1 task set(s)');
     const appState = await h.stack.core.history.getAppState('canary');
     expect(appState.lockHolder).toBeUndefined();
     expect(appState.lastGood).toBeUndefined();

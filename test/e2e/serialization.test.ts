@@ -79,11 +79,13 @@ describe('per-app serialization', () => {
     const c = await h.deploy(await h.imageBump('canary', '4.2.0'));
 
     const superseded = await h.waitForStatus(b.id, 'SUPERSEDED');
-    expect(superseded.reason).toBe(`superseded by ${c.id}, a newer deployment of canary`);
+    const c7 = c.sha.slice(0, 7);
+    expect(superseded.reason).toBe(`superseded by commit ${c7} (queued, deployment ${c.id}): ${c7} is a newer commit of canary; nothing was deployed`);
     expect(superseded.stages.every((s) => s.status === 'NOT_STARTED')).toBe(true);
     expect(superseded.state?.touched ?? false).toBe(false);
     expect((await h.stack.cloud.sfn.waitForExecution(b.arn)).status).toBe('SUCCEEDED');
-    expect(h.eventsOf(b.id)).toEqual(['DEPLOYMENT_TRIGGERED']);
+    // SUPERSEDED is an end status, and every end status has exactly one event.
+    expect(h.eventsOf(b.id)).toEqual(['DEPLOYMENT_TRIGGERED', 'DEPLOYMENT_CANCELLED']);
     expect(await history().getAppState('canary')).toMatchObject({ lockHolder: a.id, queue: [c.id] });
 
     expect((await approve(a.id)).kind).toBe('approved');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScaledClock } from '../../src/local/clock.js';
 import { decodeButtonValue } from '../../src/notify/slack/actions.js';
 import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
 import { blockActionsPayload, formBody, signedHeaders } from '../support/slack-sign.js';
@@ -24,7 +25,7 @@ describe('Slack message and approval through the state machine', () => {
 
   async function click(user: string, deploymentId: string, stageIndex: number, messageTs: string) {
     const body = formBody(blockActionsPayload({ user, actionId: 'stepcd_approve', deploymentId, stageIndex, channelId: 'C-DEPLOY', messageTs, responseUrl: slack.responseUrl(deploymentId) }));
-    const headers = signedHeaders(h.stack.secrets.slackSigningSecret, body, Math.floor(h.stack.cloud.clock.now() / 1000));
+    const headers = signedHeaders(h.stack.secrets.slackSigningSecret, body, Math.floor(Date.now() / 1000));
     return fetch(`${h.stack.front.url}/slack/interactions`, { method: 'POST', headers, body });
   }
 
@@ -72,4 +73,21 @@ describe('Slack message and approval through the state machine', () => {
     expect(last).not.toContain('stepcd_approve');
     expect(updates.at(-1)!.body.text).toContain('Succeeded');
   });
+
+  it('checks Slack signatures against real time, however far the local clock fast-forwarded', async () => {
+    // What 10 minutes of Wait states do to the emulated clock; a real click is still signed "now".
+    (h.stack.cloud.clock as ScaledClock).advance(10 * 60_000);
+    const body = formBody(blockActionsPayload({ user: 'U0LEAD', actionId: 'stepcd_approve', deploymentId: 'd-none', stageIndex: 0 }));
+    const real = await fetch(`${h.stack.front.url}/slack/interactions`, { method: 'POST', headers: signedHeaders(h.stack.secrets.slackSigningSecret, body, Math.floor(Date.now() / 1000)), body });
+    expect(real.status).toBe(200);
+    expect(((await real.json()) as { text: string }).text).toBe(':lock: there is no approval to answer for deployment d-none');
+    const body2 = formBody(blockActionsPayload({ user: 'U0LEAD', actionId: 'stepcd_approve', deploymentId: 'd-none2', stageIndex: 0 }));
+    const emulated = await fetch(`${h.stack.front.url}/slack/interactions`, {
+      method: 'POST',
+      headers: signedHeaders(h.stack.secrets.slackSigningSecret, body2, Math.floor(h.stack.cloud.clock.now() / 1000)),
+      body: body2,
+    });
+    expect(emulated.status).toBe(401);
+  });
+
 });

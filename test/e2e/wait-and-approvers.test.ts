@@ -16,7 +16,8 @@ describe('WAIT and a two-approver WAIT_APPROVAL end to end', () => {
     await h?.stop();
   });
 
-  const vote = (id: string, user: string) => h.stack.approvals.approve({ deploymentId: id, user, via: 'cli', now: new Date() });
+  // Slack clicks: the approver rule applies to them (a CLI caller is authorised by IAM instead).
+  const vote = (id: string, user: string) => h.stack.approvals.approve({ deploymentId: id, user, via: 'slack', now: new Date() });
 
   it('waits the stage duration, refuses a stranger, counts two distinct approvers and then deploys', async () => {
     const { id, arn } = await h.deploy(await h.imageBump('approval', '7.0.0'));
@@ -54,17 +55,17 @@ describe('WAIT and a two-approver WAIT_APPROVAL end to end', () => {
     const manifest = await readFile(join(h.repoDir, 'apps/approval/app.pipecd.yaml'), 'utf8');
     const { id, arn } = await h.deploy({
       ...(await h.imageBump('approval', '7.1.0')),
-      'apps/approval/app.pipecd.yaml': manifest.replace('spec:\n  name: approval\n', 'spec:\n  name: approval\n  timeout: 10s\n'),
+      'apps/approval/app.pipecd.yaml': manifest.replace('spec:\n  name: approval\n', 'spec:\n  name: approval\n  timeout: 25s\n'),
     });
     const run = await h.stack.cloud.sfn.waitForExecution(arn, { timeoutMs: 30_000 });
     expect(run.error).toBe('stepcd.DeploymentTimeout');
 
     const record = await h.stack.core.history.getDeployment(id);
     expect(record?.status).toBe('FAILURE');
-    expect(record?.reason).toBe('deployment exceeded its timeout of 10s (spec.timeout)');
-    // The 30 s WAIT did not run its course: it ended at the 10 s deadline, and it is what failed.
+    expect(record?.reason).toBe('deployment exceeded its timeout of 25s (spec.timeout)');
+    // The 30 s WAIT did not run its course: it ended at the 25 s deadline (25 s of a clock 60× real time still leaves Begin a few hundred ms), and it is what failed.
     const wait = record!.stages[0]!;
-    expect(wait).toMatchObject({ name: 'WAIT', status: 'FAILURE', detail: 'deployment exceeded its timeout of 10s (spec.timeout)' });
+    expect(wait).toMatchObject({ name: 'WAIT', status: 'FAILURE', detail: 'deployment exceeded its timeout of 25s (spec.timeout)' });
     expect(Date.parse(wait.endedAt!) - Date.parse(record!.createdAt)).toBeLessThan(30_000);
     expect(record?.stages.map((s) => s.status)).toEqual(['FAILURE', 'NOT_STARTED', 'NOT_STARTED']);
     expect(record?.errors).toMatchObject([{ stage: 'WAIT', error: 'stepcd.DeploymentTimeout' }]);

@@ -106,6 +106,8 @@ export class GithubStandin {
       const c = this.commits.get(commit[1]!);
       return c ? send(res, 200, { sha: commit[1], parents: c.parents.map((sha) => ({ sha })) }) : send(res, 404, { message: 'Not Found' });
     }
+    const compare = rest.match(/^compare\/([^.]+)\.\.\.([^.]+)$/);
+    if (compare) return this.compare(res, compare[1]!, compare[2]!);
     const contents = rest.match(/^contents\/(.+)$/);
     if (contents) return this.contents(res, contents[1]!, url.searchParams.get('ref'));
     return send(res, 404, { message: 'Not Found' });
@@ -123,6 +125,40 @@ export class GithubStandin {
     });
     const trees = [...dirs].map((path) => ({ path, mode: '040000', type: 'tree', sha: createHash('sha1').update(`tree ${sha} ${path}`).digest('hex') }));
     send(res, 200, { sha, url: `${this.url}/tree/${sha}`, tree: [...trees, ...blobs].sort((a, b) => a.path.localeCompare(b.path)), truncated: this.truncated.has(sha) });
+  }
+
+  /** The compare API's published shape: `status`, `ahead_by`, `behind_by`, `merge_base_commit`, `commits`. */
+  private compare(res: ServerResponse, base: string, head: string) {
+    if (!this.commits.has(base) || !this.commits.has(head)) return send(res, 404, { message: 'Not Found' });
+    const baseAncestors = this.ancestors(base);
+    const headAncestors = this.ancestors(head);
+    const mergeBase = [...headAncestors.keys()].filter((sha) => baseAncestors.has(sha)).sort((a, b) => headAncestors.get(a)! - headAncestors.get(b)!)[0];
+    const ahead = [...headAncestors.keys()].filter((sha) => !baseAncestors.has(sha)).length;
+    const behind = [...baseAncestors.keys()].filter((sha) => !headAncestors.has(sha)).length;
+    const status = ahead === 0 && behind === 0 ? 'identical' : behind === 0 ? 'ahead' : ahead === 0 ? 'behind' : 'diverged';
+    send(res, 200, {
+      url: `${this.url}/repos/${this.repo}/compare/${base}...${head}`,
+      status,
+      ahead_by: ahead,
+      behind_by: behind,
+      total_commits: ahead,
+      merge_base_commit: mergeBase ? { sha: mergeBase } : null,
+      commits: [],
+      files: [],
+    });
+  }
+
+  /** Every commit reachable from `sha` (itself included), with its distance. */
+  private ancestors(sha: string): Map<string, number> {
+    const seen = new Map<string, number>();
+    const queue: [string, number][] = [[sha, 0]];
+    while (queue.length > 0) {
+      const [next, depth] = queue.shift()!;
+      if (seen.has(next)) continue;
+      seen.set(next, depth);
+      for (const parent of this.commits.get(next)?.parents ?? []) queue.push([parent, depth + 1]);
+    }
+    return seen;
   }
 
   private contents(res: ServerResponse, path: string, ref: string | null) {

@@ -42,12 +42,15 @@ const unusedWorkflow = new Proxy({} as WorkflowPort, {
   get: (_t, name) => () => Promise.reject(new Error(`workflow.${String(name)} is not expected here`)),
 });
 
+const unusedAncestry = { compare: () => Promise.reject(new Error('ancestry is not expected here')) };
+
 describe('WAIT_APPROVAL and spec.timeout', () => {
   let dynamo: LocalDynamo;
   let history: DynamoHistoryStore;
   const depsAt = (ms: number): OrchestratorDeps => ({
     history,
     events: new Events(),
+    ancestry: unusedAncestry,
     notifier: new NoopNotifier(),
     workflow: unusedWorkflow,
     now: () => new Date(ms),

@@ -49,7 +49,7 @@ describe('POST /webhooks/github body limit', () => {
 function slackDeps() {
   const decide = vi.fn(async () => ({ kind: 'approved' as const, message: 'approved by U1', approvedBy: ['U1'] }));
   const deps = {
-    service: { approve: decide, reject: decide },
+    service: { approve: decide, reject: decide, cancel: decide },
     signingSecret: SECRET,
     replays: new ReplayCache(),
     now: () => NOW,

@@ -1,3 +1,4 @@
+import { namesNotArns } from '../../src/notify/slack/blocks.js';
 import { describe, expect, it } from 'vitest';
 import { decodeButtonValue, encodeButtonValue } from '../../src/notify/slack/actions.js';
 import {
@@ -70,10 +71,10 @@ describe('renderDeploymentMessage', () => {
     expect(allText(blocks)).toContain('stepcd approve dep-0001');
   });
 
-  it('shows who approved once the approval is closed, without buttons', () => {
+  it('shows who approved once the approval is closed, without approval buttons (Cancel stays while it runs)', () => {
     const closed: ApprovalView = { ...openApproval, status: 'APPROVED', approvedBy: ['U0ALICE', 'U0BOB'], closedBy: 'U0BOB' };
     const { blocks } = renderDeploymentMessage(sampleRecord(), [closed], { now: NOW, interactive: true });
-    expect(blocks.some((b) => b.type === 'actions')).toBe(false);
+    expect(actionIds(blocks)).toEqual(['stepcd_cancel']);
     expect(allText(blocks)).toContain('Approved by <@U0ALICE>, <@U0BOB>');
   });
 
@@ -81,6 +82,20 @@ describe('renderDeploymentMessage', () => {
     const record = sampleRecord({ status: 'FAILURE', reason: 'rejected by U0BOB' });
     const { blocks } = renderDeploymentMessage(record, [], { now: NOW, interactive: true });
     expect(allText(blocks.at(-2))).toContain('*Result:* :x: Failed — rejected by U0BOB');
+  });
+
+  it('offers Cancel while the deployment runs or waits, asks to confirm Cancel and Reject, and drops Cancel once it ends or rolls back', () => {
+    const { blocks } = renderDeploymentMessage(sampleRecord({ status: 'WAITING_APPROVAL' }), [openApproval], { now: NOW, interactive: true });
+    const buttons = blocks.flatMap((b) => (b.type === 'actions' ? (b.elements as { action_id: string; confirm?: unknown }[]) : []));
+    expect(buttons.map((b) => [b.action_id, b.confirm !== undefined])).toEqual([
+      ['stepcd_approve', false],
+      ['stepcd_reject', true],
+      ['stepcd_cancel', true],
+    ]);
+    for (const status of ['ROLLING_BACK', 'SUCCESS', 'FAILURE', 'CANCELLED'] as const) {
+      expect(actionIds(renderDeploymentMessage(sampleRecord({ status }), [], { now: NOW, interactive: true }).blocks), status).toEqual([]);
+    }
+    expect(actionIds(renderDeploymentMessage(sampleRecord({ status: 'RUNNING' }), [], { now: NOW, interactive: false }).blocks)).toEqual([]);
   });
 
   it('never renders a task token, because views cannot hold one', () => {
@@ -146,4 +161,41 @@ describe('button values', () => {
       expect(decodeButtonValue(value)).toBeUndefined();
     },
   );
+});
+
+function actionIds(blocks: readonly { type: string }[]): string[] {
+  return blocks.flatMap((b) => (b.type === 'actions' ? ((b as unknown as { elements: { action_id: string }[] }).elements.map((e) => e.action_id)) : []));
+}
+
+describe('who the approval asks', () => {
+  it.each([
+    ["anyone under approvers: ['*']", ['*'], 'from anyone'],
+    ['the group as a mention', ['S0ONCALL', 'U0ALICE'], 'from <!subteam^S0ONCALL>, <@U0ALICE>'],
+  ])('success: %s', (_name, approvers, text) => {
+    const { blocks } = renderDeploymentMessage(sampleRecord({ status: 'WAITING_APPROVAL' }), [{ ...openApproval, approvers }], { now: NOW, interactive: true });
+    expect(allText(blocks)).toContain(text);
+  });
+});
+
+describe('namesNotArns', () => {
+  it.each([
+    ['a target group', 'no healthy targets in arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/canary-primary/517a9ae02fe8ba58', 'no healthy targets in canary-primary'],
+    ['a task definition', '100% of traffic on arn:aws:ecs:us-east-1:000000000000:task-definition/web:7 (deployment d-1)', '100% of traffic on web:7 (deployment d-1)'],
+    ['a service', 'service arn:aws:ecs:eu-west-1:123456789012:service/demo/web is DRAINING', 'service web is DRAINING'],
+    ['a listener rule', 'set arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule/app/demo-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee', 'set listener-rule of demo-alb'],
+    ['text without ARNs', 'rejected by U0LEAD: not today', 'rejected by U0LEAD: not today'],
+  ])('success: %s', (_name, text, expected) => {
+    expect(namesNotArns(text)).toBe(expected);
+  });
+
+  it('shows names in the checklist and the result, and the reason says "rolled back" once', () => {
+    const record = sampleRecord({
+      status: 'FAILURE',
+      reason: 'rejected by U0BOB; rolled back: 100% of traffic on arn:aws:ecs:us-east-1:000000000000:task-definition/web:7 (deployment d-1)',
+    });
+    const text = allText(renderDeploymentMessage(record, [], { now: NOW, interactive: true }).blocks);
+    expect(text).toContain('rolled back: 100% of traffic on web:7');
+    expect(text).not.toContain('arn:aws:ecs');
+    expect(text).not.toContain('rolled back: rolled back:');
+  });
 });

@@ -47,7 +47,7 @@ describe('nextRollbackAction', () => {
   it('says plainly that a first deployment had nothing to roll back to', () => {
     const action = nextRollbackAction(facts({ lastGood: undefined, serviceExists: false, taskSets: [], state: state({ serviceCreated: true, previousPrimaryTaskSetId: undefined, previousPrimaryTaskDefinitionArn: undefined }) }));
     expect(action.kind).toBe('done');
-    expect(action.kind === 'done' && action.summary).toMatch(/^first deployment, nothing to roll back to: removed the service it created/);
+    expect(action.kind === 'done' && action.summary).toMatch(/^first deployment, nothing to roll back to: removed the service this deployment created/);
   });
 
   it('reports nothing to do when the deployment never touched ECS', () => {

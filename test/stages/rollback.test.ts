@@ -86,7 +86,7 @@ describe('rollback of a first deployment', () => {
     settle(world, 120_000);
 
     expect(result.done).toBe(true);
-    expect(result.summary).toBe('first deployment, nothing to roll back to: removed the service it created and removed 1 task set(s) it created');
+    expect(result.summary).toBe('first deployment, nothing to roll back to: removed the service this deployment created and 1 task set(s) it created');
     expect(await world.ports.ecs.findService(CLUSTER, SERVICE).then((s) => s?.status ?? 'gone')).not.toBe('ACTIVE');
     expect((await view(world)).weights.default).toMatchObject({ primary: 100, canary: 0 });
   });

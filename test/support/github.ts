@@ -45,6 +45,8 @@ export function buildPush(opts: {
   changed?: { added?: string[]; modified?: string[]; removed?: string[] };
   forced?: boolean;
   commits?: number;
+  /** `repository.pushed_at`, unix seconds (default: now). */
+  pushedAt?: number;
 }): Record<string, unknown> {
   const base = examplePush();
   const commit = {
@@ -67,6 +69,6 @@ export function buildPush(opts: {
     forced: opts.forced ?? false,
     commits,
     head_commit: commit,
-    repository: { ...(base.repository as object), full_name: opts.repo, default_branch: 'main' },
+    repository: { ...(base.repository as object), full_name: opts.repo, default_branch: 'main', pushed_at: opts.pushedAt ?? Math.floor(Date.now() / 1000) },
   };
 }

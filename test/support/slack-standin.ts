@@ -32,6 +32,8 @@ export interface SlackStandin {
   callsTo(method: string): RecordedCall[];
   /** The next `count` requests fail in the given way (then it answers normally again). */
   failNext(count: number, mode?: FailureMode): void;
+  /** Members `usergroups.users.list` answers per user group id. */
+  groups: Map<string, string[]>;
   /** Every request fails from now on. */
   failAlways(mode?: FailureMode): void;
   reset(): void;
@@ -43,6 +45,7 @@ export async function startSlackStandin(): Promise<SlackStandin> {
   let failures = 0;
   let failMode: FailureMode = 'http500';
   let seq = 0;
+  const groups = new Map<string, string[]>();
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -71,6 +74,10 @@ export async function startSlackStandin(): Promise<SlackStandin> {
       if (method === 'unknown') return send(res, 404, 'text/plain', 'not found');
       seq++;
       const body = calls.at(-1)!.body;
+      if (method === 'usergroups.users.list') {
+        const members = groups.get(String(body.usergroup));
+        return send(res, 200, 'application/json', JSON.stringify(members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' }));
+      }
       const ts = typeof body.ts === 'string' ? body.ts : `1767225600.${String(seq).padStart(6, '0')}`;
       const channel = typeof body.channel === 'string' ? body.channel : 'C0STANDIN';
       return send(res, 200, 'application/json', JSON.stringify({ ok: true, channel, ts, message_ts: ts }));
@@ -86,6 +93,7 @@ export async function startSlackStandin(): Promise<SlackStandin> {
     responseUrl: (id) => `${url}/response/${encodeURIComponent(id)}`,
     calls,
     callsTo: (method) => calls.filter((c) => c.method === method),
+    groups,
     failNext(count, mode = 'http500') {
       failures = count;
       failMode = mode;

@@ -5,7 +5,9 @@
  */
 export const ACTION_APPROVE = 'stepcd_approve';
 export const ACTION_REJECT = 'stepcd_reject';
-export type ApprovalActionId = typeof ACTION_APPROVE | typeof ACTION_REJECT;
+/** On the deployment message while it runs; the stage index it carries is the one running when rendered. */
+export const ACTION_CANCEL = 'stepcd_cancel';
+export type ApprovalActionId = typeof ACTION_APPROVE | typeof ACTION_REJECT | typeof ACTION_CANCEL;
 
 export interface ButtonRef {
   deploymentId: string;

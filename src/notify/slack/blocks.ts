@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/web-api';
 import type { ApprovalRecord, DeploymentRecord, DeploymentStatus, StageRecord, StageStatus } from '../../domain/deployment.js';
 import { FINAL_STATUSES } from '../../domain/deployment.js';
 import type { Mention } from '../../domain/plan.js';
-import { ACTION_APPROVE, ACTION_REJECT, encodeButtonValue } from './actions.js';
+import { ACTION_APPROVE, ACTION_CANCEL, ACTION_REJECT, encodeButtonValue } from './actions.js';
 
 /**
  * Pure Block Kit rendering of the one Slack message kept per deployment. Everything shown is derived
@@ -75,8 +75,9 @@ export function renderDeploymentMessage(
     { type: 'section', text: { type: 'mrkdwn', text: stageChecklist(record.stages, opts.now) } },
   ];
   for (const approval of approvals) blocks.push(...approvalBlocks(record, approval, opts));
+  if (opts.interactive && isCancellable(record.status)) blocks.push(cancelBlock(record));
   if (isFinal(record.status)) {
-    const reason = record.reason ? ` — ${escape(record.reason)}` : '';
+    const reason = record.reason ? ` — ${escape(namesNotArns(record.reason))}` : '';
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Result:* ${status}${reason}`, 3000) } });
   }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: deploymentRef(record, opts.dashboardUrl) }] });
@@ -117,7 +118,7 @@ export function stageChecklist(stages: readonly StageRecord[], now: string): str
   if (stages.length === 0) return '_no stages_';
   const lines = stages.map((stage) => {
     const duration = stageDuration(stage, now);
-    const detail = stage.detail ? ` — ${escape(firstLine(stage.detail))}` : '';
+    const detail = stage.detail ? ` — ${escape(namesNotArns(firstLine(stage.detail)))}` : '';
     return `${STAGE_MARK[stage.status]} ${stage.index + 1}. *${stage.name}* ${STAGE_WORD[stage.status]}${duration ? ` (${duration})` : ''}${detail}`;
   });
   return truncate(lines.join('\n'), 3000);
@@ -142,7 +143,7 @@ export function formatDuration(ms: number): string {
 }
 
 function approvalBlocks(record: DeploymentRecord, approval: ApprovalView, opts: RenderOptions): KnownBlock[] {
-  const who = approval.approvers.length > 0 ? approval.approvers.map(userMention).join(', ') : 'anyone';
+  const who = approval.approvers.length === 0 ? 'nobody (no approvers configured)' : approval.approvers.includes('*') ? 'anyone' : approval.approvers.map(approverMention).join(', ');
   const count = `${approval.approvedBy.length}/${approval.minApproverNum}`;
   const stageName = `stage ${approval.stageIndex + 1}`;
   if (approval.status === 'OPEN') {
@@ -166,13 +167,53 @@ function approvalBlocks(record: DeploymentRecord, approval: ApprovalView, opts: 
         block_id: `stepcd_approval_${approval.stageIndex}`,
         elements: [
           { type: 'button', action_id: ACTION_APPROVE, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value },
-          { type: 'button', action_id: ACTION_REJECT, style: 'danger', text: { type: 'plain_text', text: 'Reject' }, value },
+          {
+            type: 'button',
+            action_id: ACTION_REJECT,
+            style: 'danger',
+            text: { type: 'plain_text', text: 'Reject' },
+            value,
+            confirm: confirmDialog('Reject this deployment?', `${record.app.name} ${shortSha(record.commit.sha)} rolls back.`, 'Reject'),
+          },
         ],
       });
     }
     return blocks;
   }
   return [{ type: 'section', text: { type: 'mrkdwn', text: `${closedApprovalText(approval)} (${stageName})` } }];
+}
+
+/** While a deployment runs or waits, its message offers Cancel (the app's approver rule applies). */
+function isCancellable(status: DeploymentStatus): boolean {
+  return status === 'PENDING' || status === 'RUNNING' || status === 'WAITING_APPROVAL';
+}
+
+function cancelBlock(record: DeploymentRecord): KnownBlock {
+  const running = record.stages.find((s) => s.status === 'RUNNING')?.index ?? 0;
+  return {
+    type: 'actions',
+    block_id: 'stepcd_cancel',
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTION_CANCEL,
+        text: { type: 'plain_text', text: 'Cancel deployment' },
+        value: encodeButtonValue({ deploymentId: record.deploymentId, stageIndex: running }),
+        confirm: confirmDialog('Cancel this deployment?', `${record.app.name} ${shortSha(record.commit.sha)} stops within one check, rolls back and ends CANCELLED.`, 'Cancel deployment'),
+      },
+    ],
+  };
+}
+
+/** Slack's confirmation dialog: a destructive click asks first. */
+function confirmDialog(title: string, text: string, confirm: string) {
+  return {
+    title: { type: 'plain_text' as const, text: truncate(title, 100) },
+    text: { type: 'plain_text' as const, text: truncate(text, 300) },
+    confirm: { type: 'plain_text' as const, text: confirm },
+    deny: { type: 'plain_text' as const, text: 'Keep it' },
+    style: 'danger' as const,
+  };
 }
 
 /** How a closed approval reads, both in the message and in the "already closed" answer. */
@@ -208,6 +249,11 @@ export function mentionsFor(mentions: readonly Mention[], event: string): string
   return [...out];
 }
 
+/** An approver entry: a Slack user group (S…) mentions the group; anything else as `userMention`. */
+function approverMention(id: string): string {
+  return /^S[A-Z0-9]+$/.test(id) ? `<!subteam^${id}>` : userMention(id);
+}
+
 /** Slack user ids render as mentions; anything else (a CLI user name) is shown as text. */
 export function userMention(user: string): string {
   return /^[UW][A-Z0-9]+$/.test(user) ? `<@${user}>` : escape(user);
@@ -220,6 +266,29 @@ function slackDate(iso: string): string {
 
 function isFinal(status: DeploymentStatus): boolean {
   return FINAL_STATUSES.includes(status);
+}
+
+/**
+ * People read names, not 250-character ARNs: `…:targetgroup/canary-primary/517a…` → `canary-primary`,
+ * `…:task-definition/web:7` → `web:7`, `…:service/demo/web` → `web`. One linear regex pass.
+ */
+export function namesNotArns(text: string): string {
+  return text.replace(/\barn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d*:([A-Za-z0-9_.:/+=,@-]+)/g, (_arn, resource: string) => {
+    const parts = resource.split('/');
+    switch (parts[0]) {
+      case 'targetgroup': // targetgroup/<name>/<id>
+        return parts[1] ?? resource;
+      case 'service': // service/<cluster>/<name> (or the old service/<name>)
+        return parts[parts.length - 1] ?? resource;
+      case 'loadbalancer': // loadbalancer/app/<name>/<id>
+        return parts[2] ?? resource;
+      case 'listener':
+      case 'listener-rule': // listener/app/<lb name>/<lb id>/<id>
+        return `${parts[0]} of ${parts[2] ?? 'a load balancer'}`;
+      default: // task-definition/<family>:<rev>, task-set/…, …
+        return parts[parts.length - 1] ?? resource;
+    }
+  });
 }
 
 /** Slack mrkdwn control characters; user text must never form links or mentions. */
