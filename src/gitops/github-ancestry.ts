@@ -1,18 +1,10 @@
-import { Octokit } from '@octokit/rest';
-import { ConfigError, InvalidStateError } from '../errors.js';
+import type { Octokit } from '@octokit/rest';
+import { InvalidStateError } from '../errors.js';
 import type { AncestryPort, CommitRelation } from './ancestry.js';
-import { staticToken, type GithubTokenProvider } from './github-auth.js';
+import { githubRepoClient, type GithubClientOptions } from './github-client.js';
 import { wrapGithubError } from './github-errors.js';
 
-export interface GithubAncestryOptions {
-  /** `owner/name`. */
-  repo: string;
-  /** A token with contents:read, or a provider of GitHub App installation tokens. */
-  auth: string | GithubTokenProvider;
-  baseUrl?: string;
-  /** For tests: Octokit's request `fetch`. */
-  fetch?: typeof fetch;
-}
+export type GithubAncestryOptions = GithubClientOptions;
 
 const RELATIONS: readonly CommitRelation[] = ['identical', 'ahead', 'behind', 'diverged'];
 
@@ -26,25 +18,7 @@ export class GithubAncestry implements AncestryPort {
   private readonly name: string;
 
   constructor(options: GithubAncestryOptions) {
-    const [owner, name, ...rest] = options.repo.split('/');
-    if (!owner || !name || rest.length > 0) throw new ConfigError(`not an owner/name repository: ${options.repo}`);
-    this.owner = owner;
-    this.name = name;
-    this.octokit = new Octokit({
-      log: { debug: noop, info: noop, warn: console.warn, error: noop },
-      ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-      ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
-    });
-    const auth = typeof options.auth === 'string' ? staticToken(options.auth) : options.auth;
-    this.octokit.hook.wrap('request', async (request, endpoint) => {
-      endpoint.headers.authorization = `Bearer ${await auth.token()}`;
-      try {
-        return await request(endpoint);
-      } catch (err) {
-        if ((err as { status?: number }).status === 401) auth.invalidate();
-        throw err;
-      }
-    });
+    ({ octokit: this.octokit, owner: this.owner, name: this.name } = githubRepoClient(options));
   }
 
   async compare(base: string, head: string): Promise<CommitRelation> {
@@ -66,4 +40,3 @@ export class GithubAncestry implements AncestryPort {
   }
 }
 
-function noop(): void {}

@@ -1,6 +1,6 @@
-import { Octokit } from '@octokit/rest';
-import { ConfigError, InvalidStateError } from '../errors.js';
-import { staticToken, type GithubTokenProvider } from './github-auth.js';
+import type { Octokit } from '@octokit/rest';
+import { InvalidStateError } from '../errors.js';
+import { githubRepoClient, type GithubClientOptions } from './github-client.js';
 import { wrapGithubError } from './github-errors.js';
 import type { ManifestSource, TreeFile } from './manifest-source.js';
 import { ZERO_SHA } from './push-event.js';
@@ -10,16 +10,7 @@ import { checkManifestSize, decodeManifestBytes, symlinkOutside } from '../manif
 
 export { wrapGithubError } from './github-errors.js';
 
-export interface GithubSourceOptions {
-  /** `owner/name`. */
-  repo: string;
-  /** A token with contents:read (a PAT), or a provider of GitHub App installation tokens. */
-  auth: string | GithubTokenProvider;
-  /** GitHub Enterprise, or a local stand-in in tests. */
-  baseUrl?: string;
-  /** For tests: Octokit's request `fetch`. */
-  fetch?: typeof fetch;
-}
+export type GithubSourceOptions = GithubClientOptions;
 
 /** Trees kept per warm container: a push needs its two, the next push usually starts from the last. */
 const TREE_CACHE_SIZE = 4;
@@ -39,28 +30,7 @@ export class GithubSource implements ManifestSource {
   private readonly trees = new Map<string, Promise<TreeEntry[]>>();
 
   constructor(options: GithubSourceOptions) {
-    const [owner, name, ...rest] = options.repo.split('/');
-    if (!owner || !name || rest.length > 0) throw new ConfigError(`not an owner/name repository: ${options.repo}`);
-    this.owner = owner;
-    this.name = name;
-    this.octokit = new Octokit({
-      // Failed requests are thrown, wrapped and logged by the caller with the deployment's keys;
-      // Octokit's own request log would print them again, unstructured.
-      log: { debug: noop, info: noop, warn: console.warn, error: noop },
-      ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-      ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
-    });
-    const auth = typeof options.auth === 'string' ? staticToken(options.auth) : options.auth;
-    this.octokit.hook.wrap('request', async (request, endpoint) => {
-      endpoint.headers.authorization = `Bearer ${await auth.token()}`;
-      try {
-        return await request(endpoint);
-      } catch (err) {
-        // A revoked or expired installation token: the next attempt (a redelivery) mints a new one.
-        if ((err as { status?: number }).status === 401) auth.invalidate();
-        throw err;
-      }
-    });
+    ({ octokit: this.octokit, owner: this.owner, name: this.name } = githubRepoClient(options));
   }
 
   async listFiles(sha: string): Promise<string[]> {
@@ -140,4 +110,3 @@ export class GithubSource implements ManifestSource {
   }
 }
 
-function noop(): void {}
