@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../http/loopback-server.js';
 
 /** One AWS request as the emulator sees it, after the body has been read. */
 export interface AwsRequest {
@@ -54,17 +54,7 @@ export async function startAwsServer(handlers: ServiceHandler[], port = 0): Prom
     })();
   });
   server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const { port: bound } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${bound}`,
-    port: bound,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server, port);
 }
 
 async function readRequest(req: IncomingMessage): Promise<AwsRequest> {

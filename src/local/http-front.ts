@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../http/loopback-server.js';
 
 /** The API Gateway HTTP API (payload v2) event fields stepcd's handlers read. */
 export interface HttpApiEventV2 {
@@ -62,16 +62,7 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
     }
     send(res, await route(toEvent(req, raw, url, routeKey, `local-${++seq}`)));
   }
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server, options.port ?? 0);
 }
 
 /**
