@@ -25,7 +25,7 @@ import { startSsmStub } from './support/ssm-stub.js';
 import { readZip } from './support/zip.js';
 
 const STAGE = 'ci';
-const FUNCTIONS = ['github-webhook', 'slack-interactions', 'orchestrate', 'stage', 'approval-request', 'finaliser'];
+const FUNCTIONS = ['github-webhook', 'slack-interactions', 'orchestrate', 'stage', 'approval-request', 'finaliser', 'github-deployments'];
 const STATE_MACHINE_NAME = `stepcd-${STAGE}-deployment`;
 const STATE_MACHINE_ARN = `arn:aws:states:us-east-1:123456789012:stateMachine:${STATE_MACHINE_NAME}`;
 // The placeholders serverless.yml gives the ci stage for the PassRole targets.
