@@ -356,6 +356,7 @@ describe('serverless package (offline, stage ci)', () => {
         finaliser: ['states:StartExecution'],
         orchestrate: [],
         stage: [],
+        'github-deployments': [],
       };
       for (const name of FUNCTIONS) expect(allowed(roleOf(lambdaNamed(name)[1]), 'states'), name).toEqual(expected[name]);
     });
