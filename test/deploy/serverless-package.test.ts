@@ -283,7 +283,8 @@ describe('serverless package (offline, stage ci)', () => {
     it('keeps ECS, ELBv2 and CloudWatch access to the stage function, except the webhook reading services', () => {
       for (const name of FUNCTIONS.filter((n) => n !== 'stage')) {
         const role = roleOf(lambdaNamed(name)[1]);
-        expect(allowed(role, 'ecs'), name).toEqual(name === 'github-webhook' ? ['ecs:DescribeServices'] : []);
+        // The webhook reads services (quick sync or pipeline) and task definitions (a pull request's plan preview).
+        expect(allowed(role, 'ecs'), name).toEqual(name === 'github-webhook' ? ['ecs:DescribeServices', 'ecs:DescribeTaskDefinition'] : []);
         expect(allowed(role, 'elasticloadbalancing'), name).toEqual([]);
         expect(allowed(role, 'cloudwatch'), name).toEqual([]);
       }

@@ -25,7 +25,7 @@ export interface RecordedRequest {
   method: string;
   path: string;
   authorization?: string;
-  /** The query string, without `?` (empty when none). */
+  /** The query string, without `?`, of requests under the repository when extension routes are added. */
   query?: string;
   /** The parsed JSON body of a write. */
   body?: unknown;
@@ -94,13 +94,14 @@ export class GithubStandin {
     const url = new URL(req.url ?? '/', this.url);
     const path = decodeURIComponent(url.pathname);
     const body = req.method === 'GET' || req.method === undefined ? undefined : await readJson(req);
-    this.requests.push({
+    const recorded: RecordedRequest = {
       method: req.method ?? 'GET',
       path,
       ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
-      query: url.searchParams.toString(),
       ...(body !== undefined ? { body } : {}),
-    });
+    };
+    if (this.routes.length > 0) recorded.query = url.searchParams.toString();
+    this.requests.push(recorded);
     const fault = this.faults.find((f) => f.pattern.test(path) && f.times > 0);
     if (fault) {
       fault.times--;
