@@ -6,6 +6,8 @@ import { createLambdaInvoker } from '../../src/aws/lambda.js';
 import { LambdaSelfInvokeDeferrer } from '../../src/gitops/deferrers.js';
 import { githubCredentialSecret, githubTokenProvider } from '../../src/gitops/github-credentials.js';
 import { GithubSource } from '../../src/gitops/github-source.js';
+import { createLiveEcsReader } from '../../src/aws/ecs-read.js';
+import { GithubRest } from '../../src/github/github-rest.js';
 import { containerTriggerCache, TieredTriggerCache } from '../../src/gitops/trigger-cache.js';
 import type { WebhookDeps } from '../../src/gitops/webhook.js';
 import { buildCoreDeps, type DepsContext } from '../../src/runtime/deps.js';
@@ -44,14 +46,20 @@ export function buildWebhookDeps(ctx: DepsContext, options: WebhookDepsOptions =
   const { history, workflow, events } = buildCoreDeps(ctx);
   const now = ctx.now ?? Date.now;
   const http = options.fetch ? { fetch: options.fetch } : {};
+  const auth = githubTokenProvider(config.github, ctx.secrets, { ...http, now });
+  const baseUrl = config.github.apiUrl ? { baseUrl: config.github.apiUrl } : {};
+  const source = new GithubSource({ repo, auth, ...baseUrl, ...http });
   return {
     tracking: config.github,
-    source: new GithubSource({
-      repo,
-      auth: githubTokenProvider(config.github, ctx.secrets, { ...http, now }),
-      ...(config.github.apiUrl ? { baseUrl: config.github.apiUrl } : {}),
-      ...http,
-    }),
+    source,
+    // Pull requests: checks with a GitHub App (checks: write), a commit status with a plain token.
+    pullRequests: {
+      source,
+      liveEcs: createLiveEcsReader(ctx.clients.ecs),
+      github: new GithubRest({ repo, auth, ...baseUrl, ...http, maxRetryAfterSeconds: 3 }),
+      report: config.github.app ? 'checks' : 'status',
+      logger: ctx.logger,
+    },
     planner: new ManifestPlanner(serviceLookupOver(createEcsAdapter(ctx.clients.ecs)), config.approvers ?? []),
     history,
     workflow,

@@ -12,16 +12,19 @@ import { localCommand } from './local.js';
 import { logsCommand } from './logs.js';
 import { Output, type CliIo } from './output.js';
 import { planCommand } from './plan.js';
-import { validateCommand } from './validate.js';
+import { validateCommand, validateFormat } from './validate.js';
+import { waitCommand } from './wait.js';
 
 export const USAGE = `stepcd: serverless GitOps progressive delivery for Amazon ECS
 
 Usage:
   stepcd validate [dir]                 lint every app manifest under dir (default .)
+        [--format text|github|sarif]    github: workflow annotations; sarif: a SARIF 2.1.0 log
   stepcd plan <app-dir>                 diff an app against its live service and show the strategy
   stepcd deployments list [--app X]     active deployments, or the history of app X
   stepcd deployments show <id>          stage timeline, approvers and errors
   stepcd logs <id>                      the execution's event history
+  stepcd wait <id> [--timeout 30m]      follow a deployment; exit 0 on SUCCESS, 1 otherwise
   stepcd approve <id> [--as U]          approve the open WAIT_APPROVAL stage
   stepcd reject <id> [--as U]           reject it (the deployment rolls back)
   stepcd cancel <id>                    cancel a running deployment (it rolls back)
@@ -54,6 +57,8 @@ const OPTIONS = {
   port: { type: 'string' },
   branch: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  format: { type: 'string' },
+  timeout: { type: 'string' },
 } as const;
 
 type Flags = ReturnType<typeof parse>['values'];
@@ -93,7 +98,9 @@ async function dispatch(command: string, args: string[], flags: Flags, out: Outp
   const target = () => resolveTarget(targetFlags(flags), io);
   switch (command) {
     case 'validate':
-      return validateCommand({ dir: args[0] ?? '.' }, out, io);
+      return validateCommand({ dir: args[0] ?? '.', format: validateFormat(flags.format) }, out, io);
+    case 'wait':
+      return withTarget(target, (t) => waitCommand({ deploymentId: required(args[0], 'wait <id>'), ...(flags.timeout ? { timeout: flags.timeout } : {}) }, t, out, io));
     case 'plan':
       return withTarget(target, (t) => planCommand({ appDir: required(args[0], 'plan <app-dir>') }, t, out, io));
     case 'deployments': {

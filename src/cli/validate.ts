@@ -1,11 +1,23 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { createDirFiles, isAppConfigPath, verifyRepository, type CheckOutcome } from '../manifest/index.js';
-import { CliError } from './errors.js';
+import { CliError, usageError } from './errors.js';
 import type { CliIo, Output } from './output.js';
+import { flattenIssues, githubAnnotations, sarifLog } from './validate-formats.js';
+
+export const VALIDATE_FORMATS = ['text', 'github', 'sarif'] as const;
+export type ValidateFormat = (typeof VALIDATE_FORMATS)[number];
 
 export interface ValidateOptions {
   dir: string;
+  /** `text` (default) rows for people, `github` workflow annotations, `sarif` one SARIF 2.1.0 log on stdout. */
+  format?: ValidateFormat;
+}
+
+export function validateFormat(value: string | undefined): ValidateFormat {
+  if (value === undefined) return 'text';
+  if ((VALIDATE_FORMATS as readonly string[]).includes(value)) return value as ValidateFormat;
+  throw usageError(`--format must be one of ${VALIDATE_FORMATS.join(', ')}, got ${value}`);
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.stepcd']);
@@ -23,14 +35,23 @@ export async function validateCommand(opts: ValidateOptions, out: Output, io: Cl
   const files = createDirFiles(root);
   const results: CheckOutcome[] = [];
   const verified = await verifyRepository(files, configs);
+  const format = opts.format ?? 'text';
+  const text = format === 'text';
   for (const config of configs) {
     const outcomes = verified.get(config) ?? [];
     results.push(...outcomes.map((o) => ({ ...o, app: o.app || config })));
-    out.line(out.paint('bold', config));
-    for (const o of outcomes) printOutcome(out, o);
+    if (text) out.line(out.paint('bold', config));
+    if (text) for (const o of outcomes) printOutcome(out, o);
   }
   const failed = results.filter((r) => r.status === 'NG').length;
-  out.data({ ok: failed === 0, apps: configs.length, results });
+  // Annotations and SARIF name files from where the command runs: the checkout root in a workflow.
+  const issues = flattenIssues(results, (file) => relative(io.cwd, join(root, file)).split(sep).join('/'));
+  out.data({ ok: failed === 0, apps: configs.length, results, issues });
+  if (format === 'sarif' && !out.json) {
+    io.stdout.write(`${JSON.stringify(sarifLog(issues), null, 2)}\n`);
+    return failed === 0 ? 0 : 1;
+  }
+  if (format === 'github') for (const line of githubAnnotations(issues)) out.line(line);
   out.line(failed === 0 ? out.paint('green', `${configs.length} app(s) OK`) : out.paint('red', `${failed} check(s) NG in ${configs.length} app(s)`));
   return failed === 0 ? 0 : 1;
 }

@@ -1,4 +1,6 @@
 import { ConfigError } from '../errors.js';
+import { handlePullRequest } from '../github/pull-request/handle.js';
+import type { PullRequestDeps } from '../github/pull-request/pr-check.js';
 import { classifyPush, parsePushPayload, type Tracking } from './push-event.js';
 import { triggerDeployments, type AppTriggerResult, type TriggerDeps } from './trigger.js';
 import { verifySignature } from './verify-signature.js';
@@ -27,6 +29,8 @@ export interface WebhookDeps extends TriggerDeps {
   /** The GitHub webhook secret. Required: without it nothing can be trusted. */
   secret: string;
   tracking: Tracking;
+  /** Checks pull requests (src/github/pull-request); without it they are ignored with 202. */
+  pullRequests?: PullRequestDeps;
 }
 
 /**
@@ -35,6 +39,7 @@ export interface WebhookDeps extends TriggerDeps {
  *   401 missing or wrong X-Hub-Signature-256 (checked before anything else has an effect)
  *   400 empty body, malformed JSON, or a push payload missing its required fields
  *   200 ping; 202 other events, and pushes stepcd does not deploy (untracked, deleted, tags)
+ *   200 a checked pull_request (src/github/pull-request/handle.ts has its own answers)
  *   200 a handled push, listing every affected app and its deployment id (redeliveries included)
  *   202 a push to a huge repository whose app configs could not all be read in time (a cold cache):
  *       `{ status: 'accepted', deferred: 'analysis', configs }`; the whole push went to the
@@ -74,6 +79,10 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: Webhook
     return reply(400, { error: 'body is not valid JSON' });
   }
   if (event === 'ping') return reply(200, { status: 'pong' });
+  if (event === 'pull_request') {
+    const answer = await handlePullRequest(json, deps);
+    return reply(answer.statusCode, answer.body);
+  }
   if (event !== 'push') return reply(202, { status: 'ignored', reason: `event ${event ?? '(none)'} is not handled` });
 
   const parsed = parsePushPayload(json);

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { createHandler as approvalRequestHandler } from '../../functions/approval-request/handler.js';
 import { createHandler as finaliserHandler, type StatusChangeEvent } from '../../functions/finaliser/handler.js';
 import { createWebhookRoute } from '../../functions/github-webhook/create-handler.js';
+import { createHandler as githubDeploymentsHandler } from '../../functions/github-deployments/create-handler.js';
+import { buildMirrorDeps } from '../github/mirror-deps.js';
 import { createHandler as orchestrateHandler } from '../../functions/orchestrate/handler.js';
 import { createHandler as slackHandler } from '../../functions/slack-interactions/handler.js';
 import { createHandler as stageHandler } from '../../functions/stage/handler.js';
@@ -31,6 +33,8 @@ import { seedTopology, type SeededTopology, type Topology } from './seed.js';
 
 export const DEFINITION_FILE = fileURLToPath(new URL('../../statemachines/deployment.asl.json', import.meta.url));
 const STATE_MACHINE_NAME = 'stepcd-local-deployment';
+/** What the GithubDeploymentsRule of serverless.yml delivers: every deployment event, no stage events. */
+const GITHUB_DEPLOYMENT_EVENTS = ['DEPLOYMENT_TRIGGERED', 'DEPLOYMENT_TRIGGER_FAILED', 'DEPLOYMENT_STARTED', 'DEPLOYMENT_WAIT_APPROVAL', 'DEPLOYMENT_APPROVED', 'DEPLOYMENT_ROLLING_BACK', 'DEPLOYMENT_SUCCEEDED', 'DEPLOYMENT_FAILED', 'DEPLOYMENT_CANCELLED'];
 
 export interface LocalStackOptions extends LocalCloudOptions {
   /** A git repository of app manifests; webhooks for `repo` read it. */
@@ -48,6 +52,11 @@ export interface LocalStackOptions extends LocalCloudOptions {
   dashboard?: HttpFrontOptions['dashboard'];
   /** The stack-wide approver allowlist (STEPCD_APPROVERS on AWS). Default `['*']`: locally, anyone. */
   approvers?: string[];
+  /**
+   * Mirror deployments as GitHub Deployments through this GitHub API (a stand-in in tests), with
+   * `secrets.githubToken`: the github-deployments function on stepcd's own events, as on AWS.
+   */
+  githubApiUrl?: string;
 }
 
 export interface LocalStack {
@@ -127,6 +136,29 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       await stageCalls.settled();
       await finalise(change, lambdaContext('finaliser'));
     });
+
+    if (opts.githubApiUrl) {
+      const mirrorCtx = as('github-deployments');
+      const mirrorDeps = buildMirrorDeps({ ...mirrorCtx, config: { ...config, github: { ...config.github, apiUrl: opts.githubApiUrl } } });
+      const mirror = githubDeploymentsHandler(() => mirrorDeps);
+      const feed = async (event: { source: string; detailType: string; detail: unknown }) => {
+        const input = { source: event.source, 'detail-type': event.detailType, detail: event.detail };
+        // Lambda retries a failed asynchronous invocation twice (after about 1 and 2 minutes); so
+        // does this target, sooner.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            return void (await mirror(input, lambdaContext('github-deployments')));
+          } catch (err) {
+            if (attempt >= 2) throw err;
+            await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
+          }
+        }
+      };
+      cloud.events.subscribe({ source: ['stepcd'], detailType: GITHUB_DEPLOYMENT_EVENTS }, feed);
+      cloud.events.subscribe({ source: ['aws.states'], detailType: ['Step Functions Execution Status Change'] }, (event) =>
+        (event.detail as { status?: string }).status === 'RUNNING' ? undefined : feed(event),
+      );
+    }
 
     const deferrer = new InProcessDeferrer((push, paths) => triggerDeployments(push, webhookDeps, paths));
     const webhook = as('github-webhook');

@@ -1,8 +1,9 @@
 import { formatIssue, type ManifestIssue } from '../errors.js';
 import { identityConflicts, readAppIdentity } from './app-identity.js';
-import { CHECKS, type CheckName } from './issues.js';
+import { CHECKS, type CheckName, type TaggedIssue } from './issues.js';
 import { analyzeApp } from './load-app.js';
-import type { CheckOutcome, ManifestFiles } from './types.js';
+import { locatePath } from './positions.js';
+import type { CheckOutcome, LocatedIssue, ManifestFiles } from './types.js';
 
 const OK_DETAIL: Record<CheckName, string> = {
   'app config': 'ECSApp config is valid',
@@ -18,15 +19,24 @@ const OK_DETAIL: Record<CheckName, string> = {
  * problem when it fails, WARN when only warnings, SKIP when a file it needs could not be read.
  */
 export async function verifyApp(files: ManifestFiles, configPath: string, conflicts: readonly ManifestIssue[] = []): Promise<CheckOutcome[]> {
-  const { label, issues, app } = await analyzeApp(files, configPath);
+  const texts = new Map<string, string>();
+  const recording: ManifestFiles = {
+    async readFile(path) {
+      const text = await files.readFile(path);
+      if (text !== undefined) texts.set(path, text);
+      return text;
+    },
+  };
+  const { label, issues, app } = await analyzeApp(recording, configPath);
   for (const c of conflicts) issues.error(c.path === 'spec.name' ? 'app config' : 'service definition', c.file, c.path, c.message);
+  const locate = (list: TaggedIssue[]) => list.map((i) => locateIssue(i, texts.get(i.file)));
   return CHECKS.map((check): CheckOutcome => {
     const mine = issues.items.filter((i) => i.check === check);
     const errors = mine.filter((i) => i.severity === 'error');
-    if (errors.length > 0) return { app: label, check, status: 'NG', detail: errors.map(formatIssue).join('\n') };
+    if (errors.length > 0) return { app: label, check, status: 'NG', detail: errors.map(formatIssue).join('\n'), issues: locate(errors) };
     const skipped = issues.skipped.get(check);
     if (skipped !== undefined) return { app: label, check, status: 'SKIP', detail: skipped };
-    if (mine.length > 0) return { app: label, check, status: 'WARN', detail: mine.map(formatIssue).join('\n') };
+    if (mine.length > 0) return { app: label, check, status: 'WARN', detail: mine.map(formatIssue).join('\n'), issues: locate(mine) };
     return { app: label, check, status: 'OK', detail: okDetail(check, app?.stages.length) };
   });
 }
@@ -41,6 +51,23 @@ export async function verifyRepository(files: ManifestFiles, configPaths: readon
   const out = new Map<string, CheckOutcome[]>();
   for (const path of configPaths) out.set(path, await verifyApp(files, path, conflicts.get(path)));
   return out;
+}
+
+/** A syntax error knows its place; any other issue is found by its path in the file's text. */
+function locateIssue(issue: TaggedIssue, text: string | undefined): LocatedIssue {
+  const { file, path, message, severity } = issue;
+  if (issue.line !== undefined) return { file, path, line: issue.line, column: issue.column ?? 1, message, severity };
+  // Conflicts between apps name a file this app did not read; unparseable text has no tree to walk.
+  const at = text === undefined ? { line: 1, column: 1 } : safeLocate(text, path);
+  return { file, path, ...at, message, severity };
+}
+
+function safeLocate(text: string, path: string): { line: number; column: number } {
+  try {
+    return locatePath(text, path);
+  } catch {
+    return { line: 1, column: 1 };
+  }
 }
 
 function okDetail(check: CheckName, stageCount: number | undefined): string {

@@ -1,4 +1,5 @@
-export type { AppManifest, CheckOutcome, LoadResult, ManifestFiles } from './types.js';
+export type { AppManifest, CheckOutcome, LoadResult, LocatedIssue, ManifestFiles } from './types.js';
+export { locatePath, type Position } from './positions.js';
 export { loadApp, analyzeApp, type Analysis } from './load-app.js';
 export { verifyApp, verifyRepository } from './checks.js';
 export { identityConflicts, readAppIdentity, type AppIdentity } from './app-identity.js';

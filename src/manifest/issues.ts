@@ -13,6 +13,9 @@ export type CheckName = (typeof CHECKS)[number];
 
 export interface TaggedIssue extends ManifestIssue {
   check: CheckName;
+  /** Known only for syntax errors; other issues are located from their path (positions.ts). */
+  line?: number;
+  column?: number;
 }
 
 /** Collects every problem, so the user fixes a manifest in one round trip instead of one per error. */
@@ -21,8 +24,8 @@ export class IssueList {
   /** Checks that could not run, with why (e.g. the file they read is missing). */
   readonly skipped = new Map<CheckName, string>();
 
-  error(check: CheckName, file: string, path: string, message: string): void {
-    this.items.push({ check, file, path, message, severity: 'error' });
+  error(check: CheckName, file: string, path: string, message: string, at?: { line?: number; column?: number }): void {
+    this.items.push({ check, file, path, message, severity: 'error', ...at });
   }
 
   warn(check: CheckName, file: string, path: string, message: string): void {
@@ -48,6 +51,6 @@ export function fieldPath(base: string, ...segments: PropertyKey[]): string {
   return out;
 }
 
-export function stripTag({ check: _check, ...issue }: TaggedIssue): ManifestIssue {
+export function stripTag({ check: _check, line: _line, column: _column, ...issue }: TaggedIssue): ManifestIssue {
   return issue;
 }

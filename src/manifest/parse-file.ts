@@ -3,7 +3,9 @@ import type { ManifestIssue } from '../errors.js';
 import { locateJsonError } from './json-error.js';
 import { MAX_NESTING_DEPTH, MAX_YAML_ALIASES } from './limits.js';
 
-export type ParsedFile = { ok: true; value: unknown } | { ok: false; issues: ManifestIssue[] };
+/** A syntax error also carries where it is, 1-based. */
+export type SyntaxIssue = ManifestIssue & { line?: number; column?: number };
+export type ParsedFile = { ok: true; value: unknown } | { ok: false; issues: SyntaxIssue[] };
 
 /**
  * Parses one manifest file, JSON when its name ends in `.json`, YAML otherwise. Syntax errors become
@@ -17,8 +19,8 @@ export function parseManifestText(file: string, text: string): ParsedFile {
   return problem ? failure(file, problem) : parsed;
 }
 
-function failure(file: string, message: string): ParsedFile {
-  return { ok: false, issues: [{ file, path: '', message, severity: 'error' }] };
+function failure(file: string, message: string, at?: { line: number; column: number }): ParsedFile {
+  return { ok: false, issues: [{ file, path: '', message, severity: 'error', ...at }] };
 }
 
 function parseJson(file: string, text: string): ParsedFile {
@@ -29,7 +31,7 @@ function parseJson(file: string, text: string): ParsedFile {
     const message = where
       ? `invalid JSON at line ${where.line}, column ${where.column}: ${where.message}`
       : `invalid JSON: ${(err as Error).message}`;
-    return failure(file, message);
+    return failure(file, message, where ? { line: where.line, column: where.column } : undefined);
   }
 }
 
@@ -40,7 +42,7 @@ function parseYaml(file: string, text: string): ParsedFile {
   const unknownTags = doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED');
   const problems = [...doc.errors, ...unknownTags];
   if (problems.length > 0) {
-    const issues = problems.map((e): ManifestIssue => {
+    const issues = problems.map((e): SyntaxIssue => {
       const pos = e.linePos?.[0];
       const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
       const first = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
@@ -50,7 +52,7 @@ function parseYaml(file: string, text: string): ParsedFile {
           : e.code === 'RESOURCE_EXHAUSTION'
             ? `nested too deeply to parse (${first})`
             : first;
-      return { file, path: '', message: `invalid YAML${where}: ${reason}`, severity: 'error' };
+      return { file, path: '', message: `invalid YAML${where}: ${reason}`, severity: 'error', ...(pos && { line: pos.line, column: pos.col }) };
     });
     return { ok: false, issues };
   }

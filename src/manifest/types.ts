@@ -41,4 +41,16 @@ export interface CheckOutcome {
   check: string;
   status: 'OK' | 'NG' | 'SKIP' | 'WARN';
   detail?: string;
+  /** The problems behind NG or WARN, each with its place, for annotations (GitHub, SARIF). */
+  issues?: LocatedIssue[];
+}
+
+/** A manifest problem with where it is: 1-based line and column in `file`. */
+export interface LocatedIssue {
+  file: string;
+  path: string;
+  line: number;
+  column: number;
+  message: string;
+  severity: 'error' | 'warning';
 }

@@ -40,6 +40,7 @@ const STEPCD_COMMANDS: Record<string, Coverage> = {
   'deployments list': { file: 'test/cli/commands.test.ts', title: 'lists, shows and logs a deployment waiting for approval' },
   'deployments show': { file: 'test/cli/commands.test.ts', title: 'lists, shows and logs a deployment waiting for approval' },
   logs: { file: 'test/cli/commands.test.ts', title: 'lists, shows and logs a deployment waiting for approval' },
+  wait: { file: 'test/cli/wait.test.ts', title: 'follows a deployment stage by stage and exits 0 when it succeeds' },
   approve: { file: 'test/cli/commands.test.ts', title: 'then approves it as the caller' },
   reject: { file: 'test/cli/commands.test.ts', title: 'rolls back on its reject' },
   cancel: { file: 'test/cli/commands.test.ts', title: 'cancels a deployment waiting for approval' },

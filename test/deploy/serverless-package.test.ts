@@ -25,7 +25,7 @@ import { startSsmStub } from './support/ssm-stub.js';
 import { readZip } from './support/zip.js';
 
 const STAGE = 'ci';
-const FUNCTIONS = ['github-webhook', 'slack-interactions', 'orchestrate', 'stage', 'approval-request', 'finaliser'];
+const FUNCTIONS = ['github-webhook', 'slack-interactions', 'orchestrate', 'stage', 'approval-request', 'finaliser', 'github-deployments'];
 const STATE_MACHINE_NAME = `stepcd-${STAGE}-deployment`;
 const STATE_MACHINE_ARN = `arn:aws:states:us-east-1:123456789012:stateMachine:${STATE_MACHINE_NAME}`;
 // The placeholders serverless.yml gives the ci stage for the PassRole targets.
@@ -283,7 +283,8 @@ describe('serverless package (offline, stage ci)', () => {
     it('keeps ECS, ELBv2 and CloudWatch access to the stage function, except the webhook reading services', () => {
       for (const name of FUNCTIONS.filter((n) => n !== 'stage')) {
         const role = roleOf(lambdaNamed(name)[1]);
-        expect(allowed(role, 'ecs'), name).toEqual(name === 'github-webhook' ? ['ecs:DescribeServices'] : []);
+        // The webhook reads services (quick sync or pipeline) and task definitions (a pull request's plan preview).
+        expect(allowed(role, 'ecs'), name).toEqual(name === 'github-webhook' ? ['ecs:DescribeServices', 'ecs:DescribeTaskDefinition'] : []);
         expect(allowed(role, 'elasticloadbalancing'), name).toEqual([]);
         expect(allowed(role, 'cloudwatch'), name).toEqual([]);
       }
@@ -356,6 +357,7 @@ describe('serverless package (offline, stage ci)', () => {
         finaliser: ['states:StartExecution'],
         orchestrate: [],
         stage: [],
+        'github-deployments': [],
       };
       for (const name of FUNCTIONS) expect(allowed(roleOf(lambdaNamed(name)[1]), 'states'), name).toEqual(expected[name]);
     });

@@ -25,7 +25,14 @@ export interface RecordedRequest {
   method: string;
   path: string;
   authorization?: string;
+  /** The query string, without `?`, of requests under the repository when extension routes are added. */
+  query?: string;
+  /** The parsed JSON body of a write. */
+  body?: unknown;
 }
+
+/** More endpoints (test/github adds deployments, checks, statuses, comments); true when it answered. */
+export type StandinRoute = (req: { method: string; path: string; query: URLSearchParams; body: unknown }, res: ServerResponse) => boolean | Promise<boolean>;
 
 interface Fault {
   pattern: RegExp;
@@ -44,6 +51,8 @@ export class GithubStandin {
   readonly issued: { token: string; expiresAt: number }[] = [];
   /** JWT payloads the App endpoint accepted. */
   readonly jwtClaims: Record<string, unknown>[] = [];
+  /** Routes under `/repos/<repo>/` tried before the read-only ones (see StandinRoute). */
+  readonly routes: StandinRoute[] = [];
   private readonly faults: Fault[] = [];
   private server!: Server;
   url = '';
@@ -84,19 +93,31 @@ export class GithubStandin {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const path = decodeURIComponent(url.pathname);
-    this.requests.push({ method: req.method ?? 'GET', path, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+    const body = req.method === 'GET' || req.method === undefined ? undefined : await readJson(req);
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      ...(body !== undefined ? { body } : {}),
+    };
+    if (this.routes.length > 0) recorded.query = url.searchParams.toString();
+    this.requests.push(recorded);
     const fault = this.faults.find((f) => f.pattern.test(path) && f.times > 0);
     if (fault) {
       fault.times--;
-      return send(res, fault.status, { message: fault.message }, fault.headers);
+      return send(res, fault.status, { message: fault.message, documentation_url: 'https://docs.github.com/rest' }, fault.headers);
     }
 
     const token = path.match(/^\/app\/installations\/([^/]+)\/access_tokens$/);
     if (token && req.method === 'POST') return this.installationToken(req, res, token[1]!);
 
     const prefix = `/repos/${this.repo}/`;
-    if (!path.startsWith(prefix) || req.method !== 'GET') return send(res, 404, { message: 'Not Found' });
+    if (!path.startsWith(prefix)) return send(res, 404, { message: 'Not Found' });
     if (this.app && !this.liveToken(req.headers.authorization)) return send(res, 401, { message: 'Bad credentials' });
+    for (const route of this.routes) {
+      if (await route({ method: req.method ?? 'GET', path: path.slice(prefix.length), query: url.searchParams, body }, res)) return;
+    }
+    if (req.method !== 'GET') return send(res, 404, { message: 'Not Found' });
     const rest = path.slice(prefix.length);
 
     const tree = rest.match(/^git\/trees\/([^/]+)$/);
@@ -214,7 +235,19 @@ function verifyJwt(jwt: string, publicKey: KeyObject): Record<string, unknown> |
   return ok ? (JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>) : undefined;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
 }

@@ -24,6 +24,8 @@ export const JUSTIFIED_GRANTS: Record<string, string> = {
     'GitHub App mode (githubAppId set) reads the App private key instead of the token',
   'orchestrate ssm:GetParameters arn:aws:ssm:us-east-1:123456789012:parameter/stepcd/ci/github-app-key':
     'GitHub App mode: Begin compares commits (ancestry) with the App key instead of the token',
+  'github-deployments ssm:GetParameters arn:aws:ssm:us-east-1:123456789012:parameter/stepcd/ci/github-app-key':
+    'GitHub App mode (githubAppId set) reads the App private key instead of the token',
   // Reached on paths the suites do not take; each stays because the code makes the call there.
   'github-webhook dynamodb:BatchGetItem arn:aws:dynamodb:us-east-1:123456789012:table/stepcd-ci-history':
     'trigger-settings cache (src/history/dynamo-side-items.ts) of the GitHub API manifest source; the local git source skips it',
