@@ -103,8 +103,13 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     sts,
     stop() {
       stopping ??= (async () => {
-        await sfn.shutdown();
-        await events.drain();
+        // Stopping an execution emits its status change, whose subscriber (the finaliser) may start a
+        // rollback execution: settle until neither runs, or dynalite closes under a live request.
+        for (let round = 0; round < 5; round++) {
+          await sfn.shutdown();
+          await events.drain();
+          if (!sfn.hasRunning()) break;
+        }
         await aws.close();
         await dynamo.stop();
       })();

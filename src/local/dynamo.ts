@@ -1,5 +1,5 @@
 import dynalite from 'dynalite';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localClientConfig } from '../aws/client-config.js';
@@ -19,6 +19,17 @@ export interface LocalDynamo {
 export async function startLocalDynamo(opts: { path?: string; tableName?: string; recorder?: CallRecorder } = {}): Promise<LocalDynamo> {
   const tableName = opts.tableName ?? 'stepcd';
   const server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // Requests still being answered: closing the store under one throws inside dynalite (an uncaught
+  // "Database is closed"), so stop() lets them finish first.
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    });
+  });
   const recorder = opts.recorder;
   if (recorder) {
     // Listens alongside dynalite's own handler (registered in the same tick), so both see the body.
@@ -43,10 +54,14 @@ export async function startLocalDynamo(opts: { path?: string; tableName?: string
   return {
     url,
     tableName,
-    stop: () =>
-      new Promise<void>((resolve) => {
+    stop: async () => {
+      if (inFlight > 0) {
+        await Promise.race([new Promise<void>((resolve) => (drained = resolve)), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      }
+      await new Promise<void>((resolve) => {
         server.closeAllConnections?.();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }

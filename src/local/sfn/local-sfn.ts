@@ -225,6 +225,11 @@ export class LocalSfn {
     await Promise.all(this.executionsDone());
   }
 
+  /** Whether any execution still runs (a status-change subscriber may have started one during a shutdown). */
+  hasRunning(): boolean {
+    return [...this.executions.values()].some((e) => e.status === 'RUNNING');
+  }
+
   private executionsDone(): Promise<void>[] {
     return [...this.executions.values()].map((e) => e.done.catch(() => undefined));
   }
