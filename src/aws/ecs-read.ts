@@ -1,5 +1,5 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
-import type { LiveEcsReader, LiveService } from '../cli/ports.js';
+import type { LiveEcsReader, LiveService } from '../plan/preview.js';
 import { wrapAwsError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
 

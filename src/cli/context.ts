@@ -9,7 +9,8 @@ import { awsClientConfigs, buildCoreDeps, type CoreDeps } from '../runtime/deps.
 import { CliError } from './errors.js';
 import { readLocalEndpoints, type LocalEndpoints } from './local-state.js';
 import type { CliIo } from './output.js';
-import type { LiveEcsReader, WorkflowAdminPort } from './ports.js';
+import type { LiveEcsReader } from '../plan/preview.js';
+import type { WorkflowAdminPort } from './ports.js';
 
 /** Where commands act: the flags that pick AWS or the local stack. */
 export interface TargetFlags {

@@ -1,25 +1,12 @@
 import { basename, dirname, resolve } from 'node:path';
 import { readdir } from 'node:fs/promises';
-import type { PlannedStage } from '../domain/plan.js';
 import { formatIssue } from '../errors.js';
-import { createDirFiles, isAppConfigPath, loadApp, type AppManifest } from '../manifest/index.js';
-import { chooseStrategy } from '../plan/index.js';
+import { createDirFiles, isAppConfigPath, loadApp } from '../manifest/index.js';
+import { formatChange, type FieldChange } from '../plan/diff.js';
+import { planApp, type PlanReport } from '../plan/preview.js';
 import type { Target } from './context.js';
 import { CliError } from './errors.js';
 import type { CliIo, Output } from './output.js';
-import { diffDesired, formatChange, type FieldChange } from './plan-diff.js';
-import type { LiveEcsReader } from './ports.js';
-
-/** Fields of a service definition that DescribeServices names differently or never returns. */
-const SERVICE_FIELDS_NOT_COMPARED = new Set(['cluster']);
-
-export interface PlanReport {
-  app: string;
-  strategy: 'QUICK_SYNC' | 'PIPELINE';
-  stages: { index: number; name: string; with: unknown }[];
-  service: { exists: boolean; changes: FieldChange[] };
-  taskDefinition: { liveArn?: string; changes: FieldChange[] };
-}
 
 /**
  * `stepcd plan <app-dir>`: what a push of this directory would do to the live service. Read-only:
@@ -37,41 +24,6 @@ export async function planCommand(opts: { appDir: string }, target: Target, out:
   out.data(report);
   printReport(report, out, target.label);
   return 0;
-}
-
-export async function planApp(app: AppManifest, ecs: LiveEcsReader): Promise<PlanReport> {
-  const { cluster, serviceName } = app.serviceDefinition;
-  const live = await ecs.describeLive(cluster, serviceName);
-  const strategy = chooseStrategy({ hasPipeline: app.stages.length > 0, serviceExists: live !== undefined, alwaysUsePipeline: app.alwaysUsePipeline });
-  const desiredService = Object.fromEntries(Object.entries(app.serviceDefinition).filter(([k]) => !SERVICE_FIELDS_NOT_COMPARED.has(k)));
-  return {
-    app: app.name,
-    strategy,
-    stages: (strategy === 'PIPELINE' ? app.stages : quickSync()).map((s) => ({ index: s.index, name: s.name, with: s.with })),
-    service: { exists: live !== undefined, changes: live ? diffDesired(tagsByKey(live.service), tagsByKey(desiredService)) : [] },
-    taskDefinition: {
-      ...(live?.primaryTaskDefinitionArn ? { liveArn: live.primaryTaskDefinitionArn } : {}),
-      changes: live?.taskDefinition ? diffDesired(tagsByKey(live.taskDefinition), tagsByKey(app.taskDefinition)) : [],
-    },
-  };
-}
-
-/**
- * Tags compare by key, not by position, and without the `stepcd:*` tags stepcd adds to everything it
- * creates (and AWS's own `aws:*`), which no manifest states.
- */
-export function tagsByKey<T extends object>(resource: T): T {
-  const tags = (resource as { tags?: unknown }).tags;
-  if (!Array.isArray(tags)) return resource;
-  const byKey: Record<string, unknown> = {};
-  for (const t of tags as { key?: string; value?: unknown }[]) {
-    if (t.key && !t.key.startsWith('stepcd:') && !t.key.startsWith('aws:')) byKey[t.key] = t.value;
-  }
-  return { ...resource, tags: byKey };
-}
-
-function quickSync(): Pick<PlannedStage, 'index' | 'name' | 'with'>[] {
-  return [{ index: 0, name: 'ECS_SYNC', with: {} as never }];
 }
 
 function printReport(r: PlanReport, out: Output, label: string): void {

@@ -1,7 +1,7 @@
 /**
- * The read-only ports only the CLI uses: execution history and state-machine lookup (Step Functions)
- * and the live service with its PRIMARY task definition (ECS). `src/aws/sfn-admin.ts` and
- * `src/aws/ecs-read.ts` implement them; commands never see an SDK shape.
+ * The read-only ports only the CLI uses: execution history and state-machine lookup (Step Functions),
+ * implemented by `src/aws/sfn-admin.ts`; commands never see an SDK shape. The live service read that
+ * `stepcd plan` shares with pull-request checks is src/plan/preview.ts's LiveEcsReader.
  */
 
 /** One Step Functions history event, reduced to what `stepcd logs` shows. */
@@ -22,23 +22,5 @@ export interface WorkflowAdminPort {
   /** Every event of the execution, oldest first (all pages). */
   executionHistory(executionArn: string): Promise<ExecutionEvent[]>;
   /** Releases the client's connections, so the CLI process can exit. */
-  close(): void;
-}
-
-/**
- * A live service as DescribeServices returns it and the PRIMARY task set's task definition as
- * DescribeTaskDefinition returns it: plain JSON in AWS API shape (camelCase, tags as `[{key, value}]`),
- * the same shape as servicedef.yaml and taskdef.yaml, so `stepcd plan` can diff them field by field.
- */
-export interface LiveService {
-  service: Record<string, unknown>;
-  primaryTaskDefinitionArn?: string;
-  /** Absent when the service has no PRIMARY task set yet. */
-  taskDefinition?: Record<string, unknown>;
-}
-
-export interface LiveEcsReader {
-  /** The ACTIVE (or DRAINING) service and its live task definition; undefined when the service or its cluster is missing. */
-  describeLive(cluster: string, serviceName: string): Promise<LiveService | undefined>;
   close(): void;
 }

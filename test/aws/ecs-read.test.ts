@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLiveEcsReader } from '../../src/aws/ecs-read.js';
 import { localClientConfig } from '../../src/aws/client-config.js';
-import type { LiveEcsReader } from '../../src/cli/ports.js';
+import type { LiveEcsReader } from '../../src/plan/preview.js';
 import { StepcdError } from '../../src/errors.js';
 import { buildPlan, CLUSTER, deployAll, SERVICE, stage, startStageWorld, type StageWorld } from '../support/stage-fixtures.js';
 

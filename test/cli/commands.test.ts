@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpointsOf, writeLocalEndpoints } from '../../src/cli/local-state.js';
-import type { PlanReport } from '../../src/cli/plan.js';
+import type { PlanReport } from '../../src/plan/preview.js';
 import type { DeploymentRecord } from '../../src/domain/deployment.js';
 import { LOCAL_CALLER_ARN } from '../../src/local/sts/index.js';
 import { createLogger } from '../../src/logging.js';

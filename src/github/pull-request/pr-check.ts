@@ -1,5 +1,5 @@
-import { planApp } from '../../cli/plan.js';
-import type { LiveEcsReader } from '../../cli/ports.js';
+import { planApp } from '../../plan/preview.js';
+import type { LiveEcsReader } from '../../plan/preview.js';
 import type { ManifestSource } from '../../gitops/manifest-source.js';
 import type { StepcdLogger } from '../../logging.js';
 import { dirOf, isAppConfigPath, loadApp, verifyApp, type ManifestFiles } from '../../manifest/index.js';

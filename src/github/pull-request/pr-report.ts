@@ -1,5 +1,5 @@
-import type { PlanReport } from '../../cli/plan.js';
-import { formatChange } from '../../cli/plan-diff.js';
+import type { PlanReport } from '../../plan/preview.js';
+import { formatChange } from '../../plan/diff.js';
 import type { LocatedIssue } from '../../manifest/index.js';
 
 /** What the check found for one app the pull request changes. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diffDesired, formatChange } from '../../src/cli/plan-diff.js';
-import { tagsByKey } from '../../src/cli/plan.js';
+import { diffDesired, formatChange } from '../../src/plan/diff.js';
+import { tagsByKey } from '../../src/plan/preview.js';
 
 describe('diffDesired', () => {
   const cases: { name: string; live: unknown; desired: unknown; expected: string[] }[] = [
