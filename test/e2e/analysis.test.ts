@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { putTarget5xxAlarm } from '../support/alarms.js';
 
 const ALARM = 'canary-5xx';
 
@@ -35,18 +36,7 @@ describe('ANALYSIS in a canary pipeline', () => {
     h = await startStackHarness();
     listenerArn = h.stack.topology!.listenerArn;
     cloudwatch = new CloudWatchClient(h.stack.cloud.clientConfigs.cloudwatch);
-    await cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: ALARM,
-        Namespace: 'AWS/ApplicationELB',
-        MetricName: 'HTTPCode_Target_5XX_Count',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 5,
-        ComparisonOperator: 'GreaterThanThreshold',
-      }),
-    );
+    await putTarget5xxAlarm(cloudwatch, ALARM);
     const files = await exampleFiles(['canary']);
     const original = files['apps/canary/app.pipecd.yaml']!;
     manifest = original.slice(0, original.indexOf('  pipeline:\n')) + ANALYSIS_PIPELINE;

@@ -1,9 +1,10 @@
-import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSummary } from '../reliability/support/summary.js';
 import type { DeploymentRecord } from '../../src/domain/deployment.js';
 import { cancelDeployment } from '../../src/orchestrator/index.js';
 import { exampleFiles, startStackHarness, waitFor, type StackHarness } from '../support/local-stack.js';
+import { putTarget5xxAlarm } from '../support/alarms.js';
 
 const OPS = 'arn:aws:iam::000000000000:user/ops';
 const ALARM = 'canary-cancel-5xx';
@@ -42,18 +43,7 @@ describe('cancel in every kind of wait', () => {
   beforeAll(async () => {
     h = await startStackHarness();
     cloudwatch = new CloudWatchClient(h.stack.cloud.clientConfigs.cloudwatch);
-    await cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: ALARM,
-        Namespace: 'AWS/ApplicationELB',
-        MetricName: 'HTTPCode_Target_5XX_Count',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 5,
-        ComparisonOperator: 'GreaterThanThreshold',
-      }),
-    );
+    await putTarget5xxAlarm(cloudwatch, ALARM);
     const files = await exampleFiles(['canary']);
     const original = files['apps/canary/app.pipecd.yaml']!;
     header = original.slice(0, original.indexOf('  pipeline:\n'));

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { localClientConfig } from '../../src/aws/client-config.js';
 import { emptyDeploymentState } from '../../src/domain/deployment.js';
 import type { DeploymentPlan } from '../../src/domain/plan.js';
@@ -7,6 +7,7 @@ import { ErrorName } from '../../src/errors.js';
 import { judgeAlarms } from '../../src/stages/analysis.js';
 import { checkStage, startStage } from '../../src/stages/index.js';
 import { buildPlan, stageInput, startStageWorld, type StageWorld } from '../support/stage-fixtures.js';
+import { putTarget5xxAlarm } from '../support/alarms.js';
 
 const analysisStage = (alarms: string[], durationSeconds = 120) => ({ name: 'ANALYSIS' as const, with: { durationSeconds, alarms } });
 
@@ -22,19 +23,7 @@ describe('ANALYSIS stage over the local CloudWatch', () => {
     await world.close();
   });
 
-  const putAlarm = (name: string) =>
-    cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: name,
-        Namespace: 'AWS/ApplicationELB',
-        MetricName: 'HTTPCode_Target_5XX_Count',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 5,
-        ComparisonOperator: 'GreaterThanThreshold',
-      }),
-    );
+  const putAlarm = (name: string) => putTarget5xxAlarm(cloudwatch, name);
   const setState = (name: string, state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA', reason: string) =>
     cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: reason }));
   const planWith = (alarms: string[], durationSeconds = 120): DeploymentPlan =>
