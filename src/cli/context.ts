@@ -34,6 +34,8 @@ export interface Target extends CoreDeps {
   /** One line naming the target, e.g. `AWS stage prod (eu-west-1)`. */
   label: string;
   local?: LocalEndpoints;
+  /** The client configs every port of this target is built over (one identity, one endpoint set). */
+  clients: AwsClientConfigs;
   now(): Date;
   /**
    * The caller's AWS identity (STS GetCallerIdentity ARN), asked once: the actor approve, reject and
@@ -110,6 +112,7 @@ function build(config: Config, clients: AwsClientConfigs, label: string, flags: 
     ...core,
     approvals: new ApprovalService({ ...core, logger }),
     config,
+    clients,
     workflowAdmin,
     liveEcs,
     label,

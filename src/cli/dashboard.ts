@@ -1,7 +1,6 @@
 import type { RequestListener } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createCallerIdentity } from '../aws/caller-identity.js';
-import { localClientConfig, type AwsClientConfig } from '../aws/client-config.js';
 import { createDeploymentLiveReader } from '../aws/deployment-live.js';
 import { createDashboardApp, dashboardListener, loopbackHosts, NO_CONSOLE, serveDashboard, type ConsoleLinks, type DashboardDeps } from '../dashboard/index.js';
 import type { DeploymentRecord } from '../domain/deployment.js';
@@ -31,7 +30,7 @@ export interface DashboardCommandOptions {
  * credentials, or `--local`), until Ctrl-C. Nothing is deployed and nothing runs when nobody looks.
  */
 export async function dashboardCommand(opts: DashboardCommandOptions, target: Target, out: Output, io: CliIo): Promise<number> {
-  const live = createDeploymentLiveReader(readClients(target));
+  const live = createDeploymentLiveReader(target.clients);
   const deps: DashboardDeps = {
     label: target.label,
     history: target.history,
@@ -88,16 +87,6 @@ export function localDashboard(stack: LocalStack, repo: { repoDir: string; branc
   return { listener: dashboardListener(createDashboardApp(deps, { allowedHosts: () => loopbackHosts(port) })), close: () => live.close() };
 }
 
-/** The clients the live read needs, for the same target the Target's own clients talk to. */
-function readClients(target: Target): { sfn: AwsClientConfig; ecs: AwsClientConfig; elbv2: AwsClientConfig } {
-  if (target.local) {
-    // Signed as `cli`, like the rest of the local target, so test/iam holds these reads to the CLI policy.
-    const aws = localClientConfig(target.local.awsUrl, 3, 'cli');
-    return { sfn: { ...aws, disableHostPrefix: true }, ecs: aws, elbv2: aws };
-  }
-  const region = { region: target.config.region };
-  return { sfn: region, ecs: region, elbv2: region };
-}
 
 /** The Step Functions execution and the stack's function logs in the AWS console, filtered to the deployment. */
 export function awsConsoleLinks(region: string, stage: string | undefined): ConsoleLinks {
