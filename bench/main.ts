@@ -35,7 +35,12 @@ const count = (flag: keyof typeof values) => {
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a positive whole number, got ${values[flag]}`);
   return n;
 };
-const skip = new Set(values.skip.split(',').map((s) => s.trim()).filter(Boolean));
+const skip = new Set(
+  values.skip
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 /** Runs one section, reporting progress on stderr so stdout stays pure JSON. */
 async function section<T>(name: string, run: () => Promise<T>): Promise<T | { skipped: true } | { error: string }> {

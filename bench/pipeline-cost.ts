@@ -27,7 +27,10 @@ export interface PipelineFigures {
  * AWS call (ECS/ELBv2 from the emulator's log, DynamoDB/SFN/EventBridge from the SDK call counter).
  * The app must already be deployed once, so this is a change and not a first deployment.
  */
-export async function measurePipeline(bench: BenchStack, opts: { app: string; tag: string; memoryMb: Record<string, number>; timeoutMs?: number }): Promise<PipelineFigures> {
+export async function measurePipeline(
+  bench: BenchStack,
+  opts: { app: string; tag: string; memoryMb: Record<string, number>; timeoutMs?: number },
+): Promise<PipelineFigures> {
   const { stack } = bench;
   const emulatedBefore = stack.cloud.emulator.calls.byOperation();
   const mark = bench.calls.mark();

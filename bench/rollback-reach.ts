@@ -112,7 +112,9 @@ async function runFailingChange(bench: BenchStack, probe: () => ProbeResult, las
       detectedBy: detected?.error ?? null,
       status: record?.status ?? null,
       reach: detected && restored ? { ...span(bench, detected.at, restored), wallMs: roundMs(restored.wall - detected.at.wall) } : null,
-      toEnd: detected ? { awsCalls: span(bench, detected.at, end).awsCalls, emulatedMs: end.clock - detected.at.clock, wallMs: roundMs(end.wall - detected.at.wall) } : null,
+      toEnd: detected
+        ? { awsCalls: span(bench, detected.at, end).awsCalls, emulatedMs: end.clock - detected.at.clock, wallMs: roundMs(end.wall - detected.at.wall) }
+        : null,
       probesWith503,
       probes,
     };

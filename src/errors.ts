@@ -147,13 +147,7 @@ export class InvalidManifestError extends StepcdError {
 }
 
 /** The SDK's error name for throttling differs by service; these are what it retries as throttling. */
-const THROTTLING_CODES = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'PriorRequestNotComplete',
-]);
+const THROTTLING_CODES = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'PriorRequestNotComplete']);
 
 /**
  * Wraps an AWS SDK error with what was being done, keeping the original as `cause`, and classifies it

@@ -71,7 +71,7 @@ export async function startBenchStack(opts: Partial<LocalStackOptions> = {}): Pr
       try {
         for (const hook of hooks) {
           const answer = hook.replace?.(name, event);
-          if (answer) return await answer;
+          if (answer !== undefined) return await answer;
         }
         return await next(event, context);
       } catch (err) {
@@ -149,4 +149,3 @@ export async function exampleFiles(apps: string[], rename: (app: string) => stri
   }
   return files;
 }
-

@@ -33,7 +33,9 @@ export function resolveApprovers(
       : [],
   );
   if (issues.length > 0) return { ok: false, issues };
-  const stages = plan.stages.map((stage) => (stage.name === 'WAIT_APPROVAL' ? ({ ...stage, with: { ...stage.with, approvers: resolve(stage) } } satisfies ApprovalStage) : stage));
+  const stages = plan.stages.map((stage) =>
+    stage.name === 'WAIT_APPROVAL' ? ({ ...stage, with: { ...stage.with, approvers: resolve(stage) } } satisfies ApprovalStage) : stage,
+  );
   const fromPipeline = pipeline.flatMap((s) => (s.name === 'WAIT_APPROVAL' ? resolve(s) : []));
   const approvers = [...new Set(fromPipeline.length > 0 ? fromPipeline : stackApprovers)];
   return { ok: true, plan: { ...plan, stages, options: { ...plan.options, ...(approvers.length > 0 ? { approvers } : {}) } } };

@@ -38,7 +38,11 @@ export function buildApprovalService(ctx: ApprovalDepsContext): ApprovalService 
     },
   );
   const groups = secrets.slackBotToken
-    ? slackGroupMembers({ botToken: secrets.slackBotToken, ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}), timeoutMs: ctx.slackTimeoutMs ?? 1_000 })
+    ? slackGroupMembers({
+        botToken: secrets.slackBotToken,
+        ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+        timeoutMs: ctx.slackTimeoutMs ?? 1_000,
+      })
     : undefined;
   return new ApprovalService({ ...core, logger, ...(groups ? { groups } : {}) });
 }

@@ -8,9 +8,7 @@ import { ACTION_APPROVE, ACTION_CANCEL, ACTION_REJECT, decodeButtonValue } from 
 const BlockActionsPayload = z.object({
   type: z.literal('block_actions'),
   user: z.object({ id: z.string().min(1), username: z.string().optional(), name: z.string().optional() }),
-  actions: z
-    .array(z.object({ action_id: z.string(), value: z.string().optional(), block_id: z.string().optional() }))
-    .min(1),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional(), block_id: z.string().optional() })).min(1),
   response_url: z.url().optional(),
   container: z.object({ message_ts: z.string().optional(), channel_id: z.string().optional() }).optional(),
   channel: z.object({ id: z.string() }).optional(),

@@ -7,13 +7,7 @@ import type { HistoryStore } from '../history/store.js';
 import { eventDetail } from '../notify/events.js';
 import type { Notifier, NotifySettings } from '../notify/notifier.js';
 import { toApprovalView } from '../notify/slack/blocks.js';
-import {
-  alreadyClosedMessage,
-  approvalsRemaining,
-  closedReason,
-  isAllowedApprover,
-  type ClosedReason,
-} from './rules.js';
+import { alreadyClosedMessage, approvalsRemaining, closedReason, isAllowedApprover, type ClosedReason } from './rules.js';
 import { mayActIn, type GroupMembers } from './slack-groups.js';
 import { cancelDeployment } from '../orchestrator/cancel.js';
 
@@ -22,7 +16,11 @@ export interface ApprovalServiceDeps {
   workflow: Pick<WorkflowPort, 'sendTaskSuccess' | 'sendTaskFailure'>;
   events: EventPublisher;
   notifier: Notifier;
-  logger: { info(message: string, ...extra: unknown[]): void; warn(message: string, ...extra: unknown[]): void; error(message: string, ...extra: unknown[]): void };
+  logger: {
+    info(message: string, ...extra: unknown[]): void;
+    warn(message: string, ...extra: unknown[]): void;
+    error(message: string, ...extra: unknown[]): void;
+  };
   /** Membership of Slack user groups named in an approver list (absent: groups match nobody). */
   groups?: GroupMembers;
 }
@@ -160,7 +158,13 @@ export class ApprovalService {
     if (!(await this.deps.history.closeApproval(record.deploymentId, approval.stageIndex, 'REJECTED', user))) {
       return this.closedNow(record, approval.stageIndex, now);
     }
-    await this.deps.history.addApprovalVote(record.deploymentId, { user, at: now.toISOString(), decision: 'REJECT', via: input.via, ...(input.as ? { as: input.as } : {}) });
+    await this.deps.history.addApprovalVote(record.deploymentId, {
+      user,
+      at: now.toISOString(),
+      decision: 'REJECT',
+      via: input.via,
+      ...(input.as ? { as: input.as } : {}),
+    });
     const cause = `rejected by ${user}${input.reason ? `: ${input.reason}` : ''}`;
     // stepcd.Rejected sends the execution to RollbackBegin.
     if (!(await this.deps.workflow.sendTaskFailure(approval.taskToken, ErrorName.Rejected, cause))) {
@@ -208,9 +212,7 @@ export class ApprovalService {
   }
 
   /** The record and the open approval a decision is about, or the answer when there is none. */
-  private async findOpen(
-    input: DecisionInput,
-  ): Promise<{ record: DeploymentRecord; approval: ApprovalRecord } | { result: ApprovalResult }> {
+  private async findOpen(input: DecisionInput): Promise<{ record: DeploymentRecord; approval: ApprovalRecord } | { result: ApprovalResult }> {
     const record = await this.deps.history.getDeployment(input.deploymentId);
     const index = record ? (input.stageIndex ?? currentApprovalStage(record)) : undefined;
     const approval = record && index !== undefined ? await this.deps.history.getApproval(record.deploymentId, index) : undefined;

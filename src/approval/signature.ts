@@ -26,12 +26,7 @@ export function computeSlackSignature(signingSecret: string, timestamp: string, 
  * Checks headers, the 5-minute window (both ways: a clock far ahead is as suspect as one far behind),
  * the HMAC in constant time, and finally that this exact signature was not seen before.
  */
-export function verifySlackRequest(
-  req: SignedRequest,
-  signingSecret: string,
-  nowSeconds: number,
-  replays?: ReplayCache,
-): SignatureCheck {
+export function verifySlackRequest(req: SignedRequest, signingSecret: string, nowSeconds: number, replays?: ReplayCache): SignatureCheck {
   const { timestamp, signature } = req;
   if (!timestamp || !signature || !/^\d+$/.test(timestamp)) return { ok: false, reason: 'missing-headers' };
   const ts = Number(timestamp);

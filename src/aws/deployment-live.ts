@@ -15,7 +15,11 @@ type PlanTarget = Pick<DeploymentPlan, 'serviceDefinition' | 'targetGroups'>;
  * deployment works on (the record does not), then the read-only halves of the stage adapters list the
  * task sets and the weighted rules. Inputs never change, so each is fetched once per execution.
  */
-export function createDeploymentLiveReader(clients: { sfn: AwsClientConfig; ecs: AwsClientConfig; elbv2: AwsClientConfig }): LiveDeploymentReader & { close(): void } {
+export function createDeploymentLiveReader(clients: {
+  sfn: AwsClientConfig;
+  ecs: AwsClientConfig;
+  elbv2: AwsClientConfig;
+}): LiveDeploymentReader & { close(): void } {
   const sfn = new SFNClient(clients.sfn);
   const ecsClient = new ECSClient(clients.ecs);
   const elbClient = new ElasticLoadBalancingV2Client(clients.elbv2);
@@ -27,7 +31,9 @@ export function createDeploymentLiveReader(clients: { sfn: AwsClientConfig; ecs:
     try {
       const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       const plan = JSON.parse(out.input ?? '{}') as Partial<PlanTarget>;
-      return plan.serviceDefinition?.cluster && plan.serviceDefinition.serviceName ? { serviceDefinition: plan.serviceDefinition, targetGroups: plan.targetGroups ?? {} } : undefined;
+      return plan.serviceDefinition?.cluster && plan.serviceDefinition.serviceName
+        ? { serviceDefinition: plan.serviceDefinition, targetGroups: plan.targetGroups ?? {} }
+        : undefined;
     } catch (err) {
       throw wrapAwsError(`reading the input of execution ${executionArn}`, err);
     }

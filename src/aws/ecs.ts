@@ -22,16 +22,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { ErrorName, NotExternalError, StepcdError, TooManyTaskSetsError, wrapAwsError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
-import type {
-  CreateTaskSetRequest,
-  EcsPort,
-  ServiceInfo,
-  ServiceUpdate,
-  StoppedTask,
-  Tags,
-  TaskSetInfo,
-  TaskSetStatus,
-} from '../stages/ports.js';
+import type { CreateTaskSetRequest, EcsPort, ServiceInfo, ServiceUpdate, StoppedTask, Tags, TaskSetInfo, TaskSetStatus } from '../stages/ports.js';
 
 /** EcsPort over @aws-sdk/client-ecs. It only translates shapes and classifies errors. */
 export function createEcsAdapter(config: AwsClientConfig | ECSClient): EcsPort {
@@ -117,9 +108,7 @@ export function createEcsAdapter(config: AwsClientConfig | ECSClient): EcsPort {
     describeTaskSet: (cluster, serviceName, taskSetId) =>
       call(`describing task set ${taskSetId}`, async () => {
         try {
-          const out = await client.send(
-            new DescribeTaskSetsCommand({ cluster, service: serviceName, taskSets: [taskSetId], include: ['TAGS'] }),
-          );
+          const out = await client.send(new DescribeTaskSetsCommand({ cluster, service: serviceName, taskSets: [taskSetId], include: ['TAGS'] }));
           const found = out.taskSets?.[0];
           return found ? toTaskSetInfo(found) : undefined;
         } catch (err) {

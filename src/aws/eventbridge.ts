@@ -1,9 +1,4 @@
-import {
-  EventBridgeClient,
-  PutEventsCommand,
-  type PutEventsRequestEntry,
-  type PutEventsResultEntry,
-} from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import { EVENT_SOURCE, type DeploymentEvent, type EventPublisher } from '../domain/events.js';
 import { ErrorName, StepcdError, wrapAwsError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';

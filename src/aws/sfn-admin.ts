@@ -1,9 +1,4 @@
-import {
-  GetExecutionHistoryCommand,
-  ListStateMachinesCommand,
-  SFNClient,
-  type HistoryEvent,
-} from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, ListStateMachinesCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import type { ExecutionEvent, WorkflowAdminPort } from '../cli/ports.js';
 import { wrapAwsError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
@@ -33,9 +28,7 @@ export function createSfnAdmin(config: AwsClientConfig | SFNClient): WorkflowAdm
       let nextToken: string | undefined;
       try {
         do {
-          const page = await client.send(
-            new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }),
-          );
+          const page = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }));
           events.push(...(page.events ?? []).map(toExecutionEvent));
           nextToken = page.nextToken;
         } while (nextToken);

@@ -46,9 +46,7 @@ export class SfnWorkflow implements WorkflowPort {
    */
   async startExecution(name: string, input: unknown): Promise<{ executionArn: string; startedAt: string }> {
     try {
-      const out = await this.client.send(
-        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }),
-      );
+      const out = await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
       return {
         executionArn: out.executionArn ?? executionArnFor(this.stateMachineArn, name),
         startedAt: toIso(out.startDate, 'startDate'),
@@ -95,15 +93,11 @@ export class SfnWorkflow implements WorkflowPort {
    * SFN never issued) is a bug or tampering and is thrown.
    */
   async sendTaskSuccess(taskToken: string, output: unknown): Promise<boolean> {
-    return this.sendTask('completing a task', () =>
-      this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? {}) })),
-    );
+    return this.sendTask('completing a task', () => this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? {}) })));
   }
 
   async sendTaskFailure(taskToken: string, error: string, cause: string): Promise<boolean> {
-    return this.sendTask(`failing a task with ${error}`, () =>
-      this.client.send(new SendTaskFailureCommand({ taskToken, error, cause })),
-    );
+    return this.sendTask(`failing a task with ${error}`, () => this.client.send(new SendTaskFailureCommand({ taskToken, error, cause })));
   }
 
   private async sendTask(doing: string, send: () => Promise<unknown>): Promise<boolean> {

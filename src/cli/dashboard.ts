@@ -49,7 +49,8 @@ export async function dashboardCommand(opts: DashboardCommandOptions, target: Ta
     server = await serveDashboard(dashboardListener(app), port);
   } catch (err) {
     live.close();
-    if ((err as { code?: string }).code === 'EADDRINUSE') throw new CliError(`port ${port} is in use`, { hint: 'pass --port <n> (0 picks a free one)', cause: err });
+    if ((err as { code?: string }).code === 'EADDRINUSE')
+      throw new CliError(`port ${port} is in use`, { hint: 'pass --port <n> (0 picks a free one)', cause: err });
     throw err;
   }
   port = server.port;
@@ -86,7 +87,6 @@ export function localDashboard(stack: LocalStack, repo: { repoDir: string; branc
   const port = Number(new URL(stack.front.url).port);
   return { listener: dashboardListener(createDashboardApp(deps, { allowedHosts: () => loopbackHosts(port) })), close: () => live.close() };
 }
-
 
 /** The Step Functions execution and the stack's function logs in the AWS console, filtered to the deployment. */
 export function awsConsoleLinks(region: string, stage: string | undefined): ConsoleLinks {

@@ -103,7 +103,13 @@ export async function demoCommand(opts: DemoOptions, out: Output, io: CliIo): Pr
 }
 
 async function push(stack: LocalStack, repoDir: string, before: string, after: string): Promise<PushReply> {
-  const reply = await sendPushWebhook(`${stack.front.url}/webhooks/github`, stack.secrets.githubWebhookSecret, { repoDir, repo: REPO, branch: 'main', before, after });
+  const reply = await sendPushWebhook(`${stack.front.url}/webhooks/github`, stack.secrets.githubWebhookSecret, {
+    repoDir,
+    repo: REPO,
+    branch: 'main',
+    before,
+    after,
+  });
   if (reply.status !== 200) throw new CliError(`the local webhook answered ${reply.status}: ${JSON.stringify(reply.body)}`);
   return reply;
 }

@@ -13,7 +13,9 @@ export async function listCommand(opts: { app?: string; limit: number }, target:
   const records = opts.app ? await target.history.listByApp(opts.app, { limit: opts.limit }) : await target.history.listActive();
   out.data({ deployments: records });
   if (records.length === 0) {
-    out.line(opts.app ? `no deployments of ${opts.app} on ${target.label}` : `no deployment in progress on ${target.label} (use --app <name> for an app's history)`);
+    out.line(
+      opts.app ? `no deployments of ${opts.app} on ${target.label}` : `no deployment in progress on ${target.label} (use --app <name> for an app's history)`,
+    );
     return 0;
   }
   if (!opts.app) out.line(`deployments in progress on ${target.label} (use --app <name> for an app's history):`);

@@ -120,7 +120,12 @@ async function undeployedApps(history: HistoryStore, apps: readonly RepositoryAp
 }
 
 /** Sends the push for before..after and follows each deployment it started, one line per change. */
-async function deliver(stack: LocalStack, out: Output, io: CliIo, push: { repoDir: string; branch: string; before: string; after: string }): Promise<Promise<unknown>[]> {
+async function deliver(
+  stack: LocalStack,
+  out: Output,
+  io: CliIo,
+  push: { repoDir: string; branch: string; before: string; after: string },
+): Promise<Promise<unknown>[]> {
   out.line(`push ${push.before.slice(0, 7)}..${push.after.slice(0, 7)} → webhook`);
   let reply;
   try {

@@ -21,7 +21,10 @@ export async function logsCommand(opts: { deploymentId: string }, target: Target
   const entries = events.map(toLogEntry);
   out.data({ deploymentId: record.deploymentId, executionArn: record.executionArn, events: entries, errors: record.errors });
   if (!record.executionArn) out.line(`deployment ${record.deploymentId} has no execution (${record.status}${record.reason ? `: ${record.reason}` : ''})`);
-  for (const line of table(['TIME', 'EVENT', 'STATE', 'DETAIL'], entries.map((e) => [e.at, e.type, e.state ?? '', e.detail ?? '']))) {
+  for (const line of table(
+    ['TIME', 'EVENT', 'STATE', 'DETAIL'],
+    entries.map((e) => [e.at, e.type, e.state ?? '', e.detail ?? '']),
+  )) {
     if (entries.length > 0) out.line(line);
   }
   for (const e of record.errors) out.line(out.paint('red', `error ${e.at}${e.stage ? ` [${e.stage}]` : ''} ${e.error}: ${e.cause}`));

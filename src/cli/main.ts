@@ -100,12 +100,15 @@ async function dispatch(command: string, args: string[], flags: Flags, out: Outp
     case 'validate':
       return validateCommand({ dir: args[0] ?? '.', format: validateFormat(flags.format) }, out, io);
     case 'wait':
-      return withTarget(target, (t) => waitCommand({ deploymentId: required(args[0], 'wait <id>'), ...(flags.timeout ? { timeout: flags.timeout } : {}) }, t, out, io));
+      return withTarget(target, (t) =>
+        waitCommand({ deploymentId: required(args[0], 'wait <id>'), ...(flags.timeout ? { timeout: flags.timeout } : {}) }, t, out, io),
+      );
     case 'plan':
       return withTarget(target, (t) => planCommand({ appDir: required(args[0], 'plan <app-dir>') }, t, out, io));
     case 'deployments': {
       const [sub, id] = args;
-      if (sub === 'list') return withTarget(target, (t) => listCommand({ ...(flags.app ? { app: flags.app } : {}), limit: intFlag(flags.limit, 'limit', 20) }, t, out));
+      if (sub === 'list')
+        return withTarget(target, (t) => listCommand({ ...(flags.app ? { app: flags.app } : {}), limit: intFlag(flags.limit, 'limit', 20) }, t, out));
       if (sub === 'show') return withTarget(target, (t) => showCommand({ deploymentId: required(id, 'deployments show <id>') }, t, out));
       throw usageError(`unknown subcommand: deployments ${sub ?? ''}`.trim(), 'use `deployments list` or `deployments show <id>`');
     }
@@ -115,7 +118,12 @@ async function dispatch(command: string, args: string[], flags: Flags, out: Outp
     case 'reject':
       return withTarget(target, (t) =>
         decideCommand(
-          { decision: command, deploymentId: required(args[0], `${command} <id>`), user: approver(flags, io), ...(flags.reason ? { reason: flags.reason } : {}) },
+          {
+            decision: command,
+            deploymentId: required(args[0], `${command} <id>`),
+            user: approver(flags, io),
+            ...(flags.reason ? { reason: flags.reason } : {}),
+          },
           t,
           out,
         ),
@@ -127,7 +135,11 @@ async function dispatch(command: string, args: string[], flags: Flags, out: Outp
         dashboardCommand({ ...(flags.port ? { port: intFlag(flags.port, 'port', 0) } : {}), ...(flags.stage ? { stage: flags.stage } : {}) }, t, out, io),
       );
     case 'local':
-      return localCommand({ repoDir: args[0] ?? '.', ...(flags.port ? { port: intFlag(flags.port, 'port', 0) } : {}), branch: flags.branch ?? 'main' }, out, io);
+      return localCommand(
+        { repoDir: args[0] ?? '.', ...(flags.port ? { port: intFlag(flags.port, 'port', 0) } : {}), branch: flags.branch ?? 'main' },
+        out,
+        io,
+      );
     case 'demo':
       return demoCommand({ yes: flags.yes === true, user: approver(flags, io) }, out, io);
     default:

@@ -61,10 +61,9 @@ async function locateConfig(path: string): Promise<{ root: string; configFile: s
   const configs = names.filter((n) => isAppConfigPath(n)).sort();
   const chosen = configs.includes('app.pipecd.yaml') ? 'app.pipecd.yaml' : configs.length === 1 ? configs[0] : undefined;
   if (!chosen) {
-    throw new CliError(
-      configs.length === 0 ? `no app.pipecd.yaml in ${path}` : `several app configs in ${path}: ${configs.join(', ')}`,
-      { hint: configs.length === 0 ? 'pass the directory holding app.pipecd.yaml' : 'pass the config file itself' },
-    );
+    throw new CliError(configs.length === 0 ? `no app.pipecd.yaml in ${path}` : `several app configs in ${path}: ${configs.join(', ')}`, {
+      hint: configs.length === 0 ? 'pass the directory holding app.pipecd.yaml' : 'pass the config file itself',
+    });
   }
   return { root: path, configFile: chosen };
 }

@@ -25,18 +25,14 @@ export async function waitCommand(opts: WaitOptions, target: Target, out: Output
   const signals = [AbortSignal.timeout(timeout.value * 1000), ...(io.signal ? [io.signal] : [])];
   const signal = AbortSignal.any(signals);
   out.line(`waiting for ${first.deploymentId} (${first.app.name} @ ${first.commit.sha.slice(0, 7)}) on ${target.label}`);
-  const last = await watchDeployment(
-    target.history,
-    opts.deploymentId,
-    {
-      // A person-visible poll: fast on the local stack, gentle on DynamoDB in AWS.
-      intervalMs: target.local ? 100 : 2000,
-      signal,
-      onProgress(change) {
-        out.line(`  ${progressText(change)}`);
-      },
+  const last = await watchDeployment(target.history, opts.deploymentId, {
+    // A person-visible poll: fast on the local stack, gentle on DynamoDB in AWS.
+    intervalMs: target.local ? 100 : 2000,
+    signal,
+    onProgress(change) {
+      out.line(`  ${progressText(change)}`);
     },
-  );
+  });
   const record: DeploymentRecord = last ?? first;
   const finished = FINAL_STATUSES.includes(record.status);
   const ok = record.status === 'SUCCESS';

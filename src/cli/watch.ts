@@ -16,7 +16,14 @@ export function progressBetween(previous: DeploymentRecord | undefined, current:
   for (const stage of current.stages) {
     const before = previous?.stages.find((s) => s.index === stage.index);
     if (stage.status !== (before?.status ?? 'NOT_STARTED')) {
-      changes.push({ kind: 'stage', record: current, index: stage.index, name: stage.name, status: stage.status, ...(stage.detail ? { detail: stage.detail } : {}) });
+      changes.push({
+        kind: 'stage',
+        record: current,
+        index: stage.index,
+        name: stage.name,
+        status: stage.status,
+        ...(stage.detail ? { detail: stage.detail } : {}),
+      });
     }
   }
   if (current.status !== previous?.status) changes.push({ kind: 'status', record: current, status: current.status });
@@ -35,7 +42,12 @@ export interface WatchOptions {
  * Follows a deployment through the history table until it is final (or `onProgress` says stop).
  * Polling the record works the same against AWS and the local cloud.
  */
-export async function watchDeployment(history: Pick<HistoryStore, 'getDeployment'>, deploymentId: string, opts: WatchOptions, from?: DeploymentRecord): Promise<DeploymentRecord | undefined> {
+export async function watchDeployment(
+  history: Pick<HistoryStore, 'getDeployment'>,
+  deploymentId: string,
+  opts: WatchOptions,
+  from?: DeploymentRecord,
+): Promise<DeploymentRecord | undefined> {
   let previous = from;
   for (;;) {
     if (opts.signal?.aborted) return previous;

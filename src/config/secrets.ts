@@ -24,10 +24,7 @@ type Env = Record<string, string | undefined>;
  * Resolves the SSM parameter names of the secrets a function uses. `required` ones must be named,
  * or the function refuses to start (cold start fails with ConfigError, before any request).
  */
-export function secretParameterNames(
-  wanted: { required: SecretName[]; optional?: SecretName[] },
-  env: Env = process.env,
-): Partial<Record<SecretName, string>> {
+export function secretParameterNames(wanted: { required: SecretName[]; optional?: SecretName[] }, env: Env = process.env): Partial<Record<SecretName, string>> {
   const names: Partial<Record<SecretName, string>> = {};
   for (const key of [...wanted.required, ...(wanted.optional ?? [])]) {
     const parameter = env[SECRET_PARAMETER_ENV[key]];

@@ -21,7 +21,8 @@ export async function runAction(deps: DashboardDeps, action: DashboardAction, de
     return { ok: result.kind === 'requested', message: result.message };
   }
   const input = { deploymentId, user: actor, via: 'api' as const, now: deps.now() };
-  const result = action === 'approve' ? await deps.approvals.approve(input) : await deps.approvals.reject({ ...input, ...(opts.reason ? { reason: opts.reason } : {}) });
+  const result =
+    action === 'approve' ? await deps.approvals.approve(input) : await deps.approvals.reject({ ...input, ...(opts.reason ? { reason: opts.reason } : {}) });
   const ok = result.kind === 'approved' || result.kind === 'recorded' || result.kind === 'rejected';
   return { ok, message: result.message };
 }

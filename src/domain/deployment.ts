@@ -14,13 +14,7 @@ export const DeploymentStatus = {
 } as const;
 export type DeploymentStatus = (typeof DeploymentStatus)[keyof typeof DeploymentStatus];
 
-export const FINAL_STATUSES: readonly DeploymentStatus[] = [
-  'SUCCESS',
-  'FAILURE',
-  'CANCELLED',
-  'SUPERSEDED',
-  'TRIGGER_FAILED',
-];
+export const FINAL_STATUSES: readonly DeploymentStatus[] = ['SUCCESS', 'FAILURE', 'CANCELLED', 'SUPERSEDED', 'TRIGGER_FAILED'];
 
 export const StageStatus = {
   NOT_STARTED: 'NOT_STARTED',

@@ -30,12 +30,7 @@ export const ECS_STAGE_KINDS: readonly StageKind[] = [
 ];
 
 /** PipeCD stage names stepcd knows but does not run; the validator names them instead of "unknown stage". */
-export const UNSUPPORTED_PIPECD_STAGES: readonly string[] = [
-  'SCRIPT_RUN',
-  'CUSTOM_SYNC',
-  'ECS_ROLLBACK',
-  'ROLLBACK',
-];
+export const UNSUPPORTED_PIPECD_STAGES: readonly string[] = ['SCRIPT_RUN', 'CUSTOM_SYNC', 'ECS_ROLLBACK', 'ROLLBACK'];
 
 export function isStageKind(name: string): name is StageKind {
   return (STAGE_KINDS as readonly string[]).includes(name);

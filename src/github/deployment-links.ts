@@ -33,7 +33,10 @@ export class GithubDeploymentLinks {
   /** First caller wins the right to create the GitHub deployment; false when another already has. */
   async claim(deploymentId: string): Promise<boolean> {
     return this.table.put(
-      { Item: { ...linkKey(deploymentId), kind: 'GITHUB_DEPLOYMENT', deploymentId, claimedAt: this.table.stamp() }, ConditionExpression: 'attribute_not_exists(PK)' },
+      {
+        Item: { ...linkKey(deploymentId), kind: 'GITHUB_DEPLOYMENT', deploymentId, claimedAt: this.table.stamp() },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
       `claiming the GitHub deployment of ${deploymentId}`,
     );
   }
@@ -63,7 +66,10 @@ export class GithubDeploymentLinks {
     const back =
       previous.mirrored === undefined
         ? { UpdateExpression: 'REMOVE mirrored, mirroredRank', ExpressionAttributeValues: { ':s': state } }
-        : { UpdateExpression: 'SET mirrored = :p, mirroredRank = :pr', ExpressionAttributeValues: { ':s': state, ':p': previous.mirrored, ':pr': previous.mirroredRank ?? 0 } };
+        : {
+            UpdateExpression: 'SET mirrored = :p, mirroredRank = :pr',
+            ExpressionAttributeValues: { ':s': state, ':p': previous.mirrored, ':pr': previous.mirroredRank ?? 0 },
+          };
     await this.table.update({ Key: linkKey(deploymentId), ConditionExpression: 'mirrored = :s', ...back }, `undoing GitHub state ${state} of ${deploymentId}`);
   }
 }

@@ -25,7 +25,11 @@ export class GithubRest {
 
   constructor(options: GithubRestOptions) {
     const { maxRetryAfterSeconds = 5, sleep, ...client } = options;
-    ({ octokit: this.octokit, owner: this.owner, name: this.name } = githubRepoClient({
+    ({
+      octokit: this.octokit,
+      owner: this.owner,
+      name: this.name,
+    } = githubRepoClient({
       ...client,
       rateLimit: { maxRetryAfterSeconds, ...(sleep ? { sleep } : {}) },
     }));

@@ -14,9 +14,7 @@ export interface MirrorDeps {
   now(): Date;
 }
 
-export type MirrorOutcome =
-  | { kind: 'mirrored'; githubDeploymentId: number; state: GithubDeploymentState }
-  | { kind: 'skipped'; reason: string };
+export type MirrorOutcome = { kind: 'mirrored'; githubDeploymentId: number; state: GithubDeploymentState } | { kind: 'skipped'; reason: string };
 
 /** A claim without an id this old was left by a crashed invocation: its successor may create. */
 const STALE_CLAIM_MS = 60_000;
@@ -81,7 +79,12 @@ async function mirrorOnce(deploymentId: string, deps: MirrorDeps): Promise<Mirro
   return { kind: 'mirrored', githubDeploymentId, state };
 }
 
-async function ensureGithubDeployment(record: DeploymentRecord, link: Awaited<ReturnType<GithubDeploymentLinks['get']>>, github: GithubRest, deps: MirrorDeps): Promise<number> {
+async function ensureGithubDeployment(
+  record: DeploymentRecord,
+  link: Awaited<ReturnType<GithubDeploymentLinks['get']>>,
+  github: GithubRest,
+  deps: MirrorDeps,
+): Promise<number> {
   const environment = environmentFor(record.app);
   const won = link === undefined && (await deps.links.claim(record.deploymentId));
   if (!won) {
@@ -116,7 +119,8 @@ async function ensureGithubDeployment(record: DeploymentRecord, link: Awaited<Re
     }),
   );
   const id = (data as { id?: number }).id;
-  if (typeof id !== 'number') throw new TransientError(`GitHub created no deployment for ${record.deploymentId}: ${(data as { message?: string }).message ?? 'no id'}`);
+  if (typeof id !== 'number')
+    throw new TransientError(`GitHub created no deployment for ${record.deploymentId}: ${(data as { message?: string }).message ?? 'no id'}`);
   await deps.links.setGithubId(record.deploymentId, id);
   return id;
 }
@@ -125,6 +129,11 @@ async function findGithubDeployment(record: DeploymentRecord, environment: strin
   const { data } = await github.call(`listing GitHub deployments of ${record.commit.sha}`, () =>
     github.octokit.repos.listDeployments({ owner: github.owner, repo: github.name, sha: record.commit.sha, environment, per_page: 100 }),
   );
-  const mine = data.find((d) => (d.payload as Record<string, unknown> | string | undefined) !== undefined && typeof d.payload === 'object' && (d.payload as Record<string, unknown>)[MARKER] === record.deploymentId);
+  const mine = data.find(
+    (d) =>
+      (d.payload as Record<string, unknown> | string | undefined) !== undefined &&
+      typeof d.payload === 'object' &&
+      (d.payload as Record<string, unknown>)[MARKER] === record.deploymentId,
+  );
   return mine?.id;
 }

@@ -32,7 +32,13 @@ export function buildMirrorDeps(ctx: DepsContext, options: { fetch?: typeof fetc
       let client = clients.get(repo);
       if (!client) {
         // An asynchronous Lambda: a long secondary limit is better left to its retry than slept through.
-        client = new GithubRest({ repo, auth, maxRetryAfterSeconds: 10, ...(ctx.config.github.apiUrl ? { baseUrl: ctx.config.github.apiUrl } : {}), ...options });
+        client = new GithubRest({
+          repo,
+          auth,
+          maxRetryAfterSeconds: 10,
+          ...(ctx.config.github.apiUrl ? { baseUrl: ctx.config.github.apiUrl } : {}),
+          ...options,
+        });
         clients.set(repo, client);
       }
       return client;

@@ -39,9 +39,7 @@ export function findAppConfigs(tree: readonly string[]): string[] {
  */
 export function affectedApps(apps: readonly AppTrigger[], changed: readonly string[], tree: ReadonlySet<string>): AffectedApps {
   const affected = apps.filter((app) => isAffected(app, changed));
-  const deleted = changed
-    .filter((p) => isAppConfigPath(p) && !tree.has(p))
-    .map((configPath) => ({ configPath, dir: appDirOf(configPath) }));
+  const deleted = changed.filter((p) => isAppConfigPath(p) && !tree.has(p)).map((configPath) => ({ configPath, dir: appDirOf(configPath) }));
   return { affected, deleted };
 }
 

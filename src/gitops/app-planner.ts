@@ -94,7 +94,9 @@ async function lookUpService(services: ServiceLookup, app: AppManifest): Promise
   } catch (err) {
     if (errorNameOf(err) !== 'ClusterNotFoundException') throw err;
     const file = app.files[1] ?? app.configFile;
-    return { issue: { file, path: 'cluster', message: `names cluster ${cluster}, which does not exist (create it first, or fix the name)`, severity: 'error' } };
+    return {
+      issue: { file, path: 'cluster', message: `names cluster ${cluster}, which does not exist (create it first, or fix the name)`, severity: 'error' },
+    };
   }
 }
 

@@ -26,7 +26,9 @@ export class GithubAncestry implements AncestryPort {
     const doing = `comparing ${base.slice(0, 7)}...${head.slice(0, 7)} in ${this.owner}/${this.name}`;
     let status: unknown;
     try {
-      ({ data: { status } } = await this.octokit.repos.compareCommitsWithBasehead({
+      ({
+        data: { status },
+      } = await this.octokit.repos.compareCommitsWithBasehead({
         owner: this.owner,
         repo: this.name,
         basehead: `${base}...${head}`,
@@ -39,4 +41,3 @@ export class GithubAncestry implements AncestryPort {
     return status as CommitRelation;
   }
 }
-

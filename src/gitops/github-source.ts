@@ -109,4 +109,3 @@ export class GithubSource implements ManifestSource {
     }
   }
 }
-

@@ -20,7 +20,14 @@ import { parseTriggerSettings, type TriggerSettings } from './trigger-settings.j
 export interface AppPlanner {
   /** Must equal the id buildPlan gives the plan: both key on the config path (see src/plan/ids.ts). */
   deploymentIdFor(ref: { repo: string; configPath: string; sha: string }): string;
-  plan(request: { configPath: string; files: FilesAtCommit; push: PushEvent; trigger: TriggerRef; now: Date; repository?: RepositoryApps }): Promise<PlanOutcome>;
+  plan(request: {
+    configPath: string;
+    files: FilesAtCommit;
+    push: PushEvent;
+    trigger: TriggerRef;
+    now: Date;
+    repository?: RepositoryApps;
+  }): Promise<PlanOutcome>;
 }
 
 /** Every app of the repository at the pushed commit (as the trigger analysis read them) and those this run plans. */
@@ -196,18 +203,12 @@ async function recordMissingCommit(push: PushEvent, err: NotFoundError, deps: Tr
 
 type Analysis = { configPaths: string[]; deletedApps: string[]; apps: AppTrigger[] } | { deferred: number };
 
-
 /**
  * Changed paths → affected apps. Trigger paths may point outside an app's directory, so every
  * config's settings are needed; they come from the cache by blob id, and only configs the cache has
  * never seen (new or changed content) are read. Too many of those, and the analysis is deferred.
  */
-async function findAffected(
-  push: PushEvent,
-  files: FilesAtCommit,
-  deps: TriggerDeps,
-  limits: TriggerLimits & { mayDefer: boolean },
-): Promise<Analysis> {
+async function findAffected(push: PushEvent, files: FilesAtCommit, deps: TriggerDeps, limits: TriggerLimits & { mayDefer: boolean }): Promise<Analysis> {
   const [tree, changed] = await Promise.all([
     files.tree(),
     push.payloadPaths ? Promise.resolve(push.payloadPaths) : deps.source.changedPaths(push.before, push.after),
@@ -263,7 +264,14 @@ async function triggerApp(req: AppRequest, deps: TriggerDeps): Promise<AppTrigge
     const existing = await deps.history.getDeployment(deploymentId);
     if (existing && !isUnstarted(existing)) return duplicate(base, existing);
 
-    const outcome = await deps.planner.plan({ configPath, files: req.files, push: req.push, trigger: req.trigger, now: deps.now(), repository: req.repository });
+    const outcome = await deps.planner.plan({
+      configPath,
+      files: req.files,
+      push: req.push,
+      trigger: req.trigger,
+      now: deps.now(),
+      repository: req.repository,
+    });
     if (!outcome.ok) {
       const record = triggerFailedRecord({
         deploymentId,

@@ -108,7 +108,12 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: Webhook
   if (retry.length > 0) return reply(502, { status: 'partial', sha: push.after, apps, deletedApps: outcome.deletedApps });
 
   // Recorded after the work, not before: a delivery that crashed half-way must be redeliverable.
-  const earlier = delivery ? await deps.history.claimDelivery(delivery, apps.map((a) => a.deploymentId)) : undefined;
+  const earlier = delivery
+    ? await deps.history.claimDelivery(
+        delivery,
+        apps.map((a) => a.deploymentId),
+      )
+    : undefined;
   return reply(200, {
     status: earlier ? 'redelivery' : outcome.results.some((r) => r.status === 'TRIGGER_FAILED') ? 'trigger_failed' : 'ok',
     sha: push.after,

@@ -10,7 +10,6 @@ const DEQUEUE_ATTEMPTS = 5;
 export class AppStateItems {
   constructor(private readonly table: DynamoTable) {}
 
-
   /** The name of every app that ever took the lock (has a STATE item), sorted. */
   async listApps(): Promise<string[]> {
     const items = await this.table.scan(
@@ -83,9 +82,7 @@ export class AppStateItems {
       );
       if (removed) return;
     }
-    throw new InvalidStateError(
-      `could not dequeue deployment ${deploymentId} of app ${app}: the queue kept changing (${DEQUEUE_ATTEMPTS} attempts)`,
-    );
+    throw new InvalidStateError(`could not dequeue deployment ${deploymentId} of app ${app}: the queue kept changing (${DEQUEUE_ATTEMPTS} attempts)`);
   }
 
   async setLastGood(app: string, lastGood: LastGood): Promise<void> {

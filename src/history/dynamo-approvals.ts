@@ -8,7 +8,6 @@ import { approvalFromItem, approvalItem, approvalKey, type Item } from './items.
 export class ApprovalItems {
   constructor(private readonly table: DynamoTable) {}
 
-
   /**
    * Creates the approval once. Writing the same token again is a harmless redo. A different token
    * while still OPEN is the state machine retrying the approval task (each attempt gets a new token):
@@ -17,16 +16,12 @@ export class ApprovalItems {
    */
   async putApproval(record: ApprovalRecord): Promise<void> {
     const doing = `creating the approval of deployment ${record.deploymentId} stage ${record.stageIndex}`;
-    const created = await this.table.put(
-      { Item: approvalItem(record), ConditionExpression: 'attribute_not_exists(PK)' },
-      doing,
-    );
+    const created = await this.table.put({ Item: approvalItem(record), ConditionExpression: 'attribute_not_exists(PK)' }, doing);
     if (created) return;
     const refreshed = await this.table.update(
       {
         Key: approvalKey(record.deploymentId, record.stageIndex),
-        UpdateExpression:
-          'SET taskToken = :token, expiresAt = :expiresAt, approvers = :approvers, minApproverNum = :min',
+        UpdateExpression: 'SET taskToken = :token, expiresAt = :expiresAt, approvers = :approvers, minApproverNum = :min',
         ConditionExpression: '#status = :open',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
@@ -40,17 +35,12 @@ export class ApprovalItems {
       doing,
     );
     if (!refreshed) {
-      throw new InvalidStateError(
-        `approval of deployment ${record.deploymentId} stage ${record.stageIndex} is already closed`,
-      );
+      throw new InvalidStateError(`approval of deployment ${record.deploymentId} stage ${record.stageIndex} is already closed`);
     }
   }
 
   async getApproval(deploymentId: string, stageIndex: number): Promise<ApprovalRecord | undefined> {
-    const item = await this.table.get(
-      approvalKey(deploymentId, stageIndex),
-      `reading the approval of deployment ${deploymentId} stage ${stageIndex}`,
-    );
+    const item = await this.table.get(approvalKey(deploymentId, stageIndex), `reading the approval of deployment ${deploymentId} stage ${stageIndex}`);
     return item ? approvalFromItem(item) : undefined;
   }
 
@@ -81,12 +71,7 @@ export class ApprovalItems {
     return current.status === 'OPEN' ? current : undefined;
   }
 
-  async closeApproval(
-    deploymentId: string,
-    stageIndex: number,
-    status: ApprovalRecord['status'],
-    by?: string,
-  ): Promise<boolean> {
+  async closeApproval(deploymentId: string, stageIndex: number, status: ApprovalRecord['status'], by?: string): Promise<boolean> {
     const sets = ['#status = :status', 'closedAt = :at'];
     const values: Item = { ':status': status, ':at': this.table.stamp(), ':open': 'OPEN' };
     if (by !== undefined) {

@@ -9,7 +9,6 @@ import { TABLE_KEYS } from './table.js';
 export class DeliveryItems {
   constructor(private readonly table: DynamoTable) {}
 
-
   /**
    * First writer wins. DynamoDB deletes expired items lazily (up to days late), so an item past its
    * `ttl` is treated as absent rather than as a duplicate.
@@ -48,7 +47,6 @@ const triggerSettingsKey = (blobId: string) => ({ PK: `TRIGGER#${blobId}`, SK: '
 /** `TRIGGER#<blob id>`: an app config's trigger settings, cached by content. */
 export class TriggerSettingsItems {
   constructor(private readonly table: DynamoTable) {}
-
 
   /**
    * BatchGetItem in chunks of 100 (its limit). Keys DynamoDB leaves unprocessed (throttling) are

@@ -1,11 +1,4 @@
-import type {
-  ApprovalVote,
-  DeploymentError,
-  DeploymentRecord,
-  DeploymentState,
-  DeploymentStatus,
-  StageStatus,
-} from '../domain/deployment.js';
+import type { ApprovalVote, DeploymentError, DeploymentRecord, DeploymentState, DeploymentStatus, StageStatus } from '../domain/deployment.js';
 import { FINAL_STATUSES } from '../domain/deployment.js';
 import { InvalidStateError, NotFoundError } from '../errors.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -105,11 +98,7 @@ export class DynamoHistoryStore implements HistoryStore {
    * RUNNING from a retried Lambda cannot resurrect a finished deployment, and a finaliser racing the
    * state machine cannot turn SUCCESS into FAILURE. A refused change returns quietly.
    */
-  async setStatus(
-    deploymentId: string,
-    status: DeploymentStatus,
-    opts: { reason?: string; at?: string } = {},
-  ): Promise<void> {
+  async setStatus(deploymentId: string, status: DeploymentStatus, opts: { reason?: string; at?: string } = {}): Promise<void> {
     const at = opts.at ?? this.table.stamp();
     const values: Item = { ':status': status, ':at': at };
     FINAL_STATUSES.forEach((s, i) => (values[`:final${i}`] = s));
@@ -137,12 +126,7 @@ export class DynamoHistoryStore implements HistoryStore {
     if (!applied) await this.requireDeployment(deploymentId);
   }
 
-  async setStageStatus(
-    deploymentId: string,
-    stageIndex: number,
-    status: StageStatus,
-    opts: { detail?: string; at?: string } = {},
-  ): Promise<void> {
+  async setStageStatus(deploymentId: string, stageIndex: number, status: StageStatus, opts: { detail?: string; at?: string } = {}): Promise<void> {
     assertIndex(stageIndex);
     const at = opts.at ?? this.table.stamp();
     const stage = `stages[${stageIndex}]`;
@@ -254,7 +238,6 @@ export class DynamoHistoryStore implements HistoryStore {
     );
     if (!applied) throw new NotFoundError(`no deployment ${deploymentId}`);
   }
-
 }
 
 function assertIndex(stageIndex: number): void {

@@ -43,7 +43,7 @@ export class CallRecorder {
     if (!signed) return;
     const [, principal = '', service = ''] = signed;
     const form = target ? undefined : parseForm(body);
-    const operation = target ? target.slice(target.lastIndexOf('.') + 1) : (form?.Action as string | undefined) ?? operationInPath(path);
+    const operation = target ? target.slice(target.lastIndexOf('.') + 1) : ((form?.Action as string | undefined) ?? operationInPath(path));
     if (!operation) return;
     this.calls.push({ principal, service, operation, input: form ?? parseJson(body) });
   }

@@ -65,7 +65,13 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   const calls = new CallRecorder(opts.recordCalls ?? false);
   const dynamo = await startLocalDynamo({ path: opts.dynamoPath, tableName: opts.tableName, recorder: calls });
   const events = new LocalEventBus({ clock, forwardUrl: opts.forwardEventsUrl, log: opts.logEvent });
-  const sfn = new LocalSfn({ clock, events, waitMs: opts.waitMs, retryIntervalMs: opts.retryIntervalMs, ...(opts.waitPolicy ? { waitPolicy: opts.waitPolicy } : {}) });
+  const sfn = new LocalSfn({
+    clock,
+    events,
+    waitMs: opts.waitMs,
+    retryIntervalMs: opts.retryIntervalMs,
+    ...(opts.waitPolicy ? { waitPolicy: opts.waitPolicy } : {}),
+  });
   const emulator = createEcsElbv2Emulator({ clock, timings: opts.timings });
   const cloudwatch = createLocalCloudWatch(clock);
   const sts = createLocalSts(opts.callerArn);

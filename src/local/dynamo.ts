@@ -36,7 +36,9 @@ export async function startLocalDynamo(opts: { path?: string; tableName?: string
     server.prependListener('request', (req: IncomingMessage) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => recorder.recordHttp(req.headers as Record<string, string>, Buffer.concat(chunks).toString('utf8'), req.headers['x-amz-target'] as string | undefined));
+      req.on('end', () =>
+        recorder.recordHttp(req.headers as Record<string, string>, Buffer.concat(chunks).toString('utf8'), req.headers['x-amz-target'] as string | undefined),
+      );
     });
   }
   await new Promise<void>((resolve, reject) => {

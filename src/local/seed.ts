@@ -52,7 +52,9 @@ export async function seedTopology(clients: AwsClientConfigs, topology: Topology
   const elb = new ElasticLoadBalancingV2Client(clients.elbv2);
   try {
     const cluster = await ecs.send(new CreateClusterCommand({ clusterName: topology.cluster }));
-    const lb = await elb.send(new CreateLoadBalancerCommand({ Name: topology.loadBalancer, Type: 'application', Subnets: ['subnet-local-a', 'subnet-local-b'] }));
+    const lb = await elb.send(
+      new CreateLoadBalancerCommand({ Name: topology.loadBalancer, Type: 'application', Subnets: ['subnet-local-a', 'subnet-local-b'] }),
+    );
     const loadBalancerArn = lb.LoadBalancers?.[0]?.LoadBalancerArn;
     if (!loadBalancerArn) throw new Error('local cloud did not return a load balancer ARN');
 

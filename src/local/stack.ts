@@ -34,7 +34,17 @@ import { seedTopology, type SeededTopology, type Topology } from './seed.js';
 export const DEFINITION_FILE = fileURLToPath(new URL('../../statemachines/deployment.asl.json', import.meta.url));
 const STATE_MACHINE_NAME = 'stepcd-local-deployment';
 /** What the GithubDeploymentsRule of serverless.yml delivers: every deployment event, no stage events. */
-const GITHUB_DEPLOYMENT_EVENTS = ['DEPLOYMENT_TRIGGERED', 'DEPLOYMENT_TRIGGER_FAILED', 'DEPLOYMENT_STARTED', 'DEPLOYMENT_WAIT_APPROVAL', 'DEPLOYMENT_APPROVED', 'DEPLOYMENT_ROLLING_BACK', 'DEPLOYMENT_SUCCEEDED', 'DEPLOYMENT_FAILED', 'DEPLOYMENT_CANCELLED'];
+const GITHUB_DEPLOYMENT_EVENTS = [
+  'DEPLOYMENT_TRIGGERED',
+  'DEPLOYMENT_TRIGGER_FAILED',
+  'DEPLOYMENT_STARTED',
+  'DEPLOYMENT_WAIT_APPROVAL',
+  'DEPLOYMENT_APPROVED',
+  'DEPLOYMENT_ROLLING_BACK',
+  'DEPLOYMENT_SUCCEEDED',
+  'DEPLOYMENT_FAILED',
+  'DEPLOYMENT_CANCELLED',
+];
 
 export interface LocalStackOptions extends LocalCloudOptions {
   /** A git repository of app manifests; webhooks for `repo` read it. */
@@ -115,7 +125,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const as = (fn: string): DepsContext => ({ ...ctx, clients: asPrincipal(cloud.clientConfigs, fn) });
     const now = () => new Date(cloud.clock.now());
     const core = buildCoreDeps(ctx);
-    const groups = secrets.slackBotToken && config.slack.apiUrl ? slackGroupMembers({ botToken: secrets.slackBotToken, apiUrl: config.slack.apiUrl }) : undefined;
+    const groups =
+      secrets.slackBotToken && config.slack.apiUrl ? slackGroupMembers({ botToken: secrets.slackBotToken, apiUrl: config.slack.apiUrl }) : undefined;
     const withGroups = groups ? { groups } : {};
     const approvals = new ApprovalService({ ...core, logger, ...withGroups });
     const ancestry = cachedAncestry(new LocalGitAncestry(opts.repoDir));
@@ -184,7 +195,15 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     // Locally a Slack stand-in (config.slack.apiUrl) also serves the response_urls.
     const responseUrlOrigins = [...SLACK_RESPONSE_ORIGINS, ...(config.slack.apiUrl ? [new URL(config.slack.apiUrl).origin] : [])];
     // Slack signs with real time; the emulated clock runs ahead of it (ARCHITECTURE §9).
-    const slack = slackHandler(() => ({ service: slackApprovals, signingSecret: secrets.slackSigningSecret, replays, now, signatureNow: () => new Date(), logger, responseUrlOrigins }));
+    const slack = slackHandler(() => ({
+      service: slackApprovals,
+      signingSecret: secrets.slackSigningSecret,
+      replays,
+      now,
+      signatureNow: () => new Date(),
+      logger,
+      responseUrlOrigins,
+    }));
     const front = await startHttpFront({
       routes: {
         'POST /webhooks/github': createWebhookRoute(webhookDeps) as HttpRoute,

@@ -48,12 +48,13 @@ const strings = z.array(z.string());
 const nonEmpty = z.string().min(1, 'must not be empty');
 const bool = z.boolean();
 const ANY = z.unknown();
-const APP_NAME = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be 1–100 letters, digits, ".", "_" or "-", starting with a letter or digit');
+const APP_NAME = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be 1–100 letters, digits, ".", "_" or "-", starting with a letter or digit');
 const TG_ARN = z
   .string()
-  .regex(/^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[^/]+\/[0-9a-f]+$/, 'must be a target group ARN (arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>)');
+  .regex(
+    /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[^/]+\/[0-9a-f]+$/,
+    'must be a target group ARN (arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>)',
+  );
 const PORT = z.number().int('must be a whole number').min(1, 'must be a port 1–65535').max(65535, 'must be a port 1–65535');
 
 /**
@@ -102,16 +103,22 @@ function readSpec(ctx: ReadContext, raw: unknown): AppConfig | undefined {
       attachment: ANY,
     },
     Object.fromEntries(
-      ['eventWatcher', 'driftDetection', 'postSync', 'variantLabel', 'quickSync', 'deploymentNotification', 'commitMatcher'].map(
-        (k) => [k, IGNORED],
-      ),
+      ['eventWatcher', 'driftDetection', 'postSync', 'variantLabel', 'quickSync', 'deploymentNotification', 'commitMatcher'].map((k) => [k, IGNORED]),
     ),
   );
   if (!spec) return undefined;
-  for (const [key, feature] of [['encryption', 'secret management'], ['attachment', 'attachments']] as const) {
+  for (const [key, feature] of [
+    ['encryption', 'secret management'],
+    ['attachment', 'attachments'],
+  ] as const) {
     // Never a warning: the definition files would then be deployed with their placeholders in them.
     if (isMapping(raw) && raw[key] !== undefined) {
-      ctx.issues.error(ctx.check, ctx.file, `spec.${key}`, `is PipeCD's ${feature}, which stepcd does not support yet; the definition files would be deployed with their {{ }} placeholders unfilled`);
+      ctx.issues.error(
+        ctx.check,
+        ctx.file,
+        `spec.${key}`,
+        `is PipeCD's ${feature}, which stepcd does not support yet; the definition files would be deployed with their {{ }} placeholders unfilled`,
+      );
     }
   }
   if (isMapping(raw) && !('name' in raw)) {
@@ -162,7 +169,12 @@ function readInput(ctx: ReadContext, raw: unknown): InputPart {
       { clusterArn: IGNORED_STANDALONE, launchType: IGNORED_STANDALONE, awsvpcConfiguration: IGNORED_STANDALONE, runStandaloneTask: IGNORED_STANDALONE },
     ) ?? {};
   if (raw !== undefined && raw !== null && isMapping(raw) && input.serviceDefinitionFile === undefined && !('serviceDefinitionFile' in raw)) {
-    ctx.issues.error(ctx.check, ctx.file, 'spec.input.serviceDefinitionFile', 'is required: stepcd deploys ECS services (PipeCD standalone tasks are not supported)');
+    ctx.issues.error(
+      ctx.check,
+      ctx.file,
+      'spec.input.serviceDefinitionFile',
+      'is required: stepcd deploys ECS services (PipeCD standalone tasks are not supported)',
+    );
   }
   const tgCtx: ReadContext = { ...ctx, check: 'target groups' };
   const groups = readObject(tgCtx, input.targetGroups, 'spec.input.targetGroups', { primary: ANY, canary: ANY }) ?? {};
@@ -203,7 +215,10 @@ function readTrigger(ctx: ReadContext, raw: unknown): AppConfig['trigger'] {
   }
   const paths = onCommit.paths ?? [];
   const ignores = onCommit.ignores ?? [];
-  for (const [key, list] of [['paths', paths], ['ignores', ignores]] as const) {
+  for (const [key, list] of [
+    ['paths', paths],
+    ['ignores', ignores],
+  ] as const) {
     const at = `spec.trigger.onCommit.${key}`;
     if (list.length > MAX_TRIGGER_PATTERNS) ctx.issues.error(ctx.check, ctx.file, at, `must hold at most ${MAX_TRIGGER_PATTERNS} patterns`);
     list.forEach((pattern, i) => {
@@ -232,7 +247,8 @@ function readMentions(ctx: ReadContext, raw: unknown): Mention[] {
     const m = readObject(ctx, item, path, { event: nonEmpty, slack: strings, slackUsers: strings, slackGroups: strings });
     if (!m) return;
     if (m.event === undefined) {
-      if (!(isMapping(item) && 'event' in item)) ctx.issues.error(ctx.check, ctx.file, fieldPath(path, 'event'), 'is required (an event name such as DEPLOYMENT_WAIT_APPROVAL, or "*")');
+      if (!(isMapping(item) && 'event' in item))
+        ctx.issues.error(ctx.check, ctx.file, fieldPath(path, 'event'), 'is required (an event name such as DEPLOYMENT_WAIT_APPROVAL, or "*")');
       return;
     }
     if (m.slack !== undefined) {
@@ -248,7 +264,10 @@ function readMentions(ctx: ReadContext, raw: unknown): Mention[] {
   return mentions;
 }
 
-function readStepcd(ctx: ReadContext, raw: unknown): Pick<AppConfig, 'slackChannel' | 'allowMutableTags' | 'imagePolicy' | 'tagPattern' | 'pollIntervalSeconds'> {
+function readStepcd(
+  ctx: ReadContext,
+  raw: unknown,
+): Pick<AppConfig, 'slackChannel' | 'allowMutableTags' | 'imagePolicy' | 'tagPattern' | 'pollIntervalSeconds'> {
   const s = readObject(ctx, raw, 'spec.stepcd', { slackChannel: nonEmpty, imagePolicy: ANY, pollInterval: ANY }) ?? {};
   const policy =
     readObject(ctx, s.imagePolicy, 'spec.stepcd.imagePolicy', {
@@ -262,7 +281,10 @@ function readStepcd(ctx: ReadContext, raw: unknown): Pick<AppConfig, 'slackChann
     if (compiled.ok) tagPattern = compiled.re;
     else ctx.issues.error(ctx.check, ctx.file, 'spec.stepcd.imagePolicy.tagPattern', compiled.reason);
   }
-  const poll = s.pollInterval === undefined ? DEFAULT_POLL_INTERVAL_SECONDS : (positiveDuration(ctx, s.pollInterval, 'spec.stepcd.pollInterval') ?? DEFAULT_POLL_INTERVAL_SECONDS);
+  const poll =
+    s.pollInterval === undefined
+      ? DEFAULT_POLL_INTERVAL_SECONDS
+      : (positiveDuration(ctx, s.pollInterval, 'spec.stepcd.pollInterval') ?? DEFAULT_POLL_INTERVAL_SECONDS);
   const imagePolicy: ImagePolicy = {
     allowMutableTags: policy.allowMutableTags ?? false,
     requireDigest: policy.requireDigest ?? false,

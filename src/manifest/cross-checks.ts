@@ -17,7 +17,12 @@ export function checkTopology(issues: IssueList, configFile: string, config: App
   if (config.accessType === 'SERVICE_DISCOVERY') {
     config.stages.forEach((s) => {
       if (s.name === StageKind.ECS_TRAFFIC_ROUTING) {
-        issues.error('pipeline', configFile, `spec.pipeline.stages[${s.index}].name`, 'ECS_TRAFFIC_ROUTING needs accessType ELB: with SERVICE_DISCOVERY there are no load balancer weights to set');
+        issues.error(
+          'pipeline',
+          configFile,
+          `spec.pipeline.stages[${s.index}].name`,
+          'ECS_TRAFFIC_ROUTING needs accessType ELB: with SERVICE_DISCOVERY there are no load balancer weights to set',
+        );
       }
     });
     if (primary || canary) issues.warn(tg, configFile, 'spec.input.targetGroups', 'is ignored with accessType SERVICE_DISCOVERY');
@@ -28,7 +33,12 @@ export function checkTopology(issues: IssueList, configFile: string, config: App
   }
   const needing = config.stages.find((s) => NEEDS_CANARY_GROUP.includes(s.name));
   if (needing && !declared.canary) {
-    issues.error(tg, configFile, 'spec.input.targetGroups.canary', `is required because the pipeline has ${needing.name} (spec.pipeline.stages[${needing.index}])`);
+    issues.error(
+      tg,
+      configFile,
+      'spec.input.targetGroups.canary',
+      `is required because the pipeline has ${needing.name} (spec.pipeline.stages[${needing.index}])`,
+    );
   }
   if (primary && canary && primary.targetGroupArn === canary.targetGroupArn) {
     issues.error(tg, configFile, 'spec.input.targetGroups.canary.targetGroupArn', 'must differ from the primary target group, or traffic could never be split');
@@ -45,11 +55,21 @@ export function checkPipelineEnd(issues: IssueList, configFile: string, config: 
   if (lastCanary < 0) return;
   const cleaned = stages.some((s, i) => i > lastCanary && s.name === StageKind.ECS_CANARY_CLEAN);
   if (!cleaned) {
-    issues.warn('pipeline', configFile, 'spec.pipeline.stages', 'creates a canary but never runs ECS_CANARY_CLEAN after it: the canary task set keeps running until a later deployment cleans it');
+    issues.warn(
+      'pipeline',
+      configFile,
+      'spec.pipeline.stages',
+      'creates a canary but never runs ECS_CANARY_CLEAN after it: the canary task set keeps running until a later deployment cleans it',
+    );
   }
   const lastRoute = stages.findLast((s) => s.name === StageKind.ECS_TRAFFIC_ROUTING);
   if (lastRoute?.name === StageKind.ECS_TRAFFIC_ROUTING && lastRoute.with.canary > 0 && !cleaned) {
-    issues.warn('pipeline', configFile, `spec.pipeline.stages[${lastRoute.index}].with`, `leaves ${lastRoute.with.canary}% of traffic on the canary when the pipeline ends`);
+    issues.warn(
+      'pipeline',
+      configFile,
+      `spec.pipeline.stages[${lastRoute.index}].with`,
+      `leaves ${lastRoute.with.canary}% of traffic on the canary when the pipeline ends`,
+    );
   }
 }
 
@@ -68,10 +88,20 @@ export function checkTargetContainers(
     const container = containers.find((c) => c.name === group.containerName);
     if (!container) {
       const names = containers.map((c) => c.name).join(', ') || 'none';
-      issues.error('target groups', configFile, `${path}.containerName`, `${show(group.containerName)} is not a container in ${taskDefFile} (containers: ${names})`);
+      issues.error(
+        'target groups',
+        configFile,
+        `${path}.containerName`,
+        `${show(group.containerName)} is not a container in ${taskDefFile} (containers: ${names})`,
+      );
     } else if (!container.ports.includes(group.containerPort)) {
       const ports = container.ports.join(', ') || 'none';
-      issues.error('target groups', configFile, `${path}.containerPort`, `${group.containerPort} is not a containerPort of container ${show(container.name)} in ${taskDefFile} (ports: ${ports})`);
+      issues.error(
+        'target groups',
+        configFile,
+        `${path}.containerPort`,
+        `${group.containerPort} is not a containerPort of container ${show(container.name)} in ${taskDefFile} (ports: ${ports})`,
+      );
     }
   }
 }

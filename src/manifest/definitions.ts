@@ -42,7 +42,9 @@ const TASK_SET_FIELDS: Record<string, z.ZodType> = {
       assignPublicIp: z.enum(['ENABLED', 'DISABLED']).optional(),
     }),
   }),
-  serviceRegistries: z.array(loose({ registryArn: name.optional(), containerName: name.optional(), containerPort: z.number().int().optional(), port: z.number().int().optional() })),
+  serviceRegistries: z.array(
+    loose({ registryArn: name.optional(), containerName: name.optional(), containerPort: z.number().int().optional(), port: z.number().int().optional() }),
+  ),
 };
 
 /** Keys of the wrapper formats people put around CreateService input (PipeCD v1 style, CloudFormation). */
@@ -107,7 +109,9 @@ export interface ContainerInfo {
 const containerSchema = loose({
   name,
   image: z.string().min(1, 'must not be empty'),
-  portMappings: z.array(loose({ containerPort: z.number().int('must be a whole number').min(1, 'must be a port 1–65535').max(65535, 'must be a port 1–65535').optional() })).optional(),
+  portMappings: z
+    .array(loose({ containerPort: z.number().int('must be a whole number').min(1, 'must be a port 1–65535').max(65535, 'must be a port 1–65535').optional() }))
+    .optional(),
 });
 
 function readablePorts(item: Record<string, unknown>): number[] {

@@ -34,7 +34,8 @@ export function parseImageReference(image: string): { ok: true; ref: ImageRefere
   const m = REFERENCE.matcher(image);
   if (!m.matches()) return { ok: false, reason: `is not a valid image reference${hint(image)}` };
   const name = m.group(1) ?? '';
-  if (name.length > MAX_NAME_LENGTH) return { ok: false, reason: `is not a valid image reference: the repository name is longer than ${MAX_NAME_LENGTH} characters` };
+  if (name.length > MAX_NAME_LENGTH)
+    return { ok: false, reason: `is not a valid image reference: the repository name is longer than ${MAX_NAME_LENGTH} characters` };
   const tag = m.group(2);
   const digest = m.group(3);
   return { ok: true, ref: { name, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) } };
@@ -57,7 +58,8 @@ export function imagePolicyReason(ref: ImageReference, policy: ImagePolicy, tagP
   }
   if (tagPattern) {
     if (!ref.tag) return `has no tag to match spec.stepcd.imagePolicy.tagPattern ${JSON.stringify(policy.tagPattern)}`;
-    if (!tagPattern.matcher(ref.tag).find()) return `has the tag ${JSON.stringify(ref.tag)}, which does not match spec.stepcd.imagePolicy.tagPattern ${JSON.stringify(policy.tagPattern)}`;
+    if (!tagPattern.matcher(ref.tag).find())
+      return `has the tag ${JSON.stringify(ref.tag)}, which does not match spec.stepcd.imagePolicy.tagPattern ${JSON.stringify(policy.tagPattern)}`;
   }
   if (policy.allowMutableTags || ref.digest) return undefined; // a digest pins the content, whatever the tag says
   const reason = mutableTagReason(ref.tag);
@@ -83,6 +85,9 @@ export function compileTagPattern(pattern: string): { ok: true; re: RE2JS } | { 
   try {
     return { ok: true, re: RE2JS.compile(pattern) };
   } catch (err) {
-    return { ok: false, reason: `is not a regular expression stepcd can match in linear time (RE2 syntax: no backreferences or lookaround): ${(err as Error).message}` };
+    return {
+      ok: false,
+      reason: `is not a regular expression stepcd can match in linear time (RE2 syntax: no backreferences or lookaround): ${(err as Error).message}`,
+    };
   }
 }

@@ -1,14 +1,7 @@
 import type { ManifestIssue } from '../errors.js';
 
 /** The named checks of `stepcd validate`; every issue belongs to exactly one. */
-export const CHECKS = [
-  'app config',
-  'service definition',
-  'task definition',
-  'image policy',
-  'target groups',
-  'pipeline',
-] as const;
+export const CHECKS = ['app config', 'service definition', 'task definition', 'image policy', 'target groups', 'pipeline'] as const;
 export type CheckName = (typeof CHECKS)[number];
 
 export interface TaggedIssue extends ManifestIssue {

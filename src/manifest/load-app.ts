@@ -108,7 +108,8 @@ async function readParsed(files: ManifestFiles, file: string, issues: IssueList,
   }
   const parsed = parseManifestText(file, text);
   if (!parsed.ok) {
-    for (const i of parsed.issues) issues.error(check, i.file, i.path, i.message, { ...(i.line !== undefined && { line: i.line }), ...(i.column !== undefined && { column: i.column }) });
+    for (const i of parsed.issues)
+      issues.error(check, i.file, i.path, i.message, { ...(i.line !== undefined && { line: i.line }), ...(i.column !== undefined && { column: i.column }) });
     return undefined;
   }
   return parsed.value;
@@ -141,7 +142,8 @@ async function loadDefinition(
   }
   const parsed = parseManifestText(file, text);
   if (!parsed.ok) {
-    for (const i of parsed.issues) issues.error(check, i.file, i.path, i.message, { ...(i.line !== undefined && { line: i.line }), ...(i.column !== undefined && { column: i.column }) });
+    for (const i of parsed.issues)
+      issues.error(check, i.file, i.path, i.message, { ...(i.line !== undefined && { line: i.line }), ...(i.column !== undefined && { column: i.column }) });
     return undefined;
   }
   return { file, value: parsed.value };

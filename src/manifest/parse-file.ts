@@ -28,9 +28,7 @@ function parseJson(file: string, text: string): ParsedFile {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (err) {
     const where = locateJsonError(text);
-    const message = where
-      ? `invalid JSON at line ${where.line}, column ${where.column}: ${where.message}`
-      : `invalid JSON: ${(err as Error).message}`;
+    const message = where ? `invalid JSON at line ${where.line}, column ${where.column}: ${where.message}` : `invalid JSON: ${(err as Error).message}`;
     return failure(file, message, where ? { line: where.line, column: where.column } : undefined);
   }
 }
@@ -61,7 +59,10 @@ function parseYaml(file: string, text: string): ParsedFile {
   } catch (err) {
     // yaml throws a ReferenceError for an alias bomb ("billion laughs"); say so in the file's terms.
     if (err instanceof ReferenceError || err instanceof RangeError) {
-      return failure(file, `invalid YAML: its aliases expand too far (more than ${MAX_YAML_ALIASES} alias uses, or a huge expansion); write the values out instead of an alias bomb`);
+      return failure(
+        file,
+        `invalid YAML: its aliases expand too far (more than ${MAX_YAML_ALIASES} alias uses, or a huge expansion); write the values out instead of an alias bomb`,
+      );
     }
     throw err;
   }

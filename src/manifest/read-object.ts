@@ -51,12 +51,7 @@ export function readObject<S extends Shape>(
 }
 
 /** Parses one value with a zod schema, turning zod's issues into stepcd's wording. */
-export function readValue<T>(
-  ctx: ReadContext,
-  schema: z.ZodType<T>,
-  raw: unknown,
-  path: string,
-): { ok: true; value: T } | { ok: false } {
+export function readValue<T>(ctx: ReadContext, schema: z.ZodType<T>, raw: unknown, path: string): { ok: true; value: T } | { ok: false } {
   const result = schema.safeParse(raw, { reportInput: true });
   if (result.success) return { ok: true, value: result.data };
   for (const issue of result.error.issues) {

@@ -46,12 +46,7 @@ const WITH_IGNORED: Partial<Record<StageKind, Record<string, string>>> = {
 };
 
 /** Stage kinds whose stage-level `timeout` bounds the wait (as `with.stableTimeout` / `with.timeout` do). */
-const TIMEOUT_AWARE: readonly StageKind[] = [
-  StageKind.ECS_SYNC,
-  StageKind.ECS_CANARY_ROLLOUT,
-  StageKind.ECS_PRIMARY_ROLLOUT,
-  StageKind.WAIT_APPROVAL,
-];
+const TIMEOUT_AWARE: readonly StageKind[] = [StageKind.ECS_SYNC, StageKind.ECS_CANARY_ROLLOUT, StageKind.ECS_PRIMARY_ROLLOUT, StageKind.WAIT_APPROVAL];
 
 /**
  * Normalizes `spec.pipeline.stages` to PlannedStage, reporting every bad stage. A bad stage is left
@@ -115,9 +110,7 @@ function normalizeWith(
 ): PlannedStage['with'] | undefined {
   const at = (key: string) => fieldPath(path, key);
   const stable = () =>
-    opts.stableTimeout === undefined
-      ? (stageTimeout ?? DEFAULT_STABLE_TIMEOUT_SECONDS)
-      : positiveDuration(ctx, opts.stableTimeout, at('stableTimeout'));
+    opts.stableTimeout === undefined ? (stageTimeout ?? DEFAULT_STABLE_TIMEOUT_SECONDS) : positiveDuration(ctx, opts.stableTimeout, at('stableTimeout'));
   switch (kind) {
     case StageKind.ECS_SYNC:
     case StageKind.ECS_PRIMARY_ROLLOUT: {
@@ -146,9 +139,7 @@ function normalizeWith(
       const minApproverNum = (opts.minApproverNum as number | undefined) ?? 1;
       if (!approvalCanPass(ctx, approvers, minApproverNum, path)) return undefined;
       const timeoutSeconds =
-        opts.timeout === undefined
-          ? (stageTimeout ?? DEFAULT_APPROVAL_TIMEOUT_SECONDS)
-          : positiveDuration(ctx, opts.timeout, at('timeout'));
+        opts.timeout === undefined ? (stageTimeout ?? DEFAULT_APPROVAL_TIMEOUT_SECONDS) : positiveDuration(ctx, opts.timeout, at('timeout'));
       return timeoutSeconds === undefined ? undefined : { approvers: [...new Set(approvers)], minApproverNum, timeoutSeconds };
     }
     case StageKind.ANALYSIS:

@@ -31,9 +31,13 @@ export const EventDetailSchema = z
     approver: z.string().optional(),
     startedAt: z.iso.datetime(),
     endedAt: z.iso.datetime().optional(),
-    executionArn: z.string().startsWith('arn:').optional().meta({ description: 'The Step Functions execution; also in the event\'s resources.' }),
-    serviceArn: z.string().startsWith('arn:').optional().meta({ description: 'The ECS service; also in the event\'s resources.' }),
-    taskDefinitionArn: z.string().startsWith('arn:').optional().meta({ description: 'The task definition being deployed, once registered; also in resources.' }),
+    executionArn: z.string().startsWith('arn:').optional().meta({ description: "The Step Functions execution; also in the event's resources." }),
+    serviceArn: z.string().startsWith('arn:').optional().meta({ description: "The ECS service; also in the event's resources." }),
+    taskDefinitionArn: z
+      .string()
+      .startsWith('arn:')
+      .optional()
+      .meta({ description: 'The task definition being deployed, once registered; also in resources.' }),
   })
   .meta({
     title: 'stepcd event detail',

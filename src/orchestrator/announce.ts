@@ -14,12 +14,7 @@ export interface AnnounceExtra {
  * Publishes one EventBridge event for a deployment. An event that cannot be published is logged and
  * does not fail the deployment: EventBridge is how users hear about a deploy, not part of doing it.
  */
-export async function announce(
-  deps: OrchestratorDeps,
-  record: DeploymentRecord,
-  detailType: DetailType,
-  extra: AnnounceExtra = {},
-): Promise<void> {
+export async function announce(deps: OrchestratorDeps, record: DeploymentRecord, detailType: DetailType, extra: AnnounceExtra = {}): Promise<void> {
   const detail = eventDetail(record, { status: record.status, ...extra, now: deps.now() });
   try {
     await deps.events.publish({ detailType, detail });

@@ -13,11 +13,7 @@ import { contendersOf, findSupersession, pushedAtOf, supersededReason, type Supe
  * commit over a newer one, whatever order GitHub delivered the pushes in). Nothing here touches ECS,
  * so a SUPERSEDED or CLOSED end needs no rollback.
  */
-export async function begin(
-  input: { plan: DeploymentPlan } & Partial<ExecutionData>,
-  deps: OrchestratorDeps,
-  executionArn?: string,
-): Promise<ExecutionData> {
+export async function begin(input: { plan: DeploymentPlan } & Partial<ExecutionData>, deps: OrchestratorDeps, executionArn?: string): Promise<ExecutionData> {
   const { plan } = input;
   const { history } = deps;
   const id = plan.deploymentId;

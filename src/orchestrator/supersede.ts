@@ -61,9 +61,7 @@ const ROLE_WORDS: Record<Contender['role'], string> = { deployed: 'deployed', ru
 /** One line for the record: which newer commit won, and why. */
 export function supersededReason(app: string, s: Supersession): string {
   const commit = s.by.sha.slice(0, 7);
-  const why = s.diverged
-    ? `history diverged (a force push?) and ${commit} was pushed later`
-    : `${commit} is a newer commit of ${app}`;
+  const why = s.diverged ? `history diverged (a force push?) and ${commit} was pushed later` : `${commit} is a newer commit of ${app}`;
   return `superseded by commit ${commit} (${ROLE_WORDS[s.by.role]}, deployment ${s.by.deploymentId}): ${why}; nothing was deployed`;
 }
 
@@ -81,9 +79,19 @@ export async function contendersOf(appState: AppState, selfId: string, history: 
   return ids.flatMap(({ id, role }, i): Contender[] => {
     const record = records[i];
     if (role === 'deployed' && appState.lastGood) {
-      return [{ deploymentId: id, sha: appState.lastGood.commitSha, pushedAt: record ? pushedAtOf(record) : appState.lastGood.at, ...(record ? { createdAt: record.createdAt } : {}), role }];
+      return [
+        {
+          deploymentId: id,
+          sha: appState.lastGood.commitSha,
+          pushedAt: record ? pushedAtOf(record) : appState.lastGood.at,
+          ...(record ? { createdAt: record.createdAt } : {}),
+          role,
+        },
+      ];
     }
-    return record && isContending(record) ? [{ deploymentId: id, sha: record.commit.sha, pushedAt: pushedAtOf(record), createdAt: record.createdAt, role }] : [];
+    return record && isContending(record)
+      ? [{ deploymentId: id, sha: record.commit.sha, pushedAt: pushedAtOf(record), createdAt: record.createdAt, role }]
+      : [];
   });
 }
 

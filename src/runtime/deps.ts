@@ -84,7 +84,11 @@ function githubAncestry(ctx: DepsContext): AncestryPort {
   if (!repo || !ctx.secrets[secret]) {
     return {
       compare: () =>
-        Promise.reject(new ConfigError(`cannot compare commits: set STEPCD_GITHUB_REPOS and the GitHub ${secret} for this function (ancestry decides which commit is newer)`)),
+        Promise.reject(
+          new ConfigError(
+            `cannot compare commits: set STEPCD_GITHUB_REPOS and the GitHub ${secret} for this function (ancestry decides which commit is newer)`,
+          ),
+        ),
     };
   }
   const auth = githubTokenProvider(ctx.config.github, ctx.secrets, ctx.now ? { now: ctx.now } : {});

@@ -7,10 +7,7 @@ import type { StageExecutor } from './executor.js';
 type AnalysisStage = Extract<PlannedStage, { name: 'ANALYSIS' }>;
 
 /** What one look at the alarms means for the stage; pure, so every rule is tested without CloudWatch. */
-export type AnalysisVerdict =
-  | { status: 'failed'; reason: string }
-  | { status: 'done'; detail: string }
-  | { status: 'pending'; detail: string };
+export type AnalysisVerdict = { status: 'failed'; reason: string } | { status: 'done'; detail: string } | { status: 'pending'; detail: string };
 
 /**
  * ANALYSIS: the named CloudWatch alarms must stay out of ALARM for `duration`. Reads only; the

@@ -158,11 +158,7 @@ export interface ElbPort {
    */
   findForwardRules(primaryTargetGroupArn: string, canaryTargetGroupArn: string): Promise<ForwardRule[]>;
   /** Rewrites the weights of the rule's forward action, keeping its stickiness and other actions. */
-  setRuleWeights(
-    rule: ForwardRule,
-    groups: { primary: string; canary: string },
-    weights: TrafficWeights,
-  ): Promise<void>;
+  setRuleWeights(rule: ForwardRule, groups: { primary: string; canary: string }, weights: TrafficWeights): Promise<void>;
   targetHealth(targetGroupArn: string): Promise<TargetHealth[]>;
 }
 

@@ -21,10 +21,16 @@ export async function startRollout(
   const sets = await ports.ecs.listTaskSets(cluster, serviceName);
   state = rememberPreviousPrimary(plan.deploymentId, sets, state);
   const registered = await ensureTaskDefinition(plan, state, ports, sets);
-  const created = await ensureTaskSet(plan, registered.state, ports, {
-    ...spec,
-    stageIndex: input.stage.index,
-    taskDefinitionArn: registered.taskDefinitionArn,
-  }, sets);
+  const created = await ensureTaskSet(
+    plan,
+    registered.state,
+    ports,
+    {
+      ...spec,
+      stageIndex: input.stage.index,
+      taskDefinitionArn: registered.taskDefinitionArn,
+    },
+    sets,
+  );
   return { state: created.state, taskSetId: created.taskSet.id };
 }

@@ -32,9 +32,7 @@ export async function routeTraffic(
   if (!pair) return { state, changed: [], rules: [] };
   const rules = await ports.elb.findForwardRules(pair.primary, pair.canary);
   if (rules.length === 0 && options.requireRules) {
-    throw new InvalidStateError(
-      `no listener rule forwards to exactly {${pair.primary}, ${pair.canary}}; add both target groups to a forward action`,
-    );
+    throw new InvalidStateError(`no listener rule forwards to exactly {${pair.primary}, ${pair.canary}}; add both target groups to a forward action`);
   }
   const toChange = rulesToChange(rules, weights);
   if (toChange.length > 0 && weights.canary > 0) await assertCanaryHealthy(pair.canary, ports);

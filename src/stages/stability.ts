@@ -29,7 +29,11 @@ export function assessTaskSet(
   const failed = stoppedTasks.filter(isFailure);
   const crashed = failed.some((t) => t.stopCode === 'EssentialContainerExited');
   if (failed.length >= FAILED_TASKS_BEFORE_GIVING_UP || crashed) {
-    return { status: 'failed', error: 'StabilizeFailed', reason: `task set ${taskSet.id} failed to stabilise: ${describeStop(failed[0]!)} (${failed.length} task(s) stopped)` };
+    return {
+      status: 'failed',
+      error: 'StabilizeFailed',
+      reason: `task set ${taskSet.id} failed to stabilise: ${describeStop(failed[0]!)} (${failed.length} task(s) stopped)`,
+    };
   }
   const elapsedSeconds = (now - startedAt) / 1000;
   if (elapsedSeconds > stableTimeoutSeconds) {

@@ -18,9 +18,7 @@ export async function ensureTaskDefinition(
   liveTaskSets: readonly TaskSetInfo[],
 ): Promise<{ taskDefinitionArn: string; state: DeploymentState }> {
   if (state.taskDefinitionArn) return { taskDefinitionArn: state.taskDefinitionArn, state };
-  const ours = liveTaskSets.find(
-    (s) => isCreatedBy(plan.deploymentId, s.externalId) && !isRollbackRestoreSet(plan.deploymentId, s.externalId),
-  );
+  const ours = liveTaskSets.find((s) => isCreatedBy(plan.deploymentId, s.externalId) && !isRollbackRestoreSet(plan.deploymentId, s.externalId));
   if (ours) return { taskDefinitionArn: ours.taskDefinitionArn, state: { ...state, taskDefinitionArn: ours.taskDefinitionArn } };
   const family = typeof plan.taskDefinition.family === 'string' ? plan.taskDefinition.family : undefined;
   const latest = family ? await ports.ecs.latestTaskDefinition(family) : undefined;

@@ -26,9 +26,7 @@ export async function ensureTaskSet(
 ): Promise<{ taskSet: TaskSetInfo; state: DeploymentState }> {
   const { cluster, serviceName } = plan.serviceDefinition;
   const externalId = taskSetExternalId(plan.deploymentId, spec.stageIndex, spec.role);
-  const existing = (liveTaskSets ?? (await ports.ecs.listTaskSets(cluster, serviceName))).find(
-    (s) => s.externalId === externalId && s.status !== 'DRAINING',
-  );
+  const existing = (liveTaskSets ?? (await ports.ecs.listTaskSets(cluster, serviceName))).find((s) => s.externalId === externalId && s.status !== 'DRAINING');
   const taskSet =
     existing ??
     (await ports.ecs.createTaskSet({
@@ -43,9 +41,7 @@ export async function ensureTaskSet(
       tags: stepcdTags(plan),
     }));
   if (!existing) ports.log('created task set', { taskSetId: taskSet.id, externalId, scalePercent: spec.scalePercent });
-  const createdTaskSetIds = state.createdTaskSetIds.includes(taskSet.id)
-    ? state.createdTaskSetIds
-    : [...state.createdTaskSetIds, taskSet.id];
+  const createdTaskSetIds = state.createdTaskSetIds.includes(taskSet.id) ? state.createdTaskSetIds : [...state.createdTaskSetIds, taskSet.id];
   return { taskSet, state: { ...state, createdTaskSetIds, touched: true } };
 }
 
@@ -64,11 +60,7 @@ function loadBalancerFor(plan: DeploymentPlan, role: TaskSetRole): { loadBalance
  * Remembers which PRIMARY set served before this deployment, so that primary rollout deletes only
  * it and rollback can restore it. Set once: later calls see this deployment's own set as PRIMARY.
  */
-export function rememberPreviousPrimary(
-  deploymentId: string,
-  taskSets: readonly TaskSetInfo[],
-  state: DeploymentState,
-): DeploymentState {
+export function rememberPreviousPrimary(deploymentId: string, taskSets: readonly TaskSetInfo[], state: DeploymentState): DeploymentState {
   if (state.previousPrimaryTaskSetId) return state;
   const primary = taskSets.find((s) => s.status === 'PRIMARY' && !isCreatedBy(deploymentId, s.externalId));
   if (!primary) return state;

@@ -57,7 +57,10 @@ describe('Slack interactions', () => {
     expect((await h.history.getApproval(plan.deploymentId, 0))?.status).toBe('APPROVED');
     const approved = h.events.events.find((e) => e.detailType === 'DEPLOYMENT_APPROVED' && e.detail.deploymentId === plan.deploymentId);
     expect(approved?.detail.approver).toBe('U0BOB');
-    const lastUpdate = h.slack.callsTo('chat.update').filter((c) => c.body.ts === record?.notification?.ts).at(-1);
+    const lastUpdate = h.slack
+      .callsTo('chat.update')
+      .filter((c) => c.body.ts === record?.notification?.ts)
+      .at(-1);
     expect(JSON.stringify(lastUpdate?.body.blocks)).toContain('Approved by <@U0BOB>');
     expect(JSON.stringify(lastUpdate?.body.blocks)).not.toContain('stepcd_approve');
   });
@@ -72,7 +75,10 @@ describe('Slack interactions', () => {
     expect(done.error).toBe('stepcd.Rejected');
     expect(done.cause).toContain('rejected by U0ALICE');
     const ref = (await h.history.getDeployment(plan.deploymentId))?.notification;
-    const lastUpdate = h.slack.callsTo('chat.update').filter((c) => c.body.ts === ref?.ts).at(-1);
+    const lastUpdate = h.slack
+      .callsTo('chat.update')
+      .filter((c) => c.body.ts === ref?.ts)
+      .at(-1);
     expect(JSON.stringify(lastUpdate?.body.blocks)).toContain('Rejected by <@U0ALICE>');
   });
 
@@ -180,7 +186,10 @@ describe('Slack interactions', () => {
     expect(status(executionArn)).toBe('RUNNING');
     expect(await h.history.getApproval(plan.deploymentId, 0)).toMatchObject({ status: 'OPEN', approvedBy: ['U0ALICE'] });
     const ref = (await h.history.getDeployment(plan.deploymentId))?.notification;
-    const update = h.slack.callsTo('chat.update').filter((c) => c.body.ts === ref?.ts).at(-1);
+    const update = h.slack
+      .callsTo('chat.update')
+      .filter((c) => c.body.ts === ref?.ts)
+      .at(-1);
     expect(JSON.stringify(update?.body.blocks)).toContain('1/2');
     expect(JSON.stringify(update?.body.blocks)).toContain('stepcd_approve');
 
@@ -221,10 +230,7 @@ describe('Slack interactions', () => {
   it('ignores buttons of other apps with an empty 200', async () => {
     const body = formBody(blockActionsPayload({ user: 'U0ALICE', actionId: 'someone_elses_button', deploymentId: 'x', stageIndex: 0 }));
     const ts = String(h.nowSeconds());
-    const res = await h.post(
-      { 'x-slack-request-timestamp': ts, 'x-slack-signature': computeSlackSignature(SIGNING_SECRET, ts, body) },
-      body,
-    );
+    const res = await h.post({ 'x-slack-request-timestamp': ts, 'x-slack-signature': computeSlackSignature(SIGNING_SECRET, ts, body) }, body);
     expect(res).toEqual({ statusCode: 200, body: '' });
   });
 });

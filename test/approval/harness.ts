@@ -61,9 +61,20 @@ export interface ApprovalHarness {
   /** Moves the interactions endpoint's clock (signature window and approval expiry) forward. */
   advance(ms: number): void;
   /** Plans a one-stage deployment, records it and starts its execution; resolves once the approval is stored. */
-  deploy(opts: { approvers: string[]; minApproverNum?: number; timeoutSeconds?: number; cancelRequested?: boolean }): Promise<{ plan: DeploymentPlan; executionArn: string }>;
+  deploy(opts: {
+    approvers: string[];
+    minApproverNum?: number;
+    timeoutSeconds?: number;
+    cancelRequested?: boolean;
+  }): Promise<{ plan: DeploymentPlan; executionArn: string }>;
   /** Sends a signed block_actions click through the real Lambda handler. */
-  click(o: { user: string; action: 'approve' | 'reject'; deploymentId: string; stageIndex?: number; sign?: (body: string) => Record<string, string> }): Promise<{ statusCode: number; body: string; reply?: string }>;
+  click(o: {
+    user: string;
+    action: 'approve' | 'reject';
+    deploymentId: string;
+    stageIndex?: number;
+    sign?: (body: string) => Record<string, string>;
+  }): Promise<{ statusCode: number; body: string; reply?: string }>;
   /** Sends exactly these headers and body (for replays and forgeries). */
   post(headers: Record<string, string>, body: string): Promise<{ statusCode: number; body: string }>;
   nowSeconds(): number;
@@ -81,7 +92,14 @@ export async function startApprovalHarness(): Promise<ApprovalHarness> {
     sfn.createStateMachine({ name: `${STATE_MACHINE}-${timeoutSeconds}`, definition: definition(timeoutSeconds) }).stateMachineArn;
   const stateMachineArn = machineFor(3600);
   const events = new CapturedEvents();
-  const notifier = createNotifier({ botToken: 'xoxb-test', apiUrl: slack.apiUrl, defaultChannel: 'C0DEPLOYS', history, logger: quietLogger, sleep: async () => {} });
+  const notifier = createNotifier({
+    botToken: 'xoxb-test',
+    apiUrl: slack.apiUrl,
+    defaultChannel: 'C0DEPLOYS',
+    history,
+    logger: quietLogger,
+    sleep: async () => {},
+  });
   const service = new ApprovalService({
     history,
     workflow: new SfnWorkflow(createSfnClient(localClientConfig(aws.url)), stateMachineArn),
@@ -136,7 +154,11 @@ export async function startApprovalHarness(): Promise<ApprovalHarness> {
       await history.setStatus(plan.deploymentId, 'RUNNING');
       await history.setStageStatus(plan.deploymentId, 0, 'RUNNING');
       if (opts.cancelRequested) await history.requestCancel(plan.deploymentId);
-      const out = sfn.startExecution({ stateMachineArn: machineFor(opts.timeoutSeconds ?? 3600), name: plan.executionName, input: JSON.stringify({ plan, stage: plan.stages[0] }) });
+      const out = sfn.startExecution({
+        stateMachineArn: machineFor(opts.timeoutSeconds ?? 3600),
+        name: plan.executionName,
+        input: JSON.stringify({ plan, stage: plan.stages[0] }),
+      });
       await waitUntil(() => requested.has(plan.deploymentId));
       return { plan, executionArn: out.executionArn };
     },

@@ -27,7 +27,7 @@ describe('parseInteraction', () => {
     expect(parsed.kind === 'approval' && parsed.click.decision).toBe('reject');
   });
 
-  it('ignores other apps\' buttons and other interaction types', () => {
+  it("ignores other apps' buttons and other interaction types", () => {
     expect(parseInteraction(formBody(blockActionsPayload({ user: 'U1', actionId: 'other', deploymentId: 'd', stageIndex: 0 }))).kind).toBe('ignored');
     expect(parseInteraction(formBody({ type: 'view_submission', user: { id: 'U1' } })).kind).toBe('ignored');
   });
@@ -36,7 +36,13 @@ describe('parseInteraction', () => {
     ['no payload', 'foo=bar'],
     ['payload not JSON', 'payload=%7Bnope'],
     ['no user', formBody({ type: 'block_actions', actions: [{ action_id: 'stepcd_approve', value: '{"d":"x","s":0}' }] })],
-    ['forged button value', formBody({ ...blockActionsPayload({ user: 'U1', actionId: 'stepcd_approve', deploymentId: 'd', stageIndex: 0 }), actions: [{ action_id: 'stepcd_approve', value: 'token:abc' }] })],
+    [
+      'forged button value',
+      formBody({
+        ...blockActionsPayload({ user: 'U1', actionId: 'stepcd_approve', deploymentId: 'd', stageIndex: 0 }),
+        actions: [{ action_id: 'stepcd_approve', value: 'token:abc' }],
+      }),
+    ],
   ])('fail: %s is invalid', (_name, body) => {
     expect(parseInteraction(body).kind).toBe('invalid');
   });

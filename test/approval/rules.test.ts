@@ -44,7 +44,7 @@ describe('closedReason', () => {
   });
 });
 
-describe('Rule: minApproverNum against approvers: [\'*\'] and groups', () => {
+describe("Rule: minApproverNum against approvers: ['*'] and groups", () => {
   it.each([
     ["success: two of anyone (approvers: ['*'])", "['*']", true],
     ['success: two of a Slack group', '[S0ONCALL]', true],
@@ -57,7 +57,10 @@ describe('Rule: minApproverNum against approvers: [\'*\'] and groups', () => {
     const dir = join(EXAMPLES_DIR, 'canary');
     const files: Record<string, string> = {};
     for (const f of ['app.pipecd.yaml', 'servicedef.yaml', 'taskdef.yaml']) files[`canary/${f}`] = await readFile(join(dir, f), 'utf8');
-    files['canary/app.pipecd.yaml'] = files['canary/app.pipecd.yaml']!.replace('          timeout: 30m\n', `          timeout: 30m\n          approvers: ${list}\n          minApproverNum: 2\n`);
+    files['canary/app.pipecd.yaml'] = files['canary/app.pipecd.yaml']!.replace(
+      '          timeout: 30m\n',
+      `          timeout: 30m\n          approvers: ${list}\n          minApproverNum: 2\n`,
+    );
     const result = await loadApp({ readFile: async (p) => files[p] }, 'canary/app.pipecd.yaml');
     expect(result.ok).toBe(ok);
   });

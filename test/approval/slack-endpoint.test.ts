@@ -19,13 +19,18 @@ function deps(decide: () => Promise<ApprovalResult>) {
 }
 
 function request(responseUrl?: string) {
-  const body = formBody(blockActionsPayload({ user: 'U1', actionId: 'stepcd_approve', deploymentId: 'd', stageIndex: 0, ...(responseUrl ? { responseUrl } : {}) }));
+  const body = formBody(
+    blockActionsPayload({ user: 'U1', actionId: 'stepcd_approve', deploymentId: 'd', stageIndex: 0, ...(responseUrl ? { responseUrl } : {}) }),
+  );
   return { headers: signedHeaders(SECRET, body, NOW.getTime() / 1000), body };
 }
 
 describe('handleSlackInteraction', () => {
   it('answers in the acknowledgement body, ephemerally, when there is no response_url', async () => {
-    const res = await handleSlackInteraction(request(), deps(async () => ({ kind: 'not-approver', message: 'you are not an approver for web' })));
+    const res = await handleSlackInteraction(
+      request(),
+      deps(async () => ({ kind: 'not-approver', message: 'you are not an approver for web' })),
+    );
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ response_type: 'ephemeral', replace_original: false, text: ':lock: you are not an approver for web' });
   });
@@ -42,7 +47,10 @@ describe('handleSlackInteraction', () => {
 
   it('refuses a malformed but signed body with 400', async () => {
     const body = 'payload=%7Bnot-json';
-    const res = await handleSlackInteraction({ headers: signedHeaders(SECRET, body, NOW.getTime() / 1000), body }, deps(async () => ({ kind: 'closed', message: '' })));
+    const res = await handleSlackInteraction(
+      { headers: signedHeaders(SECRET, body, NOW.getTime() / 1000), body },
+      deps(async () => ({ kind: 'closed', message: '' })),
+    );
     expect(res.statusCode).toBe(400);
   });
 });

@@ -42,7 +42,9 @@ describe('Adapter: caller identity (STS GetCallerIdentity on the local cloud)', 
 
   it('refuses the STS actions it does not offer with InvalidAction, and leaves ELBv2 to the emulator', async () => {
     const sts = new STSClient(cloud.clientConfigs.sts);
-    await expect(sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::000000000000:role/x', RoleSessionName: 's' }))).rejects.toMatchObject({ name: 'InvalidAction' });
+    await expect(sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::000000000000:role/x', RoleSessionName: 's' }))).rejects.toMatchObject({
+      name: 'InvalidAction',
+    });
     sts.destroy();
     const elbv2 = new ElasticLoadBalancingV2Client(cloud.clientConfigs.elbv2);
     await expect(elbv2.send(new DescribeLoadBalancersCommand({}))).resolves.toMatchObject({ LoadBalancers: [] });

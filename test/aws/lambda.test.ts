@@ -27,11 +27,21 @@ describe('AsyncInvoker over Lambda (createLambdaInvoker)', () => {
   });
 
   it.each([
-    ['fail: a throttle stays retryable', Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } }), ErrorName.Throttled],
-    ['fail: a missing function is terminal', Object.assign(new Error('Function not found'), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } }), ErrorName.AwsError],
+    [
+      'fail: a throttle stays retryable',
+      Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } }),
+      ErrorName.Throttled,
+    ],
+    [
+      'fail: a missing function is terminal',
+      Object.assign(new Error('Function not found'), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } }),
+      ErrorName.AwsError,
+    ],
   ])('%s', async (_name, error, expected) => {
     lambda.on(InvokeCommand).rejects(error);
-    const err = await invoker().invokeAsync('fn', {}).catch((e: unknown) => e);
+    const err = await invoker()
+      .invokeAsync('fn', {})
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StepcdError);
     expect((err as StepcdError).name).toBe(expected);
     expect((err as Error).message).toContain('invoking fn asynchronously');

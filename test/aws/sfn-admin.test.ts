@@ -25,11 +25,13 @@ describe('WorkflowAdminPort.findStateMachineArn', () => {
   const machine = (name: string) => ({ name, stateMachineArn: arnOf(name), type: 'STANDARD' as const, creationDate: new Date(0) });
 
   it('finds the machine on a later page, following nextToken', async () => {
-    sfn.on(ListStateMachinesCommand).callsFake((input: { nextToken?: string }) =>
-      input.nextToken === 'p2'
-        ? { ...meta, stateMachines: [machine('stepcd-prod-deployment')] }
-        : { ...meta, stateMachines: [machine('other')], nextToken: 'p2' },
-    );
+    sfn
+      .on(ListStateMachinesCommand)
+      .callsFake((input: { nextToken?: string }) =>
+        input.nextToken === 'p2'
+          ? { ...meta, stateMachines: [machine('stepcd-prod-deployment')] }
+          : { ...meta, stateMachines: [machine('other')], nextToken: 'p2' },
+      );
     expect(await admin().findStateMachineArn('stepcd-prod-deployment')).toBe(arnOf('stepcd-prod-deployment'));
     expect(sfn.commandCalls(ListStateMachinesCommand)).toHaveLength(2);
   });
@@ -41,7 +43,9 @@ describe('WorkflowAdminPort.findStateMachineArn', () => {
 
   it('throws a typed error naming what it was doing when SFN refuses', async () => {
     sfn.on(ListStateMachinesCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
-    const err = await admin().findStateMachineArn('stepcd-prod-deployment').catch((e: unknown) => e);
+    const err = await admin()
+      .findStateMachineArn('stepcd-prod-deployment')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StepcdError);
     expect((err as StepcdError).name).toBe(ErrorName.AwsError);
     expect((err as StepcdError).message).toContain('listing state machines to find stepcd-prod-deployment: AccessDeniedException');
@@ -70,7 +74,9 @@ describe('WorkflowAdminPort.executionHistory against the local Step Functions', 
         Work: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'work', 'Payload.$': '$' }, End: true },
       },
     };
-    const created = await client.send(new CreateStateMachineCommand({ name: 'admin-test', definition: JSON.stringify(definition), roleArn: 'arn:aws:iam::000000000000:role/sfn' }));
+    const created = await client.send(
+      new CreateStateMachineCommand({ name: 'admin-test', definition: JSON.stringify(definition), roleArn: 'arn:aws:iam::000000000000:role/sfn' }),
+    );
     stateMachineArn = created.stateMachineArn!;
   });
 

@@ -7,7 +7,19 @@ import { classifyTransitions } from '../../bench/transitions.js';
 
 describe('classifyTransitions', () => {
   it('success: counts a first stabilise pass as fixed cost and each further pass as poll loop', () => {
-    const entered = ['Begin', 'LockAcquired', 'ECS_SYNC', 'NeedsCheck', 'WaitStable', 'CheckStable', 'IsStable', 'WaitStable', 'CheckStable', 'IsStable', 'Advance'];
+    const entered = [
+      'Begin',
+      'LockAcquired',
+      'ECS_SYNC',
+      'NeedsCheck',
+      'WaitStable',
+      'CheckStable',
+      'IsStable',
+      'WaitStable',
+      'CheckStable',
+      'IsStable',
+      'Advance',
+    ];
     const figures = classifyTransitions(entered, entered.length);
     expect(figures.pollLoops).toEqual({ stabilise: 3, rollback: 0, queue: 0 });
     expect(figures.excludingPollLoops).toBe(entered.length - 3);
@@ -16,7 +28,20 @@ describe('classifyTransitions', () => {
   });
 
   it('success: counts every WaitRollback and Queued iteration as poll loop, and retries apart', () => {
-    const entered = ['Begin', 'LockAcquired', 'Queued', 'Begin', 'LockAcquired', 'RollbackBegin', 'RollbackStep', 'RollbackDone', 'WaitRollback', 'RollbackStep', 'RollbackDone', 'FinishFailed'];
+    const entered = [
+      'Begin',
+      'LockAcquired',
+      'Queued',
+      'Begin',
+      'LockAcquired',
+      'RollbackBegin',
+      'RollbackStep',
+      'RollbackDone',
+      'WaitRollback',
+      'RollbackStep',
+      'RollbackDone',
+      'FinishFailed',
+    ];
     const figures = classifyTransitions(entered, entered.length + 2);
     expect(figures.pollLoops).toEqual({ stabilise: 0, rollback: 3, queue: 3 });
     expect(figures.retries).toBe(2);

@@ -10,14 +10,22 @@ import { measureFanout, measureTriggerLatency } from '../../bench/trigger.js';
 describe('measurePipelines', () => {
   it('reports transitions, invocations, AWS calls and a cost for each strategy, every deployment succeeding', async () => {
     const figures = await measurePipelines({ memoryMb: functionMemoryMb(await readServerlessYml()) });
-    for (const [name, strategy, stages] of [['quickSync', 'QUICK_SYNC', 1], ['canary', 'PIPELINE', 6], ['blueGreen', 'PIPELINE', 6]] as const) {
+    for (const [name, strategy, stages] of [
+      ['quickSync', 'QUICK_SYNC', 1],
+      ['canary', 'PIPELINE', 6],
+      ['blueGreen', 'PIPELINE', 6],
+    ] as const) {
       const f = figures[name];
       expect(f.status, name).toBe('SUCCESS');
       expect(f.strategy).toBe(strategy);
       expect(f.stages).toHaveLength(stages);
       expect(f.transitions.includingPollLoops).toBeGreaterThanOrEqual(f.transitions.excludingPollLoops);
       expect(f.transitions.excludingPollLoops).toBeGreaterThan(stages);
-      expect(f.lambdaInvocations.total).toBe(Object.entries(f.lambdaInvocations).filter(([k]) => k !== 'total').reduce((a, [, n]) => a + n, 0));
+      expect(f.lambdaInvocations.total).toBe(
+        Object.entries(f.lambdaInvocations)
+          .filter(([k]) => k !== 'total')
+          .reduce((a, [, n]) => a + n, 0),
+      );
       expect(f.lambdaInvocations['github-webhook']).toBe(1);
       expect(f.awsCalls.byOperation['sfn:StartExecution']).toBe(1);
       expect(f.awsCalls.byOperation['ecs:CreateTaskSet']).toBeGreaterThanOrEqual(1);

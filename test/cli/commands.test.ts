@@ -95,7 +95,7 @@ describe('stepcd commands against a local stack (--local)', () => {
     expect(shown.stdout).toContain(`approved by ${LOCAL_CALLER_ARN} (as U-LEAD) via cli`);
   });
 
-  it('records the caller\'s AWS identity whatever --as says (one caller counts once), and rolls back on its reject', async () => {
+  it("records the caller's AWS identity whatever --as says (one caller counts once), and rolls back on its reject", async () => {
     const pushed = await h.bumpImage('approval', '1.1.0');
     const id = pushed.body.apps![0]!.deploymentId;
     await statusOf(id, 'WAITING_APPROVAL');
@@ -124,7 +124,9 @@ describe('stepcd commands against a local stack (--local)', () => {
     await eventually(`${b} queued`, async () => ((await h.stack.core.history.getAppState('canary')).queue.includes(b) ? true : undefined));
 
     const shown = await cli('deployments', 'show', b);
-    expect(shown.stdout).toMatch(new RegExp(`queued {4}behind deployment ${a} \\(commit [0-9a-f]{7}\\), WAITING_APPROVAL, in stage 2 WAIT_APPROVAL; place 1 in the queue`));
+    expect(shown.stdout).toMatch(
+      new RegExp(`queued {4}behind deployment ${a} \\(commit [0-9a-f]{7}\\), WAITING_APPROVAL, in stage 2 WAIT_APPROVAL; place 1 in the queue`),
+    );
     expect(json<{ waitingOn: { deploymentId: string } }>(await cli('deployments', 'show', b, '--json')).waitingOn.deploymentId).toBe(a);
 
     expect((await cli('cancel', b)).code).toBe(0);

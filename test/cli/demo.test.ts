@@ -13,7 +13,13 @@ describe('stepcd demo (npm start)', () => {
     expect(out).toContain('Waits are shortened');
     expect(out).toMatch(/canary\s+QUICK_SYNC\s+SUCCESS/);
     // Live progress, in order, with elapsed times (a stage may show only its end if it was quick).
-    const order = ['] ECS_CANARY_ROLLOUT', 'deployment WAITING_APPROVAL', 'approved: approved by U-DEMO', '] ECS_CANARY_CLEAN     SUCCESS', 'deployment SUCCESS'];
+    const order = [
+      '] ECS_CANARY_ROLLOUT',
+      'deployment WAITING_APPROVAL',
+      'approved: approved by U-DEMO',
+      '] ECS_CANARY_CLEAN     SUCCESS',
+      'deployment SUCCESS',
+    ];
     const positions = order.map((s) => out.indexOf(s));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);

@@ -41,7 +41,7 @@ containerDefinitions:
 `,
 };
 
-describe('stepcd local on the user\'s own repository', () => {
+describe("stepcd local on the user's own repository", () => {
   const dirs: string[] = [];
   afterAll(async () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true });
@@ -57,12 +57,16 @@ describe('stepcd local on the user\'s own repository', () => {
     const controller = new AbortController();
     const running = runCli(['local', 'deploys'], { cwd, signal: controller.signal });
     try {
-      const done = await eventually('shop deployed from HEAD', async () => {
-        const r = await runCli(['deployments', 'list', '--app', 'shop', '--local', '--json'], { cwd }).catch(() => undefined);
-        if (!r || r.code !== 0) return undefined;
-        const [latest] = json<{ deployments: DeploymentRecord[] }>(r).deployments;
-        return latest && ['SUCCESS', 'FAILURE', 'TRIGGER_FAILED'].includes(latest.status) ? latest : undefined;
-      }, 40_000);
+      const done = await eventually(
+        'shop deployed from HEAD',
+        async () => {
+          const r = await runCli(['deployments', 'list', '--app', 'shop', '--local', '--json'], { cwd }).catch(() => undefined);
+          if (!r || r.code !== 0) return undefined;
+          const [latest] = json<{ deployments: DeploymentRecord[] }>(r).deployments;
+          return latest && ['SUCCESS', 'FAILURE', 'TRIGGER_FAILED'].includes(latest.status) ? latest : undefined;
+        },
+        40_000,
+      );
       expect({ status: done.status, reason: done.reason }).toEqual({ status: 'SUCCESS', reason: undefined });
       expect(done.commit.message).toBe('shop 2.3.1');
     } finally {

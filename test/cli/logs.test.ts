@@ -6,8 +6,16 @@ describe('toLogEntry', () => {
   const at = '2026-01-01T00:00:00.000Z';
   it.each<[string, ExecutionEvent, ReturnType<typeof toLogEntry>]>([
     ['success: a state event names its state', { at, type: 'TaskStateEntered', state: 'Stage' }, { at, type: 'TaskStateEntered', state: 'Stage' }],
-    ['success: a failure joins error and cause', { at, type: 'ExecutionFailed', error: 'stepcd.Rejected', cause: 'by bob' }, { at, type: 'ExecutionFailed', detail: 'stepcd.Rejected: by bob' }],
-    ['success: an error without a cause is shown alone', { at, type: 'TaskFailed', error: 'States.Timeout' }, { at, type: 'TaskFailed', detail: 'States.Timeout' }],
+    [
+      'success: a failure joins error and cause',
+      { at, type: 'ExecutionFailed', error: 'stepcd.Rejected', cause: 'by bob' },
+      { at, type: 'ExecutionFailed', detail: 'stepcd.Rejected: by bob' },
+    ],
+    [
+      'success: an error without a cause is shown alone',
+      { at, type: 'TaskFailed', error: 'States.Timeout' },
+      { at, type: 'TaskFailed', detail: 'States.Timeout' },
+    ],
     ['success: a multi-line cause becomes one line', { at, type: 'TaskFailed', error: 'E', cause: 'a\n  b' }, { at, type: 'TaskFailed', detail: 'E: a b' }],
     ['fail: an event without a timestamp still prints, with an empty time', { type: 'ExecutionStarted' }, { at: '', type: 'ExecutionStarted' }],
   ])('%s', (_name, event, expected) => {

@@ -16,7 +16,11 @@ interface Coverage {
 
 /** Commands of the README that are not `stepcd`: each names where it is exercised. */
 const OTHER_COMMANDS: Record<string, Coverage> = {
-  'npm install && npm start': { file: 'test/cli/demo.test.ts', title: 'deploys the baseline, runs the canary pipeline', note: 'npm start is `node bin/stepcd.mjs demo`; bin.test.ts runs the bin as a process' },
+  'npm install && npm start': {
+    file: 'test/cli/demo.test.ts',
+    title: 'deploys the baseline, runs the canary pipeline',
+    note: 'npm start is `node bin/stepcd.mjs demo`; bin.test.ts runs the bin as a process',
+  },
   'npm install && npm test': { file: 'package.json', title: '"test": "npm run typecheck && vitest run"', note: 'the suite itself' },
   'npx vitest run test/deploy': { file: 'test/deploy/serverless-package.test.ts', title: 'describe(' },
   'npm run bench': {
@@ -24,11 +28,12 @@ const OTHER_COMMANDS: Record<string, Coverage> = {
     title: 'reports transitions, invocations, AWS calls and a cost for each strategy',
     note: 'the smoke test runs every bench section on tiny sizes; the full run is not part of npm test',
   },
-  'npx serverless deploy --stage prod --param="githubRepos=my-org/ecs-apps" --param="taskRoleArn=arn:aws:iam::111122223333:role/app-task" --param="executionRoleArn=arn:aws:iam::111122223333:role/ecsTaskExecutionRole"': {
-    file: 'test/deploy/serverless-package.test.ts',
-    title: 'describe(',
-    note: 'deploying needs an AWS account; the same template is packaged offline and checked there',
-  },
+  'npx serverless deploy --stage prod --param="githubRepos=my-org/ecs-apps" --param="taskRoleArn=arn:aws:iam::111122223333:role/app-task" --param="executionRoleArn=arn:aws:iam::111122223333:role/ecsTaskExecutionRole"':
+    {
+      file: 'test/deploy/serverless-package.test.ts',
+      title: 'describe(',
+      note: 'deploying needs an AWS account; the same template is packaged offline and checked there',
+    },
 };
 
 /** `stepcd <command>` → the test that runs it against the local stack (or, for AWS, what can run without an account). */

@@ -47,7 +47,15 @@ describe('stepcd validate --json, --format github and --format sarif', () => {
     const { issues, results } = json<{ issues: Issue[]; results: { check: string; status: string; issues?: Issue[] }[] }>(r);
     expect(issues.map(({ message: _m, ...where }) => where)).toEqual([
       { app: 'approval', check: 'task definition', file: 'apps/approval/taskdef.yaml', path: '', line: 3, column: 1, severity: 'error' },
-      { app: 'canary', check: 'service definition', file: 'apps/canary/servicedef.yaml', path: 'deploymentController.type', line: 9, column: 3, severity: 'error' },
+      {
+        app: 'canary',
+        check: 'service definition',
+        file: 'apps/canary/servicedef.yaml',
+        path: 'deploymentController.type',
+        line: 9,
+        column: 3,
+        severity: 'error',
+      },
       { app: 'simple', check: 'image policy', file: 'apps/simple/taskdef.yaml', path: 'containerDefinitions[0].image', line: 10, column: 5, severity: 'error' },
     ]);
     expect(issues[1]!.message).toBe('must be EXTERNAL');
@@ -61,8 +69,12 @@ describe('stepcd validate --json, --format github and --format sarif', () => {
     expect(r.code).toBe(1);
     const annotations = r.stdout.split('\n').filter((l) => l.startsWith('::'));
     expect(annotations).toHaveLength(3);
-    expect(annotations[1]).toBe('::error file=apps/canary/servicedef.yaml,line=9,col=3,title=stepcd service definition::deploymentController.type must be EXTERNAL');
-    expect(annotations[2]).toMatch(/^::error file=apps\/simple\/taskdef\.yaml,line=10,col=5,title=stepcd image policy::containerDefinitions\[0\]\.image "registry\.example\.com\/simple:latest" uses the mutable tag latest/);
+    expect(annotations[1]).toBe(
+      '::error file=apps/canary/servicedef.yaml,line=9,col=3,title=stepcd service definition::deploymentController.type must be EXTERNAL',
+    );
+    expect(annotations[2]).toMatch(
+      /^::error file=apps\/simple\/taskdef\.yaml,line=10,col=5,title=stepcd image policy::containerDefinitions\[0\]\.image "registry\.example\.com\/simple:latest" uses the mutable tag latest/,
+    );
     expect(annotations[0]).toMatch(/^::error file=apps\/approval\/taskdef\.yaml,line=3,col=1,/);
     // The human rows are not mixed into the log: annotations, then the summary.
     expect(r.stdout).not.toMatch(/^\s+OK\s/m);
@@ -112,7 +124,9 @@ describe('stepcd validate --json, --format github and --format sarif', () => {
       ruleIndex: rules.indexOf('stepcd/service-definition'),
       level: 'error',
       message: { text: 'canary: deploymentController.type must be EXTERNAL' },
-      locations: [{ physicalLocation: { artifactLocation: { uri: 'apps/canary/servicedef.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 9, startColumn: 3 } } }],
+      locations: [
+        { physicalLocation: { artifactLocation: { uri: 'apps/canary/servicedef.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 9, startColumn: 3 } } },
+      ],
     });
   });
 
@@ -127,7 +141,16 @@ describe('githubAnnotations', () => {
   it('escapes %, CR and LF in the message, and also : and , in properties, as the runner reads them', async () => {
     const { githubAnnotations } = await import('../../src/cli/validate-formats.js');
     const [line] = githubAnnotations([
-      { app: 'a', check: 'app config', file: 'odd,dir/a:b.yaml', path: 'spec.name', line: 2, column: 3, message: 'is 100% wrong\r\nsee docs', severity: 'error' },
+      {
+        app: 'a',
+        check: 'app config',
+        file: 'odd,dir/a:b.yaml',
+        path: 'spec.name',
+        line: 2,
+        column: 3,
+        message: 'is 100% wrong\r\nsee docs',
+        severity: 'error',
+      },
     ]);
     expect(line).toBe('::error file=odd%2Cdir/a%3Ab.yaml,line=2,col=3,title=stepcd app config::spec.name is 100%25 wrong%0D%0Asee docs');
   });

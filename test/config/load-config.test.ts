@@ -21,6 +21,8 @@ describe('loadConfig: GitHub App settings', () => {
   ])('fail: %s refuses to start, naming both settings', (_name, extra) => {
     const load = () => loadConfig({ ...BASE, ...extra });
 
-    expect(load).toThrow(expect.objectContaining({ name: ErrorName.Config, message: expect.stringMatching(/STEPCD_GITHUB_APP_ID.*STEPCD_GITHUB_APP_INSTALLATION_ID/) }));
+    expect(load).toThrow(
+      expect.objectContaining({ name: ErrorName.Config, message: expect.stringMatching(/STEPCD_GITHUB_APP_ID.*STEPCD_GITHUB_APP_INSTALLATION_ID/) }),
+    );
   });
 });

@@ -1,14 +1,7 @@
 import middy from '@middy/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localClientConfig } from '../../src/aws/client-config.js';
-import {
-  requireSecret,
-  SECRET_PARAMETER_ENV,
-  secretParameterNames,
-  secretsFromContext,
-  secretsMiddleware,
-  staticSecrets,
-} from '../../src/config/secrets.js';
+import { requireSecret, SECRET_PARAMETER_ENV, secretParameterNames, secretsFromContext, secretsMiddleware, staticSecrets } from '../../src/config/secrets.js';
 import type { Secrets } from '../../src/config/index.js';
 import { ErrorName } from '../../src/errors.js';
 import { SsmStandin } from './ssm-standin.js';
@@ -56,7 +49,9 @@ describe('requireSecret', () => {
   });
 
   it('fail: throws ConfigError naming a missing secret, never a value', () => {
-    expect(() => requireSecret(secrets, 'slackBotToken')).toThrow(expect.objectContaining({ name: ErrorName.Config, message: expect.stringContaining('slackBotToken') }));
+    expect(() => requireSecret(secrets, 'slackBotToken')).toThrow(
+      expect.objectContaining({ name: ErrorName.Config, message: expect.stringContaining('slackBotToken') }),
+    );
     expect(() => requireSecret({ githubToken: '' }, 'githubToken')).toThrow(/githubToken/);
   });
 });
@@ -67,7 +62,10 @@ describe('secretsMiddleware', () => {
   const context = () => ({ getRemainingTimeInMillis: () => 10_000 }) as unknown as Parameters<ReturnType<typeof handlerFor>>[1];
 
   beforeAll(async () => {
-    ssm = await new SsmStandin({ '/stepcd/webhook': 'hook-secret', '/stepcd/app-key': '-----BEGIN RSA PRIVATE KEY-----\nabc\n-----END RSA PRIVATE KEY-----\n' }).start();
+    ssm = await new SsmStandin({
+      '/stepcd/webhook': 'hook-secret',
+      '/stepcd/app-key': '-----BEGIN RSA PRIVATE KEY-----\nabc\n-----END RSA PRIVATE KEY-----\n',
+    }).start();
   });
   afterAll(async () => {
     await ssm.stop();

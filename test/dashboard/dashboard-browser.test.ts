@@ -88,7 +88,12 @@ describe('dashboard in a browser', () => {
     await expect(page.getByText(record!.commit.message.split('\n')[0]!).first().isVisible()).resolves.toBe(true);
     const stages = page.getByRole('table', { name: 'Stage timeline' });
     await expect(stages.getByRole('row').count()).resolves.toBe(7);
-    await expect(stages.getByRole('row', { name: /ECS_TRAFFIC_ROUTING/ }).first().textContent()).resolves.toContain('Succeeded');
+    await expect(
+      stages
+        .getByRole('row', { name: /ECS_TRAFFIC_ROUTING/ })
+        .first()
+        .textContent(),
+    ).resolves.toContain('Succeeded');
     const weights = page.getByRole('table', { name: /Traffic weights/ });
     await expect(weights.getByRole('cell', { name: '20%' }).first().isVisible()).resolves.toBe(true);
     await expect(weights.getByRole('cell', { name: '80%' }).first().isVisible()).resolves.toBe(true);

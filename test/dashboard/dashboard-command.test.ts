@@ -127,7 +127,9 @@ describe('stepcd dashboard', () => {
     // The page says how it ended, in the record's words, and offers no action any more.
     const ended = await (await fetch(`${url}/deployments/${waiting.id}`)).text();
     expect(record.reason).toBeTruthy();
-    expect(ended).toContain(`<strong>Why:</strong> ${record.reason!.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')}`);
+    expect(ended).toContain(
+      `<strong>Why:</strong> ${record.reason!.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')}`,
+    );
     expect(ended).toContain('Cancelled');
     expect(ended).not.toContain('Cancel deployment');
   });

@@ -21,7 +21,7 @@ describe('how pages show time', () => {
     expect(utc).toContain('>1 Jan 2026, 00:00:00 UTC</time>');
   });
 
-  it('measures running stages and deployments to the records\' now, finished ones to their end', () => {
+  it("measures running stages and deployments to the records' now, finished ones to their end", () => {
     const clock = clockFor(NOW, undefined, undefined);
     const record = sampleRecord();
     expect(record.stages.map((s) => stageDuration(s, clock))).toEqual(['2m05s', '–', '1m30s', '–']);

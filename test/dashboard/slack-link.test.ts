@@ -20,7 +20,9 @@ describe('loadConfig: STEPCD_DASHBOARD_URL', () => {
   });
 
   it.each(['127.0.0.1:8090', 'javascript:alert(1)', 'not a url'])('fail: %s refuses to start', (value) => {
-    expect(() => loadConfig({ ...ENV, STEPCD_DASHBOARD_URL: value })).toThrow(expect.objectContaining({ name: ErrorName.Config, message: expect.stringContaining('STEPCD_DASHBOARD_URL') }));
+    expect(() => loadConfig({ ...ENV, STEPCD_DASHBOARD_URL: value })).toThrow(
+      expect.objectContaining({ name: ErrorName.Config, message: expect.stringContaining('STEPCD_DASHBOARD_URL') }),
+    );
   });
 });
 

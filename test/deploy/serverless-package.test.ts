@@ -274,7 +274,7 @@ describe('serverless package (offline, stage ci)', () => {
       expect(allowed(stageRole, 'cloudwatch')).toEqual(iamActions('cloudwatch', cloudwatchCalls));
     });
 
-    it('scopes the stage function\'s CloudWatch reads to alarms', () => {
+    it("scopes the stage function's CloudWatch reads to alarms", () => {
       const stageRole = roleOf(lambdaNamed('stage')[1]);
       const reads = statementsOf(stageRole).filter((s) => asArray(s.statement.Action).some((a) => a.startsWith('cloudwatch:')));
       expect(reads.flatMap(resourcesOf)).toEqual(['arn:aws:cloudwatch:us-east-1:123456789012:alarm:*']);
@@ -301,7 +301,10 @@ describe('serverless package (offline, stage ci)', () => {
         for (const s of statementsOf(role).filter((x) => asArray(x.statement.Action).some((a) => a.startsWith('dynamodb:')))) {
           const onIndexes = resourcesOf(s).some((r) => r.endsWith('/index/*'));
           if (onIndexes) expect(asArray(s.statement.Action), name).toEqual(['dynamodb:Query']);
-          expect(resourcesOf(s).every((r) => r === '<GetAtt HistoryTable.Arn>' || r === '<GetAtt HistoryTable.Arn>/index/*'), name).toBe(true);
+          expect(
+            resourcesOf(s).every((r) => r === '<GetAtt HistoryTable.Arn>' || r === '<GetAtt HistoryTable.Arn>/index/*'),
+            name,
+          ).toBe(true);
         }
       }
     });
@@ -311,7 +314,10 @@ describe('serverless package (offline, stage ci)', () => {
         const [, fn] = lambdaNamed(name);
         const named = secretParametersOf(fn).map((parameter) => `arn:aws:ssm:us-east-1:123456789012:parameter${parameter}`);
         const ssm = statementsOf(roleOf(fn)).filter((s) => asArray(s.statement.Action).some((a) => a.startsWith('ssm:')));
-        expect(ssm.flatMap((s) => asArray(s.statement.Action)).every((a) => a === 'ssm:GetParameters'), name).toBe(true);
+        expect(
+          ssm.flatMap((s) => asArray(s.statement.Action)).every((a) => a === 'ssm:GetParameters'),
+          name,
+        ).toBe(true);
         expect(ssm.flatMap(resourcesOf).sort(), name).toEqual(named.sort());
       }
     });
@@ -320,9 +326,7 @@ describe('serverless package (offline, stage ci)', () => {
       for (const name of FUNCTIONS) {
         const role = roleOf(lambdaNamed(name)[1]);
         const logs = statementsOf(role).filter((s) => asArray(s.statement.Action).some((a) => a.startsWith('logs:')));
-        expect(logs.flatMap(resourcesOf), name).toEqual([
-          `arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/stepcd-${STAGE}-${name}:*`,
-        ]);
+        expect(logs.flatMap(resourcesOf), name).toEqual([`arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/stepcd-${STAGE}-${name}:*`]);
       }
     });
 
@@ -387,7 +391,7 @@ describe('serverless package (offline, stage ci)', () => {
       expect(props((stages[0] as [string, CfnResource])[1]).DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 });
     });
 
-    it('reserves concurrency for the two public functions only, so a flood cannot starve the state machine\'s', () => {
+    it("reserves concurrency for the two public functions only, so a flood cannot starve the state machine's", () => {
       const reserved = Object.fromEntries(
         lambdas()
           .filter(([, fn]) => props(fn).ReservedConcurrentExecutions !== undefined)
@@ -422,8 +426,7 @@ describe('serverless package (offline, stage ci)', () => {
       const [finaliserId] = lambdaNamed('finaliser');
       const rules = resourcesOfType(template, 'AWS::Events::Rule').filter(
         ([, r]) =>
-          Array.isArray(props(r).Targets) &&
-          (props(r).Targets as Array<{ Arn: unknown }>).some((t) => render(t.Arn) === `<GetAtt ${finaliserId}.Arn>`),
+          Array.isArray(props(r).Targets) && (props(r).Targets as Array<{ Arn: unknown }>).some((t) => render(t.Arn) === `<GetAtt ${finaliserId}.Arn>`),
       );
       expect(rules).toHaveLength(1);
       const rule = props((rules[0] as [string, CfnResource])[1]);

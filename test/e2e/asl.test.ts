@@ -79,7 +79,8 @@ describe('statemachines/deployment.asl.json', () => {
     for (const [name, state] of states) {
       for (const entry of [...(state.Retry ?? []), ...(state.Catch ?? [])]) {
         for (const error of entry.ErrorEquals) {
-          const ok = known.has(error) || error.startsWith('States.') || error.startsWith('Lambda.') || ['Error', 'TypeError', 'Sandbox.Timedout'].includes(error);
+          const ok =
+            known.has(error) || error.startsWith('States.') || error.startsWith('Lambda.') || ['Error', 'TypeError', 'Sandbox.Timedout'].includes(error);
           expect(ok, `${name}: ${error}`).toBe(true);
         }
       }

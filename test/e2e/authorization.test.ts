@@ -66,10 +66,15 @@ describe('authorization table: who may approve, reject and cancel', () => {
 
   const cli = (...argv: string[]) => runCli([...argv, '--local'], { cwd });
   const record = async (id: string) => (await h.stack.core.history.getDeployment(id))!;
-  const ended = (id: string) => waitFor(`${id} to end`, async () => {
-    const r = await record(id);
-    return ['SUCCESS', 'FAILURE', 'CANCELLED'].includes(r.status) ? r : undefined;
-  }, 30_000);
+  const ended = (id: string) =>
+    waitFor(
+      `${id} to end`,
+      async () => {
+        const r = await record(id);
+        return ['SUCCESS', 'FAILURE', 'CANCELLED'].includes(r.status) ? r : undefined;
+      },
+      30_000,
+    );
   /** Refused: nothing changed, the deployment still waits for its approval. */
   async function expectStillWaiting(id: string) {
     expect((await record(id)).status).toBe('WAITING_APPROVAL');
@@ -127,7 +132,7 @@ describe('authorization table: who may approve, reject and cancel', () => {
     });
   });
 
-  it('refuses at push a WAIT_APPROVAL with no approvers when the stack has no allowlist, unless it says approvers: [\'*\']', async () => {
+  it("refuses at push a WAIT_APPROVAL with no approvers when the stack has no allowlist, unless it says approvers: ['*']", async () => {
     await summary.track('no approvers and no allowlist', 'TRIGGER_FAILED at push', async () => {
       const bare = await startStackHarness({ approvers: [], logger: createLogger('test', { logLevel: 'SILENT' }) });
       try {
@@ -140,7 +145,10 @@ describe('authorization table: who may approve, reject and cancel', () => {
             "apps/canary/app.pipecd.yaml: spec.pipeline.stages[2].with.approvers is empty and the stack has no approver allowlist (STEPCD_APPROVERS): name the Slack users who may approve, or say approvers: ['*'] to let anyone",
           ],
         });
-        const star = await bare.push({ 'apps/canary/app.pipecd.yaml': withApprovers(files['apps/canary/app.pipecd.yaml']!, "approvers: ['*']") }, "approvers: ['*']");
+        const star = await bare.push(
+          { 'apps/canary/app.pipecd.yaml': withApprovers(files['apps/canary/app.pipecd.yaml']!, "approvers: ['*']") },
+          "approvers: ['*']",
+        );
         expect(star.body.apps?.[0]?.status).toBe('STARTED');
       } finally {
         await bare.stop();

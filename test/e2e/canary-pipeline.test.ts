@@ -63,7 +63,10 @@ describe('canary pipeline end to end (webhook → state machine → ECS)', () =>
     expect(types).toEqual(['DEPLOYMENT_TRIGGERED', 'DEPLOYMENT_STARTED', 'DEPLOYMENT_WAIT_APPROVAL', 'DEPLOYMENT_APPROVED', 'DEPLOYMENT_SUCCEEDED']);
 
     const approvalDone = h.stack.cloud.events.events.find(
-      (e) => e.detailType === 'STAGE_SUCCEEDED' && (e.detail as { deploymentId: string; stage?: { name: string } }).deploymentId === id && (e.detail as { stage?: { name: string } }).stage?.name === 'WAIT_APPROVAL',
+      (e) =>
+        e.detailType === 'STAGE_SUCCEEDED' &&
+        (e.detail as { deploymentId: string; stage?: { name: string } }).deploymentId === id &&
+        (e.detail as { stage?: { name: string } }).stage?.name === 'WAIT_APPROVAL',
     );
     // The deployment is RUNNING again by the time its approval stage is announced as done.
     expect((approvalDone?.detail as { status?: string } | undefined)?.status).toBe('RUNNING');

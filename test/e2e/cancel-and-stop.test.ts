@@ -107,7 +107,12 @@ describe('cancel and stop', () => {
     await waitFor('the rollback-only execution to end', async () =>
       h.stack.cloud.sfn.listExecutions({ stateMachineArn: h.stack.stateMachineArn }).every((e) => e.status !== 'RUNNING') ? true : undefined,
     );
-    expect(h.eventsOf(id).filter((t) => t.startsWith('DEPLOYMENT_')).slice(-2)).toEqual(['DEPLOYMENT_ROLLING_BACK', 'DEPLOYMENT_CANCELLED']);
+    expect(
+      h
+        .eventsOf(id)
+        .filter((t) => t.startsWith('DEPLOYMENT_'))
+        .slice(-2),
+    ).toEqual(['DEPLOYMENT_ROLLING_BACK', 'DEPLOYMENT_CANCELLED']);
     // The rollback-only execution the finaliser started has ended too, and its end changed nothing.
     const executions = h.stack.cloud.sfn.listExecutions({ stateMachineArn: h.stack.stateMachineArn });
     expect(executions.filter((e) => e.status === 'RUNNING')).toEqual([]);
@@ -125,10 +130,14 @@ describe('cancel and stop', () => {
     });
     try {
       await h.stack.approvals.reject({ deploymentId: id, user: 'U0LEAD', via: 'slack', now: new Date(), reason: 'bad canary' });
-      const record = await waitFor(`deployment ${id} to end`, async () => {
-        const r = await h.stack.core.history.getDeployment(id);
-        return r && ['FAILURE', 'CANCELLED', 'SUCCESS'].includes(r.status) ? r : undefined;
-      }, 30_000);
+      const record = await waitFor(
+        `deployment ${id} to end`,
+        async () => {
+          const r = await h.stack.core.history.getDeployment(id);
+          return r && ['FAILURE', 'CANCELLED', 'SUCCESS'].includes(r.status) ? r : undefined;
+        },
+        30_000,
+      );
       expect(record.status).toBe('FAILURE');
       expect(record.reason).toContain('rejected by U0LEAD: bad canary');
       await waitFor('every execution to end', async () =>
@@ -170,4 +179,3 @@ describe('cancel and stop', () => {
     }
   });
 });
-

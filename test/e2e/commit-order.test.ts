@@ -54,7 +54,9 @@ describe('commit order by ancestry', () => {
   /** Delivers the push of one commit, as GitHub would (late or not), with its own pushed_at. */
   async function deliver(c: { sha: string; before: string }, pushedAt = Math.floor(Date.now() / 1000)) {
     const payload = buildPush({ repo: REPO, before: c.before, after: c.sha, changed: { modified: ['apps/simple/taskdef.yaml'] }, pushedAt });
-    const reply = await postSignedWebhook(`${h.stack.front.url}/webhooks/github`, h.stack.secrets.githubWebhookSecret, payload, { delivery: `d-${c.sha}-${pushedAt}` });
+    const reply = await postSignedWebhook(`${h.stack.front.url}/webhooks/github`, h.stack.secrets.githubWebhookSecret, payload, {
+      delivery: `d-${c.sha}-${pushedAt}`,
+    });
     expect(reply.status).toBe(200);
     const app = reply.body.apps![0]!;
     expect(app.status).toBe('STARTED');
@@ -62,12 +64,17 @@ describe('commit order by ancestry', () => {
   }
 
   const ended = (id: string) =>
-    waitFor(`deployment ${id} to end`, async () => {
-      const r = await history().getDeployment(id);
-      return r && ['SUCCESS', 'FAILURE', 'CANCELLED', 'SUPERSEDED'].includes(r.status) ? r : undefined;
-    }, 60_000);
+    waitFor(
+      `deployment ${id} to end`,
+      async () => {
+        const r = await history().getDeployment(id);
+        return r && ['SUCCESS', 'FAILURE', 'CANCELLED', 'SUPERSEDED'].includes(r.status) ? r : undefined;
+      },
+      60_000,
+    );
 
-  const liveVersions = () => Object.keys(h.stack.cloud.emulator.probe({ listenerArn: h.stack.topology!.listenerArn, requests: 40, path: '/simple/' }).byVersion);
+  const liveVersions = () =>
+    Object.keys(h.stack.cloud.emulator.probe({ listenerArn: h.stack.topology!.listenerArn, requests: 40, path: '/simple/' }).byVersion);
 
   async function isAncestor(a: string, b: string): Promise<boolean> {
     try {
@@ -82,7 +89,10 @@ describe('commit order by ancestry', () => {
   async function expectNeverOlderOverNewer(records: DeploymentRecord[]) {
     const successes = records.filter((r) => r.status === 'SUCCESS').sort((a, b) => a.endedAt!.localeCompare(b.endedAt!));
     for (let i = 1; i < successes.length; i++) {
-      expect(await isAncestor(successes[i - 1]!.commit.sha, successes[i]!.commit.sha), `${successes[i]!.commit.sha} deployed after newer ${successes[i - 1]!.commit.sha}`).toBe(true);
+      expect(
+        await isAncestor(successes[i - 1]!.commit.sha, successes[i]!.commit.sha),
+        `${successes[i]!.commit.sha} deployed after newer ${successes[i - 1]!.commit.sha}`,
+      ).toBe(true);
     }
   }
 
@@ -97,7 +107,9 @@ describe('commit order by ancestry', () => {
       for (const d of late) {
         const r = await ended(d.id);
         expect(r.status).toBe('SUPERSEDED');
-        expect(r.reason).toBe(`superseded by commit ${c3!.sha.slice(0, 7)} (deployed, deployment ${newest.id}): ${c3!.sha.slice(0, 7)} is a newer commit of simple; nothing was deployed`);
+        expect(r.reason).toBe(
+          `superseded by commit ${c3!.sha.slice(0, 7)} (deployed, deployment ${newest.id}): ${c3!.sha.slice(0, 7)} is a newer commit of simple; nothing was deployed`,
+        );
         expect(h.eventsOf(d.id)).toEqual(['DEPLOYMENT_TRIGGERED', 'DEPLOYMENT_CANCELLED']);
       }
       expect(h.stack.cloud.emulator.calls.count({ mutating: true })).toBe(mutating);
@@ -109,7 +121,10 @@ describe('commit order by ancestry', () => {
   it('success: ten pushes delivered at once in shuffled order leave the newest live; it is never SUPERSEDED and nothing older deploys after it', async () => {
     await summary.track('ten concurrent pushes, shuffled', 'newest live, never superseded', async () => {
       const from = (await history().getAppState('simple')).lastGood!.commitSha;
-      const chain = await commitChain(Array.from({ length: 10 }, (_, i) => `4.${i + 1}.0`), from);
+      const chain = await commitChain(
+        Array.from({ length: 10 }, (_, i) => `4.${i + 1}.0`),
+        from,
+      );
       // A fixed shuffle, so a failure reproduces: newest in the middle, oldest last.
       const order = [3, 7, 9, 0, 5, 2, 8, 6, 4, 1].map((i) => chain[9 - i]!);
       const delivered = await Promise.all(order.map((c) => deliver(c)));
@@ -124,7 +139,9 @@ describe('commit order by ancestry', () => {
       expect(appState.lockHolder).toBeUndefined();
       expect(liveVersions()).toEqual([newest.state!.taskDefinitionArn]);
       for (const r of records.filter((x) => x.status === 'SUPERSEDED')) {
-        expect(r.reason).toMatch(/^superseded by commit [0-9a-f]{7} \((deployed|running|queued), deployment d-[0-9a-f]+\): [0-9a-f]{7} is a newer commit of simple; nothing was deployed$/);
+        expect(r.reason).toMatch(
+          /^superseded by commit [0-9a-f]{7} \((deployed|running|queued), deployment d-[0-9a-f]+\): [0-9a-f]{7} is a newer commit of simple; nothing was deployed$/,
+        );
         expect(r.state?.touched ?? false).toBe(false);
       }
     });
@@ -149,7 +166,9 @@ describe('commit order by ancestry', () => {
       const late = await ended(wd.id);
       expect(late.status).toBe('SUPERSEDED');
       const y7 = y!.sha.slice(0, 7);
-      expect(late.reason).toBe(`superseded by commit ${y7} (deployed, deployment ${yd.id}): history diverged (a force push?) and ${y7} was pushed later; nothing was deployed`);
+      expect(late.reason).toBe(
+        `superseded by commit ${y7} (deployed, deployment ${yd.id}): history diverged (a force push?) and ${y7} was pushed later; nothing was deployed`,
+      );
       expect((await history().getAppState('simple')).lastGood?.commitSha).toBe(y!.sha);
     });
   });

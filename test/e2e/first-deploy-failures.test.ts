@@ -25,13 +25,22 @@ describe('a failed first deployment leaves nothing behind', () => {
   });
 
   const CASES: { name: string; arrange: () => void }[] = [
-    { name: 'CreateTaskSet keeps failing (5xx)', arrange: () => h.stack.cloud.emulator.faults.inject({ service: 'ecs', operation: 'CreateTaskSet', kind: 'http500' }) },
-    { name: 'the new tasks crash while stabilising', arrange: () => h.stack.cloud.emulator.faults.crashTasks({ family: 'simple', reason: 'Essential container in task exited' }) },
+    {
+      name: 'CreateTaskSet keeps failing (5xx)',
+      arrange: () => h.stack.cloud.emulator.faults.inject({ service: 'ecs', operation: 'CreateTaskSet', kind: 'http500' }),
+    },
+    {
+      name: 'the new tasks crash while stabilising',
+      arrange: () => h.stack.cloud.emulator.faults.crashTasks({ family: 'simple', reason: 'Essential container in task exited' }),
+    },
     {
       name: 'UpdateServicePrimaryTaskSet keeps failing (5xx)',
       arrange: () => h.stack.cloud.emulator.faults.inject({ service: 'ecs', operation: 'UpdateServicePrimaryTaskSet', kind: 'http500' }),
     },
-    { name: 'the task sets cannot be read while stabilising (5xx)', arrange: () => h.stack.cloud.emulator.faults.inject({ service: 'ecs', operation: 'DescribeTaskSets', kind: 'http500' }) },
+    {
+      name: 'the task sets cannot be read while stabilising (5xx)',
+      arrange: () => h.stack.cloud.emulator.faults.inject({ service: 'ecs', operation: 'DescribeTaskSets', kind: 'http500' }),
+    },
   ];
 
   it.each(CASES)('fail: $name → FAILURE, "removed the service this deployment created", no service or task set left', async ({ name, arrange }) => {

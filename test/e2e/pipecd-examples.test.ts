@@ -29,7 +29,10 @@ describe('the PipeCD-style example apps through their pipelines on the local clo
     expect(sets.length, app).toBeGreaterThan(0);
     for (const set of sets) {
       expect({ app, launchType: set.launchType, platformVersion: set.platformVersion, networkConfiguration: set.networkConfiguration }).toEqual({
-        app, launchType: 'FARGATE', platformVersion: 'LATEST', networkConfiguration: NETWORK,
+        app,
+        launchType: 'FARGATE',
+        platformVersion: 'LATEST',
+        networkConfiguration: NETWORK,
       });
     }
     return sets;

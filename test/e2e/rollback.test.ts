@@ -110,4 +110,3 @@ describe('rollback through the state machine', () => {
     await expectRestored('canary');
   });
 });
-

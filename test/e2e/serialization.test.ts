@@ -27,7 +27,9 @@ describe('per-app serialization', () => {
   /** Lets a queued execution poll Begin a few times, so a test sees it waiting rather than not yet started. */
   async function pollsAtLeast(arn: string, begins: number) {
     await waitFor(`${arn} to poll Begin ${begins} times`, async () => {
-      const entered = h.stack.cloud.sfn.history(arn).filter((e) => e.type === 'TaskStateEntered' && (e.details as { value?: { name?: string } }).value?.name === 'Begin');
+      const entered = h.stack.cloud.sfn
+        .history(arn)
+        .filter((e) => e.type === 'TaskStateEntered' && (e.details as { value?: { name?: string } }).value?.name === 'Begin');
       return entered.length >= begins ? true : undefined;
     });
   }
@@ -119,4 +121,3 @@ describe('per-app serialization', () => {
     expect((await history().getAppState('canary')).lockHolder).toBeUndefined();
   });
 });
-

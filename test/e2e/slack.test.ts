@@ -24,7 +24,17 @@ describe('Slack message and approval through the state machine', () => {
   });
 
   async function click(user: string, deploymentId: string, stageIndex: number, messageTs: string) {
-    const body = formBody(blockActionsPayload({ user, actionId: 'stepcd_approve', deploymentId, stageIndex, channelId: 'C-DEPLOY', messageTs, responseUrl: slack.responseUrl(deploymentId) }));
+    const body = formBody(
+      blockActionsPayload({
+        user,
+        actionId: 'stepcd_approve',
+        deploymentId,
+        stageIndex,
+        channelId: 'C-DEPLOY',
+        messageTs,
+        responseUrl: slack.responseUrl(deploymentId),
+      }),
+    );
     const headers = signedHeaders(h.stack.secrets.slackSigningSecret, body, Math.floor(Date.now() / 1000));
     return fetch(`${h.stack.front.url}/slack/interactions`, { method: 'POST', headers, body });
   }
@@ -78,7 +88,11 @@ describe('Slack message and approval through the state machine', () => {
     // What 10 minutes of Wait states do to the emulated clock; a real click is still signed "now".
     (h.stack.cloud.clock as ScaledClock).advance(10 * 60_000);
     const body = formBody(blockActionsPayload({ user: 'U0LEAD', actionId: 'stepcd_approve', deploymentId: 'd-none', stageIndex: 0 }));
-    const real = await fetch(`${h.stack.front.url}/slack/interactions`, { method: 'POST', headers: signedHeaders(h.stack.secrets.slackSigningSecret, body, Math.floor(Date.now() / 1000)), body });
+    const real = await fetch(`${h.stack.front.url}/slack/interactions`, {
+      method: 'POST',
+      headers: signedHeaders(h.stack.secrets.slackSigningSecret, body, Math.floor(Date.now() / 1000)),
+      body,
+    });
     expect(real.status).toBe(200);
     expect(((await real.json()) as { text: string }).text).toBe(':lock: there is no approval to answer for deployment d-none');
     const body2 = formBody(blockActionsPayload({ user: 'U0LEAD', actionId: 'stepcd_approve', deploymentId: 'd-none2', stageIndex: 0 }));
@@ -89,5 +103,4 @@ describe('Slack message and approval through the state machine', () => {
     });
     expect(emulated.status).toBe(401);
   });
-
 });

@@ -56,7 +56,9 @@ describe('failures while triggering end in a record, an event and a status that 
     await summary.track('commit missing', '422, one record and event', async () => {
       const missing = 'f'.repeat(40);
       const payload = buildPush({ repo: REPO, before: 'e'.repeat(40), after: missing, changed: { modified: ['apps/simple/taskdef.yaml'] } });
-      const reply = await postSignedWebhook(`${h.stack.front.url}/webhooks/github`, h.stack.secrets.githubWebhookSecret, payload, { delivery: 'delivery-missing' });
+      const reply = await postSignedWebhook(`${h.stack.front.url}/webhooks/github`, h.stack.secrets.githubWebhookSecret, payload, {
+        delivery: 'delivery-missing',
+      });
 
       expect(reply.status).toBe(422);
       const id = pushFailureIdFor({ repo: REPO, after: missing }, { deploymentIdFor });
@@ -67,7 +69,9 @@ describe('failures while triggering end in a record, an event and a status that 
       expect(h.eventsOf(id)).toEqual(['DEPLOYMENT_TRIGGER_FAILED']);
 
       // A redelivery answers the same and records nothing twice.
-      const again = await postSignedWebhook(`${h.stack.front.url}/webhooks/github`, h.stack.secrets.githubWebhookSecret, payload, { delivery: 'delivery-missing' });
+      const again = await postSignedWebhook(`${h.stack.front.url}/webhooks/github`, h.stack.secrets.githubWebhookSecret, payload, {
+        delivery: 'delivery-missing',
+      });
       expect(again.status).toBe(422);
       expect(h.eventsOf(id)).toEqual(['DEPLOYMENT_TRIGGER_FAILED']);
     });
@@ -87,7 +91,9 @@ describe('failures while triggering end in a record, an event and a status that 
       expect(h.eventsOf(app.deploymentId)).toEqual([]);
 
       const payload = buildPush({ repo: REPO, before: 'HEAD', after: res.sha, changed: { modified: ['apps/simple/taskdef.yaml'] } });
-      const redelivered = await postSignedWebhook(`${h.stack.front.url}/webhooks/github`, h.stack.secrets.githubWebhookSecret, payload, { delivery: `delivery-${res.sha}` });
+      const redelivered = await postSignedWebhook(`${h.stack.front.url}/webhooks/github`, h.stack.secrets.githubWebhookSecret, payload, {
+        delivery: `delivery-${res.sha}`,
+      });
       expect(redelivered.status).toBe(200);
       const started = redelivered.body.apps?.[0];
       expect(started).toMatchObject({ status: 'STARTED', deploymentId: app.deploymentId });

@@ -74,4 +74,3 @@ describe('WAIT and a two-approver WAIT_APPROVAL end to end', () => {
     expect((await h.stack.core.history.getAppState('approval')).lockHolder).toBeUndefined();
   });
 });
-

@@ -22,14 +22,20 @@ describe('the event sequence of every end path', () => {
 
   const deploymentEvents = (id: string) => h.eventsOf(id).filter((t) => t.startsWith('DEPLOYMENT_'));
   const ended = (id: string) =>
-    waitFor(`${id} to end`, async () => {
-      const r = await h.stack.core.history.getDeployment(id);
-      return r && ['SUCCESS', 'FAILURE', 'CANCELLED', 'SUPERSEDED', 'TRIGGER_FAILED'].includes(r.status) ? r : undefined;
-    }, 30_000);
+    waitFor(
+      `${id} to end`,
+      async () => {
+        const r = await h.stack.core.history.getDeployment(id);
+        return r && ['SUCCESS', 'FAILURE', 'CANCELLED', 'SUPERSEDED', 'TRIGGER_FAILED'].includes(r.status) ? r : undefined;
+      },
+      30_000,
+    );
   const settled = () =>
-    waitFor('every execution to end', async () =>
-      h.stack.cloud.sfn.listExecutions({ stateMachineArn: h.stack.stateMachineArn }).every((e) => e.status !== 'RUNNING') ? true : undefined,
-    30_000);
+    waitFor(
+      'every execution to end',
+      async () => (h.stack.cloud.sfn.listExecutions({ stateMachineArn: h.stack.stateMachineArn }).every((e) => e.status !== 'RUNNING') ? true : undefined),
+      30_000,
+    );
   let n = 0;
   const bump = () => h.imageBump('canary', `7.${++n}.0`);
   const approveAs = (id: string) => h.stack.approvals.approve({ deploymentId: id, user: 'U0LEAD', via: 'slack', now: new Date() });
@@ -131,10 +137,13 @@ describe('the event sequence of every end path', () => {
     for (const e of events) expect(EventDetailSchema.safeParse(e.detail).success, `${e.detailType} matches the schema`).toBe(true);
     const last = events.at(-1)!;
     if (status !== 'TRIGGER_FAILED') {
-      expect(last.resources).toEqual(expect.arrayContaining([record.executionArn, expect.stringMatching(/^arn:aws:ecs:us-east-1:000000000000:service\/demo\/canary$/)]));
+      expect(last.resources).toEqual(
+        expect.arrayContaining([record.executionArn, expect.stringMatching(/^arn:aws:ecs:us-east-1:000000000000:service\/demo\/canary$/)]),
+      );
     }
     if (record.state?.taskDefinitionArn) expect(last.resources).toContain(record.state.taskDefinitionArn);
     // Restore the app file for the next row after the broken manifest.
-    if (status === 'TRIGGER_FAILED') await h.push(await exampleFiles(['canary']).then((f) => ({ 'apps/canary/taskdef.yaml': f['apps/canary/taskdef.yaml']! })), 'fix taskdef');
+    if (status === 'TRIGGER_FAILED')
+      await h.push(await exampleFiles(['canary']).then((f) => ({ 'apps/canary/taskdef.yaml': f['apps/canary/taskdef.yaml']! })), 'fix taskdef');
   });
 });

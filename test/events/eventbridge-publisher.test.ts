@@ -29,7 +29,11 @@ beforeAll(async () => {
     async (req) => {
       if (req.target !== 'AWSEvents.PutEvents') return undefined;
       if (failWholeCall) {
-        return { status: 400, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: 'ResourceNotFoundException', message: 'Event bus nope does not exist.' }) };
+        return {
+          status: 400,
+          headers: { 'content-type': 'application/x-amz-json-1.1' },
+          body: JSON.stringify({ __type: 'ResourceNotFoundException', message: 'Event bus nope does not exist.' }),
+        };
       }
       const entries = (JSON.parse(req.body) as { Entries: Entry[] }).Entries;
       calls.push(entries);

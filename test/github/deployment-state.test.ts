@@ -31,7 +31,9 @@ describe('GitHub deployment state', () => {
   it('links the dashboard page when there is one, else the execution in the console', () => {
     const record = { deploymentId: 'd-1 x', executionArn: 'arn:aws:states:eu-west-1:1:execution:m:e' } as DeploymentRecord;
     expect(deploymentLink(record, 'https://cd.example.com')).toBe('https://cd.example.com/deployments/d-1%20x');
-    expect(deploymentLink(record, undefined)).toBe('https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/arn:aws:states:eu-west-1:1:execution:m:e');
+    expect(deploymentLink(record, undefined)).toBe(
+      'https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/arn:aws:states:eu-west-1:1:execution:m:e',
+    );
     expect(deploymentLink({ deploymentId: 'd' } as DeploymentRecord, undefined)).toBeUndefined();
   });
 
@@ -45,8 +47,16 @@ describe('GitHub deployment state', () => {
 describe('deploymentIdOf', () => {
   it.each([
     ['success: a stepcd event names it', { source: 'stepcd', 'detail-type': 'DEPLOYMENT_STARTED', detail: { deploymentId: 'd-1' } }, 'd-1'],
-    ['success: an execution end carries the plan as input', { source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', detail: { input: '{"deploymentId":"d-2","app":{}}' } }, 'd-2'],
-    ['success: a rollback-only execution holds the plan', { source: 'aws.states', 'detail-type': 'x', detail: { input: '{"rollbackOnly":true,"plan":{"deploymentId":"d-3"}}' } }, 'd-3'],
+    [
+      'success: an execution end carries the plan as input',
+      { source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', detail: { input: '{"deploymentId":"d-2","app":{}}' } },
+      'd-2',
+    ],
+    [
+      'success: a rollback-only execution holds the plan',
+      { source: 'aws.states', 'detail-type': 'x', detail: { input: '{"rollbackOnly":true,"plan":{"deploymentId":"d-3"}}' } },
+      'd-3',
+    ],
     ['fail: an execution without input', { source: 'aws.states', 'detail-type': 'x', detail: { input: null } }, undefined],
     ['fail: input that is not JSON', { source: 'aws.states', 'detail-type': 'x', detail: { input: 'nope' } }, undefined],
     ['fail: another source', { source: 'aws.ecs', 'detail-type': 'x', detail: { deploymentId: 'd-4' } }, undefined],

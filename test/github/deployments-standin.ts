@@ -41,25 +41,39 @@ export class DeploymentsApi {
 
   /** The states posted on the deployment of one commit, oldest first. */
   statesOf(sha: string, environment?: string): string[][] {
-    return this.deployments.filter((d) => d.sha === sha && (environment === undefined || d.environment === environment)).map((d) => d.statuses.map((s) => s.state));
+    return this.deployments
+      .filter((d) => d.sha === sha && (environment === undefined || d.environment === environment))
+      .map((d) => d.statuses.map((s) => s.state));
   }
 
   private route(req: { method: string; path: string; query: URLSearchParams; body: unknown }, res: ServerResponse): boolean {
-    if (req.path === 'deployments' && req.method === 'POST') return this.create(req.body as Record<string, unknown>, res), true;
-    if (req.path === 'deployments' && req.method === 'GET') return this.list(req.query, res), true;
+    if (req.path === 'deployments' && req.method === 'POST') return (this.create(req.body as Record<string, unknown>, res), true);
+    if (req.path === 'deployments' && req.method === 'GET') return (this.list(req.query, res), true);
     const statuses = req.path.match(/^deployments\/(\d+)\/statuses$/);
     if (!statuses) return false;
     const deployment = this.deployments.find((d) => d.id === Number(statuses[1]));
-    if (!deployment) return send(res, 404, { message: 'Not Found' }), true;
-    if (req.method === 'POST') return this.addStatus(deployment, req.body as Record<string, unknown>, res), true;
-    if (req.method === 'GET') return send(res, 200, [...deployment.statuses].reverse().map((s) => this.statusJson(deployment, s))), true;
+    if (!deployment) return (send(res, 404, { message: 'Not Found' }), true);
+    if (req.method === 'POST') return (this.addStatus(deployment, req.body as Record<string, unknown>, res), true);
+    if (req.method === 'GET')
+      return (
+        send(
+          res,
+          200,
+          [...deployment.statuses].reverse().map((s) => this.statusJson(deployment, s)),
+        ),
+        true
+      );
     return false;
   }
 
   private create(body: Record<string, unknown> | undefined, res: ServerResponse) {
     const ref = body?.ref;
     // The stand-in knows no branches: a full commit sha is the ref stepcd sends (the pushed commit).
-    if (typeof ref !== 'string' || !/^[0-9a-f]{40}$/.test(ref)) return send(res, 422, { message: `No ref found for: ${String(ref)}`, documentation_url: 'https://docs.github.com/rest/deployments/deployments#create-a-deployment' });
+    if (typeof ref !== 'string' || !/^[0-9a-f]{40}$/.test(ref))
+      return send(res, 422, {
+        message: `No ref found for: ${String(ref)}`,
+        documentation_url: 'https://docs.github.com/rest/deployments/deployments#create-a-deployment',
+      });
     if (body?.auto_merge !== false || !Array.isArray(body.required_contexts)) {
       // GitHub would merge the default branch in (auto_merge defaults to true) or wait for every check.
       return send(res, 409, { message: 'stand-in: stepcd must send auto_merge: false and required_contexts' });
@@ -82,17 +96,27 @@ export class DeploymentsApi {
     const sha = query.get('sha');
     const environment = query.get('environment');
     const found = this.deployments.filter((d) => (!sha || d.sha === sha) && (!environment || d.environment === environment));
-    send(res, 200, [...found].reverse().map((d) => this.deploymentJson(d)));
+    send(
+      res,
+      200,
+      [...found].reverse().map((d) => this.deploymentJson(d)),
+    );
   }
 
   private addStatus(deployment: StandinDeployment, body: Record<string, unknown> | undefined, res: ServerResponse) {
     const state = body?.state;
     if (typeof state !== 'string' || !STATES.has(state)) {
-      return send(res, 422, { message: 'Validation Failed', errors: [{ resource: 'DeploymentStatus', code: 'custom', field: 'state', message: `state is not included in the list` }] });
+      return send(res, 422, {
+        message: 'Validation Failed',
+        errors: [{ resource: 'DeploymentStatus', code: 'custom', field: 'state', message: `state is not included in the list` }],
+      });
     }
     const description = typeof body?.description === 'string' ? body.description : '';
     if (description.length > 140) {
-      return send(res, 422, { message: 'Validation Failed', errors: [{ resource: 'DeploymentStatus', code: 'custom', field: 'description', message: 'description is too long (maximum is 140 characters)' }] });
+      return send(res, 422, {
+        message: 'Validation Failed',
+        errors: [{ resource: 'DeploymentStatus', code: 'custom', field: 'description', message: 'description is too long (maximum is 140 characters)' }],
+      });
     }
     const environment = typeof body?.environment === 'string' ? body.environment : deployment.environment;
     const logUrl = typeof body?.log_url === 'string' ? body.log_url : typeof body?.target_url === 'string' ? body.target_url : '';
@@ -108,7 +132,15 @@ export class DeploymentsApi {
   }
 
   private status(state: string, description: string, environment: string, logUrl: string): StandinDeploymentStatus {
-    return { id: this.nextId++, state, description, environment, log_url: logUrl, target_url: logUrl, created_at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') };
+    return {
+      id: this.nextId++,
+      state,
+      description,
+      environment,
+      log_url: logUrl,
+      target_url: logUrl,
+      created_at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    };
   }
 
   private deploymentJson(d: StandinDeployment) {

@@ -15,7 +15,8 @@ describe('GitHub Deployments mirror', () => {
   let github: GithubStandin;
   let api: DeploymentsApi;
   let h: StackHarness;
-  const writes = (sha: string): RecordedRequest[] => github.requests.filter((r) => r.method === 'POST' && (r.body as { ref?: string } | undefined)?.ref === sha);
+  const writes = (sha: string): RecordedRequest[] =>
+    github.requests.filter((r) => r.method === 'POST' && (r.body as { ref?: string } | undefined)?.ref === sha);
   const statesOf = async (sha: string, environment: string, done: (states: string[]) => boolean = (s) => FINAL.has(s.at(-1) ?? '')) =>
     waitFor(`GitHub states of ${sha} in ${environment}`, async () => {
       const [states, more] = api.statesOf(sha, environment);
@@ -62,7 +63,9 @@ describe('GitHub Deployments mirror', () => {
     const seen = mine.statuses.map((s) => s.state);
     expect(seen).toEqual(order.filter((s) => seen.includes(s)));
     expect(seen.at(-1)).toBe('success');
-    const success = github.requests.find((r) => r.path === `/repos/${REPO}/deployments/${mine.id}/statuses` && (r.body as { state: string }).state === 'success')!;
+    const success = github.requests.find(
+      (r) => r.path === `/repos/${REPO}/deployments/${mine.id}/statuses` && (r.body as { state: string }).state === 'success',
+    )!;
     expect(success.body).toEqual({
       state: 'success',
       description: `stepcd SUCCESS (${simple.deploymentId})`,
@@ -90,7 +93,10 @@ describe('GitHub Deployments mirror', () => {
   });
 
   it('waits out a secondary rate limit (retry-after) and creates the deployment once', async () => {
-    github.fail(/\/deployments$/, 403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', headers: { 'retry-after': '1' } });
+    github.fail(/\/deployments$/, 403, {
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      headers: { 'retry-after': '1' },
+    });
     const { id, sha } = await h.deploy(await h.imageBump('simple', '1.2.0'), 'simple: 1.2.0');
     await h.waitForStatus(id, 'SUCCESS');
     expect((await statesOf(sha, 'simple/dev')).at(-1)).toBe('success');

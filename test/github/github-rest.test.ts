@@ -51,7 +51,11 @@ describe('GithubRest: secondary rate limits', () => {
 
   it.each([
     ['success: retry-after on 403', { status: 403, response: { headers: { 'retry-after': '7' } } }, 7],
-    ['success: a primary limit waits until x-ratelimit-reset', { status: 403, response: { headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1010' } } }, 10],
+    [
+      'success: a primary limit waits until x-ratelimit-reset',
+      { status: 403, response: { headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1010' } } },
+      10,
+    ],
     ['success: a bare 429 waits a minute, as GitHub documents', { status: 429, response: { headers: {} } }, 60],
     ['fail: a 403 that is no rate limit', { status: 403, response: { headers: {} } }, undefined],
     ['fail: a 500', { status: 500, response: { headers: { 'retry-after': '1' } } }, undefined],

@@ -53,14 +53,23 @@ describe('pull_request: check run, status and one comment, never a deployment', 
     const pr = example.pull_request as Record<string, any>;
     pr.base = { ...pr.base, ref: over.baseRef ?? 'main', sha: BASE, repo: { ...pr.base.repo, full_name: GH_REPO } };
     pr.head = { ...pr.head, sha: over.head ?? BROKEN, repo: { ...pr.head.repo, full_name: over.fork ? 'mallory/deploys' : GH_REPO } };
-    return { ...example, action: over.action ?? 'opened', number: over.number ?? 7, repository: { ...(example.repository as object), full_name: GH_REPO, default_branch: 'main' } };
+    return {
+      ...example,
+      action: over.action ?? 'opened',
+      number: over.number ?? 7,
+      repository: { ...(example.repository as object), full_name: GH_REPO, default_branch: 'main' },
+    };
   };
   const deliver = async (report: PullRequestDeps['report'], body: unknown) => {
     const res = await handleGithubWebhook(signedRequest({ secret: SECRET, event: 'pull_request', payload: body }), deps(report));
     return { status: res.statusCode, body: JSON.parse(res.body) as Record<string, any> };
   };
   const executions = async () => (await sfn.send(new ListExecutionsCommand({ stateMachineArn: h.stack.stateMachineArn }))).executions?.length ?? 0;
-  const writesSince = (n: number) => github.requests.slice(n).filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
+  const writesSince = (n: number) =>
+    github.requests
+      .slice(n)
+      .filter((r) => r.method !== 'GET')
+      .map((r) => `${r.method} ${r.path}`);
 
   beforeAll(async () => {
     h = await startStackHarness({ logger });
@@ -92,7 +101,16 @@ describe('pull_request: check run, status and one comment, never a deployment', 
     expect(create).toMatchObject({ name: 'stepcd', head_sha: BROKEN, status: 'completed', conclusion: 'failure' });
     expect(create.output.title).toBe('1 of 1 app(s) invalid');
     expect(create.output.annotations).toEqual([
-      { path: 'apps/canary/servicedef.yaml', start_line: 9, end_line: 9, start_column: 3, end_column: 3, annotation_level: 'failure', title: 'deploymentController.type', message: 'must be EXTERNAL' },
+      {
+        path: 'apps/canary/servicedef.yaml',
+        start_line: 9,
+        end_line: 9,
+        start_column: 3,
+        end_column: 3,
+        annotation_level: 'failure',
+        title: 'deploymentController.type',
+        message: 'must be EXTERNAL',
+      },
     ]);
     const comments = pulls.comments.get(7)!;
     expect(comments).toHaveLength(1);
@@ -100,7 +118,9 @@ describe('pull_request: check run, status and one comment, never a deployment', 
     expect(comments[0]!.body).toContain('`apps/canary/servicedef.yaml:9:3` `deploymentController.type` must be EXTERNAL');
     // Per app: one read of each manifest file at the head, and two tree listings for the PR.
     const reads = github.requests.slice(since).filter((x) => x.method === 'GET' && x.path.includes('/contents/'));
-    expect(reads.map((x) => x.path).sort()).toEqual(['app.pipecd.yaml', 'servicedef.yaml', 'taskdef.yaml'].map((f) => `/repos/${GH_REPO}/contents/apps/canary/${f}`));
+    expect(reads.map((x) => x.path).sort()).toEqual(
+      ['app.pipecd.yaml', 'servicedef.yaml', 'taskdef.yaml'].map((f) => `/repos/${GH_REPO}/contents/apps/canary/${f}`),
+    );
     expect(await executions()).toBe(before);
   });
 
@@ -113,7 +133,9 @@ describe('pull_request: check run, status and one comment, never a deployment', 
     const comment = pulls.comments.get(7)!;
     expect(comment).toHaveLength(1);
     expect(comment[0]!.body).toContain('Strategy **PIPELINE**: ECS_CANARY_ROLLOUT → ECS_TRAFFIC_ROUTING → WAIT_APPROVAL');
-    expect(comment[0]!.body).toContain('task definition ~ containerDefinitions[0].image: registry.example.com/canary:1.0.0 → registry.example.com/canary:2.0.0');
+    expect(comment[0]!.body).toContain(
+      'task definition ~ containerDefinitions[0].image: registry.example.com/canary:1.0.0 → registry.example.com/canary:2.0.0',
+    );
 
     const again = github.requests.length;
     await deliver('checks', payload({ action: 'reopened', head: BUMP }));

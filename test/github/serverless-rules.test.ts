@@ -41,7 +41,9 @@ describe('serverless.yml: the GitHub Deployments mirror', () => {
   });
 
   it('lets EventBridge invoke the function from exactly those two rules', () => {
-    const rules = rulesTargeting().map(([id]) => id).sort();
+    const rules = rulesTargeting()
+      .map(([id]) => id)
+      .sort();
     expect(rules).toHaveLength(2);
     const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(([, p]) => render(props(p).FunctionName) === `<GetAtt ${functionId}.Arn>`);
     expect(permissions.map(([, p]) => props(p).Principal)).toEqual(['events.amazonaws.com', 'events.amazonaws.com']);

@@ -29,7 +29,9 @@ describe('GithubSource.readFile refuses what would leak or mislead', () => {
 
   it('fail: a symlink out of the repository is refused, its target never requested', async () => {
     const source = sourceAnswering({ ...base, type: 'symlink', target: '../../../etc/passwd', size: 19 });
-    expect(await refusal(source.readFile(SHA, 'apps/web/servicedef.yaml'))).toBe('apps/web/servicedef.yaml: is a symlink to a path outside the repository; stepcd does not follow it');
+    expect(await refusal(source.readFile(SHA, 'apps/web/servicedef.yaml'))).toBe(
+      'apps/web/servicedef.yaml: is a symlink to a path outside the repository; stepcd does not follow it',
+    );
   });
 
   it('success: a symlink to a directory inside the repository is simply not a file', async () => {
@@ -45,6 +47,8 @@ describe('GithubSource.readFile refuses what would leak or mislead', () => {
 
   it('fail: a file over the limit is refused by its size (GitHub sends no content over 1 MB)', async () => {
     const source = sourceAnswering({ ...base, type: 'file', encoding: 'none', size: 10 * 1024 * 1024, content: '' });
-    expect(await refusal(source.readFile(SHA, 'apps/web/servicedef.yaml'))).toBe('apps/web/servicedef.yaml: is 10485760 bytes, over the 262144-byte limit for a manifest file');
+    expect(await refusal(source.readFile(SHA, 'apps/web/servicedef.yaml'))).toBe(
+      'apps/web/servicedef.yaml: is 10485760 bytes, over the 262144-byte limit for a manifest file',
+    );
   });
 });

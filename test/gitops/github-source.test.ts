@@ -26,7 +26,8 @@ const headFiles = {
   'apps/web/taskdef.yaml': undefined,
   'apps/web/taskdef.json': '{"family":"web"}',
 };
-const clean = (files: Record<string, string | undefined>) => Object.fromEntries(Object.entries(files).filter(([, v]) => v !== undefined)) as Record<string, string>;
+const clean = (files: Record<string, string | undefined>) =>
+  Object.fromEntries(Object.entries(files).filter(([, v]) => v !== undefined)) as Record<string, string>;
 
 let github: GithubStandin;
 const source = () => new GithubSource({ repo: REPO, auth: TOKEN, baseUrl: github.url });
@@ -76,7 +77,9 @@ describe('GithubSource.listFiles', () => {
     const truncated = github.addCommit(sha(10), { parents: [BASE], files: baseFiles });
     github.truncated.add(truncated);
 
-    const err = await source().listFiles(truncated).catch((e: unknown) => e);
+    const err = await source()
+      .listFiles(truncated)
+      .catch((e: unknown) => e);
 
     expect(err).toMatchObject({ name: ErrorName.InvalidState, retryable: false, message: expect.stringMatching(/truncated/) });
   });
@@ -146,7 +149,14 @@ describe('GithubSource errors', () => {
       error: ErrorName.Throttled,
       retryable: true,
     },
-    { name: 'fail: a 403 secondary rate limit is throttling', path: /contents/, status: 403, message: 'You have exceeded a secondary rate limit', error: ErrorName.Throttled, retryable: true },
+    {
+      name: 'fail: a 403 secondary rate limit is throttling',
+      path: /contents/,
+      status: 403,
+      message: 'You have exceeded a secondary rate limit',
+      error: ErrorName.Throttled,
+      retryable: true,
+    },
     { name: 'fail: a 401 is unauthorized and final', path: /git\/trees/, status: 401, error: ErrorName.Unauthorized, retryable: false },
     { name: 'fail: a 404 tree is not found and final', path: /git\/trees/, status: 404, error: ErrorName.NotFound, retryable: false },
     { name: 'fail: a 422 is final', path: /git\/trees/, status: 422, error: ErrorName.InvalidState, retryable: false },

@@ -145,7 +145,12 @@ export class GithubStandin {
       return { path, mode: '100644', type: 'blob', sha: blobSha(text), size: Buffer.byteLength(text) };
     });
     const trees = [...dirs].map((path) => ({ path, mode: '040000', type: 'tree', sha: createHash('sha1').update(`tree ${sha} ${path}`).digest('hex') }));
-    send(res, 200, { sha, url: `${this.url}/tree/${sha}`, tree: [...trees, ...blobs].sort((a, b) => a.path.localeCompare(b.path)), truncated: this.truncated.has(sha) });
+    send(res, 200, {
+      sha,
+      url: `${this.url}/tree/${sha}`,
+      tree: [...trees, ...blobs].sort((a, b) => a.path.localeCompare(b.path)),
+      truncated: this.truncated.has(sha),
+    });
   }
 
   /** The compare API's published shape: `status`, `ahead_by`, `behind_by`, `merge_base_commit`, `commits`. */
@@ -188,11 +193,28 @@ export class GithubStandin {
     const text = commit.files[path];
     if (text !== undefined) {
       // GitHub wraps base64 content at 60 characters per line.
-      const content = (Buffer.from(text).toString('base64').match(/.{1,60}/g) ?? []).join('\n');
-      return send(res, 200, { type: 'file', encoding: 'base64', size: Buffer.byteLength(text), name: path.split('/').pop(), path, content, sha: blobSha(text) });
+      const content = (
+        Buffer.from(text)
+          .toString('base64')
+          .match(/.{1,60}/g) ?? []
+      ).join('\n');
+      return send(res, 200, {
+        type: 'file',
+        encoding: 'base64',
+        size: Buffer.byteLength(text),
+        name: path.split('/').pop(),
+        path,
+        content,
+        sha: blobSha(text),
+      });
     }
     const children = Object.keys(commit.files).filter((p) => p.startsWith(`${path}/`));
-    if (children.length > 0) return send(res, 200, children.map((p) => ({ type: 'file', path: p, name: p.split('/').pop() })));
+    if (children.length > 0)
+      return send(
+        res,
+        200,
+        children.map((p) => ({ type: 'file', path: p, name: p.split('/').pop() })),
+      );
     send(res, 404, { message: 'Not Found' });
   }
 
@@ -223,7 +245,9 @@ export class GithubStandin {
 
 /** Git's blob id: sha1 of `blob <size>\0<content>`. */
 function blobSha(text: string): string {
-  return createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
+  return createHash('sha1')
+    .update(`blob ${Buffer.byteLength(text)}\0${text}`)
+    .digest('hex');
 }
 
 function verifyJwt(jwt: string, publicKey: KeyObject): Record<string, unknown> | undefined {

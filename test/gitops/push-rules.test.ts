@@ -40,7 +40,10 @@ describe('classifyPush', () => {
     return r.payload;
   };
   it('deploys the default branch of a tracked repository with the paths from the payload', () => {
-    const d = classifyPush(parse(buildPush({ repo: 'stepcd/demo', before: 'a'.repeat(40), after: 'b'.repeat(40), changed: { added: ['x'], removed: ['y'] } })), tracking);
+    const d = classifyPush(
+      parse(buildPush({ repo: 'stepcd/demo', before: 'a'.repeat(40), after: 'b'.repeat(40), changed: { added: ['x'], removed: ['y'] } })),
+      tracking,
+    );
     expect(d).toMatchObject({ kind: 'deploy', push: { payloadPaths: ['x', 'y'], commit: { message: 'change apps', author: 'dev' } } });
   });
   it.each([

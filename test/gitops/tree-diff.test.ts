@@ -10,8 +10,16 @@ describe('diffTrees', () => {
   it.each<[string, TreeEntry[], string[]]>([
     ['success: identical trees differ nowhere', base, []],
     ['success: a changed blob', [dir('apps', 't2'), blob('apps/a.yaml', '9'), blob('apps/b.yaml', '2'), blob('run.sh', '3')], ['apps/a.yaml']],
-    ['success: an added and a removed file', [dir('apps', 't2'), blob('apps/a.yaml', '1'), blob('apps/c.yaml', '4'), blob('run.sh', '3')], ['apps/b.yaml', 'apps/c.yaml']],
-    ['success: a rename gives both paths', [dir('apps', 't2'), blob('apps/a.yaml', '1'), blob('apps/renamed.yaml', '2'), blob('run.sh', '3')], ['apps/b.yaml', 'apps/renamed.yaml']],
+    [
+      'success: an added and a removed file',
+      [dir('apps', 't2'), blob('apps/a.yaml', '1'), blob('apps/c.yaml', '4'), blob('run.sh', '3')],
+      ['apps/b.yaml', 'apps/c.yaml'],
+    ],
+    [
+      'success: a rename gives both paths',
+      [dir('apps', 't2'), blob('apps/a.yaml', '1'), blob('apps/renamed.yaml', '2'), blob('run.sh', '3')],
+      ['apps/b.yaml', 'apps/renamed.yaml'],
+    ],
     ['success: a mode change alone counts', [...base.slice(0, 3), blob('run.sh', '3', '100755')], ['run.sh']],
     ['success: a directory entry alone never shows', [dir('apps', 'other'), ...base.slice(1)], []],
     ['success: a submodule moving to another commit counts', [...base, { path: 'vendor/lib', type: 'commit', mode: '160000', sha: 'c1' }], ['vendor/lib']],

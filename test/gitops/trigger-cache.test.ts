@@ -29,7 +29,12 @@ const settings = (paths: string[] = []): TriggerSettings => ({ definitionNames: 
 describe('LruTriggerCache', () => {
   it('evicts the least recently used entry once over capacity', async () => {
     const cache = new LruTriggerCache(2);
-    await cache.putMany(new Map([['a', settings()], ['b', settings()]]));
+    await cache.putMany(
+      new Map([
+        ['a', settings()],
+        ['b', settings()],
+      ]),
+    );
     await cache.getMany(['a']);
     await cache.putMany(new Map([['c', settings()]]));
 

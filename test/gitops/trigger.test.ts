@@ -158,7 +158,10 @@ describe('triggerDeployments over a local git repository with three apps', () =>
     const record = await h.history.getDeployment(out.results[0]!.deploymentId);
     expect(record).toMatchObject({ status: 'TRIGGER_FAILED', reason: 'apps/api/taskdef.yaml: family is required' });
     expect(h.events.events).toEqual([
-      expect.objectContaining({ detailType: 'DEPLOYMENT_TRIGGER_FAILED', detail: expect.objectContaining({ reason: 'apps/api/taskdef.yaml: family is required' }) }),
+      expect.objectContaining({
+        detailType: 'DEPLOYMENT_TRIGGER_FAILED',
+        detail: expect.objectContaining({ reason: 'apps/api/taskdef.yaml: family is required' }),
+      }),
     ]);
     baseSha = await writeAndCommit(repoDir, { 'apps/api/taskdef.yaml': taskdef('api') }, 'fix api');
   });
@@ -250,7 +253,9 @@ describe('triggerDeployments beyond the inline budget', () => {
   it('defers the apps past maxInlineApps and the deferred run starts them, dropping none', async () => {
     const h = await harness({ maxInlineApps: 1, parallelism: 1 });
     const files = Object.fromEntries(
-      Object.entries(threeAppRepo()).filter(([p]) => p.endsWith('taskdef.yaml')).map(([p, t]) => [p, `${t}# rev budget\n`]),
+      Object.entries(threeAppRepo())
+        .filter(([p]) => p.endsWith('taskdef.yaml'))
+        .map(([p, t]) => [p, `${t}# rev budget\n`]),
     );
     const sha = await writeAndCommit(repoDir, files, 'touch every app');
 
@@ -260,8 +265,16 @@ describe('triggerDeployments beyond the inline budget', () => {
 
     await h.deferrer.idle();
     expect(h.workflow.started.map((s) => s.input.app.name).sort()).toEqual(['api', 'web', 'worker']);
-    const deferredIds = out.results.filter((r) => r.status === 'DEFERRED').map((r) => r.deploymentId).sort();
-    expect(h.workflow.started.map((s) => s.input.deploymentId).filter((id) => deferredIds.includes(id)).sort()).toEqual(deferredIds);
+    const deferredIds = out.results
+      .filter((r) => r.status === 'DEFERRED')
+      .map((r) => r.deploymentId)
+      .sort();
+    expect(
+      h.workflow.started
+        .map((s) => s.input.deploymentId)
+        .filter((id) => deferredIds.includes(id))
+        .sort(),
+    ).toEqual(deferredIds);
     baseSha = sha;
   });
 });

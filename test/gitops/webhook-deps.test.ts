@@ -23,7 +23,12 @@ const deps = (c: Config, secrets: Secrets) => productionDeps({ config: c, client
 describe('productionDeps', () => {
   it.each<[string, Config, Secrets, RegExp]>([
     ['fail: no webhook secret', config(), { githubToken: 'ghp_x' }, /githubWebhookSecret/],
-    ['fail: a GitHub App configured but only a token given', config({ app: { appId: '1', installationId: '2' } }), { githubWebhookSecret: 'w', githubToken: 'ghp_x' }, /githubAppPrivateKey/],
+    [
+      'fail: a GitHub App configured but only a token given',
+      config({ app: { appId: '1', installationId: '2' } }),
+      { githubWebhookSecret: 'w', githubToken: 'ghp_x' },
+      /githubAppPrivateKey/,
+    ],
     ['fail: no GitHub token', config(), { githubWebhookSecret: 'w' }, /githubToken/],
     ['fail: two repositories', config({ repos: ['acme/a', 'acme/b'] }), { githubWebhookSecret: 'w', githubToken: 'ghp_y' }, /exactly one/],
   ])('%s refuses with ConfigError', (_name, c, secrets, message) => {

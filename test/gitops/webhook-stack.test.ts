@@ -51,13 +51,22 @@ async function deliver(d: Delivery): Promise<number> {
 describe('POST /webhooks/github on the local stack with bad or unwanted input', () => {
   const A = 'a'.repeat(40);
   const B = 'b'.repeat(40);
-  const push = (over: { branch?: string } = {}) => JSON.stringify(buildPush({ repo: REPO, before: A, after: B, changed: { modified: ['apps/simple/taskdef.yaml'] }, ...over }));
+  const push = (over: { branch?: string } = {}) =>
+    JSON.stringify(buildPush({ repo: REPO, before: A, after: B, changed: { modified: ['apps/simple/taskdef.yaml'] }, ...over }));
   const branchDelete = () =>
-    examplePayloads('push').find((p) => p.deleted === true && String(p.ref).startsWith('refs/heads/')) ?? { ...examplePush(), deleted: true, after: '0'.repeat(40) };
+    examplePayloads('push').find((p) => p.deleted === true && String(p.ref).startsWith('refs/heads/')) ?? {
+      ...examplePush(),
+      deleted: true,
+      after: '0'.repeat(40),
+    };
   const cases: { name: string; delivery: () => Delivery; status: number }[] = [
     { name: 'fail: a missing signature', delivery: () => ({ event: 'push', body: push(), signature: null }), status: 401 },
     { name: 'fail: a wrong signature', delivery: () => ({ event: 'push', body: push(), signature: signBody('not-the-secret', push()) }), status: 401 },
-    { name: 'fail: a signature from a different body', delivery: () => ({ event: 'push', body: push(), signature: signBody(h.stack.secrets.githubWebhookSecret, '{}') }), status: 401 },
+    {
+      name: 'fail: a signature from a different body',
+      delivery: () => ({ event: 'push', body: push(), signature: signBody(h.stack.secrets.githubWebhookSecret, '{}') }),
+      status: 401,
+    },
     { name: 'fail: a malformed signature header', delivery: () => ({ event: 'push', body: push(), signature: 'sha1=abc' }), status: 401 },
     { name: 'fail: an empty body', delivery: () => ({ event: 'push', body: '' }), status: 400 },
     { name: 'fail: truncated JSON', delivery: () => ({ event: 'push', body: push().slice(0, 50) }), status: 400 },
@@ -65,12 +74,23 @@ describe('POST /webhooks/github on the local stack with bad or unwanted input', 
     { name: 'ignored: an unknown event', delivery: () => ({ event: 'issues', body: JSON.stringify(examplePayloads('issues')[0]) }), status: 202 },
     {
       name: 'ignored: a branch deletion',
-      delivery: () => ({ event: 'push', body: JSON.stringify({ ...branchDelete(), repository: { full_name: REPO, default_branch: 'main' }, ref: 'refs/heads/main' }) }),
+      delivery: () => ({
+        event: 'push',
+        body: JSON.stringify({ ...branchDelete(), repository: { full_name: REPO, default_branch: 'main' }, ref: 'refs/heads/main' }),
+      }),
       status: 202,
     },
     { name: 'ignored: an untracked branch', delivery: () => ({ event: 'push', body: push({ branch: 'feature/x' }) }), status: 202 },
-    { name: 'ignored: an untracked repository (the genuine example push)', delivery: () => ({ event: 'push', body: JSON.stringify(examplePush()) }), status: 202 },
-    { name: 'ignored: a tag push (the genuine example)', delivery: () => ({ event: 'push', body: JSON.stringify({ ...examplePayloads('push')[0], repository: { full_name: REPO } }) }), status: 202 },
+    {
+      name: 'ignored: an untracked repository (the genuine example push)',
+      delivery: () => ({ event: 'push', body: JSON.stringify(examplePush()) }),
+      status: 202,
+    },
+    {
+      name: 'ignored: a tag push (the genuine example)',
+      delivery: () => ({ event: 'push', body: JSON.stringify({ ...examplePayloads('push')[0], repository: { full_name: REPO } }) }),
+      status: 202,
+    },
     { name: 'success: ping', delivery: () => ({ event: 'ping', body: JSON.stringify(examplePayloads('ping')[0]) }), status: 200 },
   ];
 
@@ -139,7 +159,12 @@ describe('the production webhook deps (GitHub App auth, buildCoreDeps) on the lo
     expect(apps).toEqual([expect.objectContaining({ app: 'canary', status: 'STARTED' })]);
     expect(await executionCount()).toBe(before + 1);
     expect(github.issued).toHaveLength(1);
-    expect(github.calls(/git\/trees/).map((c) => c.path).sort()).toEqual([`/repos/${GITHUB_REPO}/git/trees/${base}`, `/repos/${GITHUB_REPO}/git/trees/${head}`]);
+    expect(
+      github
+        .calls(/git\/trees/)
+        .map((c) => c.path)
+        .sort(),
+    ).toEqual([`/repos/${GITHUB_REPO}/git/trees/${base}`, `/repos/${GITHUB_REPO}/git/trees/${head}`]);
     const run = await h.stack.cloud.sfn.waitForExecution(apps[0]!.executionArn, { timeoutMs: 30_000 });
     expect(run.status).toBe('SUCCEEDED');
     expect(await h.stack.core.history.getDeployment(apps[0]!.deploymentId)).toMatchObject({ status: 'SUCCESS', commit: { sha: head } });

@@ -130,4 +130,3 @@ describe('createHandler', () => {
     expect(() => createHandler({ ...deps, secret: '' })).toThrow(/secret/);
   });
 });
-

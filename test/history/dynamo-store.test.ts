@@ -180,9 +180,7 @@ describe('DynamoHistoryStore: deployments', () => {
   });
 
   it('throws NotFound when appending to an unknown deployment rather than creating a stray item', async () => {
-    await expect(
-      store.addError('ghost', { at: at(nowMs), error: 'x', cause: 'y' }),
-    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(store.addError('ghost', { at: at(nowMs), error: 'x', cause: 'y' })).rejects.toBeInstanceOf(NotFoundError);
     expect(await store.getDeployment('ghost')).toBeUndefined();
   });
 });

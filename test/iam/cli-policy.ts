@@ -19,5 +19,10 @@ export function cliIdentity(stage: string, doc = readFileSync(DEPLOY_DOC, 'utf8'
   if (!block) throw new Error('the cli-policy block holds no ```json policy');
   const text = (block[1] as string).replaceAll('<region>', WHERE.region).replaceAll('<account>', WHERE.account).replaceAll('<stage>', stage);
   const policy = JSON.parse(text) as PolicyDocument;
-  return { principal: 'cli', owner: 'docs/deploy.md (CLI policy)', arn: `arn:aws:iam::${WHERE.account}:user/stepcd-cli`, policies: [{ name: 'stepcd-cli', policy }] };
+  return {
+    principal: 'cli',
+    owner: 'docs/deploy.md (CLI policy)',
+    arn: `arn:aws:iam::${WHERE.account}:user/stepcd-cli`,
+    policies: [{ name: 'stepcd-cli', policy }],
+  };
 }

@@ -31,8 +31,7 @@ function recordingTestFiles(): string[] {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) {
         if (name !== 'iam') walk(path);
-      }
-      else if (name.endsWith('.test.ts') && /startStackHarness\(|fault-runner\.js/.test(readFileSync(path, 'utf8'))) out.push(relative(REPO_ROOT, path));
+      } else if (name.endsWith('.test.ts') && /startStackHarness\(|fault-runner\.js/.test(readFileSync(path, 'utf8'))) out.push(relative(REPO_ROOT, path));
     }
   };
   walk(join(REPO_ROOT, 'test'));
@@ -78,7 +77,11 @@ beforeAll(async () => {
   const record = await own.stack.core.history.getDeployment(id);
   if (record?.status !== 'FAILURE') throw new Error(`the rejected deployment is ${record?.status}, not FAILURE`);
   const { tableName, eventBusName } = own.stack.cloud;
-  ownCalls = { file: 'test/iam/simulation.test.ts', names: { tableName, eventBusName, stateMachineArn: own.stack.stateMachineArn }, calls: [...own.stack.cloud.calls.calls] };
+  ownCalls = {
+    file: 'test/iam/simulation.test.ts',
+    names: { tableName, eventBusName, stateMachineArn: own.stack.stateMachineArn },
+    calls: [...own.stack.cloud.calls.calls],
+  };
 }, 240_000);
 
 afterAll(async () => {
@@ -89,7 +92,8 @@ describe('IAM: recorded requests simulated against the packaged template', () =>
   describe('a first deployment run here', () => {
     it('attributes the calls to the functions that make them', () => {
       const principals = new Set(ownCalls.calls.map((c) => c.principal));
-      for (const fn of ['github-webhook', 'orchestrate', 'stage', 'approval-request', 'slack-interactions', 'state-machine']) expect(principals, fn).toContain(fn);
+      for (const fn of ['github-webhook', 'orchestrate', 'stage', 'approval-request', 'slack-interactions', 'state-machine'])
+        expect(principals, fn).toContain(fn);
       expect(ownCalls.calls).toContainEqual(expect.objectContaining({ principal: 'slack-interactions', service: 'states', operation: 'SendTaskFailure' }));
     });
 
@@ -108,7 +112,10 @@ describe('IAM: recorded requests simulated against the packaged template', () =>
 
   describe('the simulation can fail', () => {
     it('denies SendTaskSuccess when the grant is scoped to the state machine ARN (no resource types)', async () => {
-      const [request] = await iamRequestsFor({ principal: 'slack-interactions', service: 'states', operation: 'SendTaskSuccess', input: { taskToken: 't', output: '{}' } }, WHERE);
+      const [request] = await iamRequestsFor(
+        { principal: 'slack-interactions', service: 'states', operation: 'SendTaskSuccess', input: { taskToken: 't', output: '{}' } },
+        WHERE,
+      );
       expect(request?.resource).toBe('*');
       const slack = identity('slack-interactions');
       const machineArn = `arn:aws:states:${WHERE.region}:${WHERE.account}:stateMachine:stepcd-${STAGE}-deployment`;
@@ -136,7 +143,9 @@ describe('IAM: recorded requests simulated against the packaged template', () =>
       const create = requests.find((r) => r.principal === 'stage' && r.action === 'ecs:CreateTaskSet')!;
       expect(create.context['ecs:cluster']).toMatch(/:cluster\//);
       const pinned = withStatements(identity('stage'), (s) =>
-        asArray(s.Action as string[]).includes('ecs:CreateTaskSet') ? { ...s, Condition: { ArnEquals: { 'ecs:cluster': `${create.context['ecs:cluster']}-other` } } } : s,
+        asArray(s.Action as string[]).includes('ecs:CreateTaskSet')
+          ? { ...s, Condition: { ArnEquals: { 'ecs:cluster': `${create.context['ecs:cluster']}-other` } } }
+          : s,
       );
       expect(await allowed(pinned, create)).toBe('ImplicitlyDenied');
       expect(await allowed(identity('stage'), create)).toBe('Allowed');
@@ -145,7 +154,13 @@ describe('IAM: recorded requests simulated against the packaged template', () =>
     it('reports a grant no request uses', async () => {
       const requests = await iamRequestsOf([ownCalls], deployed.template);
       const stage = identity('stage');
-      const extra = { ...stage, policies: [...stage.policies, { name: 'extra', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ecs:DeleteCluster', Resource: '*' }] } }] };
+      const extra = {
+        ...stage,
+        policies: [
+          ...stage.policies,
+          { name: 'extra', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ecs:DeleteCluster', Resource: '*' }] } },
+        ],
+      };
       const unused = await unusedGrants([extra], requests);
       expect(unused.map(grantKey)).toContain('stage ecs:DeleteCluster *');
     });
@@ -176,8 +191,14 @@ describe('IAM: recorded requests simulated against the packaged template', () =>
       if (missing.length > 0) ctx.skip(`a partial run (no calls from ${missing.join(', ')}); unused grants are judged on the whole suite`);
       const requests = (await simulate(everything(), deployed.template, identities)).requests;
       const unused = (await unusedGrants(identities, requests)).map(grantKey);
-      expect(unused.filter((key) => !(key in JUSTIFIED_GRANTS)), 'grants no recorded request used').toEqual([]);
-      expect(Object.keys(JUSTIFIED_GRANTS).filter((key) => !unused.includes(key)), 'justified as unused, but used (or no longer granted)').toEqual([]);
+      expect(
+        unused.filter((key) => !(key in JUSTIFIED_GRANTS)),
+        'grants no recorded request used',
+      ).toEqual([]);
+      expect(
+        Object.keys(JUSTIFIED_GRANTS).filter((key) => !unused.includes(key)),
+        'justified as unused, but used (or no longer granted)',
+      ).toEqual([]);
     });
   });
 
@@ -206,7 +227,12 @@ describe('IAM: recorded requests simulated against the packaged template', () =>
             };
             const result = await runSimulation(
               {
-                request: { principal: 'events.amazonaws.com', action: 'lambda:InvokeFunction', resource: { resource: target.Arn, accountId: WHERE.account }, contextVariables: { 'aws:SourceArn': ruleArn, 'aws:SourceAccount': WHERE.account } },
+                request: {
+                  principal: 'events.amazonaws.com',
+                  action: 'lambda:InvokeFunction',
+                  resource: { resource: target.Arn, accountId: WHERE.account },
+                  contextVariables: { 'aws:SourceArn': ruleArn, 'aws:SourceAccount': WHERE.account },
+                },
                 identityPolicies: [],
                 serviceControlPolicies: [],
                 resourceControlPolicies: [],
@@ -221,11 +247,16 @@ describe('IAM: recorded requests simulated against the packaged template', () =>
               .map(([id]) => id)
               .find((id) => resolve(template, { 'Fn::GetAtt': [id, 'Arn'] }) === target.RoleArn);
             const role = template.Resources[roleId ?? ''];
-            const policies = asArray(props(role!).Policies as Array<{ PolicyName: string; PolicyDocument: unknown }>).map((p) => ({ name: p.PolicyName, policy: resolve(template, p.PolicyDocument) }));
+            const policies = asArray(props(role!).Policies as Array<{ PolicyName: string; PolicyDocument: unknown }>).map((p) => ({
+              name: p.PolicyName,
+              policy: resolve(template, p.PolicyDocument),
+            }));
             const action = TARGET_ACTION[target.Arn.split(':')[2] as string];
             expect(action, `no invoke action known for ${target.Arn}`).toBeTruthy();
             const request = { principal: roleId!, action: action!, resource: target.Arn, context: {}, via: ruleId };
-            expect(await allowed({ arn: target.RoleArn!, policies: policies as DeployedIdentity['policies'] }, request), `${ruleId} → ${target.Arn}`).toBe('Allowed');
+            expect(await allowed({ arn: target.RoleArn!, policies: policies as DeployedIdentity['policies'] }, request), `${ruleId} → ${target.Arn}`).toBe(
+              'Allowed',
+            );
           }
           checked++;
         }

@@ -51,7 +51,9 @@ describe('startLocalCloud', () => {
       const startedAt = clock.now();
       const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: '{"cluster":"demo"}' }));
       const done = await cloud.sfn.waitForExecution(executionArn!);
-      await events.send(new PutEventsCommand({ Entries: [{ Source: 'stepcd', DetailType: 'DEPLOYMENT_SUCCEEDED', Detail: '{}', EventBusName: cloud.eventBusName }] }));
+      await events.send(
+        new PutEventsCommand({ Entries: [{ Source: 'stepcd', DetailType: 'DEPLOYMENT_SUCCEEDED', Detail: '{}', EventBusName: cloud.eventBusName }] }),
+      );
       const clusters = await ecs.send(new DescribeClustersCommand({ clusters: ['demo'] }));
       const lbs = await elb.send(new DescribeLoadBalancersCommand({}));
       const table = await dynamo.send(new DescribeTableCommand({ TableName: cloud.tableName }));

@@ -21,7 +21,6 @@ import { CreateTargetGroupCommand, ElasticLoadBalancingV2Client } from '@aws-sdk
 import { failure } from '../support/failure.js';
 import { seedTargetGroup } from './support/target-group.js';
 
-
 /** The target group the sets register in; created with a listener forwarding to it, as ECS requires. */
 let TG: string;
 
@@ -45,9 +44,7 @@ describe('ECS emulator', () => {
 
   async function seedService(desiredCount = 4): Promise<string> {
     await ecs.send(new CreateClusterCommand({ clusterName: 'demo' }));
-    await ecs.send(
-      new CreateServiceCommand({ cluster: 'demo', serviceName: 'web', desiredCount, deploymentController: { type: 'EXTERNAL' } }),
-    );
+    await ecs.send(new CreateServiceCommand({ cluster: 'demo', serviceName: 'web', desiredCount, deploymentController: { type: 'EXTERNAL' } }));
     const td = await ecs.send(
       new RegisterTaskDefinitionCommand({
         family: 'web',
@@ -147,8 +144,9 @@ describe('ECS emulator', () => {
 
   it('rejects a TaskDefinition on an EXTERNAL service with the real message', async () => {
     await seedService();
-    const err = await failure(ecs
-      .send(new CreateServiceCommand({ cluster: 'demo', serviceName: 'api', taskDefinition: 'web', deploymentController: { type: 'EXTERNAL' } })));
+    const err = await failure(
+      ecs.send(new CreateServiceCommand({ cluster: 'demo', serviceName: 'api', taskDefinition: 'web', deploymentController: { type: 'EXTERNAL' } })),
+    );
     expect(err).toMatchObject({ name: 'InvalidParameterException', message: 'TaskDefinition must be blank.' });
   });
 
@@ -163,15 +161,29 @@ describe('ECS emulator', () => {
   });
 
   it.each<[string, Record<string, unknown>, string, string | RegExp]>([
-    ['fail: a target group that does not exist', { loadBalancers: [{ targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/typo/0000000000000000', containerName: 'web', containerPort: 80 }] },
-      'InvalidParameterException', 'Unable to assume role and validate the specified targetGroupArn. Please verify that the ECS service role being passed has the proper permissions.'],
-    ['fail: both a launch type and a capacity provider strategy', { launchType: 'FARGATE', capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] },
-      'InvalidParameterException', 'Specifying both a launch type and capacity provider strategy is not supported.'],
+    [
+      'fail: a target group that does not exist',
+      {
+        loadBalancers: [
+          { targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/typo/0000000000000000', containerName: 'web', containerPort: 80 },
+        ],
+      },
+      'InvalidParameterException',
+      'Unable to assume role and validate the specified targetGroupArn. Please verify that the ECS service role being passed has the proper permissions.',
+    ],
+    [
+      'fail: both a launch type and a capacity provider strategy',
+      { launchType: 'FARGATE', capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] },
+      'InvalidParameterException',
+      'Specifying both a launch type and capacity provider strategy is not supported.',
+    ],
     ['fail: a service in a cluster that does not exist', { cluster: 'ghost' }, 'ClusterNotFoundException', 'Cluster not found.'],
   ])('CreateTaskSet %s is refused as ECS refuses it, creating nothing', async (_name, fields, code, message) => {
     await seedService();
     const err = await failure(
-      ecs.send(new CreateTaskSetCommand({ cluster: 'demo', service: 'web', taskDefinition: 'web', scale: { unit: 'PERCENT', value: 100 }, ...fields } as never)),
+      ecs.send(
+        new CreateTaskSetCommand({ cluster: 'demo', service: 'web', taskDefinition: 'web', scale: { unit: 'PERCENT', value: 100 }, ...fields } as never),
+      ),
     );
     expect(err.name).toBe(code);
     expect(err.message).toMatch(message);
@@ -197,12 +209,20 @@ describe('ECS emulator', () => {
   it.each([
     ['launch type', { launchType: 'FARGATE', platformVersion: '1.4.0' }],
     ['capacity provider strategy', { capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 3, base: 1 }] }],
-  ])('echoes a task set\'s %s, network configuration and service registries in DescribeTaskSets', async (_name, placement) => {
+  ])("echoes a task set's %s, network configuration and service registries in DescribeTaskSets", async (_name, placement) => {
     await seedService();
     const network = { awsvpcConfiguration: { subnets: ['subnet-a'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' } };
     const registries = [{ registryArn: 'arn:aws:servicediscovery:us-east-1:000000000000:service/srv-web' }];
     const created = await ecs.send(
-      new CreateTaskSetCommand({ cluster: 'demo', service: 'web', taskDefinition: 'web', scale: { unit: 'PERCENT', value: 100 }, networkConfiguration: network, serviceRegistries: registries, ...placement } as never),
+      new CreateTaskSetCommand({
+        cluster: 'demo',
+        service: 'web',
+        taskDefinition: 'web',
+        scale: { unit: 'PERCENT', value: 100 },
+        networkConfiguration: network,
+        serviceRegistries: registries,
+        ...placement,
+      } as never),
     );
     const { set } = await describeSet(created.taskSet!.id!);
     expect(set).toMatchObject({ ...placement, networkConfiguration: network, serviceRegistries: registries });
@@ -241,8 +261,9 @@ describe('ECS emulator', () => {
       await seedService();
       const impatient = new ECSClient(localClientConfig(server.url, 2));
       emulator.faults.inject({ service: 'ecs', operation: 'CreateTaskSet', kind: 'throttle', times: 5 });
-      const err = await failure(impatient
-        .send(new CreateTaskSetCommand({ cluster: 'demo', service: 'web', taskDefinition: 'web', scale: { unit: 'PERCENT', value: 100 } })));
+      const err = await failure(
+        impatient.send(new CreateTaskSetCommand({ cluster: 'demo', service: 'web', taskDefinition: 'web', scale: { unit: 'PERCENT', value: 100 } })),
+      );
       impatient.destroy();
       expect(err.name).toBe('ThrottlingException');
       expect(err.$metadata.httpStatusCode).toBe(400);

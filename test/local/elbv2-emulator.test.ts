@@ -22,7 +22,6 @@ import { localClientConfig } from '../../src/aws/client-config.js';
 import { createEcsElbv2Emulator, type LocalEcsElbv2 } from '../../src/local/ecs-elbv2/index.js';
 import { failure } from '../support/failure.js';
 
-
 function weighted(primary: string, canary: string, weights: [number, number], stickiness = true): Action[] {
   return [
     {
@@ -56,8 +55,8 @@ describe('ELBv2 emulator', () => {
     const lb = await elb.send(new CreateLoadBalancerCommand({ Name: 'demo', Subnets: ['subnet-a', 'subnet-b'] }));
     lbArn = lb.LoadBalancers?.[0]?.LoadBalancerArn as string;
     const tg = async (name: string) =>
-      (await elb.send(new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 80, VpcId: 'vpc-local', TargetType: 'ip' })))
-        .TargetGroups?.[0]?.TargetGroupArn as string;
+      (await elb.send(new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 80, VpcId: 'vpc-local', TargetType: 'ip' }))).TargetGroups?.[0]
+        ?.TargetGroupArn as string;
     primary = await tg('web-primary');
     canary = await tg('web-canary');
     const listener = await elb.send(
@@ -124,7 +123,11 @@ describe('ELBv2 emulator', () => {
 
   it.each([
     ['fail: a weight above 999', weighted('P', 'C', [1000, 0]).map((a) => a), 'ValidationError'],
-    ['fail: an unknown target group', [{ Type: 'forward', TargetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/nope/0000000000000000' }], 'TargetGroupNotFoundException'],
+    [
+      'fail: an unknown target group',
+      [{ Type: 'forward', TargetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/nope/0000000000000000' }],
+      'TargetGroupNotFoundException',
+    ],
   ] as const)('%s is rejected with the service error (as the SDK names it)', async (_name, actions, code) => {
     const fixed = JSON.parse(JSON.stringify(actions).replaceAll('"P"', JSON.stringify(primary)).replaceAll('"C"', JSON.stringify(canary))) as Action[];
     const err = await failure(elb.send(new ModifyListenerCommand({ ListenerArn: listenerArn, DefaultActions: fixed })));
@@ -153,7 +156,9 @@ describe('ELBv2 emulator', () => {
   it('answers unknown listener and rule ARNs with ListenerNotFound and RuleNotFound', async () => {
     const ghost = `${listenerArn.slice(0, -16)}ffffffffffffffff`;
     expect((await failure(elb.send(new DescribeListenersCommand({ ListenerArns: [ghost] })))).name).toBe('ListenerNotFoundException');
-    expect((await failure(elb.send(new ModifyRuleCommand({ RuleArn: `${ghost}/0`, Actions: weighted(primary, canary, [1, 0]) })))).name).toBe('RuleNotFoundException');
+    expect((await failure(elb.send(new ModifyRuleCommand({ RuleArn: `${ghost}/0`, Actions: weighted(primary, canary, [1, 0]) })))).name).toBe(
+      'RuleNotFoundException',
+    );
   });
 
   it('walks a registered target through initial, healthy, and draining until gone', async () => {

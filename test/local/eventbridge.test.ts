@@ -37,7 +37,13 @@ describe('LocalEventBus: PutEvents', () => {
     expect(out.Entries![1]).toMatchObject({ ErrorCode: 'MalformedDetail' });
     expect(out.Entries![2]).toMatchObject({ ErrorCode: 'InvalidArgument' });
     expect(bus.events).toEqual([
-      expect.objectContaining({ source: 'stepcd', detailType: 'DEPLOYMENT_STARTED', detail: { deploymentId: 'd1' }, eventBusName: 'stepcd', time: '2026-01-02T00:00:00.000Z' }),
+      expect.objectContaining({
+        source: 'stepcd',
+        detailType: 'DEPLOYMENT_STARTED',
+        detail: { deploymentId: 'd1' },
+        eventBusName: 'stepcd',
+        time: '2026-01-02T00:00:00.000Z',
+      }),
       expect.objectContaining({ detailType: 'STAGE_SUCCEEDED', eventBusName: 'stepcd' }),
     ]);
   });
@@ -89,9 +95,16 @@ describe('LocalEventBus: delivery', () => {
     try {
       const url = `http://127.0.0.1:${(target.address() as AddressInfo).port}/events`;
       const bus = new LocalEventBus({ clock: new ManualClock(), forwardUrl: url });
-      const event: CapturedEvent = bus.publishLocal({ source: 'stepcd', detailType: 'DEPLOYMENT_STARTED', detail: { deploymentId: 'd9' }, eventBusName: 'stepcd' });
+      const event: CapturedEvent = bus.publishLocal({
+        source: 'stepcd',
+        detailType: 'DEPLOYMENT_STARTED',
+        detail: { deploymentId: 'd9' },
+        eventBusName: 'stepcd',
+      });
       await bus.drain();
-      expect(received).toEqual([expect.objectContaining({ id: event.id, source: 'stepcd', 'detail-type': 'DEPLOYMENT_STARTED', detail: { deploymentId: 'd9' } })]);
+      expect(received).toEqual([
+        expect.objectContaining({ id: event.id, source: 'stepcd', 'detail-type': 'DEPLOYMENT_STARTED', detail: { deploymentId: 'd9' } }),
+      ]);
     } finally {
       target.closeAllConnections();
       await new Promise<void>((r) => target.close(() => r()));

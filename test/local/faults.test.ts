@@ -124,7 +124,15 @@ describe('fault injection and task lifecycle', () => {
     const set = await createSet();
     expect((await ecs.send(new ListTagsForResourceCommand({ resourceArn: set.taskSetArn }))).tags).toEqual([{ key: 'stepcd:app', value: 'web' }]);
     const serviceArn = 'arn:aws:ecs:us-east-1:000000000000:service/demo/web';
-    await ecs.send(new TagResourceCommand({ resourceArn: serviceArn, tags: [{ key: 'a', value: '1' }, { key: 'b', value: '2' }] }));
+    await ecs.send(
+      new TagResourceCommand({
+        resourceArn: serviceArn,
+        tags: [
+          { key: 'a', value: '1' },
+          { key: 'b', value: '2' },
+        ],
+      }),
+    );
     await ecs.send(new UntagResourceCommand({ resourceArn: serviceArn, tagKeys: ['a'] }));
     const described = await ecs.send(new DescribeServicesCommand({ cluster: 'demo', services: [serviceArn], include: ['TAGS'] }));
     expect(described.services?.[0]?.tags).toEqual([{ key: 'b', value: '2' }]);

@@ -55,8 +55,7 @@ describe('traffic probe', () => {
     ecs = new ECSClient(localClientConfig(server.url));
     const lbArn = (await elb.send(new CreateLoadBalancerCommand({ Name: 'demo' }))).LoadBalancers?.[0]?.LoadBalancerArn;
     const tg = async (name: string) =>
-      (await elb.send(new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 80, TargetType: 'ip' }))).TargetGroups?.[0]
-        ?.TargetGroupArn as string;
+      (await elb.send(new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 80, TargetType: 'ip' }))).TargetGroups?.[0]?.TargetGroupArn as string;
     primary = await tg('web-primary');
     canary = await tg('web-canary');
     listenerArn = (
@@ -98,7 +97,12 @@ describe('traffic probe', () => {
     await registerHealthy(canary, ['10.1.1.1']);
     clock.advance(10_000);
     await elb.send(
-      new CreateRuleCommand({ ListenerArn: listenerArn, Priority: 20, Conditions: [{ Field: 'path-pattern', Values: ['/api/*'] }], Actions: forward(primary, canary, 1, 1) }),
+      new CreateRuleCommand({
+        ListenerArn: listenerArn,
+        Priority: 20,
+        Conditions: [{ Field: 'path-pattern', Values: ['/api/*'] }],
+        Actions: forward(primary, canary, 1, 1),
+      }),
     );
     await elb.send(
       new CreateRuleCommand({
@@ -121,8 +125,8 @@ describe('traffic probe', () => {
     await ecs.send(new CreateClusterCommand({ clusterName: 'demo' }));
     await ecs.send(new CreateServiceCommand({ cluster: 'demo', serviceName: 'web', desiredCount: 2, deploymentController: { type: 'EXTERNAL' } }));
     const register = async (tag: string) =>
-      (await ecs.send(new RegisterTaskDefinitionCommand({ family: 'web', containerDefinitions: [{ name: 'web', image: `web:${tag}` }] })))
-        .taskDefinition?.taskDefinitionArn as string;
+      (await ecs.send(new RegisterTaskDefinitionCommand({ family: 'web', containerDefinitions: [{ name: 'web', image: `web:${tag}` }] }))).taskDefinition
+        ?.taskDefinitionArn as string;
     const v1 = await register('1');
     const v2 = await register('2');
     const createSet = async (taskDefinition: string, targetGroupArn: string) =>
@@ -145,12 +149,23 @@ describe('traffic probe', () => {
     clock.advance(15_000);
 
     const seen: string[] = [];
-    for (const weights of [[100, 0], [50, 50], [0, 100]] as const) {
+    for (const weights of [
+      [100, 0],
+      [50, 50],
+      [0, 100],
+    ] as const) {
       await elb.send(new ModifyListenerCommand({ ListenerArn: listenerArn, DefaultActions: forward(primary, canary, weights[0], weights[1]) }));
       const result = emulator.probe({ listenerArn, requests: 100 });
       expect(result.outcomes['503']).toBe(0);
       seen.push(JSON.stringify(result.byVersion));
-      expect(result.byTaskSet).toEqual(Object.fromEntries([[blue, weights[0]], [green, weights[1]]].filter(([, n]) => n !== 0)));
+      expect(result.byTaskSet).toEqual(
+        Object.fromEntries(
+          [
+            [blue, weights[0]],
+            [green, weights[1]],
+          ].filter(([, n]) => n !== 0),
+        ),
+      );
     }
     expect(seen).toEqual([JSON.stringify({ [v1]: 100 }), JSON.stringify({ [v1]: 50, [v2]: 50 }), JSON.stringify({ [v2]: 100 })]);
 

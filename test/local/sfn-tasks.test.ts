@@ -109,9 +109,7 @@ describe('LocalSfn: lambda:invoke tasks', () => {
     });
     const good = await h.define('good', { StartAt: 'Call', States: { Call: invoke('ok', { End: true }) } });
     const bad = await h.define('bad', { StartAt: 'Call', States: { Call: invoke('boom', { End: true }) } });
-    const starts = await Promise.all(
-      [bad, good, bad, good].map((stateMachineArn) => h.client.send(new StartExecutionCommand({ stateMachineArn }))),
-    );
+    const starts = await Promise.all([bad, good, bad, good].map((stateMachineArn) => h.client.send(new StartExecutionCommand({ stateMachineArn }))));
     const results = await Promise.all(starts.map((s) => h.sfn.waitForExecution(s.executionArn!)));
     expect(results.map((r) => r.status)).toEqual(['FAILED', 'SUCCEEDED', 'FAILED', 'SUCCEEDED']);
   });

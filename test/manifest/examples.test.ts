@@ -48,7 +48,11 @@ describe('examples/apps', () => {
   it('approval asks two of three approvers and mentions them', async () => {
     const result = await loadApp(examples, 'apps/approval/app.pipecd.yaml');
     if (!result.ok) throw new Error('expected ok');
-    expect(result.app.stages[1]).toEqual({ index: 1, name: 'WAIT_APPROVAL', with: { approvers: ['alice', 'bob', 'carol'], minApproverNum: 2, timeoutSeconds: 3600 } });
+    expect(result.app.stages[1]).toEqual({
+      index: 1,
+      name: 'WAIT_APPROVAL',
+      with: { approvers: ['alice', 'bob', 'carol'], minApproverNum: 2, timeoutSeconds: 3600 },
+    });
     expect(result.app.mentions.map((m) => m.event)).toEqual(['DEPLOYMENT_WAIT_APPROVAL', 'DEPLOYMENT_FAILED']);
     expect(result.app.slackChannel).toBe('#deploys');
   });

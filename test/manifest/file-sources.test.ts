@@ -67,8 +67,12 @@ describe('manifest file sources refuse what would leak or mislead', () => {
 
   it.each([0, 1])('source %#: refuses symlinks out of the repository, by absolute or relative path', async (i) => {
     const [, read] = sources()[i]!;
-    expect(await refusal(read('apps/a/out-absolute.yaml'))).toBe('apps/a/out-absolute.yaml: is a symlink to a path outside the repository; stepcd does not follow it');
-    expect(await refusal(read('apps/a/out-relative.yaml'))).toBe('apps/a/out-relative.yaml: is a symlink to a path outside the repository; stepcd does not follow it');
+    expect(await refusal(read('apps/a/out-absolute.yaml'))).toBe(
+      'apps/a/out-absolute.yaml: is a symlink to a path outside the repository; stepcd does not follow it',
+    );
+    expect(await refusal(read('apps/a/out-relative.yaml'))).toBe(
+      'apps/a/out-relative.yaml: is a symlink to a path outside the repository; stepcd does not follow it',
+    );
   });
 
   it.each([0, 1])('source %#: refuses bytes that are not UTF-8 and files over the size limit', async (i) => {

@@ -65,7 +65,11 @@ describe('loadApp: valid manifests', () => {
       { name: 'WAIT_APPROVAL', with: { approvers: ['a', 'b'], minApproverNum: 2, timeout: '30m' } },
       { approvers: ['a', 'b'], minApproverNum: 2, timeoutSeconds: 1800 },
     ],
-    ['success: WAIT_APPROVAL stage timeout is the approval timeout', { name: 'WAIT_APPROVAL', timeout: '2h' }, { approvers: [], minApproverNum: 1, timeoutSeconds: 7200 }],
+    [
+      'success: WAIT_APPROVAL stage timeout is the approval timeout',
+      { name: 'WAIT_APPROVAL', timeout: '2h' },
+      { approvers: [], minApproverNum: 1, timeoutSeconds: 7200 },
+    ],
   ])('%s', async (_name, stage, expectedWith) => {
     const { result, errors } = await load((a) => {
       a.config.spec.pipeline.stages = [stage, { name: 'ECS_CANARY_CLEAN' }];
@@ -121,9 +125,7 @@ describe('loadApp: valid manifests', () => {
         { event: '*', slackUsers: [], slackGroups: ['S1'] },
       ],
     });
-    expect(warnings).toEqual([
-      'app.pipecd.yaml: spec.notification.mentions[0].slack is deprecated in PipeCD; use slackUsers (stepcd treats it the same)',
-    ]);
+    expect(warnings).toEqual(['app.pipecd.yaml: spec.notification.mentions[0].slack is deprecated in PipeCD; use slackUsers (stepcd treats it the same)']);
   });
 
   it('success: mutable image tags pass when the app opts in', async () => {
@@ -174,27 +176,57 @@ describe('loadApp: valid manifests', () => {
       stages(a)[0]!.skipOn = { paths: ['docs/'] };
     });
     expect(result.ok).toBe(true);
-    expect(warnings).toEqual([
-      'app.pipecd.yaml: spec.input.clusterArn is a PipeCD feature stepcd ignores (standalone tasks are not supported)',
-      'app.pipecd.yaml: spec.pipeline.stages[0].skipOn is a PipeCD feature stepcd ignores',
-      'app.pipecd.yaml: spec.driftDetection is a PipeCD feature stepcd ignores',
-    ].sort((a, b) => warnings.indexOf(a) - warnings.indexOf(b)));
+    expect(warnings).toEqual(
+      [
+        'app.pipecd.yaml: spec.input.clusterArn is a PipeCD feature stepcd ignores (standalone tasks are not supported)',
+        'app.pipecd.yaml: spec.pipeline.stages[0].skipOn is a PipeCD feature stepcd ignores',
+        'app.pipecd.yaml: spec.driftDetection is a PipeCD feature stepcd ignores',
+      ].sort((a, b) => warnings.indexOf(a) - warnings.indexOf(b)),
+    );
     expect(warnings).toHaveLength(3);
   });
 });
 
 describe('loadApp: invalid manifests', () => {
   it.each<[string, (a: AppFixture) => void, string]>([
-    ['fail: service without the EXTERNAL controller', (a) => (a.service.deploymentController = { type: 'ECS' }), 'servicedef.yaml: deploymentController.type must be EXTERNAL'],
-    ['fail: service with no deployment controller', (a) => delete a.service.deploymentController, 'servicedef.yaml: deploymentController.type must be EXTERNAL'],
-    ['fail: service with loadBalancers', (a) => (a.service.loadBalancers = []), 'servicedef.yaml: loadBalancers is not allowed: with the EXTERNAL deployment controller load balancers belong to each task set; stepcd sets them from spec.input.targetGroups'],
-    ['fail: service with taskDefinition', (a) => (a.service.taskDefinition = 'web:1'), 'servicedef.yaml: taskDefinition is not allowed: with the EXTERNAL deployment controller the task definition belongs to each task set; stepcd registers it from the task definition file'],
-    ['fail: service with an empty capacityProviderStrategy', (a) => (a.service.capacityProviderStrategy = []), 'servicedef.yaml: capacityProviderStrategy must list at least one capacity provider'],
-    ['fail: service with both launchType and capacityProviderStrategy', (a) => {
-      a.service.launchType = 'FARGATE';
-      a.service.capacityProviderStrategy = [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }];
-    }, 'servicedef.yaml: capacityProviderStrategy cannot be set together with launchType: ECS refuses a task set with both (InvalidParameterException); keep one'],
-    ['fail: PipeCD secret management (spec.encryption)', (a) => (a.config.spec.encryption = { encryptedSecrets: {} }), "app.pipecd.yaml: spec.encryption is PipeCD's secret management, which stepcd does not support yet; the definition files would be deployed with their {{ }} placeholders unfilled"],
+    [
+      'fail: service without the EXTERNAL controller',
+      (a) => (a.service.deploymentController = { type: 'ECS' }),
+      'servicedef.yaml: deploymentController.type must be EXTERNAL',
+    ],
+    [
+      'fail: service with no deployment controller',
+      (a) => delete a.service.deploymentController,
+      'servicedef.yaml: deploymentController.type must be EXTERNAL',
+    ],
+    [
+      'fail: service with loadBalancers',
+      (a) => (a.service.loadBalancers = []),
+      'servicedef.yaml: loadBalancers is not allowed: with the EXTERNAL deployment controller load balancers belong to each task set; stepcd sets them from spec.input.targetGroups',
+    ],
+    [
+      'fail: service with taskDefinition',
+      (a) => (a.service.taskDefinition = 'web:1'),
+      'servicedef.yaml: taskDefinition is not allowed: with the EXTERNAL deployment controller the task definition belongs to each task set; stepcd registers it from the task definition file',
+    ],
+    [
+      'fail: service with an empty capacityProviderStrategy',
+      (a) => (a.service.capacityProviderStrategy = []),
+      'servicedef.yaml: capacityProviderStrategy must list at least one capacity provider',
+    ],
+    [
+      'fail: service with both launchType and capacityProviderStrategy',
+      (a) => {
+        a.service.launchType = 'FARGATE';
+        a.service.capacityProviderStrategy = [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }];
+      },
+      'servicedef.yaml: capacityProviderStrategy cannot be set together with launchType: ECS refuses a task set with both (InvalidParameterException); keep one',
+    ],
+    [
+      'fail: PipeCD secret management (spec.encryption)',
+      (a) => (a.config.spec.encryption = { encryptedSecrets: {} }),
+      "app.pipecd.yaml: spec.encryption is PipeCD's secret management, which stepcd does not support yet; the definition files would be deployed with their {{ }} placeholders unfilled",
+    ],
     ['fail: service without cluster', (a) => delete a.service.cluster, 'servicedef.yaml: cluster is required'],
     ['fail: serviceName of the wrong type', (a) => (a.service.serviceName = 5), 'servicedef.yaml: serviceName must be a string (got 5)'],
     ['fail: negative desiredCount', (a) => (a.service.desiredCount = -1), 'servicedef.yaml: desiredCount must be 0 or more'],
@@ -202,62 +234,226 @@ describe('loadApp: invalid manifests', () => {
     ['fail: wrong apiVersion', (a) => (a.config.apiVersion = 'pipecd.dev/v1'), 'app.pipecd.yaml: apiVersion must be pipecd.dev/v1beta1 (got "pipecd.dev/v1")'],
     ['fail: unknown top-level field', (a) => ((a.config as Record<string, unknown>).metadata = {}), 'app.pipecd.yaml: metadata is an unknown field'],
     ['fail: unknown spec field', (a) => (a.config.spec.foo = 1), 'app.pipecd.yaml: spec.foo is an unknown field'],
-    ['fail: misspelt input field', (a) => (a.config.spec.input.taskDefintionFile = 'x'), 'app.pipecd.yaml: spec.input.taskDefintionFile is an unknown field (did you mean taskDefinitionFile?)'],
+    [
+      'fail: misspelt input field',
+      (a) => (a.config.spec.input.taskDefintionFile = 'x'),
+      'app.pipecd.yaml: spec.input.taskDefintionFile is an unknown field (did you mean taskDefinitionFile?)',
+    ],
     ['fail: missing spec.name', (a) => delete a.config.spec.name, 'app.pipecd.yaml: spec.name is required'],
-    ['fail: app name with spaces', (a) => (a.config.spec.name = 'my app'), 'app.pipecd.yaml: spec.name must be 1–100 letters, digits, ".", "_" or "-", starting with a letter or digit'],
+    [
+      'fail: app name with spaces',
+      (a) => (a.config.spec.name = 'my app'),
+      'app.pipecd.yaml: spec.name must be 1–100 letters, digits, ".", "_" or "-", starting with a letter or digit',
+    ],
     ['fail: label value not a string', (a) => (a.config.spec.labels = { env: 1 }), 'app.pipecd.yaml: spec.labels.env must be a string (got 1)'],
-    ['fail: autoRollback not a boolean', (a) => (a.config.spec.planner = { autoRollback: 'yes' }), 'app.pipecd.yaml: spec.planner.autoRollback must be true or false (got "yes")'],
-    ['fail: bad accessType', (a) => (a.config.spec.input.accessType = 'ALB'), 'app.pipecd.yaml: spec.input.accessType must be one of ELB, SERVICE_DISCOVERY (got "ALB")'],
-    ['fail: no service definition (standalone task)', (a) => delete a.config.spec.input.serviceDefinitionFile, 'app.pipecd.yaml: spec.input.serviceDefinitionFile is required: stepcd deploys ECS services (PipeCD standalone tasks are not supported)'],
-    ['fail: service definition outside the repository', (a) => (a.config.spec.input.serviceDefinitionFile = '../../etc/passwd'), 'app.pipecd.yaml: spec.input.serviceDefinitionFile "../../etc/passwd" must be a relative path inside the repository'],
-    ['fail: missing task definition file', (a) => (a.config.spec.input.taskDefinitionFile = 'nope.yaml'), 'app.pipecd.yaml: spec.input.taskDefinitionFile names "nope.yaml", which does not exist (looked for nope.yaml)'],
+    [
+      'fail: autoRollback not a boolean',
+      (a) => (a.config.spec.planner = { autoRollback: 'yes' }),
+      'app.pipecd.yaml: spec.planner.autoRollback must be true or false (got "yes")',
+    ],
+    [
+      'fail: bad accessType',
+      (a) => (a.config.spec.input.accessType = 'ALB'),
+      'app.pipecd.yaml: spec.input.accessType must be one of ELB, SERVICE_DISCOVERY (got "ALB")',
+    ],
+    [
+      'fail: no service definition (standalone task)',
+      (a) => delete a.config.spec.input.serviceDefinitionFile,
+      'app.pipecd.yaml: spec.input.serviceDefinitionFile is required: stepcd deploys ECS services (PipeCD standalone tasks are not supported)',
+    ],
+    [
+      'fail: service definition outside the repository',
+      (a) => (a.config.spec.input.serviceDefinitionFile = '../../etc/passwd'),
+      'app.pipecd.yaml: spec.input.serviceDefinitionFile "../../etc/passwd" must be a relative path inside the repository',
+    ],
+    [
+      'fail: missing task definition file',
+      (a) => (a.config.spec.input.taskDefinitionFile = 'nope.yaml'),
+      'app.pipecd.yaml: spec.input.taskDefinitionFile names "nope.yaml", which does not exist (looked for nope.yaml)',
+    ],
     ['fail: bad spec.timeout', (a) => (a.config.spec.timeout = 60), 'app.pipecd.yaml: spec.timeout must be a duration such as "30s", "5m" or "1h30m" (got 60)'],
-    ['fail: commit trigger disabled', (a) => (a.config.spec.trigger = { onCommit: { disabled: true } }), 'app.pipecd.yaml: spec.trigger.onCommit.disabled cannot be true: stepcd deploys only on commit, so the app would never deploy'],
-    ['fail: scale 0 on a canary rollout', (a) => (stages(a)[0]!.with = { scale: 0 }), 'app.pipecd.yaml: spec.pipeline.stages[0].with.scale must be greater than 0: a canary with no tasks cannot serve or be checked'],
-    ['fail: scale above 100', (a) => (stages(a)[0]!.with = { scale: '150%' }), 'app.pipecd.yaml: spec.pipeline.stages[0].with.scale must be between 0 and 100 (got "150%")'],
+    [
+      'fail: commit trigger disabled',
+      (a) => (a.config.spec.trigger = { onCommit: { disabled: true } }),
+      'app.pipecd.yaml: spec.trigger.onCommit.disabled cannot be true: stepcd deploys only on commit, so the app would never deploy',
+    ],
+    [
+      'fail: scale 0 on a canary rollout',
+      (a) => (stages(a)[0]!.with = { scale: 0 }),
+      'app.pipecd.yaml: spec.pipeline.stages[0].with.scale must be greater than 0: a canary with no tasks cannot serve or be checked',
+    ],
+    [
+      'fail: scale above 100',
+      (a) => (stages(a)[0]!.with = { scale: '150%' }),
+      'app.pipecd.yaml: spec.pipeline.stages[0].with.scale must be between 0 and 100 (got "150%")',
+    ],
     ['fail: canary rollout without scale', (a) => delete stages(a)[0]!.with, 'app.pipecd.yaml: spec.pipeline.stages[0].with.scale is required'],
-    ['fail: routing above 100', (a) => (stages(a)[1]!.with = { canary: 120 }), 'app.pipecd.yaml: spec.pipeline.stages[1].with.canary must be between 0 and 100 (got 120)'],
+    [
+      'fail: routing above 100',
+      (a) => (stages(a)[1]!.with = { canary: 120 }),
+      'app.pipecd.yaml: spec.pipeline.stages[1].with.canary must be between 0 and 100 (got 120)',
+    ],
     ['fail: unknown stage option', (a) => (stages(a)[1]!.with = { weight: 20 }), 'app.pipecd.yaml: spec.pipeline.stages[1].with.weight is an unknown field'],
-    ['fail: unknown stage', (a) => (stages(a)[2]!.name = 'ECS_MAGIC'), 'app.pipecd.yaml: spec.pipeline.stages[2].name "ECS_MAGIC" is not a stage stepcd knows (known: ECS_SYNC, ECS_CANARY_ROLLOUT, ECS_PRIMARY_ROLLOUT, ECS_TRAFFIC_ROUTING, ECS_CANARY_CLEAN, WAIT, WAIT_APPROVAL, ANALYSIS)'],
-    ['fail: unsupported PipeCD stage', (a) => (stages(a)[2]!.name = 'SCRIPT_RUN'), 'app.pipecd.yaml: spec.pipeline.stages[2].name "SCRIPT_RUN" is a PipeCD stage stepcd does not support yet'],
-    ['fail: ANALYSIS without duration', (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { alarms: ['web-5xx'] } }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.duration is required'],
-    ['fail: ANALYSIS without alarms', (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { duration: '10m' } }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.alarms is required: the CloudWatch alarm names to watch'],
-    ['fail: ANALYSIS with an empty alarm list', (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { duration: '10m', alarms: [] } }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.alarms must name at least one CloudWatch alarm'],
-    ['fail: ANALYSIS with more than 100 alarms', (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { duration: '10m', alarms: Array.from({ length: 101 }, (_, i) => `a${i}`) } }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.alarms must name at most 100 alarms'],
-    ['fail: ANALYSIS with PipeCD metrics', (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { duration: '10m', metrics: [{ provider: 'prometheus', query: 'x' }] } }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.metrics is not supported by stepcd; use with.alarms (CloudWatch alarm names)'],
-    ['fail: ANALYSIS with PipeCD https', (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { duration: '10m', alarms: ['x'], https: [{ url: 'http://x' }] } }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.https is not supported by stepcd; use with.alarms (CloudWatch alarm names)'],
-    ['fail: ANALYSIS with PipeCD logs', (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { duration: '10m', alarms: ['x'], logs: [] } }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.logs is not supported by stepcd; use with.alarms (CloudWatch alarm names)'],
-    ['fail: ANALYSIS with PipeCD dynamic', (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { duration: '10m', alarms: ['x'], dynamic: {} } }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.dynamic is not supported by stepcd; use with.alarms (CloudWatch alarm names)'],
+    [
+      'fail: unknown stage',
+      (a) => (stages(a)[2]!.name = 'ECS_MAGIC'),
+      'app.pipecd.yaml: spec.pipeline.stages[2].name "ECS_MAGIC" is not a stage stepcd knows (known: ECS_SYNC, ECS_CANARY_ROLLOUT, ECS_PRIMARY_ROLLOUT, ECS_TRAFFIC_ROUTING, ECS_CANARY_CLEAN, WAIT, WAIT_APPROVAL, ANALYSIS)',
+    ],
+    [
+      'fail: unsupported PipeCD stage',
+      (a) => (stages(a)[2]!.name = 'SCRIPT_RUN'),
+      'app.pipecd.yaml: spec.pipeline.stages[2].name "SCRIPT_RUN" is a PipeCD stage stepcd does not support yet',
+    ],
+    [
+      'fail: ANALYSIS without duration',
+      (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { alarms: ['web-5xx'] } }),
+      'app.pipecd.yaml: spec.pipeline.stages[2].with.duration is required',
+    ],
+    [
+      'fail: ANALYSIS without alarms',
+      (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { duration: '10m' } }),
+      'app.pipecd.yaml: spec.pipeline.stages[2].with.alarms is required: the CloudWatch alarm names to watch',
+    ],
+    [
+      'fail: ANALYSIS with an empty alarm list',
+      (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { duration: '10m', alarms: [] } }),
+      'app.pipecd.yaml: spec.pipeline.stages[2].with.alarms must name at least one CloudWatch alarm',
+    ],
+    [
+      'fail: ANALYSIS with more than 100 alarms',
+      (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { duration: '10m', alarms: Array.from({ length: 101 }, (_, i) => `a${i}`) } }),
+      'app.pipecd.yaml: spec.pipeline.stages[2].with.alarms must name at most 100 alarms',
+    ],
+    [
+      'fail: ANALYSIS with PipeCD metrics',
+      (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { duration: '10m', metrics: [{ provider: 'prometheus', query: 'x' }] } }),
+      'app.pipecd.yaml: spec.pipeline.stages[2].with.metrics is not supported by stepcd; use with.alarms (CloudWatch alarm names)',
+    ],
+    [
+      'fail: ANALYSIS with PipeCD https',
+      (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { duration: '10m', alarms: ['x'], https: [{ url: 'http://x' }] } }),
+      'app.pipecd.yaml: spec.pipeline.stages[2].with.https is not supported by stepcd; use with.alarms (CloudWatch alarm names)',
+    ],
+    [
+      'fail: ANALYSIS with PipeCD logs',
+      (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { duration: '10m', alarms: ['x'], logs: [] } }),
+      'app.pipecd.yaml: spec.pipeline.stages[2].with.logs is not supported by stepcd; use with.alarms (CloudWatch alarm names)',
+    ],
+    [
+      'fail: ANALYSIS with PipeCD dynamic',
+      (a) => (stages(a)[2] = { name: 'ANALYSIS', with: { duration: '10m', alarms: ['x'], dynamic: {} } }),
+      'app.pipecd.yaml: spec.pipeline.stages[2].with.dynamic is not supported by stepcd; use with.alarms (CloudWatch alarm names)',
+    ],
     ['fail: stage without a name', (a) => delete stages(a)[2]!.name, 'app.pipecd.yaml: spec.pipeline.stages[2].name is required'],
     ['fail: WAIT without duration', (a) => (stages(a)[2] = { name: 'WAIT' }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.duration is required'],
-    ['fail: WAIT of zero', (a) => (stages(a)[2] = { name: 'WAIT', with: { duration: '0s' } }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.duration must be longer than 0s'],
-    ['fail: minApproverNum 0', (a) => (stages(a)[2]!.with = { minApproverNum: 0 }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.minApproverNum must be at least 1'],
-    ['fail: more approvals needed than approvers', (a) => (stages(a)[2]!.with = { approvers: ['a'], minApproverNum: 2 }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.minApproverNum is 2 but only 1 approver(s) are listed, so the approval could never pass'],
-    ['fail: the same approver listed twice', (a) => (stages(a)[2]!.with = { approvers: ['a', 'b', 'a'] }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.approvers[2] "a" is listed more than once; each approver counts once'],
-    ['fail: more approvals needed than distinct approvers', (a) => (stages(a)[2]!.with = { approvers: ['a', 'a'], minApproverNum: 2 }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.minApproverNum is 2 but only 1 approver(s) are listed, so the approval could never pass'],
-    ['fail: approvers not a list', (a) => (stages(a)[2]!.with = { approvers: 'alice' }), 'app.pipecd.yaml: spec.pipeline.stages[2].with.approvers must be a list (got "alice")'],
-    ['fail: empty pipeline', (a) => (a.config.spec.pipeline.stages = []), 'app.pipecd.yaml: spec.pipeline.stages must have at least one stage (remove spec.pipeline to use quick sync)'],
-    ['fail: canary rollout without a canary target group', (a) => delete a.config.spec.input.targetGroups.canary, 'app.pipecd.yaml: spec.input.targetGroups.canary is required because the pipeline has ECS_CANARY_ROLLOUT (spec.pipeline.stages[0])'],
-    ['fail: no primary target group with ELB', (a) => delete a.config.spec.input.targetGroups.primary, 'app.pipecd.yaml: spec.input.targetGroups.primary is required when accessType is ELB (the default): stepcd registers the tasks there'],
-    ['fail: same target group twice', (a) => (a.config.spec.input.targetGroups.primary.targetGroupArn = CANARY_ARN), 'app.pipecd.yaml: spec.input.targetGroups.canary.targetGroupArn must differ from the primary target group, or traffic could never be split'],
-    ['fail: target group ARN malformed', (a) => (a.config.spec.input.targetGroups.canary.targetGroupArn = 'web-canary'), 'app.pipecd.yaml: spec.input.targetGroups.canary.targetGroupArn must be a target group ARN (arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>)'],
-    ['fail: target group without containerPort', (a) => delete a.config.spec.input.targetGroups.primary.containerPort, 'app.pipecd.yaml: spec.input.targetGroups.primary.containerPort is required'],
-    ['fail: container name mismatch', (a) => (a.config.spec.input.targetGroups.primary.containerName = 'api'), 'app.pipecd.yaml: spec.input.targetGroups.primary.containerName "api" is not a container in taskdef.yaml (containers: web)'],
-    ['fail: container port mismatch', (a) => (a.config.spec.input.targetGroups.canary.containerPort = 8080), 'app.pipecd.yaml: spec.input.targetGroups.canary.containerPort 8080 is not a containerPort of container "web" in taskdef.yaml (ports: 80)'],
-    ['fail: traffic routing with service discovery', (a) => {
-      a.config.spec.input.accessType = 'SERVICE_DISCOVERY';
-      a.service.serviceRegistries = [{ registryArn: 'arn:aws:servicediscovery:us-east-1:000000000000:service/srv-1' }];
-    }, 'app.pipecd.yaml: spec.pipeline.stages[1].name ECS_TRAFFIC_ROUTING needs accessType ELB: with SERVICE_DISCOVERY there are no load balancer weights to set'],
-    ['fail: service discovery without serviceRegistries', (a) => {
-      a.config.spec.input.accessType = 'SERVICE_DISCOVERY';
-      a.config.spec.pipeline.stages = [{ name: 'ECS_PRIMARY_ROLLOUT' }];
-    }, 'servicedef.yaml: serviceRegistries is required when spec.input.accessType is SERVICE_DISCOVERY'],
-    ['fail: image tagged latest', (a) => (a.task.containerDefinitions[0].image = 'nginx:latest'), 'taskdef.yaml: containerDefinitions[0].image "nginx:latest" uses the mutable tag latest; pin a version tag or digest (or set spec.stepcd.imagePolicy.allowMutableTags: true)'],
-    ['fail: image without tag', (a) => (a.task.containerDefinitions[0].image = 'registry.local:5000/web'), 'taskdef.yaml: containerDefinitions[0].image "registry.local:5000/web" has no tag or digest, so it means :latest; pin a version tag or digest (or set spec.stepcd.imagePolicy.allowMutableTags: true)'],
+    [
+      'fail: WAIT of zero',
+      (a) => (stages(a)[2] = { name: 'WAIT', with: { duration: '0s' } }),
+      'app.pipecd.yaml: spec.pipeline.stages[2].with.duration must be longer than 0s',
+    ],
+    [
+      'fail: minApproverNum 0',
+      (a) => (stages(a)[2]!.with = { minApproverNum: 0 }),
+      'app.pipecd.yaml: spec.pipeline.stages[2].with.minApproverNum must be at least 1',
+    ],
+    [
+      'fail: more approvals needed than approvers',
+      (a) => (stages(a)[2]!.with = { approvers: ['a'], minApproverNum: 2 }),
+      'app.pipecd.yaml: spec.pipeline.stages[2].with.minApproverNum is 2 but only 1 approver(s) are listed, so the approval could never pass',
+    ],
+    [
+      'fail: the same approver listed twice',
+      (a) => (stages(a)[2]!.with = { approvers: ['a', 'b', 'a'] }),
+      'app.pipecd.yaml: spec.pipeline.stages[2].with.approvers[2] "a" is listed more than once; each approver counts once',
+    ],
+    [
+      'fail: more approvals needed than distinct approvers',
+      (a) => (stages(a)[2]!.with = { approvers: ['a', 'a'], minApproverNum: 2 }),
+      'app.pipecd.yaml: spec.pipeline.stages[2].with.minApproverNum is 2 but only 1 approver(s) are listed, so the approval could never pass',
+    ],
+    [
+      'fail: approvers not a list',
+      (a) => (stages(a)[2]!.with = { approvers: 'alice' }),
+      'app.pipecd.yaml: spec.pipeline.stages[2].with.approvers must be a list (got "alice")',
+    ],
+    [
+      'fail: empty pipeline',
+      (a) => (a.config.spec.pipeline.stages = []),
+      'app.pipecd.yaml: spec.pipeline.stages must have at least one stage (remove spec.pipeline to use quick sync)',
+    ],
+    [
+      'fail: canary rollout without a canary target group',
+      (a) => delete a.config.spec.input.targetGroups.canary,
+      'app.pipecd.yaml: spec.input.targetGroups.canary is required because the pipeline has ECS_CANARY_ROLLOUT (spec.pipeline.stages[0])',
+    ],
+    [
+      'fail: no primary target group with ELB',
+      (a) => delete a.config.spec.input.targetGroups.primary,
+      'app.pipecd.yaml: spec.input.targetGroups.primary is required when accessType is ELB (the default): stepcd registers the tasks there',
+    ],
+    [
+      'fail: same target group twice',
+      (a) => (a.config.spec.input.targetGroups.primary.targetGroupArn = CANARY_ARN),
+      'app.pipecd.yaml: spec.input.targetGroups.canary.targetGroupArn must differ from the primary target group, or traffic could never be split',
+    ],
+    [
+      'fail: target group ARN malformed',
+      (a) => (a.config.spec.input.targetGroups.canary.targetGroupArn = 'web-canary'),
+      'app.pipecd.yaml: spec.input.targetGroups.canary.targetGroupArn must be a target group ARN (arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>)',
+    ],
+    [
+      'fail: target group without containerPort',
+      (a) => delete a.config.spec.input.targetGroups.primary.containerPort,
+      'app.pipecd.yaml: spec.input.targetGroups.primary.containerPort is required',
+    ],
+    [
+      'fail: container name mismatch',
+      (a) => (a.config.spec.input.targetGroups.primary.containerName = 'api'),
+      'app.pipecd.yaml: spec.input.targetGroups.primary.containerName "api" is not a container in taskdef.yaml (containers: web)',
+    ],
+    [
+      'fail: container port mismatch',
+      (a) => (a.config.spec.input.targetGroups.canary.containerPort = 8080),
+      'app.pipecd.yaml: spec.input.targetGroups.canary.containerPort 8080 is not a containerPort of container "web" in taskdef.yaml (ports: 80)',
+    ],
+    [
+      'fail: traffic routing with service discovery',
+      (a) => {
+        a.config.spec.input.accessType = 'SERVICE_DISCOVERY';
+        a.service.serviceRegistries = [{ registryArn: 'arn:aws:servicediscovery:us-east-1:000000000000:service/srv-1' }];
+      },
+      'app.pipecd.yaml: spec.pipeline.stages[1].name ECS_TRAFFIC_ROUTING needs accessType ELB: with SERVICE_DISCOVERY there are no load balancer weights to set',
+    ],
+    [
+      'fail: service discovery without serviceRegistries',
+      (a) => {
+        a.config.spec.input.accessType = 'SERVICE_DISCOVERY';
+        a.config.spec.pipeline.stages = [{ name: 'ECS_PRIMARY_ROLLOUT' }];
+      },
+      'servicedef.yaml: serviceRegistries is required when spec.input.accessType is SERVICE_DISCOVERY',
+    ],
+    [
+      'fail: image tagged latest',
+      (a) => (a.task.containerDefinitions[0].image = 'nginx:latest'),
+      'taskdef.yaml: containerDefinitions[0].image "nginx:latest" uses the mutable tag latest; pin a version tag or digest (or set spec.stepcd.imagePolicy.allowMutableTags: true)',
+    ],
+    [
+      'fail: image without tag',
+      (a) => (a.task.containerDefinitions[0].image = 'registry.local:5000/web'),
+      'taskdef.yaml: containerDefinitions[0].image "registry.local:5000/web" has no tag or digest, so it means :latest; pin a version tag or digest (or set spec.stepcd.imagePolicy.allowMutableTags: true)',
+    ],
     ['fail: task definition without family', (a) => delete a.task.family, 'taskdef.yaml: family is required'],
-    ['fail: task definition with no containers', (a) => (a.task.containerDefinitions = []), 'taskdef.yaml: containerDefinitions must list at least one container'],
+    [
+      'fail: task definition with no containers',
+      (a) => (a.task.containerDefinitions = []),
+      'taskdef.yaml: containerDefinitions must list at least one container',
+    ],
     ['fail: container without image', (a) => delete a.task.containerDefinitions[0].image, 'taskdef.yaml: containerDefinitions[0].image is required'],
-    ['fail: duplicate container names', (a) => a.task.containerDefinitions.push({ name: 'web', image: 'x:1' }), 'taskdef.yaml: containerDefinitions[1].name "web" is used by another container; names must be unique'],
+    [
+      'fail: duplicate container names',
+      (a) => a.task.containerDefinitions.push({ name: 'web', image: 'x:1' }),
+      'taskdef.yaml: containerDefinitions[1].name "web" is used by another container; names must be unique',
+    ],
   ])('%s', async (_name, mutate, message) => {
     const { result, errors } = await load(mutate);
     expect(result.ok).toBe(false);

@@ -19,9 +19,18 @@ const NETWORK = { awsvpcConfiguration: { subnets: ['subnet-a'], securityGroups: 
 
 describe('servicedef.yaml as PipeCD users write it', () => {
   it.each<[string, Record<string, unknown>]>([
-    ['success: launchType FARGATE with platformVersion and an awsvpc network', { launchType: 'FARGATE', platformVersion: 'LATEST', networkConfiguration: NETWORK }],
-    ['success: a capacity provider strategy instead of a launch type', { capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1, base: 1 }], networkConfiguration: NETWORK }],
-    ['success: serviceRegistries next to an ELB', { launchType: 'EC2', serviceRegistries: [{ registryArn: 'arn:aws:servicediscovery:us-east-1:000000000000:service/srv-1' }] }],
+    [
+      'success: launchType FARGATE with platformVersion and an awsvpc network',
+      { launchType: 'FARGATE', platformVersion: 'LATEST', networkConfiguration: NETWORK },
+    ],
+    [
+      'success: a capacity provider strategy instead of a launch type',
+      { capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1, base: 1 }], networkConfiguration: NETWORK },
+    ],
+    [
+      'success: serviceRegistries next to an ELB',
+      { launchType: 'EC2', serviceRegistries: [{ registryArn: 'arn:aws:servicediscovery:us-east-1:000000000000:service/srv-1' }] },
+    ],
   ])('%s is accepted as-is', async (_name, fields) => {
     const { result, errors } = await load((a) => Object.assign(a.service, fields));
     expect(errors).toEqual([]);
@@ -29,12 +38,36 @@ describe('servicedef.yaml as PipeCD users write it', () => {
   });
 
   it.each<[string, (a: AppFixture) => void, string]>([
-    ['fail: an unknown launch type', (a) => (a.service.launchType = 'LAMBDA'), 'servicedef.yaml: launchType must be one of EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES (got "LAMBDA")'],
-    ['fail: an awsvpc network without subnets', (a) => (a.service.networkConfiguration = { awsvpcConfiguration: { subnets: [] } }), 'servicedef.yaml: networkConfiguration.awsvpcConfiguration.subnets must list at least one subnet'],
-    ['fail: a capacity provider weight out of range', (a) => (a.service.capacityProviderStrategy = [{ capacityProvider: 'FARGATE', weight: 5000 }]), 'servicedef.yaml: capacityProviderStrategy[0].weight must be 0–1000'],
-    ['fail: the CreateService fields wrapped in spec', (a) => (a.service = { apiVersion: 'v1', spec: a.service }), 'servicedef.yaml: must hold the CreateService fields (cluster, serviceName, deploymentController, ...) at its top level, but wraps them in apiVersion, spec; remove the wrapper'],
-    ['fail: a PipeCD attachment placeholder in the taskdef', (a) => (a.task.containerDefinitions[0].command = ['run', '{{ .attachment.config }}']), 'taskdef.yaml: containerDefinitions[0].command[1] holds the template placeholder "{{ .attachment.config }}": PipeCD\'s secret management and attachments are not supported by stepcd yet, so it would be deployed literally'],
-    ['fail: PipeCD attachments in the app config', (a) => (a.config.spec.attachment = { sources: { config: 'config.yaml' } }), "app.pipecd.yaml: spec.attachment is PipeCD's attachments, which stepcd does not support yet; the definition files would be deployed with their {{ }} placeholders unfilled"],
+    [
+      'fail: an unknown launch type',
+      (a) => (a.service.launchType = 'LAMBDA'),
+      'servicedef.yaml: launchType must be one of EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES (got "LAMBDA")',
+    ],
+    [
+      'fail: an awsvpc network without subnets',
+      (a) => (a.service.networkConfiguration = { awsvpcConfiguration: { subnets: [] } }),
+      'servicedef.yaml: networkConfiguration.awsvpcConfiguration.subnets must list at least one subnet',
+    ],
+    [
+      'fail: a capacity provider weight out of range',
+      (a) => (a.service.capacityProviderStrategy = [{ capacityProvider: 'FARGATE', weight: 5000 }]),
+      'servicedef.yaml: capacityProviderStrategy[0].weight must be 0–1000',
+    ],
+    [
+      'fail: the CreateService fields wrapped in spec',
+      (a) => (a.service = { apiVersion: 'v1', spec: a.service }),
+      'servicedef.yaml: must hold the CreateService fields (cluster, serviceName, deploymentController, ...) at its top level, but wraps them in apiVersion, spec; remove the wrapper',
+    ],
+    [
+      'fail: a PipeCD attachment placeholder in the taskdef',
+      (a) => (a.task.containerDefinitions[0].command = ['run', '{{ .attachment.config }}']),
+      'taskdef.yaml: containerDefinitions[0].command[1] holds the template placeholder "{{ .attachment.config }}": PipeCD\'s secret management and attachments are not supported by stepcd yet, so it would be deployed literally',
+    ],
+    [
+      'fail: PipeCD attachments in the app config',
+      (a) => (a.config.spec.attachment = { sources: { config: 'config.yaml' } }),
+      "app.pipecd.yaml: spec.attachment is PipeCD's attachments, which stepcd does not support yet; the definition files would be deployed with their {{ }} placeholders unfilled",
+    ],
   ])('%s', async (_name, mutate, message) => {
     const { result, errors } = await load(mutate);
     expect(result.ok).toBe(false);
@@ -51,7 +84,11 @@ describe('OCI image references and the image policy', () => {
   const policy = { allowMutableTags: false, requireDigest: false };
   it.each([
     ['success: a registry with a port and a tag', 'registry.local:5000/team/web:1.2.3', { name: 'registry.local:5000/team/web', tag: '1.2.3' }],
-    ['success: ECR with tag and digest', `123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.0@sha256:${'a'.repeat(64)}`, { name: '123456789012.dkr.ecr.us-east-1.amazonaws.com/web', tag: '1.0', digest: `sha256:${'a'.repeat(64)}` }],
+    [
+      'success: ECR with tag and digest',
+      `123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.0@sha256:${'a'.repeat(64)}`,
+      { name: '123456789012.dkr.ecr.us-east-1.amazonaws.com/web', tag: '1.0', digest: `sha256:${'a'.repeat(64)}` },
+    ],
     ['success: a Docker Hub short name', 'nginx:1.27', { name: 'nginx', tag: '1.27' }],
   ])('%s parses', (_name, image, ref) => {
     expect(parseImageReference(image)).toEqual({ ok: true, ref });
@@ -112,8 +149,16 @@ describe('trigger patterns on RE2', () => {
 
 describe('hostile YAML', () => {
   it.each([
-    ['an alias bomb', 'a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n', /aliases expand too far/],
-    ['10,000 levels of flow nesting', `a: ${'['.repeat(10_000)}${']'.repeat(10_000)}`, /invalid YAML at line 1, column \d+: nested too deeply to parse|nested more than 64 levels/],
+    [
+      'an alias bomb',
+      'a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n',
+      /aliases expand too far/,
+    ],
+    [
+      '10,000 levels of flow nesting',
+      `a: ${'['.repeat(10_000)}${']'.repeat(10_000)}`,
+      /invalid YAML at line 1, column \d+: nested too deeply to parse|nested more than 64 levels/,
+    ],
     ['a !!binary value', 'a: !!binary aGVsbG8=\n', /holds a typed value/],
     ['a language tag', 'a: !!python/object:os.system x\n', /unknown tag/],
   ])('fail: %s is an issue, never a thrown error', (_name, text, message) => {

@@ -37,7 +37,16 @@ describe('verifyApp', () => {
       check: 'app config',
       status: 'WARN',
       detail: 'app.pipecd.yaml: spec.eventWatcher is a PipeCD feature stepcd ignores',
-      issues: [{ file: 'app.pipecd.yaml', path: 'spec.eventWatcher', line: expect.any(Number), column: 3, message: 'is a PipeCD feature stepcd ignores', severity: 'warning' }],
+      issues: [
+        {
+          file: 'app.pipecd.yaml',
+          path: 'spec.eventWatcher',
+          line: expect.any(Number),
+          column: 3,
+          message: 'is a PipeCD feature stepcd ignores',
+          severity: 'warning',
+        },
+      ],
     });
   });
 

@@ -16,16 +16,17 @@ const pending: TaskSetInfo = {
   pendingCount: 1,
   tags: {},
 };
-const crashed: StoppedTask = { taskArn: 'task/1', stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', containerReasons: [] };
+const crashed: StoppedTask = {
+  taskArn: 'task/1',
+  stopCode: 'EssentialContainerExited',
+  stoppedReason: 'Essential container in task exited',
+  containerReasons: [],
+};
 
 describe('checkFailureError', () => {
   it.each([
     ['success: a stable timeout from src/stages is stepcd.StableTimeout', assessTaskSet(pending, [], 0, 601_000, 600), ErrorName.StableTimeout],
-    [
-      'success: crashing tasks are stepcd.StabilizeFailed',
-      assessTaskSet(pending, [crashed], 0, 1_000, 600),
-      ErrorName.StabilizeFailed,
-    ],
+    ['success: crashing tasks are stepcd.StabilizeFailed', assessTaskSet(pending, [crashed], 0, 1_000, 600), ErrorName.StabilizeFailed],
     ['success: a vanished task set is stepcd.StabilizeFailed', assessTaskSet(undefined, [], 0, 1_000, 600), ErrorName.StabilizeFailed],
   ])('%s', (_name, stability, expected) => {
     if (stability.status !== 'failed') throw new Error(`fixture did not fail: ${stability.status}`);

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { emptyDeploymentState, type DeploymentState } from '../../src/domain/deployment.js';
 import { mergeStates } from '../../src/orchestrator/state-merge.js';
 
-const carried: DeploymentState = { ...emptyDeploymentState(), taskDefinitionArn: 'td:2', createdTaskSetIds: ['ts-canary'], routedRuleArns: ['rule-1'], touched: true };
+const carried: DeploymentState = {
+  ...emptyDeploymentState(),
+  taskDefinitionArn: 'td:2',
+  createdTaskSetIds: ['ts-canary'],
+  routedRuleArns: ['rule-1'],
+  touched: true,
+};
 
 describe('mergeStates', () => {
   it('keeps the carried state when the record has none', () => {
@@ -17,6 +23,12 @@ describe('mergeStates', () => {
   it('never loses a flag or an id the carried state holds', () => {
     const stale: DeploymentState = emptyDeploymentState();
     const merged = mergeStates(stale, { ...carried, serviceCreated: true });
-    expect(merged).toMatchObject({ touched: true, serviceCreated: true, createdTaskSetIds: ['ts-canary'], routedRuleArns: ['rule-1'], taskDefinitionArn: 'td:2' });
+    expect(merged).toMatchObject({
+      touched: true,
+      serviceCreated: true,
+      createdTaskSetIds: ['ts-canary'],
+      routedRuleArns: ['rule-1'],
+      taskDefinitionArn: 'td:2',
+    });
   });
 });

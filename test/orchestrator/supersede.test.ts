@@ -29,12 +29,32 @@ const contender = (sha: string, role: Contender['role'], pushedAt = at(0)): Cont
 const CASES: { name: string; self: string; selfAt?: number; others: Contender[]; by?: string; diverged?: boolean }[] = [
   { name: 'fail: an ancestor of the deployed commit is superseded by it', self: 'c1', others: [contender('c2', 'deployed')], by: 'c2', diverged: false },
   { name: 'fail: an ancestor of the running commit is superseded by it', self: 'c2', others: [contender('c3', 'running')], by: 'c3', diverged: false },
-  { name: 'fail: an ancestor of a queued commit is superseded by it, whatever arrived last', self: 'c1', others: [contender('c3', 'queued'), contender('c2', 'deployed')], by: 'c3', diverged: false },
+  {
+    name: 'fail: an ancestor of a queued commit is superseded by it, whatever arrived last',
+    self: 'c1',
+    others: [contender('c3', 'queued'), contender('c2', 'deployed')],
+    by: 'c3',
+    diverged: false,
+  },
   { name: 'success: a descendant of every contender goes ahead', self: 'c3', others: [contender('c1', 'deployed'), contender('c2', 'queued')] },
   { name: 'success: the same commit under another id (a re-deploy) supersedes nothing', self: 'c2', others: [contender('c2', 'deployed')] },
-  { name: 'fail: diverged history, the other pushed later: superseded', self: 'c3', selfAt: 1, others: [contender('c9', 'deployed', at(5))], by: 'c9', diverged: true },
+  {
+    name: 'fail: diverged history, the other pushed later: superseded',
+    self: 'c3',
+    selfAt: 1,
+    others: [contender('c9', 'deployed', at(5))],
+    by: 'c9',
+    diverged: true,
+  },
   { name: 'success: diverged history, this push later: goes ahead', self: 'c9', selfAt: 9, others: [contender('c3', 'deployed', at(5))] },
-  { name: 'fail: a contender Git no longer has counts as diverged (later push wins)', self: 'c3', selfAt: 1, others: [contender('gone', 'deployed', at(5))], by: 'gone', diverged: true },
+  {
+    name: 'fail: a contender Git no longer has counts as diverged (later push wins)',
+    self: 'c3',
+    selfAt: 1,
+    others: [contender('gone', 'deployed', at(5))],
+    by: 'gone',
+    diverged: true,
+  },
 ];
 
 describe('Rule: never an older commit over a newer one (findSupersession)', () => {

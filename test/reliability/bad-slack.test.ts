@@ -72,16 +72,93 @@ async function snapshot() {
 
 describe('bad Slack interactions end to end', () => {
   const cases: { name: string; note: string; send: () => Promise<{ status: number }>; status: number }[] = [
-    { name: 'signed with another secret', note: 'v0 HMAC mismatch', send: () => { const b = clickBody({ user: 'alice' }); return post(signed(b, nowSeconds(), 'not-the-secret'), b); }, status: 401 },
-    { name: 'no signature headers', note: 'unsigned', send: () => post({ 'content-type': 'application/x-www-form-urlencoded' }, clickBody({ user: 'alice' })), status: 401 },
-    { name: 'timestamp 6 minutes old', note: 'stale: outside the 5-minute window', send: () => { const b = clickBody({ user: 'alice' }); return post(signed(b, nowSeconds() - 6 * 60), b); }, status: 401 },
-    { name: 'timestamp 6 minutes ahead', note: 'outside the window either way', send: () => { const b = clickBody({ user: 'alice' }); return post(signed(b, nowSeconds() + 6 * 60), b); }, status: 401 },
-    { name: 'body changed after signing (user swapped)', note: 'mallory rewrites alice\'s click', send: () => { const b = clickBody({ user: 'alice' }); return post(signed(b), b.replace(/alice/gi, 'bob')); }, status: 401 },
-    { name: 'unauthorized user approves', note: 'ephemeral refusal; keeps waiting', send: () => { const b = clickBody({ user: 'mallory' }); return post(signed(b), b); }, status: 200 },
-    { name: 'unauthorized user rejects', note: 'a non-approver cannot reject either', send: () => { const b = clickBody({ user: 'mallory', action: 'reject' }); return post(signed(b), b); }, status: 200 },
-    { name: 'forged deployment id', note: 'unknown deployment: "already closed"', send: () => { const b = clickBody({ user: 'alice', id: 'd-00000000000000000000' }); return post(signed(b), b); }, status: 200 },
-    { name: 'forged stage index', note: 'no approval at stage 0', send: () => { const b = clickBody({ user: 'alice', stage: 0 }); return post(signed(b), b); }, status: 200 },
-    { name: 'not a block_actions payload', note: 'signed junk', send: () => { const b = 'payload=%7B%22type%22%3A%22nope%22%7D'; return post(signed(b), b); }, status: 200 },
+    {
+      name: 'signed with another secret',
+      note: 'v0 HMAC mismatch',
+      send: () => {
+        const b = clickBody({ user: 'alice' });
+        return post(signed(b, nowSeconds(), 'not-the-secret'), b);
+      },
+      status: 401,
+    },
+    {
+      name: 'no signature headers',
+      note: 'unsigned',
+      send: () => post({ 'content-type': 'application/x-www-form-urlencoded' }, clickBody({ user: 'alice' })),
+      status: 401,
+    },
+    {
+      name: 'timestamp 6 minutes old',
+      note: 'stale: outside the 5-minute window',
+      send: () => {
+        const b = clickBody({ user: 'alice' });
+        return post(signed(b, nowSeconds() - 6 * 60), b);
+      },
+      status: 401,
+    },
+    {
+      name: 'timestamp 6 minutes ahead',
+      note: 'outside the window either way',
+      send: () => {
+        const b = clickBody({ user: 'alice' });
+        return post(signed(b, nowSeconds() + 6 * 60), b);
+      },
+      status: 401,
+    },
+    {
+      name: 'body changed after signing (user swapped)',
+      note: "mallory rewrites alice's click",
+      send: () => {
+        const b = clickBody({ user: 'alice' });
+        return post(signed(b), b.replace(/alice/gi, 'bob'));
+      },
+      status: 401,
+    },
+    {
+      name: 'unauthorized user approves',
+      note: 'ephemeral refusal; keeps waiting',
+      send: () => {
+        const b = clickBody({ user: 'mallory' });
+        return post(signed(b), b);
+      },
+      status: 200,
+    },
+    {
+      name: 'unauthorized user rejects',
+      note: 'a non-approver cannot reject either',
+      send: () => {
+        const b = clickBody({ user: 'mallory', action: 'reject' });
+        return post(signed(b), b);
+      },
+      status: 200,
+    },
+    {
+      name: 'forged deployment id',
+      note: 'unknown deployment: "already closed"',
+      send: () => {
+        const b = clickBody({ user: 'alice', id: 'd-00000000000000000000' });
+        return post(signed(b), b);
+      },
+      status: 200,
+    },
+    {
+      name: 'forged stage index',
+      note: 'no approval at stage 0',
+      send: () => {
+        const b = clickBody({ user: 'alice', stage: 0 });
+        return post(signed(b), b);
+      },
+      status: 200,
+    },
+    {
+      name: 'not a block_actions payload',
+      note: 'signed junk',
+      send: () => {
+        const b = 'payload=%7B%22type%22%3A%22nope%22%7D';
+        return post(signed(b), b);
+      },
+      status: 200,
+    },
   ];
 
   it.each(cases)('$name changes nothing', async ({ name, note, send, status }) => {

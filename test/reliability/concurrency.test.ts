@@ -26,10 +26,14 @@ afterAll(async () => {
 
 const history = () => h.stack.core.history;
 const finalRecord = (id: string, timeoutMs = 60_000) =>
-  waitFor(`deployment ${id} to end`, async () => {
-    const r = await history().getDeployment(id);
-    return r && FINAL_STATUSES.includes(r.status) ? r : undefined;
-  }, timeoutMs);
+  waitFor(
+    `deployment ${id} to end`,
+    async () => {
+      const r = await history().getDeployment(id);
+      return r && FINAL_STATUSES.includes(r.status) ? r : undefined;
+    },
+    timeoutMs,
+  );
 const servingVersions = (app: string) =>
   Object.keys(h.stack.cloud.emulator.probe({ listenerArn: h.stack.topology!.listenerArn, requests: 100, path: `/${app}/` }).byVersion);
 
@@ -90,7 +94,9 @@ describe('concurrency', { timeout: 120_000 }, () => {
       expect(pushed.status).toBe(200);
       expect(pushed.body.apps).toHaveLength(MANY);
 
-      const records = await Promise.all(many.map((app) => finalRecord(deploymentIdFor({ repo: REPO, configPath: `apps/${app}/app.pipecd.yaml`, sha: pushed.sha }), 90_000)));
+      const records = await Promise.all(
+        many.map((app) => finalRecord(deploymentIdFor({ repo: REPO, configPath: `apps/${app}/app.pipecd.yaml`, sha: pushed.sha }), 90_000)),
+      );
       expect(records.filter((r) => r.status !== 'SUCCESS').map((r) => `${r.app.name}: ${r.status} ${r.reason}`)).toEqual([]);
       for (const r of records) expect(servingVersions(r.app.name)).toEqual([r.state?.taskDefinitionArn]);
     });

@@ -107,20 +107,31 @@ describe.concurrent('faults in every stage of the canary pipeline', { timeout: 1
       {
         name: 'canary tasks crash (new image) in 0:ECS_CANARY_ROLLOUT',
         note: 'the canary never stabilises; the stage fails early with the ECS reason',
-        atStage: { index: 0, arm: (ctx) => ctx.stack.cloud.emulator.faults.crashTasks({ image: `${ctx.app}:${ctx.tag}`, reason: 'Essential container in task exited', afterMs: 1_000 }) },
+        atStage: {
+          index: 0,
+          arm: (ctx) =>
+            ctx.stack.cloud.emulator.faults.crashTasks({ image: `${ctx.app}:${ctx.tag}`, reason: 'Essential container in task exited', afterMs: 1_000 }),
+        },
         expect: 'FAILURE',
       },
       {
         name: 'new-version tasks crash from 3:ECS_PRIMARY_ROLLOUT',
         note: '503 allowed: the canary (same image) carries 20% and crashes with it, as a real ALB would 503',
-        atStage: { index: 3, arm: (ctx) => ctx.stack.cloud.emulator.faults.crashTasks({ image: `${ctx.app}:${ctx.tag}`, reason: 'OutOfMemoryError: Container killed', afterMs: 1_000 }) },
+        atStage: {
+          index: 3,
+          arm: (ctx) =>
+            ctx.stack.cloud.emulator.faults.crashTasks({ image: `${ctx.app}:${ctx.tag}`, reason: 'OutOfMemoryError: Container killed', afterMs: 1_000 }),
+        },
         expect: 'FAILURE',
         allow503: true,
       },
       {
         name: 'canary targets never healthy before 1:ECS_TRAFFIC_ROUTING',
         note: 'routing refuses to weight an unhealthy canary; no 503 reaches users',
-        atStage: { index: 0, arm: (ctx) => ctx.stack.cloud.emulator.faults.unhealthyTargets({ targetGroupArn: ctx.stack.topology!.targetGroups[ctx.app]!.canary! }) },
+        atStage: {
+          index: 0,
+          arm: (ctx) => ctx.stack.cloud.emulator.faults.unhealthyTargets({ targetGroupArn: ctx.stack.topology!.targetGroups[ctx.app]!.canary! }),
+        },
         expect: 'FAILURE',
       },
     ]));

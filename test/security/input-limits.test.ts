@@ -13,8 +13,26 @@ const NOW = new Date('2026-01-01T00:00:00.000Z');
 /** Webhook deps where touching anything but the logger fails the test: an early refusal reads nothing. */
 function untouchableWebhookDeps() {
   const logger = { info: vi.fn<Log>(), warn: vi.fn<Log>(), error: vi.fn<Log>(), debug: vi.fn<Log>() };
-  const untouchable = new Proxy({}, { get: (_t, key) => { throw new Error(`the refusal touched ${String(key)}`); } });
-  const deps = { secret: SECRET, tracking: { repos: [], branches: [], deployTags: false }, logger, source: untouchable, planner: untouchable, history: untouchable, workflow: untouchable, events: untouchable, deferrer: untouchable, now: () => NOW };
+  const untouchable = new Proxy(
+    {},
+    {
+      get: (_t, key) => {
+        throw new Error(`the refusal touched ${String(key)}`);
+      },
+    },
+  );
+  const deps = {
+    secret: SECRET,
+    tracking: { repos: [], branches: [], deployTags: false },
+    logger,
+    source: untouchable,
+    planner: untouchable,
+    history: untouchable,
+    workflow: untouchable,
+    events: untouchable,
+    deferrer: untouchable,
+    now: () => NOW,
+  };
   return { deps: deps as unknown as WebhookDeps, logger };
 }
 
@@ -98,7 +116,11 @@ describe('local HTTP front body limit', () => {
     const route = vi.fn(async () => ({ statusCode: 200, body: 'ok' }));
     const front = await startHttpFront({ routes: { 'POST /webhooks/github': route } });
     try {
-      const big = await fetch(`${front.url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'a'.repeat(MAX_FRONT_BODY_BYTES + 1) });
+      const big = await fetch(`${front.url}/webhooks/github`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: 'a'.repeat(MAX_FRONT_BODY_BYTES + 1),
+      });
       expect(big.status).toBe(413);
       expect(route).not.toHaveBeenCalled();
       const small = await fetch(`${front.url}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });

@@ -41,7 +41,9 @@ describe('secrets and the task token on the way through a deployment with approv
     vi.spyOn(process.stdout, 'write').mockImplementation(capture);
     vi.spyOn(process.stderr, 'write').mockImplementation(capture);
     for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logs.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')));
+      vi.spyOn(console, level).mockImplementation(
+        (...args: unknown[]) => void logs.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')),
+      );
     }
 
     const { startStackHarness } = await import('../support/local-stack.js');
@@ -87,13 +89,19 @@ describe('secrets and the task token on the way through a deployment with approv
     });
     expect(forged.status).toBe(401);
     responses.push(await forged.text());
-    const click = formBody(blockActionsPayload({ user: 'U0LEAD', actionId: 'stepcd_approve', deploymentId: id, stageIndex: 2, responseUrl: slack.responseUrl('approve') }));
+    const click = formBody(
+      blockActionsPayload({ user: 'U0LEAD', actionId: 'stepcd_approve', deploymentId: id, stageIndex: 2, responseUrl: slack.responseUrl('approve') }),
+    );
     const nowS = Math.floor(Date.now() / 1000);
     const forgedClick = await fetch(`${h.stack.front.url}/slack/interactions`, { method: 'POST', headers: signedHeaders('wrong', click, nowS), body: click });
     expect(forgedClick.status).toBe(401);
     responses.push(await forgedClick.text());
 
-    const approval = await fetch(`${h.stack.front.url}/slack/interactions`, { method: 'POST', headers: signedHeaders(SECRETS.slackSigningSecret, click, nowS), body: click });
+    const approval = await fetch(`${h.stack.front.url}/slack/interactions`, {
+      method: 'POST',
+      headers: signedHeaders(SECRETS.slackSigningSecret, click, nowS),
+      body: click,
+    });
     expect(approval.status).toBe(200);
     responses.push(await approval.text());
     await h.waitForStatus(id, 'SUCCESS');

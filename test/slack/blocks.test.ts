@@ -1,14 +1,7 @@
 import { namesNotArns } from '../../src/notify/slack/blocks.js';
 import { describe, expect, it } from 'vitest';
 import { decodeButtonValue, encodeButtonValue } from '../../src/notify/slack/actions.js';
-import {
-  closedApprovalText,
-  formatDuration,
-  mentionsFor,
-  renderDeploymentMessage,
-  toApprovalView,
-  type ApprovalView,
-} from '../../src/notify/slack/blocks.js';
+import { closedApprovalText, formatDuration, mentionsFor, renderDeploymentMessage, toApprovalView, type ApprovalView } from '../../src/notify/slack/blocks.js';
 import type { ApprovalRecord } from '../../src/domain/deployment.js';
 import { sampleRecord } from './fixtures.js';
 
@@ -155,16 +148,13 @@ describe('button values', () => {
     expect(decodeButtonValue(encodeButtonValue({ deploymentId: 'd-1', stageIndex: 3 }))).toEqual({ deploymentId: 'd-1', stageIndex: 3 });
   });
 
-  it.each(['not json', '{"d":"x"}', '{"d":"","s":1}', '{"d":"x","s":-1}', '{"d":"x","s":1.5}', 'null'])(
-    'fail: %s is refused',
-    (value) => {
-      expect(decodeButtonValue(value)).toBeUndefined();
-    },
-  );
+  it.each(['not json', '{"d":"x"}', '{"d":"","s":1}', '{"d":"x","s":-1}', '{"d":"x","s":1.5}', 'null'])('fail: %s is refused', (value) => {
+    expect(decodeButtonValue(value)).toBeUndefined();
+  });
 });
 
 function actionIds(blocks: readonly { type: string }[]): string[] {
-  return blocks.flatMap((b) => (b.type === 'actions' ? ((b as unknown as { elements: { action_id: string }[] }).elements.map((e) => e.action_id)) : []));
+  return blocks.flatMap((b) => (b.type === 'actions' ? (b as unknown as { elements: { action_id: string }[] }).elements.map((e) => e.action_id) : []));
 }
 
 describe('who the approval asks', () => {
@@ -179,10 +169,22 @@ describe('who the approval asks', () => {
 
 describe('namesNotArns', () => {
   it.each([
-    ['a target group', 'no healthy targets in arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/canary-primary/517a9ae02fe8ba58', 'no healthy targets in canary-primary'],
-    ['a task definition', '100% of traffic on arn:aws:ecs:us-east-1:000000000000:task-definition/web:7 (deployment d-1)', '100% of traffic on web:7 (deployment d-1)'],
+    [
+      'a target group',
+      'no healthy targets in arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/canary-primary/517a9ae02fe8ba58',
+      'no healthy targets in canary-primary',
+    ],
+    [
+      'a task definition',
+      '100% of traffic on arn:aws:ecs:us-east-1:000000000000:task-definition/web:7 (deployment d-1)',
+      '100% of traffic on web:7 (deployment d-1)',
+    ],
     ['a service', 'service arn:aws:ecs:eu-west-1:123456789012:service/demo/web is DRAINING', 'service web is DRAINING'],
-    ['a listener rule', 'set arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule/app/demo-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee', 'set listener-rule of demo-alb'],
+    [
+      'a listener rule',
+      'set arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule/app/demo-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee',
+      'set listener-rule of demo-alb',
+    ],
     ['text without ARNs', 'rejected by U0LEAD: not today', 'rejected by U0LEAD: not today'],
   ])('success: %s', (_name, text, expected) => {
     expect(namesNotArns(text)).toBe(expected);

@@ -23,7 +23,13 @@ const C = 'arn:tg/canary';
 const pair = (p: number, c: number): Action => ({
   Type: 'forward',
   Order: 2,
-  ForwardConfig: { TargetGroups: [{ TargetGroupArn: P, Weight: p }, { TargetGroupArn: C, Weight: c }], TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 300 } },
+  ForwardConfig: {
+    TargetGroups: [
+      { TargetGroupArn: P, Weight: p },
+      { TargetGroupArn: C, Weight: c },
+    ],
+    TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 300 },
+  },
 });
 
 describe('withWeights', () => {
@@ -50,11 +56,19 @@ describe('ELBv2 adapter: findForwardRules', () => {
     elb.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [{ TargetGroupArn: P, LoadBalancerArns: ['lb'] }] });
     elb.on(DescribeListenersCommand, { LoadBalancerArn: 'lb', Marker: undefined }).resolves({ Listeners: [{ ListenerArn: 'l1' }], NextMarker: 'm1' });
     elb.on(DescribeListenersCommand, { LoadBalancerArn: 'lb', Marker: 'm1' }).resolves({ Listeners: [{ ListenerArn: 'l2' }] });
-    elb.on(DescribeRulesCommand, { ListenerArn: 'l1', Marker: undefined }).resolves({ Rules: [{ RuleArn: 'r-default-1', IsDefault: true, Actions: [pair(100, 0)] }], NextMarker: 'm2' });
-    elb.on(DescribeRulesCommand, { ListenerArn: 'l1', Marker: 'm2' }).resolves({ Rules: [{ RuleArn: 'r-primary-only', Actions: [{ Type: 'forward', TargetGroupArn: P }] }] });
-    elb.on(DescribeRulesCommand, { ListenerArn: 'l2', Marker: undefined }).resolves({ Rules: [{ RuleArn: 'r-api-2', IsDefault: false, Actions: [pair(90, 10)] }] });
+    elb
+      .on(DescribeRulesCommand, { ListenerArn: 'l1', Marker: undefined })
+      .resolves({ Rules: [{ RuleArn: 'r-default-1', IsDefault: true, Actions: [pair(100, 0)] }], NextMarker: 'm2' });
+    elb
+      .on(DescribeRulesCommand, { ListenerArn: 'l1', Marker: 'm2' })
+      .resolves({ Rules: [{ RuleArn: 'r-primary-only', Actions: [{ Type: 'forward', TargetGroupArn: P }] }] });
+    elb
+      .on(DescribeRulesCommand, { ListenerArn: 'l2', Marker: undefined })
+      .resolves({ Rules: [{ RuleArn: 'r-api-2', IsDefault: false, Actions: [pair(90, 10)] }] });
 
-    const rules = await createElbAdapter(new ElasticLoadBalancingV2Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } })).findForwardRules(P, C);
+    const rules = await createElbAdapter(
+      new ElasticLoadBalancingV2Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+    ).findForwardRules(P, C);
 
     expect(rules).toEqual([
       { ruleArn: 'r-default-1', listenerArn: 'l1', isDefault: true, weights: { primary: 100, canary: 0 }, stickiness: { enabled: true, durationSeconds: 300 } },
@@ -66,8 +80,18 @@ describe('ELBv2 adapter: findForwardRules', () => {
 describe('classifyEcsError', () => {
   const sdkError = (name: string, message: string, status = 400) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
   it.each([
-    ['InvalidParameterException', '5 deployments exist on the service. Unable to create new TaskSet since this exceeds the maximum limit.', 400, ErrorName.TooManyTaskSets],
-    ['InvalidParameterException', 'Amazon ECS only supports task set management on services configured to use external deployment controllers.', 400, ErrorName.NotExternal],
+    [
+      'InvalidParameterException',
+      '5 deployments exist on the service. Unable to create new TaskSet since this exceeds the maximum limit.',
+      400,
+      ErrorName.TooManyTaskSets,
+    ],
+    [
+      'InvalidParameterException',
+      'Amazon ECS only supports task set management on services configured to use external deployment controllers.',
+      400,
+      ErrorName.NotExternal,
+    ],
     ['ThrottlingException', 'Rate exceeded', 400, ErrorName.Throttled],
     ['ServerException', 'Service Unavailable', 500, ErrorName.Transient],
     ['ClusterNotFoundException', 'Cluster not found.', 400, ErrorName.AwsError],
@@ -90,14 +114,20 @@ describe('ECS adapter against the local cloud', () => {
 
   it('refuses a service that does not use the EXTERNAL controller', async () => {
     const td = await world.ecs.send(new RegisterTaskDefinitionCommand({ family: 'web', containerDefinitions: [{ name: 'web', image: 'acme/web:v0' }] }));
-    await world.ecs.send(new CreateServiceCommand({ cluster: CLUSTER, serviceName: 'web', taskDefinition: td.taskDefinition!.taskDefinitionArn!, desiredCount: 1 }));
+    await world.ecs.send(
+      new CreateServiceCommand({ cluster: CLUSTER, serviceName: 'web', taskDefinition: td.taskDefinition!.taskDefinitionArn!, desiredCount: 1 }),
+    );
     const plan = buildPlan(world, { deploymentId: 'd1', image: 'acme/web:v1', stages: [stage.sync()] });
 
     await expect(startStage(stageInput(world, plan, 0, emptyDeploymentState()), world.ports)).rejects.toMatchObject({ name: ErrorName.NotExternal });
   });
 
   it('names the task set limit as stepcd.TooManyTaskSets', async () => {
-    const plan = buildPlan(world, { deploymentId: 'd1', image: 'acme/web:v1', stages: [stage.canary(10), stage.canary(10), stage.canary(10), stage.canary(10), stage.canary(10), stage.canary(10)] });
+    const plan = buildPlan(world, {
+      deploymentId: 'd1',
+      image: 'acme/web:v1',
+      stages: [stage.canary(10), stage.canary(10), stage.canary(10), stage.canary(10), stage.canary(10), stage.canary(10)],
+    });
     let state = emptyDeploymentState();
     for (let i = 0; i < 5; i += 1) state = (await startStage(stageInput(world, plan, i, state), world.ports)).state;
 

@@ -21,7 +21,8 @@ describe('canary pipeline against the local cloud', () => {
 
   it('rolls out canary 30 → route 20 → primary rollout → route primary 100 → clean, with no 503s', async () => {
     const plan = buildPlan(world, {
-      deploymentId: 'd2', image: 'acme/web:v2',
+      deploymentId: 'd2',
+      image: 'acme/web:v2',
       stages: [stage.canary(30), stage.route(80, 20), stage.primary(), stage.route(100, 0), stage.clean()],
     });
     let state: DeploymentState = emptyDeploymentState();
@@ -31,7 +32,14 @@ describe('canary pipeline against the local cloud', () => {
     let now = await view(world);
     expect(now.sets).toHaveLength(2);
     expect(now.sets.find((s) => s.id === v1Set)).toMatchObject({ status: 'PRIMARY', desired: 4 });
-    expect(now.sets.find((s) => s.id === state.canaryTaskSetId)).toMatchObject({ status: 'ACTIVE', stability: 'STEADY_STATE', scale: 30, desired: 2, running: 2, targetGroup: world.canaryTg });
+    expect(now.sets.find((s) => s.id === state.canaryTaskSetId)).toMatchObject({
+      status: 'ACTIVE',
+      stability: 'STEADY_STATE',
+      scale: 30,
+      desired: 2,
+      running: 2,
+      targetGroup: world.canaryTg,
+    });
     expect(now.weights.default).toEqual({ primary: 100, canary: 0, stickiness: STICKY });
 
     // ECS_TRAFFIC_ROUTING(canary 20): both forwarding rules move, stickiness kept, the primary-only rule untouched.
@@ -51,7 +59,13 @@ describe('canary pipeline against the local cloud', () => {
     settle(world);
     now = await view(world);
     expect(now.sets.map((s) => s.id).sort()).toEqual([state.canaryTaskSetId, state.primaryTaskSetId].sort());
-    expect(now.sets.find((s) => s.id === state.primaryTaskSetId)).toMatchObject({ status: 'PRIMARY', stability: 'STEADY_STATE', scale: 100, running: 4, taskDefinition: state.taskDefinitionArn });
+    expect(now.sets.find((s) => s.id === state.primaryTaskSetId)).toMatchObject({
+      status: 'PRIMARY',
+      stability: 'STEADY_STATE',
+      scale: 100,
+      running: 4,
+      taskDefinition: state.taskDefinitionArn,
+    });
     expect(now.weights.default).toEqual({ primary: 80, canary: 20, stickiness: STICKY });
 
     // ECS_TRAFFIC_ROUTING(primary 100).
@@ -72,7 +86,8 @@ describe('canary pipeline against the local cloud', () => {
 
   it('runs blue/green (canary 100 → route canary 100 → primary rollout → route primary 100 → clean) with no 503s', async () => {
     const plan = buildPlan(world, {
-      deploymentId: 'd2', image: 'acme/web:v2',
+      deploymentId: 'd2',
+      image: 'acme/web:v2',
       stages: [stage.canary(100), stage.route(0, 100), stage.primary(), stage.route(100, 0), stage.clean()],
     });
     let state: DeploymentState = emptyDeploymentState();

@@ -20,7 +20,16 @@ describe('ECS_SYNC against the local cloud', () => {
     const after = await view(world);
     expect(state.serviceCreated).toBe(true);
     expect(after.sets).toEqual([
-      expect.objectContaining({ id: state.primaryTaskSetId, externalId: 'd1:0:primary', status: 'PRIMARY', stability: 'STEADY_STATE', scale: 100, desired: 4, running: 4, targetGroup: world.primaryTg }),
+      expect.objectContaining({
+        id: state.primaryTaskSetId,
+        externalId: 'd1:0:primary',
+        status: 'PRIMARY',
+        stability: 'STEADY_STATE',
+        scale: 100,
+        desired: 4,
+        running: 4,
+        targetGroup: world.primaryTg,
+      }),
     ]);
     expect(after.weights.default).toMatchObject({ primary: 100, canary: 0 });
     expect(after.weights.api).toMatchObject({ primary: 100, canary: 0 });
@@ -29,7 +38,10 @@ describe('ECS_SYNC against the local cloud', () => {
 
   it('creates the service with the servicedef tags and stepcd tags together', async () => {
     const plan = buildPlan(world, { deploymentId: 'd1', image: 'acme/web:v1', stages: [stage.sync()] });
-    plan.serviceDefinition.tags = [{ key: 'team', value: 'payments' }, { key: 'stepcd:deployment', value: 'forged' }];
+    plan.serviceDefinition.tags = [
+      { key: 'team', value: 'payments' },
+      { key: 'stepcd:deployment', value: 'forged' },
+    ];
 
     await deployAll(world, plan);
 
@@ -49,7 +61,9 @@ describe('ECS_SYNC against the local cloud', () => {
     settle(world);
 
     const after = await view(world);
-    expect(after.sets).toEqual([expect.objectContaining({ id: state.primaryTaskSetId, externalId: 'd2:0:primary', status: 'PRIMARY', stability: 'STEADY_STATE' })]);
+    expect(after.sets).toEqual([
+      expect.objectContaining({ id: state.primaryTaskSetId, externalId: 'd2:0:primary', status: 'PRIMARY', stability: 'STEADY_STATE' }),
+    ]);
     expect(after.sets[0]!.taskDefinition).not.toBe(first.state.taskDefinitionArn);
     expect(state.previousPrimaryTaskSetId).toBe(first.state.primaryTaskSetId);
     expect(state.serviceCreated).toBeUndefined();

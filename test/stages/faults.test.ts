@@ -16,8 +16,7 @@ describe('stage executors under faults', () => {
     await world.close();
   });
 
-  const canaryPlan = () =>
-    buildPlan(world, { deploymentId: 'd2', image: 'acme/web:v2', stages: [stage.canary(30), stage.route(80, 20)] });
+  const canaryPlan = () => buildPlan(world, { deploymentId: 'd2', image: 'acme/web:v2', stages: [stage.canary(30), stage.route(80, 20)] });
 
   it('retries a throttled call and succeeds', async () => {
     world.emulator.faults.inject({ service: 'ecs', operation: 'CreateTaskSet', kind: 'throttle', times: 1 });

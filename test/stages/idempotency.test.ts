@@ -16,7 +16,8 @@ describe('stage executors run twice with the same input', () => {
     world = await startStageWorld();
     lastGood = (await deployAll(world, buildPlan(world, { deploymentId: 'd1', image: 'acme/web:v1', stages: [stage.sync()] }))).lastGood;
     plan = buildPlan(world, {
-      deploymentId: 'd2', image: 'acme/web:v2',
+      deploymentId: 'd2',
+      image: 'acme/web:v2',
       stages: [stage.canary(30), stage.route(80, 20), stage.primary(), stage.route(100, 0), stage.clean()],
     });
   });

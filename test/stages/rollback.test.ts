@@ -1,6 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  buildPlan, CLUSTER, deployAll, runRollback, runStage, SERVICE, settle, stage, startStageWorld, view, type StageWorld,
+  buildPlan,
+  CLUSTER,
+  deployAll,
+  runRollback,
+  runStage,
+  SERVICE,
+  settle,
+  stage,
+  startStageWorld,
+  view,
+  type StageWorld,
 } from '../support/stage-fixtures.js';
 import { emptyDeploymentState, type DeploymentState, type LastGood } from '../../src/domain/deployment.js';
 
@@ -17,7 +27,8 @@ describe('rollback against the local cloud', () => {
 
   const canaryPlan = () =>
     buildPlan(world, {
-      deploymentId: 'd2', image: 'acme/web:v2',
+      deploymentId: 'd2',
+      image: 'acme/web:v2',
       stages: [stage.canary(30), stage.route(50, 50), stage.primary(), stage.route(100, 0), stage.clean()],
     });
 
@@ -43,7 +54,9 @@ describe('rollback against the local cloud', () => {
     const after = await view(world);
     expect(result.done).toBe(true);
     expect(result.summary).toMatch(/^rolled back: 100% of traffic on .*web:1/);
-    expect(after.sets).toEqual([expect.objectContaining({ status: 'PRIMARY', stability: 'STEADY_STATE', taskDefinition: lastGood.taskDefinitionArn, targetGroup: world.primaryTg })]);
+    expect(after.sets).toEqual([
+      expect.objectContaining({ status: 'PRIMARY', stability: 'STEADY_STATE', taskDefinition: lastGood.taskDefinitionArn, targetGroup: world.primaryTg }),
+    ]);
     expect(after.weights.default).toMatchObject({ primary: 100, canary: 0, stickiness: { enabled: true } });
     expect(after.weights.api).toMatchObject({ primary: 100, canary: 0 });
     const traffic = world.emulator.probe({ listenerArn: world.listenerArn, requests: 100 });

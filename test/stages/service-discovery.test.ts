@@ -12,7 +12,12 @@ describe('SERVICE_DISCOVERY access type', () => {
   });
 
   it('puts no load balancer on task sets, registers them through serviceRegistries and routes nothing', async () => {
-    const plan = buildPlan(world, { deploymentId: 'd1', image: 'acme/web:v1', accessType: 'SERVICE_DISCOVERY', stages: [stage.canary(50), stage.route(50, 50)] });
+    const plan = buildPlan(world, {
+      deploymentId: 'd1',
+      image: 'acme/web:v1',
+      accessType: 'SERVICE_DISCOVERY',
+      stages: [stage.canary(50), stage.route(50, 50)],
+    });
     const registry = { registryArn: 'arn:aws:servicediscovery:us-east-1:000000000000:service/srv-web' };
     plan.serviceDefinition.serviceRegistries = [registry];
 

@@ -5,13 +5,37 @@ import type { StoppedTask, TaskSetInfo } from '../../src/stages/ports.js';
 const T0 = Date.UTC(2026, 0, 1);
 function set(overrides: Partial<TaskSetInfo> = {}): TaskSetInfo {
   return {
-    id: 'ecs-svc/1', arn: 'arn:ts/1', status: 'ACTIVE', stabilityStatus: 'STABILIZING', taskDefinitionArn: 'arn:td/web:2',
-    scalePercent: 100, computedDesiredCount: 2, runningCount: 1, pendingCount: 1, tags: {}, ...overrides,
+    id: 'ecs-svc/1',
+    arn: 'arn:ts/1',
+    status: 'ACTIVE',
+    stabilityStatus: 'STABILIZING',
+    taskDefinitionArn: 'arn:td/web:2',
+    scalePercent: 100,
+    computedDesiredCount: 2,
+    runningCount: 1,
+    pendingCount: 1,
+    tags: {},
+    ...overrides,
   };
 }
-const crashed: StoppedTask = { taskArn: 't1', stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', containerReasons: ['web: exit 1'] };
-const failedHealth: StoppedTask = { taskArn: 't2', stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Task failed ELB health checks', containerReasons: [] };
-const scaledIn: StoppedTask = { taskArn: 't3', stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Scaling activity initiated by deployment', containerReasons: [] };
+const crashed: StoppedTask = {
+  taskArn: 't1',
+  stopCode: 'EssentialContainerExited',
+  stoppedReason: 'Essential container in task exited',
+  containerReasons: ['web: exit 1'],
+};
+const failedHealth: StoppedTask = {
+  taskArn: 't2',
+  stopCode: 'ServiceSchedulerInitiated',
+  stoppedReason: 'Task failed ELB health checks',
+  containerReasons: [],
+};
+const scaledIn: StoppedTask = {
+  taskArn: 't3',
+  stopCode: 'ServiceSchedulerInitiated',
+  stoppedReason: 'Scaling activity initiated by deployment',
+  containerReasons: [],
+};
 
 describe('assessTaskSet', () => {
   it.each([

@@ -1,15 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DescribeServicesCommand, DescribeTaskSetsCommand, type TaskSet } from '@aws-sdk/client-ecs';
-import {
-  buildPlan, CLUSTER, deployAll, runRollback, runStage, SERVICE, settle, stage, startStageWorld, type StageWorld,
-} from '../support/stage-fixtures.js';
+import { buildPlan, CLUSTER, deployAll, runRollback, runStage, SERVICE, settle, stage, startStageWorld, type StageWorld } from '../support/stage-fixtures.js';
 import { emptyDeploymentState, type DeploymentState, type LastGood } from '../../src/domain/deployment.js';
 import type { DeploymentPlan } from '../../src/domain/plan.js';
 
 const NETWORK = { awsvpcConfiguration: { subnets: ['subnet-1', 'subnet-2'], securityGroups: ['sg-web'], assignPublicIp: 'DISABLED' } };
 const REGISTRIES = [{ registryArn: 'arn:aws:servicediscovery:us-east-1:000000000000:service/srv-web' }];
 const FARGATE = { launchType: 'FARGATE', platformVersion: '1.4.0', networkConfiguration: NETWORK, serviceRegistries: REGISTRIES };
-const SPOT = { capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 3, base: 1 }, { capacityProvider: 'FARGATE', weight: 1 }], networkConfiguration: NETWORK };
+const SPOT = {
+  capacityProviderStrategy: [
+    { capacityProvider: 'FARGATE_SPOT', weight: 3, base: 1 },
+    { capacityProvider: 'FARGATE', weight: 1 },
+  ],
+  networkConfiguration: NETWORK,
+};
 
 /**
  * PipeCD users write launchType, platformVersion, networkConfiguration, serviceRegistries (and

@@ -3,7 +3,12 @@ import { canaryHasTraffic, routingWeights, rulesToChange } from '../../src/stage
 import { canaryReadiness } from '../../src/stages/routing.js';
 import type { ForwardRule } from '../../src/stages/ports.js';
 
-const rule = (primary: number, canary: number): ForwardRule => ({ ruleArn: `r-${primary}-${canary}`, listenerArn: 'l', isDefault: false, weights: { primary, canary } });
+const rule = (primary: number, canary: number): ForwardRule => ({
+  ruleArn: `r-${primary}-${canary}`,
+  listenerArn: 'l',
+  isDefault: false,
+  weights: { primary, canary },
+});
 
 describe('routingWeights', () => {
   it.each([
@@ -32,9 +37,23 @@ describe('rulesToChange', () => {
 describe('canaryReadiness', () => {
   it.each([
     ['success: all healthy', [{ id: 'a', state: 'healthy' }], true],
-    ['success: draining leftovers are ignored', [{ id: 'a', state: 'healthy' }, { id: 'b', state: 'draining' }], true],
+    [
+      'success: draining leftovers are ignored',
+      [
+        { id: 'a', state: 'healthy' },
+        { id: 'b', state: 'draining' },
+      ],
+      true,
+    ],
     ['fail: no targets', [], false],
-    ['fail: one still initial', [{ id: 'a', state: 'healthy' }, { id: 'b', state: 'initial' }], false],
+    [
+      'fail: one still initial',
+      [
+        { id: 'a', state: 'healthy' },
+        { id: 'b', state: 'initial' },
+      ],
+      false,
+    ],
     ['fail: unhealthy', [{ id: 'a', state: 'unhealthy', reason: 'Target.FailedHealthChecks' }], false],
   ] as const)('%s', (_name, targets, ready) => {
     expect(canaryReadiness(targets).ready).toBe(ready);

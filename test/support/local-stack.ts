@@ -89,15 +89,19 @@ export async function startStackHarness(opts: Partial<LocalStackOptions> & { app
       return res.body;
     },
     async waitForStatus(id, status, timeoutMs = 20_000) {
-      return waitFor(`deployment ${id} to reach ${status}`, async () => {
-        const record = await stack.core.history.getDeployment(id);
-        if (!record) return undefined;
-        if (record.status === status) return record;
-        if (FINAL_STATUSES.includes(record.status)) {
-          throw new Error(`deployment ${id} ended ${record.status} (${record.reason ?? 'no reason'}) while waiting for ${status}`);
-        }
-        return undefined;
-      }, timeoutMs);
+      return waitFor(
+        `deployment ${id} to reach ${status}`,
+        async () => {
+          const record = await stack.core.history.getDeployment(id);
+          if (!record) return undefined;
+          if (record.status === status) return record;
+          if (FINAL_STATUSES.includes(record.status)) {
+            throw new Error(`deployment ${id} ended ${record.status} (${record.reason ?? 'no reason'}) while waiting for ${status}`);
+          }
+          return undefined;
+        },
+        timeoutMs,
+      );
     },
     eventsOf(id) {
       return stack.cloud.events.events
@@ -108,7 +112,11 @@ export async function startStackHarness(opts: Partial<LocalStackOptions> & { app
       await stack.stop();
       // Every AWS request the stack's functions made, for the IAM simulation (test/iam).
       const { tableName, eventBusName } = stack.cloud;
-      appendCallLog({ file: relative(process.cwd(), expect.getState().testPath ?? 'unknown'), names: { tableName, eventBusName, stateMachineArn: stack.stateMachineArn }, calls: stack.cloud.calls.calls });
+      appendCallLog({
+        file: relative(process.cwd(), expect.getState().testPath ?? 'unknown'),
+        names: { tableName, eventBusName, stateMachineArn: stack.stateMachineArn },
+        calls: stack.cloud.calls.calls,
+      });
       await rm(repoDir, { recursive: true, force: true });
     },
   };

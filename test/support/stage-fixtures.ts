@@ -65,7 +65,13 @@ export async function startStageWorld(): Promise<StageWorld> {
   const ecs = new ECSClient(config);
   const elb = new ElasticLoadBalancingV2Client(config);
   const logs: StageWorld['logs'] = [];
-  const awsPorts = createAwsStagePorts({ ecs: config, elbv2: config, cloudwatch: config, now: () => clock.now(), log: (message, fields) => logs.push({ message, ...(fields ? { fields } : {}) }) });
+  const awsPorts = createAwsStagePorts({
+    ecs: config,
+    elbv2: config,
+    cloudwatch: config,
+    now: () => clock.now(),
+    log: (message, fields) => logs.push({ message, ...(fields ? { fields } : {}) }),
+  });
   // Traffic is sampled after every mutation, not only between Lambda calls: a rollback step that
   // deletes a set before moving traffic within one call must still show up as 503s.
   let afterMutation = () => undefined as void;
@@ -73,7 +79,8 @@ export async function startStageWorld(): Promise<StageWorld> {
 
   await ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
   const tg = async (name: string) =>
-    (await elb.send(new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 8080, VpcId: 'vpc-1', TargetType: 'ip' }))).TargetGroups![0]!.TargetGroupArn!;
+    (await elb.send(new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 8080, VpcId: 'vpc-1', TargetType: 'ip' }))).TargetGroups![0]!
+      .TargetGroupArn!;
   const primaryTg = await tg('web-primary');
   const canaryTg = await tg('web-canary');
   const lb = await elb.send(new CreateLoadBalancerCommand({ Name: 'web', Subnets: ['subnet-1', 'subnet-2'], Type: 'application' }));
@@ -83,16 +90,36 @@ export async function startStageWorld(): Promise<StageWorld> {
   );
   const listenerArn = listener.Listeners![0]!.ListenerArn!;
   const apiRule = await elb.send(
-    new CreateRuleCommand({ ListenerArn: listenerArn, Priority: 10, Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }], Actions: [pairAction(primaryTg, canaryTg)] }),
+    new CreateRuleCommand({
+      ListenerArn: listenerArn,
+      Priority: 10,
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }],
+      Actions: [pairAction(primaryTg, canaryTg)],
+    }),
   );
   const staticRule = await elb.send(
-    new CreateRuleCommand({ ListenerArn: listenerArn, Priority: 20, Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/static/*'] } }], Actions: [{ Type: 'forward', TargetGroupArn: primaryTg }] }),
+    new CreateRuleCommand({
+      ListenerArn: listenerArn,
+      Priority: 20,
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/static/*'] } }],
+      Actions: [{ Type: 'forward', TargetGroupArn: primaryTg }],
+    }),
   );
 
   // Assertions about "what stepcd called" start from here, not from the seeding.
   emulator.calls.reset();
   const world: StageWorld = {
-    clock, emulator, cloudwatch, server, ports, logs, ecs, elb, primaryTg, canaryTg, listenerArn,
+    clock,
+    emulator,
+    cloudwatch,
+    server,
+    ports,
+    logs,
+    ecs,
+    elb,
+    primaryTg,
+    canaryTg,
+    listenerArn,
     apiRuleArn: apiRule.Rules![0]!.RuleArn!,
     staticRuleArn: staticRule.Rules![0]!.RuleArn!,
     total503: 0,
@@ -133,7 +160,10 @@ function pairAction(primaryTg: string, canaryTg: string): Action {
   return {
     Type: 'forward',
     ForwardConfig: {
-      TargetGroups: [{ TargetGroupArn: primaryTg, Weight: 100 }, { TargetGroupArn: canaryTg, Weight: 0 }],
+      TargetGroups: [
+        { TargetGroupArn: primaryTg, Weight: 100 },
+        { TargetGroupArn: canaryTg, Weight: 0 },
+      ],
       TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 3600 },
     },
   };
@@ -210,7 +240,14 @@ export interface StageRun {
  * Runs one stage as the state machine will: start, then Wait (advance the clock) → check until
  * done or failed. Traffic is sampled after start and after every poll.
  */
-export async function runStage(world: StageWorld, plan: DeploymentPlan, index: number, state: DeploymentState, lastGood?: LastGood, maxPolls = 200): Promise<StageRun> {
+export async function runStage(
+  world: StageWorld,
+  plan: DeploymentPlan,
+  index: number,
+  state: DeploymentState,
+  lastGood?: LastGood,
+  maxPolls = 200,
+): Promise<StageRun> {
   const input = stageInput(world, plan, index, state, lastGood);
   const started = await startStage(input, world.ports);
   sampleTraffic(world);
@@ -234,7 +271,13 @@ export function stageInput(world: StageWorld, plan: DeploymentPlan, index: numbe
 }
 
 /** Runs rollback steps in a Wait loop until done, sampling traffic after each. */
-export async function runRollback(world: StageWorld, plan: DeploymentPlan, state: DeploymentState, lastGood?: LastGood, maxPolls = 200): Promise<RollbackResult> {
+export async function runRollback(
+  world: StageWorld,
+  plan: DeploymentPlan,
+  state: DeploymentState,
+  lastGood?: LastGood,
+  maxPolls = 200,
+): Promise<RollbackResult> {
   const startedAt = new Date(world.clock.now()).toISOString();
   let current = state;
   for (let polls = 0; polls <= maxPolls; polls += 1) {
@@ -274,7 +317,17 @@ export function settle(world: StageWorld, ms = 60_000): void {
 }
 
 export interface WorldView {
-  sets: { id: string; externalId?: string; status: string; stability: string; scale: number; desired: number; running: number; taskDefinition: string; targetGroup?: string }[];
+  sets: {
+    id: string;
+    externalId?: string;
+    status: string;
+    stability: string;
+    scale: number;
+    desired: number;
+    running: number;
+    taskDefinition: string;
+    targetGroup?: string;
+  }[];
   weights: Record<'default' | 'api', { primary: number; canary: number; stickiness?: { enabled: boolean; durationSeconds?: number } }>;
   staticTargetGroups: string[];
 }
@@ -288,14 +341,25 @@ export async function view(world: StageWorld): Promise<WorldView> {
     const fwd = actions?.find((a) => a.Type === 'forward')?.ForwardConfig;
     const w = (tg: string) => fwd?.TargetGroups?.find((g) => g.TargetGroupArn === tg)?.Weight ?? 0;
     const s = fwd?.TargetGroupStickinessConfig;
-    return { primary: w(world.primaryTg), canary: w(world.canaryTg), ...(s ? { stickiness: { enabled: s.Enabled ?? false, ...(s.DurationSeconds !== undefined ? { durationSeconds: s.DurationSeconds } : {}) } } : {}) };
+    return {
+      primary: w(world.primaryTg),
+      canary: w(world.canaryTg),
+      ...(s ? { stickiness: { enabled: s.Enabled ?? false, ...(s.DurationSeconds !== undefined ? { durationSeconds: s.DurationSeconds } : {}) } } : {}),
+    };
   };
   const staticRule = rules.find((r) => r.RuleArn === world.staticRuleArn);
   const staticFwd = staticRule?.Actions?.find((a) => a.Type === 'forward');
   return {
     sets: sets.map((s) => ({
-      id: s.id, ...(s.externalId ? { externalId: s.externalId } : {}), status: s.status, stability: s.stabilityStatus, scale: s.scalePercent,
-      desired: s.computedDesiredCount, running: s.runningCount, taskDefinition: s.taskDefinitionArn, ...(s.targetGroupArn ? { targetGroup: s.targetGroupArn } : {}),
+      id: s.id,
+      ...(s.externalId ? { externalId: s.externalId } : {}),
+      status: s.status,
+      stability: s.stabilityStatus,
+      scale: s.scalePercent,
+      desired: s.computedDesiredCount,
+      running: s.runningCount,
+      taskDefinition: s.taskDefinitionArn,
+      ...(s.targetGroupArn ? { targetGroup: s.targetGroupArn } : {}),
     })),
     weights: { default: weightsOf(listener.DefaultActions), api: weightsOf(rules.find((r) => r.RuleArn === world.apiRuleArn)?.Actions) },
     staticTargetGroups: staticFwd?.ForwardConfig?.TargetGroups?.map((g) => g.TargetGroupArn!) ?? (staticFwd?.TargetGroupArn ? [staticFwd.TargetGroupArn] : []),

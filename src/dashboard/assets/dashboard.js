@@ -5,7 +5,7 @@
   var tz = '';
   try {
     tz = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
-  } catch (e) {
+  } catch {
     tz = '';
   }
   var cookie = 'stepcd_tz=' + encodeURIComponent(tz);

@@ -26,7 +26,15 @@ ${
     : table(
         `The last ${m.deployments.length} deployments, newest first`,
         ['Deployment', 'Commit', 'Author', 'Trigger', 'Status', 'Created', 'Took'],
-        m.deployments.map((r) => [deploymentLink(r.deploymentId), commitCell(r), r.commit.author, r.trigger.kind, statusBadge(r.status), time(r.createdAt, clock), took(r, clock)]),
+        m.deployments.map((r) => [
+          deploymentLink(r.deploymentId),
+          commitCell(r),
+          r.commit.author,
+          r.trigger.kind,
+          statusBadge(r.status),
+          time(r.createdAt, clock),
+          took(r, clock),
+        ]),
       )
 }
 </section>`;

@@ -30,7 +30,15 @@ ${r.reason ? html`<p class="reason ${r.status === 'SUCCESS' ? '' : 'reason-bad'}
 ${summary(m, clock)}
 ${actions(m, clock)}
 <section aria-labelledby="stages"><h2 id="stages">Stages</h2>
-${r.stages.length === 0 ? html`<p>No stages.</p>` : table('Stage timeline', ['#', 'Stage', 'Status', 'Started', 'Duration', 'Detail'], r.stages.map((s) => [String(s.index + 1), s.name, stageBadge(s.status), time(s.startedAt, clock), stageDuration(s, clock), s.detail ?? '']))}
+${
+  r.stages.length === 0
+    ? html`<p>No stages.</p>`
+    : table(
+        'Stage timeline',
+        ['#', 'Stage', 'Status', 'Started', 'Duration', 'Detail'],
+        r.stages.map((s) => [String(s.index + 1), s.name, stageBadge(s.status), time(s.startedAt, clock), stageDuration(s, clock), s.detail ?? '']),
+      )
+}
 </section>
 ${liveSection(m)}
 ${approvalsSection(r, clock)}
@@ -40,7 +48,9 @@ ${errorsSection(r, clock)}`;
 function summary(m: DeploymentModel, clock: Clock) {
   const r = m.record;
   const labels = Object.entries(r.app.labels).map(([k, v]) => `${k}=${v}`);
-  const trigger = [r.trigger.kind, r.trigger.actor ? `by ${r.trigger.actor}` : '', r.trigger.delivery ? `(delivery ${r.trigger.delivery})` : ''].filter(Boolean).join(' ');
+  const trigger = [r.trigger.kind, r.trigger.actor ? `by ${r.trigger.actor}` : '', r.trigger.delivery ? `(delivery ${r.trigger.delivery})` : '']
+    .filter(Boolean)
+    .join(' ');
   const links = [...(m.execution ? [m.execution] : []), ...m.logs];
   return html`<section aria-labelledby="summary"><h2 id="summary">Summary</h2>
 <dl class="facts">
@@ -64,7 +74,10 @@ function actions(m: DeploymentModel, clock: Clock) {
   if (FINAL_STATUSES.includes(r.status)) return '';
   const base = `/deployments/${encodeURIComponent(r.deploymentId)}`;
   const a = m.approval;
-  const who = 'arn' in m.actor ? html`<p class="muted">You act as <code>${m.actor.arn}</code>.</p>` : html`<p class="flash flash-error">Actions are unavailable: ${m.actor.error}</p>`;
+  const who =
+    'arn' in m.actor
+      ? html`<p class="muted">You act as <code>${m.actor.arn}</code>.</p>`
+      : html`<p class="flash flash-error">Actions are unavailable: ${m.actor.error}</p>`;
   const approval = a
     ? html`<div class="approval">
 <p><strong>Approval needed</strong> for stage ${String(a.stageIndex + 1)}: ${String(a.approvedBy.length)} of ${String(a.minApproverNum)} so far${a.approvedBy.length > 0 ? ` (${a.approvedBy.join(', ')})` : ''}, from ${a.approvers.length > 0 ? a.approvers.join(', ') : 'the approvers the rules allow'}, until ${time(a.expiresAt, clock)}.</p>
@@ -82,21 +95,49 @@ function actions(m: DeploymentModel, clock: Clock) {
   return html`<section aria-labelledby="actions"><h2 id="actions">Actions</h2>
 ${who}
 ${approval}
-${r.cancelRequested ? '' : html`<form method="post" action="${base}/cancel" hx-post="${base}/cancel" hx-target="#main" hx-swap="morph:outerHTML" hx-confirm="Cancel this deployment? It rolls back." hx-vals='{"confirm":"yes"}'>
+${
+  r.cancelRequested
+    ? ''
+    : html`<form method="post" action="${base}/cancel" hx-post="${base}/cancel" hx-target="#main" hx-swap="morph:outerHTML" hx-confirm="Cancel this deployment? It rolls back." hx-vals='{"confirm":"yes"}'>
 <button type="submit" class="danger">Cancel deployment</button>
-</form>`}
+</form>`
+}
 </section>`;
 }
 
 function liveSection(m: DeploymentModel) {
   if (FINAL_STATUSES.includes(m.record.status)) return '';
-  if (m.liveError) return html`<section aria-labelledby="live"><h2 id="live">Live service</h2><p class="flash flash-error">Cannot read the live service: ${m.liveError}</p></section>`;
+  if (m.liveError)
+    return html`<section aria-labelledby="live"><h2 id="live">Live service</h2><p class="flash flash-error">Cannot read the live service: ${m.liveError}</p></section>`;
   const live = m.live;
   if (!live) return '';
   return html`<section aria-labelledby="live"><h2 id="live">Live service</h2>
 <p><code>${live.serviceName}</code> in cluster <code>${live.cluster}</code></p>
-${live.rules.length > 0 ? table('Traffic weights of the listener rules', ['Rule', 'Primary', 'Canary'], live.rules.map((rule) => [ruleName(rule), `${rule.weights.primary}%`, `${rule.weights.canary}%`])) : html`<p>No weighted listener rule: traffic goes to the primary.</p>`}
-${live.taskSets.length > 0 ? table('Task sets', ['Task set', 'Role', 'Task definition', 'Scale', 'Tasks running', 'Stability'], live.taskSets.map((s) => [html`<code>${s.id}</code>`, role(s, live), revision(s.taskDefinitionArn), `${s.scalePercent}%`, `${s.runningCount} of ${s.computedDesiredCount}${s.pendingCount > 0 ? ` (${s.pendingCount} pending)` : ''}`, s.stabilityStatus === 'STEADY_STATE' ? 'Steady' : 'Stabilizing'])) : html`<p>No task sets.</p>`}
+${
+  live.rules.length > 0
+    ? table(
+        'Traffic weights of the listener rules',
+        ['Rule', 'Primary', 'Canary'],
+        live.rules.map((rule) => [ruleName(rule), `${rule.weights.primary}%`, `${rule.weights.canary}%`]),
+      )
+    : html`<p>No weighted listener rule: traffic goes to the primary.</p>`
+}
+${
+  live.taskSets.length > 0
+    ? table(
+        'Task sets',
+        ['Task set', 'Role', 'Task definition', 'Scale', 'Tasks running', 'Stability'],
+        live.taskSets.map((s) => [
+          html`<code>${s.id}</code>`,
+          role(s, live),
+          revision(s.taskDefinitionArn),
+          `${s.scalePercent}%`,
+          `${s.runningCount} of ${s.computedDesiredCount}${s.pendingCount > 0 ? ` (${s.pendingCount} pending)` : ''}`,
+          s.stabilityStatus === 'STEADY_STATE' ? 'Steady' : 'Stabilizing',
+        ]),
+      )
+    : html`<p>No task sets.</p>`
+}
 </section>`;
 }
 
@@ -122,13 +163,21 @@ function tail(arn: string, parts: number): string {
 function approvalsSection(r: DeploymentRecord, clock: Clock) {
   if (r.approvals.length === 0) return '';
   return html`<section aria-labelledby="approvals"><h2 id="approvals">Approvals</h2>
-${table('Who decided, and when', ['Who', 'Decision', 'Via', 'When'], r.approvals.map((v) => [html`<code>${v.user}</code>`, v.decision === 'APPROVE' ? 'Approved' : 'Rejected', v.via, time(v.at, clock)]))}
+${table(
+  'Who decided, and when',
+  ['Who', 'Decision', 'Via', 'When'],
+  r.approvals.map((v) => [html`<code>${v.user}</code>`, v.decision === 'APPROVE' ? 'Approved' : 'Rejected', v.via, time(v.at, clock)]),
+)}
 </section>`;
 }
 
 function errorsSection(r: DeploymentRecord, clock: Clock) {
   if (r.errors.length === 0) return '';
   return html`<section aria-labelledby="errors"><h2 id="errors">Errors</h2>
-${table('Errors the deployment met', ['When', 'Stage', 'Error', 'Cause'], r.errors.map((e) => [time(e.at, clock), e.stage ?? '–', e.error, e.cause]))}
+${table(
+  'Errors the deployment met',
+  ['When', 'Stage', 'Error', 'Cause'],
+  r.errors.map((e) => [time(e.at, clock), e.stage ?? '–', e.error, e.cause]),
+)}
 </section>`;
 }

@@ -45,7 +45,10 @@ export function time(iso: string | undefined, clock: Clock) {
     dateStyle: 'medium',
     timeStyle: 'medium',
   }).format(at);
-  const utc = `${at.toISOString().replace('T', ' ').replace(/\.\d+Z$/, '')} UTC`;
+  const utc = `${at
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, '')} UTC`;
   return html`<time datetime="${at.toISOString()}" title="${utc}">${local}${clock.timeZone === 'UTC' ? ' UTC' : ''}</time>`;
 }
 

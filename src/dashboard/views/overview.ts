@@ -41,7 +41,9 @@ function appsTable(apps: AppSummary[], clock: Clock) {
     ['App', 'Live version', 'Last deployment', 'Status', 'Running or queued'],
     apps.map((a) => [
       appLink(a.name),
-      a.state.lastGood ? html`${deploymentLink(a.state.lastGood.deploymentId, shortSha(a.state.lastGood.commitSha))} since ${time(a.state.lastGood.at, clock)}` : 'none yet',
+      a.state.lastGood
+        ? html`${deploymentLink(a.state.lastGood.deploymentId, shortSha(a.state.lastGood.commitSha))} since ${time(a.state.lastGood.at, clock)}`
+        : 'none yet',
       a.last ? html`${deploymentLink(a.last.deploymentId)}<br>${time(a.last.createdAt, clock)}` : 'never deployed',
       a.last ? statusBadge(a.last.status) : '–',
       runningOrQueued(a.state),

@@ -13,7 +13,10 @@ export interface PullRequestReply {
  * The `pull_request` branch of the webhook (the signature is already verified): 400 not a pull
  * request payload, 202 not one stepcd checks (or checks not configured), 200 checked and reported.
  */
-export async function handlePullRequest(payload: unknown, deps: { tracking: Tracking; logger: StepcdLogger; pullRequests?: PullRequestDeps | undefined }): Promise<PullRequestReply> {
+export async function handlePullRequest(
+  payload: unknown,
+  deps: { tracking: Tracking; logger: StepcdLogger; pullRequests?: PullRequestDeps | undefined },
+): Promise<PullRequestReply> {
   if (!deps.pullRequests) return { statusCode: 202, body: { status: 'ignored', reason: 'pull request checks are not configured' } };
   const decision = classifyPullRequest(payload, deps.tracking);
   if (decision.kind === 'invalid') return { statusCode: 400, body: { error: decision.error } };

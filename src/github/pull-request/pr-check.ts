@@ -89,7 +89,9 @@ async function report(pr: PullRequestEvent, apps: AppCheck[], deps: PullRequestD
     );
     const existing = data.check_runs[0];
     if (existing) {
-      await github.call(`updating check run ${existing.id}`, () => github.octokit.checks.update({ owner, repo, check_run_id: existing.id, status: 'completed', conclusion, output }));
+      await github.call(`updating check run ${existing.id}`, () =>
+        github.octokit.checks.update({ owner, repo, check_run_id: existing.id, status: 'completed', conclusion, output }),
+      );
     } else {
       await github.call(`creating the check run of ${pr.headSha}`, () =>
         github.octokit.checks.create({ owner, repo, name: CHECK_NAME, head_sha: pr.headSha, status: 'completed', conclusion, output }),

@@ -26,16 +26,34 @@ export function classifyPullRequest(payload: unknown, tracking: Pick<Tracking, '
   const repo = p?.repository?.full_name;
   const base = p?.pull_request?.base;
   const head = p?.pull_request?.head;
-  if (typeof p?.action !== 'string' || typeof repo !== 'string' || typeof p.number !== 'number' || typeof base?.ref !== 'string' || typeof base.sha !== 'string' || typeof head?.sha !== 'string') {
-    return { kind: 'invalid', error: 'not a pull_request payload: action, number, repository.full_name, pull_request.base.{ref,sha} and pull_request.head.sha are required' };
+  if (
+    typeof p?.action !== 'string' ||
+    typeof repo !== 'string' ||
+    typeof p.number !== 'number' ||
+    typeof base?.ref !== 'string' ||
+    typeof base.sha !== 'string' ||
+    typeof head?.sha !== 'string'
+  ) {
+    return {
+      kind: 'invalid',
+      error: 'not a pull_request payload: action, number, repository.full_name, pull_request.base.{ref,sha} and pull_request.head.sha are required',
+    };
   }
   if (!ACTIONS.has(p.action)) return { kind: 'ignore', reason: `pull_request action ${p.action} is not checked (only opened, synchronize, reopened)` };
-  if (tracking.repos.length > 0 && !tracking.repos.some((r) => r.toLowerCase() === repo.toLowerCase())) return { kind: 'ignore', reason: `repository ${repo} is not tracked` };
+  if (tracking.repos.length > 0 && !tracking.repos.some((r) => r.toLowerCase() === repo.toLowerCase()))
+    return { kind: 'ignore', reason: `repository ${repo} is not tracked` };
   const branches = tracking.branches.length > 0 ? tracking.branches : typeof p.repository?.default_branch === 'string' ? [p.repository.default_branch] : [];
   if (!branches.includes(base.ref)) return { kind: 'ignore', reason: `base branch ${base.ref} is not tracked` };
   const headRepo = head.repo?.full_name;
   return {
     kind: 'check',
-    pr: { repo, number: p.number, baseRef: base.ref, baseSha: base.sha, headSha: head.sha, fork: typeof headRepo !== 'string' || headRepo.toLowerCase() !== repo.toLowerCase() },
+    pr: {
+      repo,
+      number: p.number,
+      baseRef: base.ref,
+      baseSha: base.sha,
+      headSha: head.sha,
+      fork: typeof headRepo !== 'string' || headRepo.toLowerCase() !== repo.toLowerCase(),
+    },
   };
 }

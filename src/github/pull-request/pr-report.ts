@@ -35,10 +35,15 @@ export function summaryMarkdown(apps: readonly AppCheck[], headSha: string): str
   const lines = [`**stepcd** at \`${headSha.slice(0, 7)}\`: ${titleOf(apps)}. A pull request never deploys; this is what a merge would do.`, ''];
   for (const a of apps) {
     lines.push(`### ${a.ok ? '✅' : '❌'} ${a.app} (\`${a.configPath}\`)`);
-    for (const i of a.issues) lines.push(`- ${i.severity === 'error' ? '**error**' : 'warning'} \`${i.file}:${i.line}:${i.column}\` ${i.path ? `\`${i.path}\` ` : ''}${i.message}`);
+    for (const i of a.issues)
+      lines.push(`- ${i.severity === 'error' ? '**error**' : 'warning'} \`${i.file}:${i.line}:${i.column}\` ${i.path ? `\`${i.path}\` ` : ''}${i.message}`);
     if (a.plan) {
       const p = a.plan;
-      lines.push('', `Strategy **${p.strategy}**${p.service.exists ? '' : ' (the service does not exist yet)'}: ${p.stages.map((s) => s.name).join(' → ')}`, '');
+      lines.push(
+        '',
+        `Strategy **${p.strategy}**${p.service.exists ? '' : ' (the service does not exist yet)'}: ${p.stages.map((s) => s.name).join(' → ')}`,
+        '',
+      );
       const changes = [
         ...(p.service.exists ? p.service.changes.map((c) => `service ${formatChange(c)}`) : ['service: will be created']),
         ...(p.taskDefinition.liveArn ? p.taskDefinition.changes.map((c) => `task definition ${formatChange(c)}`) : ['task definition: will be registered']),

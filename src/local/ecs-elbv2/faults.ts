@@ -59,9 +59,7 @@ export class Faults implements FaultInjector {
 
   /** Consumes one failure for this call if one is armed, returning the error to answer with. */
   takeCallFault(service: EmulatedService, operation: string): ApiError | undefined {
-    const fault = this.callFaults.find(
-      (f) => f.service === service && f.operation === operation && (f.remaining === undefined || f.remaining > 0),
-    );
+    const fault = this.callFaults.find((f) => f.service === service && f.operation === operation && (f.remaining === undefined || f.remaining > 0));
     if (!fault) return undefined;
     if (fault.remaining !== undefined) fault.remaining -= 1;
     return callFaultError(service, fault.kind);

@@ -57,9 +57,7 @@ export class Inspector {
   /** Statuses of the tasks a task set has started (stopped ones included). */
   taskStatusesOf(taskSetId: string): string[] {
     const now = this.catchUp();
-    return [...this.world.tasks.values()]
-      .filter((t) => t.taskSetId === taskSetId)
-      .map((t) => taskStatusAt(t, now, this.timings));
+    return [...this.world.tasks.values()].filter((t) => t.taskSetId === taskSetId).map((t) => taskStatusAt(t, now, this.timings));
   }
 
   /** The forward weights of every rule of a listener (default rule last). */

@@ -81,7 +81,5 @@ export interface SetCounts {
 }
 
 export function stabilityOf(counts: SetCounts, allTargetsHealthy: boolean): 'STEADY_STATE' | 'STABILIZING' {
-  return counts.runningCount === counts.computedDesiredCount && counts.pendingCount === 0 && allTargetsHealthy
-    ? 'STEADY_STATE'
-    : 'STABILIZING';
+  return counts.runningCount === counts.computedDesiredCount && counts.pendingCount === 0 && allTargetsHealthy ? 'STEADY_STATE' : 'STABILIZING';
 }

@@ -1,13 +1,5 @@
 import type { Faults } from './faults.js';
-import {
-  computedDesiredCount,
-  manualTargetSpan,
-  taskStatusAt,
-  taskTargetSpan,
-  targetHealthAt,
-  type SetCounts,
-  type TargetHealth,
-} from './lifecycle.js';
+import { computedDesiredCount, manualTargetSpan, taskStatusAt, taskTargetSpan, targetHealthAt, type SetCounts, type TargetHealth } from './lifecycle.js';
 import type { Task, TaskSet, World } from './state.js';
 import type { EmulatorTimings } from './types.js';
 

@@ -38,7 +38,10 @@ export function probe(world: World, observer: Observer, now: number, opts: Probe
     }
     result.byTargetGroup[groupArn] = (result.byTargetGroup[groupArn] ?? 0) + 1;
     if (!healthy.has(groupArn)) {
-      healthy.set(groupArn, observer.targetsIn(groupArn, now).filter((t) => t.health.state === 'healthy'));
+      healthy.set(
+        groupArn,
+        observer.targetsIn(groupArn, now).filter((t) => t.health.state === 'healthy'),
+      );
     }
     const targets = healthy.get(groupArn) ?? [];
     const n = cursor.get(groupArn) ?? 0;
@@ -59,7 +62,5 @@ export function probe(world: World, observer: Observer, now: number, opts: Probe
 
 /** Authentication actions come first in order; the last action (forward/fixed-response/redirect) decides. */
 function firstRoutingAction(actions: Action[]): Action | undefined {
-  return [...actions]
-    .sort((a, b) => (a.order ?? 0) - (b.order ?? 0))
-    .find((a) => a.type === 'forward' || a.type === 'fixed-response' || a.type === 'redirect');
+  return [...actions].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).find((a) => a.type === 'forward' || a.type === 'fixed-response' || a.type === 'redirect');
 }

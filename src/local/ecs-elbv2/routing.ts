@@ -7,7 +7,10 @@ import type { Condition, Rule, TargetGroupTuple } from './state.js';
 
 /** ALB path patterns: `*` matches any run of characters, `?` exactly one; case-sensitive. */
 export function pathMatches(pattern: string, path: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${regex}$`).test(path);
 }
 

@@ -45,9 +45,7 @@ export class Scheduler {
     for (let i = live.length; i < desired; i++) this.startTask(set, at);
     if (live.length <= desired) return;
     // Scale in the tasks that matter least first: pending before running, newest before oldest.
-    const victims = [...live]
-      .sort((a, b) => Number(b.runningAt > at) - Number(a.runningAt > at) || b.createdAt - a.createdAt)
-      .slice(0, live.length - desired);
+    const victims = [...live].sort((a, b) => Number(b.runningAt > at) - Number(a.runningAt > at) || b.createdAt - a.createdAt).slice(0, live.length - desired);
     for (const task of victims) {
       this.stopTask(task, at, `Scaling activity initiated by (deployment ${set.id})`, 'ServiceSchedulerInitiated');
     }

@@ -37,7 +37,10 @@ export function eventBridgeServiceHandler(bus: LocalEventBus): ServiceHandler {
     }
     const size = entries.reduce((sum, e) => sum + entrySize(e), 0);
     if (size > MAX_REQUEST_BYTES) {
-      return reply(400, { __type: 'ValidationException', message: `Total size of the entries in the request is over the limit (${size} > ${MAX_REQUEST_BYTES} bytes)` });
+      return reply(400, {
+        __type: 'ValidationException',
+        message: `Total size of the entries in the request is over the limit (${size} > ${MAX_REQUEST_BYTES} bytes)`,
+      });
     }
     const results = entries.map((entry) => putEntry(bus, entry));
     return reply(200, { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results });

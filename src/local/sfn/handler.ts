@@ -53,7 +53,9 @@ const OPERATIONS: Record<string, Operation> = {
       ...(nextToken && { nextToken }),
     };
   },
-  StopExecution: (sfn, b) => ({ stopDate: seconds(sfn.stopExecution(str(b, 'executionArn'), { error: optStr(b, 'error'), cause: optStr(b, 'cause') }).stopDate) }),
+  StopExecution: (sfn, b) => ({
+    stopDate: seconds(sfn.stopExecution(str(b, 'executionArn'), { error: optStr(b, 'error'), cause: optStr(b, 'cause') }).stopDate),
+  }),
   SendTaskSuccess: (sfn, b) => sfn.sendTaskSuccess(str(b, 'taskToken'), str(b, 'output')),
   SendTaskFailure: (sfn, b) => sfn.sendTaskFailure(str(b, 'taskToken'), optStr(b, 'error'), optStr(b, 'cause')),
   SendTaskHeartbeat: (sfn, b) => sfn.sendTaskHeartbeat(str(b, 'taskToken')),

@@ -201,7 +201,16 @@ export class LocalSfn {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`execution ${arn} still ${execution.status} after ${timeoutMs} ms; open tokens: ${JSON.stringify(this.listOpenTokens().filter((t) => t.executionArn === arn).map((t) => t.stateName))}`)),
+        () =>
+          reject(
+            new Error(
+              `execution ${arn} still ${execution.status} after ${timeoutMs} ms; open tokens: ${JSON.stringify(
+                this.listOpenTokens()
+                  .filter((t) => t.executionArn === arn)
+                  .map((t) => t.stateName),
+              )}`,
+            ),
+          ),
         timeoutMs,
       );
     });

@@ -63,11 +63,7 @@ const STAGE_WORD: Record<StageStatus, string> = {
   CANCELLED: 'cancelled',
 };
 
-export function renderDeploymentMessage(
-  record: DeploymentRecord,
-  approvals: readonly ApprovalView[],
-  opts: RenderOptions,
-): SlackMessage {
+export function renderDeploymentMessage(record: DeploymentRecord, approvals: readonly ApprovalView[], opts: RenderOptions): SlackMessage {
   const status = STATUS_LABEL[record.status];
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(`${record.app.name} · ${stripEmojiCodes(status)}`, 150), emoji: true } },
@@ -143,7 +139,12 @@ export function formatDuration(ms: number): string {
 }
 
 function approvalBlocks(record: DeploymentRecord, approval: ApprovalView, opts: RenderOptions): KnownBlock[] {
-  const who = approval.approvers.length === 0 ? 'nobody (no approvers configured)' : approval.approvers.includes('*') ? 'anyone' : approval.approvers.map(approverMention).join(', ');
+  const who =
+    approval.approvers.length === 0
+      ? 'nobody (no approvers configured)'
+      : approval.approvers.includes('*')
+        ? 'anyone'
+        : approval.approvers.map(approverMention).join(', ');
   const count = `${approval.approvedBy.length}/${approval.minApproverNum}`;
   const stageName = `stage ${approval.stageIndex + 1}`;
   if (approval.status === 'OPEN') {
@@ -199,7 +200,11 @@ function cancelBlock(record: DeploymentRecord): KnownBlock {
         action_id: ACTION_CANCEL,
         text: { type: 'plain_text', text: 'Cancel deployment' },
         value: encodeButtonValue({ deploymentId: record.deploymentId, stageIndex: running }),
-        confirm: confirmDialog('Cancel this deployment?', `${record.app.name} ${shortSha(record.commit.sha)} stops within one check, rolls back and ends CANCELLED.`, 'Cancel deployment'),
+        confirm: confirmDialog(
+          'Cancel this deployment?',
+          `${record.app.name} ${shortSha(record.commit.sha)} stops within one check, rolls back and ends CANCELLED.`,
+          'Cancel deployment',
+        ),
       },
     ],
   };

@@ -60,7 +60,11 @@ export class IncomingWebhookNotifier implements Notifier {
   ): Promise<void> {
     try {
       const approvals = await loadApprovalViews(this.opts.history, record, o.fresh);
-      const message = renderDeploymentMessage(record, approvals, { now: this.opts.now().toISOString(), interactive: false, dashboardUrl: this.opts.dashboardUrl });
+      const message = renderDeploymentMessage(record, approvals, {
+        now: this.opts.now().toISOString(),
+        interactive: false,
+        dashboardUrl: this.opts.dashboardUrl,
+      });
       const mentions = new Set([...(o.extraMentions ?? []), ...(o.event ? mentionsFor(o.settings?.mentions ?? [], o.event) : [])]);
       const text = mentions.size > 0 ? `${[...mentions].join(' ')} ${message.text}` : message.text;
       const doFetch = this.opts.fetch ?? fetch;

@@ -20,11 +20,7 @@ export interface RetryDecision {
 
 export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function withRetries<T>(
-  fn: () => Promise<T>,
-  classify: (err: unknown) => RetryDecision,
-  opts: RetryOptions,
-): Promise<T> {
+export async function withRetries<T>(fn: () => Promise<T>, classify: (err: unknown) => RetryDecision, opts: RetryOptions): Promise<T> {
   const base = opts.baseDelayMs ?? 250;
   const max = opts.maxDelayMs ?? 2_000;
   for (let attempt = 1; ; attempt++) {

@@ -1,14 +1,7 @@
 import { LogLevel, WebClient } from '@slack/web-api';
 import type { DeploymentRecord } from '../../domain/deployment.js';
 import { DetailType } from '../../domain/events.js';
-import type {
-  ApprovalRequestInfo,
-  ApprovalUpdateInfo,
-  Notifier,
-  NotifierHistory,
-  NotifyLogger,
-  NotifySettings,
-} from '../notifier.js';
+import type { ApprovalRequestInfo, ApprovalUpdateInfo, Notifier, NotifierHistory, NotifyLogger, NotifySettings } from '../notifier.js';
 import { loadApprovalViews, openApprovalView } from './approval-views.js';
 import { mentionsFor, renderDeploymentMessage, userMention, type ApprovalView, type SlackMessage } from './blocks.js';
 import { classifySlackError, withRetries } from './retry.js';
@@ -89,7 +82,11 @@ export class SlackWebApiNotifier implements Notifier {
   ): Promise<void> {
     try {
       const approvals = await loadApprovalViews(this.opts.history, record, o.fresh);
-      const message = renderDeploymentMessage(record, approvals, { now: this.opts.now().toISOString(), interactive: true, dashboardUrl: this.opts.dashboardUrl });
+      const message = renderDeploymentMessage(record, approvals, {
+        now: this.opts.now().toISOString(),
+        interactive: true,
+        dashboardUrl: this.opts.dashboardUrl,
+      });
       const ref = await this.upsert(record, message, o.settings);
       if (!ref) return;
       const mentions = new Set([...(o.extraMentions ?? []), ...(o.event ? mentionsFor(o.settings?.mentions ?? [], o.event) : [])]);
@@ -129,11 +126,7 @@ export class SlackWebApiNotifier implements Notifier {
   }
 
   private async findRef(record: DeploymentRecord): Promise<MessageRef | undefined> {
-    return (
-      record.notification ??
-      this.refs.get(record.deploymentId) ??
-      (await this.opts.history.getDeployment(record.deploymentId))?.notification
-    );
+    return record.notification ?? this.refs.get(record.deploymentId) ?? (await this.opts.history.getDeployment(record.deploymentId))?.notification;
   }
 
   private call<T>(fn: () => Promise<T>): Promise<T> {

@@ -3,8 +3,33 @@ import type { Property, PropertyType, SpecDatabase } from '@aws-cdk/service-spec
 import type { CfnTemplate } from './template.js';
 
 /** Resource-level attributes CloudFormation accepts next to Type and Properties. */
-const RESOURCE_KEYS = new Set(['Type', 'Properties', 'DependsOn', 'Condition', 'DeletionPolicy', 'UpdateReplacePolicy', 'Metadata', 'UpdatePolicy', 'CreationPolicy']);
-const INTRINSICS = new Set(['Ref', 'Fn::GetAtt', 'Fn::Sub', 'Fn::Join', 'Fn::If', 'Fn::Select', 'Fn::Split', 'Fn::ImportValue', 'Fn::FindInMap', 'Fn::Base64', 'Fn::GetAZs', 'Fn::Cidr', 'Fn::ToJsonString', 'Fn::Length']);
+const RESOURCE_KEYS = new Set([
+  'Type',
+  'Properties',
+  'DependsOn',
+  'Condition',
+  'DeletionPolicy',
+  'UpdateReplacePolicy',
+  'Metadata',
+  'UpdatePolicy',
+  'CreationPolicy',
+]);
+const INTRINSICS = new Set([
+  'Ref',
+  'Fn::GetAtt',
+  'Fn::Sub',
+  'Fn::Join',
+  'Fn::If',
+  'Fn::Select',
+  'Fn::Split',
+  'Fn::ImportValue',
+  'Fn::FindInMap',
+  'Fn::Base64',
+  'Fn::GetAZs',
+  'Fn::Cidr',
+  'Fn::ToJsonString',
+  'Fn::Length',
+]);
 
 /**
  * Checks a template against the CloudFormation resource specification (AWS's registry schemas, as
@@ -37,7 +62,8 @@ function checkReferences(db: SpecDatabase, template: CfnTemplate): string[] {
     if (Array.isArray(value)) return value.forEach((v, i) => visit(`${path}[${i}]`, v));
     if (!value || typeof value !== 'object') return;
     const v = value as Record<string, unknown>;
-    if (typeof v.Ref === 'string' && !v.Ref.startsWith('AWS::') && !(v.Ref in template.Resources) && !parameters.has(v.Ref)) errors.push(`${path}: Ref to unknown ${v.Ref}`);
+    if (typeof v.Ref === 'string' && !v.Ref.startsWith('AWS::') && !(v.Ref in template.Resources) && !parameters.has(v.Ref))
+      errors.push(`${path}: Ref to unknown ${v.Ref}`);
     if (Array.isArray(v['Fn::GetAtt'])) {
       const [id, attribute] = v['Fn::GetAtt'] as [string, string];
       const target = template.Resources[id];
@@ -77,11 +103,13 @@ function checkObject(db: SpecDatabase, path: string, value: unknown, properties:
 /** Valid if the value fits any of the types (current, union members, or an older accepted type). */
 function checkValue(db: SpecDatabase, path: string, value: unknown, types: PropertyType[], errors: string[]): void {
   if (isIntrinsic(value)) return;
-  const attempts = types.flatMap((t) => (t.type === 'union' ? (t.types as PropertyType[]) : [t])).map((type) => {
-    const found: string[] = [];
-    checkOne(db, path, value, type, found);
-    return found;
-  });
+  const attempts = types
+    .flatMap((t) => (t.type === 'union' ? (t.types as PropertyType[]) : [t]))
+    .map((type) => {
+      const found: string[] = [];
+      checkOne(db, path, value, type, found);
+      return found;
+    });
   if (attempts.some((a) => a.length === 0)) return;
   errors.push(...(attempts.sort((a, b) => a.length - b.length)[0] ?? [`${path}: no type`]));
 }
@@ -94,7 +122,8 @@ function checkOne(db: SpecDatabase, path: string, value: unknown, type: Property
       return;
     case 'number':
     case 'integer':
-      if (typeof value !== 'number' && !(typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value))) errors.push(`${path}: expected a number, got ${JSON.stringify(value)}`);
+      if (typeof value !== 'number' && !(typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)))
+        errors.push(`${path}: expected a number, got ${JSON.stringify(value)}`);
       return;
     case 'boolean':
       if (typeof value !== 'boolean' && value !== 'true' && value !== 'false') errors.push(`${path}: expected a boolean, got ${JSON.stringify(value)}`);

@@ -17,7 +17,11 @@ export interface DeployedIdentity {
   policies: Array<{ name: string; policy: PolicyDocument }>;
 }
 
-export const WHERE: Where = { partition: PSEUDO['AWS::Partition'] as string, region: PSEUDO['AWS::Region'] as string, account: PSEUDO['AWS::AccountId'] as string };
+export const WHERE: Where = {
+  partition: PSEUDO['AWS::Partition'] as string,
+  region: PSEUDO['AWS::Region'] as string,
+  account: PSEUDO['AWS::AccountId'] as string,
+};
 
 /**
  * Resolves CloudFormation intrinsics the way the deployed stack would, with fixed pseudo parameters:
@@ -127,7 +131,10 @@ export function deployedArn(arn: string, local: LocalNames, template: CfnTemplat
 }
 
 function deployedNames(template: CfnTemplate) {
-  const of = (type: string, key: string) => Object.values(template.Resources).filter((r) => r.Type === type).map((r) => String(props(r)[key]));
+  const of = (type: string, key: string) =>
+    Object.values(template.Resources)
+      .filter((r) => r.Type === type)
+      .map((r) => String(props(r)[key]));
   const functions: Record<string, string> = {};
   for (const name of of('AWS::Lambda::Function', 'FunctionName')) functions[name.replace(/^.*?-.*?-/, '')] = name;
   return {

@@ -44,7 +44,12 @@ export async function packageAndColdStart(): Promise<DeployedStack> {
       const variables = (props(fn).Environment?.Variables ?? {}) as Record<string, unknown>;
       const env = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, render(v)]));
       const fetches = Object.keys(env).some((k) => k.startsWith('STEPCD_SECRET_'));
-      await coldStart(script, file, offlineEnv(work, networkLog, { ...env, AWS_ENDPOINT_URL_SSM: ssm.url, AWS_ACCESS_KEY_ID: name }), fetches ? () => recorder.calls.filter((c) => c.principal === name).length : undefined);
+      await coldStart(
+        script,
+        file,
+        offlineEnv(work, networkLog, { ...env, AWS_ENDPOINT_URL_SSM: ssm.url, AWS_ACCESS_KEY_ID: name }),
+        fetches ? () => recorder.calls.filter((c) => c.principal === name).length : undefined,
+      );
     }
   } finally {
     await ssm.close();
@@ -119,5 +124,5 @@ export function lambdaPlatformCalls(template: CfnTemplate, entries: CallLogEntry
       const input = { logGroupName: `/aws/lambda/${deployed}`, logStreamName: '2026/01/01/[$LATEST]0123456789abcdef' };
       return ['CreateLogStream', 'PutLogEvents'].map((operation) => ({ principal, service: 'logs', operation, input }));
     });
-  return { file: 'the Lambda service writing each function\'s logs (test/iam/support/deployed-stack.ts)', names: LOCAL_NAMES, calls };
+  return { file: "the Lambda service writing each function's logs (test/iam/support/deployed-stack.ts)", names: LOCAL_NAMES, calls };
 }

@@ -89,7 +89,8 @@ export async function simulate(entries: CallLogEntry[], template: CfnTemplate, i
       continue;
     }
     const result = await allowed(identity, request);
-    if (result !== 'Allowed') denials.push({ principal: request.principal, action: request.action, resource: request.resource, via: request.via, files: request.files, result });
+    if (result !== 'Allowed')
+      denials.push({ principal: request.principal, action: request.action, resource: request.resource, via: request.via, files: request.files, result });
   }
   return { requests, denials, unknownPrincipals: [...unknown] };
 }

@@ -87,7 +87,7 @@ export async function startFaultGroup(apps: string[], files: Record<string, stri
       if (!mine) throw new Error(`push of ${app}:${ctx.tag} answered ${pushed.status} ${JSON.stringify(pushed.body)}`);
       deploymentId = mine.deploymentId;
       await c.during?.(ctx);
-      const version = async (record: DeploymentRecord) => (c.expect === 'SUCCESS' ? record.state?.taskDefinitionArn ?? '(none)' : before.taskDefinitionArn);
+      const version = async (record: DeploymentRecord) => (c.expect === 'SUCCESS' ? (record.state?.taskDefinitionArn ?? '(none)') : before.taskDefinitionArn);
       return await assertInvariants({ stack, app, deploymentId, status: c.expect, version, sampler, allow503: c.allow503 ?? false });
     } finally {
       sampler.stop();
@@ -102,5 +102,7 @@ export async function startFaultGroup(apps: string[], files: Record<string, stri
 
 /** Resolves once the deployment's record shows `status` (e.g. WAITING_APPROVAL). */
 export function untilStatus(ctx: CaseContext, status: string) {
-  return waitFor(`${ctx.deploymentId()} to be ${status}`, async () => ((await ctx.stack.core.history.getDeployment(ctx.deploymentId()))?.status === status ? true : undefined));
+  return waitFor(`${ctx.deploymentId()} to be ${status}`, async () =>
+    (await ctx.stack.core.history.getDeployment(ctx.deploymentId()))?.status === status ? true : undefined,
+  );
 }

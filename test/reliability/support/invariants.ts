@@ -78,10 +78,14 @@ export async function assertInvariants(x: InvariantExpectation): Promise<Invaria
   expect(record.endedAt, 'endedAt').toBeTruthy();
   if (x.status !== 'SUCCESS') expect(record.reason ?? '', 'a reason for the failure').not.toBe('');
 
-  const appState = await waitFor('the lock to be released', async () => {
-    const s = await history.getAppState(app);
-    return s.lockHolder === undefined ? s : undefined;
-  }, 5_000);
+  const appState = await waitFor(
+    'the lock to be released',
+    async () => {
+      const s = await history.getAppState(app);
+      return s.lockHolder === undefined ? s : undefined;
+    },
+    5_000,
+  );
   expect(appState.queue, 'queue').not.toContain(deploymentId);
 
   const version = typeof x.version === 'string' ? x.version : await x.version(record);
@@ -90,7 +94,10 @@ export async function assertInvariants(x: InvariantExpectation): Promise<Invaria
   expect(probe.byVersion, 'traffic by version').toEqual({ [version]: 200 });
 
   const sets = stack.cloud.emulator.inspect.taskSetsOf('demo', app).filter((s) => s.status !== 'DRAINING' && s.status !== 'INACTIVE');
-  expect(sets.map((s) => `${s.status} ${s.taskDefinitionArn}`), 'task sets left').toEqual([`PRIMARY ${version}`]);
+  expect(
+    sets.map((s) => `${s.status} ${s.taskDefinitionArn}`),
+    'task sets left',
+  ).toEqual([`PRIMARY ${version}`]);
 
   if (!x.allow503) expect(x.sampler.errors503, `503s seen in ${x.sampler.samples} samples during the case`).toBe(0);
   return { record, samples: x.sampler.samples, errors503: x.sampler.errors503 };
@@ -98,7 +105,5 @@ export async function assertInvariants(x: InvariantExpectation): Promise<Invaria
 
 /** Executions whose input plan is this deployment's: the pipeline and any rollback-only run. */
 export function executionsOf(stack: LocalStack, deploymentId: string) {
-  return stack.cloud.sfn
-    .listExecutions({ stateMachineArn: stack.stateMachineArn })
-    .filter((e) => e.input.includes(`"deploymentId":"${deploymentId}"`));
+  return stack.cloud.sfn.listExecutions({ stateMachineArn: stack.stateMachineArn }).filter((e) => e.input.includes(`"deploymentId":"${deploymentId}"`));
 }

@@ -2,12 +2,7 @@ import type { EcsOperation } from './context.js';
 import { createCluster, describeClusters } from './clusters.js';
 import { createService, deleteService, describeServices, listServices, updateService } from './services.js';
 import { listTagsForResource, tagResource, untagResource } from './tags.js';
-import {
-  deregisterTaskDefinition,
-  describeTaskDefinition,
-  listTaskDefinitions,
-  registerTaskDefinition,
-} from './task-definitions.js';
+import { deregisterTaskDefinition, describeTaskDefinition, listTaskDefinitions, registerTaskDefinition } from './task-definitions.js';
 import { createTaskSet, deleteTaskSet, describeTaskSets, updateServicePrimaryTaskSet, updateTaskSet } from './task-sets.js';
 import { describeTasks, listTasks } from './tasks.js';
 

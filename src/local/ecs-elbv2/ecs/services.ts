@@ -1,18 +1,6 @@
 import { ecsErrors } from '../errors.js';
 import type { DeploymentControllerType, Service } from '../state.js';
-import {
-  includesTags,
-  optBool,
-  optNumber,
-  optObjects,
-  optString,
-  optStrings,
-  pick,
-  reqString,
-  tagsIn,
-  type EcsContext,
-  type Input,
-} from './context.js';
+import { includesTags, optBool, optNumber, optObjects, optString, optStrings, pick, reqString, tagsIn, type EcsContext, type Input } from './context.js';
 import { findActiveService, findCluster, findTaskDefinition, lookupService } from './lookup.js';
 import { serviceView } from './views.js';
 
@@ -99,9 +87,7 @@ export function updateService(ctx: EcsContext, input: Input): unknown {
       (k) => !['cluster', 'service', 'forceNewDeployment', ...EXTERNAL_UPDATABLE].includes(k) && input[k] !== undefined,
     );
     if (refused.length > 0) {
-      throw ecsErrors.invalid(
-        `Unable to update ${refused.join(', ')} on a service with the EXTERNAL deployment controller; update its task sets instead.`,
-      );
+      throw ecsErrors.invalid(`Unable to update ${refused.join(', ')} on a service with the EXTERNAL deployment controller; update its task sets instead.`);
     }
   } else if (optString(input, 'taskDefinition')) {
     service.taskDefinitionArn = findTaskDefinition(ctx, optString(input, 'taskDefinition') as string).arn;
@@ -140,9 +126,7 @@ export function describeServices(ctx: EcsContext, input: Input): unknown {
 
 export function listServices(ctx: EcsContext, input: Input): unknown {
   const cluster = findCluster(ctx, optString(input, 'cluster'));
-  const serviceArns = [...ctx.world.services.values()]
-    .filter((s) => s.cluster === cluster.name && s.status !== 'INACTIVE')
-    .map((s) => s.arn);
+  const serviceArns = [...ctx.world.services.values()].filter((s) => s.cluster === cluster.name && s.status !== 'INACTIVE').map((s) => s.arn);
   return { serviceArns };
 }
 

@@ -1,18 +1,7 @@
 import { ecsErrors } from '../errors.js';
 import { digitsOf } from '../ids.js';
 import type { Action, LoadBalancerRef, Scale, TaskSet } from '../state.js';
-import {
-  includesTags,
-  optBool,
-  optObjects,
-  optString,
-  optStrings,
-  pick,
-  reqString,
-  tagsIn,
-  type EcsContext,
-  type Input,
-} from './context.js';
+import { includesTags, optBool, optObjects, optString, optStrings, pick, reqString, tagsIn, type EcsContext, type Input } from './context.js';
 import { findActiveService, findCluster, findService, findTaskDefinition, findTaskSet, lookupTaskSet } from './lookup.js';
 import { taskSetView } from './views.js';
 
@@ -39,9 +28,7 @@ export function createTaskSet(ctx: EcsContext, input: Input): unknown {
     throw ecsErrors.invalid('Specifying both a launch type and capacity provider strategy is not supported.');
   }
   if (service.taskSetIds.length >= MAX_TASK_SETS) {
-    throw ecsErrors.invalid(
-      `${MAX_TASK_SETS} deployments exist on the service. Unable to create new TaskSet since this exceeds the maximum limit.`,
-    );
+    throw ecsErrors.invalid(`${MAX_TASK_SETS} deployments exist on the service. Unable to create new TaskSet since this exceeds the maximum limit.`);
   }
   const id = `ecs-svc/${digitsOf(`${service.arn}:${++ctx.world.seq}`)}`;
   const set: TaskSet = {
@@ -90,11 +77,12 @@ function loadBalancersOf(input: Input): LoadBalancerRef[] {
 function checkTargetGroup(ctx: EcsContext, arn: string | undefined): void {
   if (arn === undefined) return;
   if (!ctx.world.targetGroups.has(arn)) {
-    throw ecsErrors.invalid('Unable to assume role and validate the specified targetGroupArn. Please verify that the ECS service role being passed has the proper permissions.');
+    throw ecsErrors.invalid(
+      'Unable to assume role and validate the specified targetGroupArn. Please verify that the ECS service role being passed has the proper permissions.',
+    );
   }
   const usedBy = (actions: Action[]) => actions.some((a) => a.forward?.targetGroups.some((t) => t.targetGroupArn === arn));
-  const attached =
-    [...ctx.world.listeners.values()].some((l) => usedBy(l.defaultActions)) || [...ctx.world.rules.values()].some((r) => usedBy(r.actions));
+  const attached = [...ctx.world.listeners.values()].some((l) => usedBy(l.defaultActions)) || [...ctx.world.rules.values()].some((r) => usedBy(r.actions));
   if (!attached) throw ecsErrors.invalid(`The target group with targetGroupArn ${arn} does not have an associated load balancer.`);
 }
 

@@ -34,9 +34,10 @@ export function describeListeners(ctx: ElbContext, p: QueryStruct): Record<strin
   const lbArn = qString(p.LoadBalancerArn);
   const arns = qStrings(p.ListenerArns);
   if (!lbArn && (!arns || arns.length === 0)) throw elbErrors.validation('You must specify either listener ARNs or a load balancer ARN');
-  const listeners = arns && arns.length > 0
-    ? arns.map((arn) => findListener(ctx, arn))
-    : [...ctx.world.listeners.values()].filter((l) => l.loadBalancerArn === findLoadBalancer(ctx, lbArn as string).arn);
+  const listeners =
+    arns && arns.length > 0
+      ? arns.map((arn) => findListener(ctx, arn))
+      : [...ctx.world.listeners.values()].filter((l) => l.loadBalancerArn === findLoadBalancer(ctx, lbArn as string).arn);
   return { Listeners: listeners.map(listenerView) };
 }
 

@@ -83,8 +83,7 @@ export function deleteTargetGroup(ctx: ElbContext, p: QueryStruct): Record<strin
 
 /** Load balancers with a listener or rule that forwards to the group (the association ELBv2 reports). */
 export function loadBalancersUsing(ctx: ElbContext, targetGroupArn: string): string[] {
-  const forwards = (actions: Action[]) =>
-    actions.some((a) => a.forward?.targetGroups.some((t) => t.targetGroupArn === targetGroupArn));
+  const forwards = (actions: Action[]) => actions.some((a) => a.forward?.targetGroups.some((t) => t.targetGroupArn === targetGroupArn));
   const lbs = new Set<string>();
   for (const listener of ctx.world.listeners.values()) {
     const rules = [...ctx.world.rules.values()].filter((r) => r.listenerArn === listener.arn);
