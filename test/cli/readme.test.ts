@@ -21,7 +21,7 @@ const OTHER_COMMANDS: Record<string, Coverage> = {
     title: 'deploys the baseline, runs the canary pipeline',
     note: 'npm start is `node bin/stepcd.mjs demo`; bin.test.ts runs the bin as a process',
   },
-  'npm install && npm test': { file: 'package.json', title: '"test": "npm run typecheck && vitest run"', note: 'the suite itself' },
+  'npm install && npm test': { file: 'package.json', title: '"test": "npm run typecheck && npm run lint && vitest run"', note: 'the suite itself' },
   'npx vitest run test/deploy': { file: 'test/deploy/serverless-package.test.ts', title: 'describe(' },
   'npm run bench': {
     file: 'test/bench/harness.test.ts',
