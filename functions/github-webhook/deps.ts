@@ -58,6 +58,7 @@ export function buildWebhookDeps(ctx: DepsContext, options: WebhookDepsOptions =
       liveEcs: createLiveEcsReader(ctx.clients.ecs),
       github: new GithubRest({ repo, auth, ...baseUrl, ...http, maxRetryAfterSeconds: 3 }),
       report: config.github.app ? 'checks' : 'status',
+      stackApprovers: config.approvers ?? [],
       logger: ctx.logger,
     },
     planner: new ManifestPlanner(serviceLookupOver(createEcsAdapter(ctx.clients.ecs)), config.approvers ?? []),

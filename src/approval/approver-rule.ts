@@ -20,18 +20,7 @@ export function resolveApprovers(
   configFile: string,
 ): { ok: true; plan: DeploymentPlan } | { ok: false; issues: ManifestIssue[] } {
   const resolve = (stage: ApprovalStage): string[] => (stage.with.approvers.length > 0 ? stage.with.approvers : [...stackApprovers]);
-  const issues: ManifestIssue[] = pipeline.flatMap((stage, i) =>
-    stage.name === 'WAIT_APPROVAL' && resolve(stage).length === 0
-      ? [
-          {
-            file: configFile,
-            path: `spec.pipeline.stages[${i}].with.approvers`,
-            message: `is empty and the stack has no approver allowlist (STEPCD_APPROVERS): name the Slack users who may approve, or say approvers: ['${ANYONE}'] to let anyone`,
-            severity: 'error' as const,
-          },
-        ]
-      : [],
-  );
+  const issues = approverIssues(pipeline, stackApprovers, configFile);
   if (issues.length > 0) return { ok: false, issues };
   const stages = plan.stages.map((stage) =>
     stage.name === 'WAIT_APPROVAL' ? ({ ...stage, with: { ...stage.with, approvers: resolve(stage) } } satisfies ApprovalStage) : stage,
@@ -39,6 +28,37 @@ export function resolveApprovers(
   const fromPipeline = pipeline.flatMap((s) => (s.name === 'WAIT_APPROVAL' ? resolve(s) : []));
   const approvers = [...new Set(fromPipeline.length > 0 ? fromPipeline : stackApprovers)];
   return { ok: true, plan: { ...plan, stages, options: { ...plan.options, ...(approvers.length > 0 ? { approvers } : {}) } } };
+}
+
+/**
+ * The approval stages that nobody may decide: no `approvers` of their own and no stack allowlist.
+ * `stackApprovers` undefined means the allowlist is not known here (`stepcd validate` without
+ * `--approvers`): such stages are warnings, since the stack they deploy to decides.
+ */
+export function approverIssues(pipeline: readonly PlannedStage[], stackApprovers: readonly string[] | undefined, configFile: string): ManifestIssue[] {
+  return pipeline.flatMap((stage, i): ManifestIssue[] => {
+    if (stage.name !== 'WAIT_APPROVAL' || stage.with.approvers.length > 0) return [];
+    const path = `spec.pipeline.stages[${i}].with.approvers`;
+    if (stackApprovers === undefined) {
+      return [
+        {
+          file: configFile,
+          path,
+          message: `is empty: the stack's approver allowlist (STEPCD_APPROVERS) decides who may approve, and a stack without one refuses the push; pass --approvers to check against it, or say approvers: ['${ANYONE}'] to let anyone`,
+          severity: 'warning',
+        },
+      ];
+    }
+    if (stackApprovers.length > 0) return [];
+    return [
+      {
+        file: configFile,
+        path,
+        message: `is empty and the stack has no approver allowlist (STEPCD_APPROVERS): name the Slack users who may approve, or say approvers: ['${ANYONE}'] to let anyone`,
+        severity: 'error',
+      },
+    ];
+  });
 }
 
 /** Whether `user` may act under `approvers`: listed, or the list says `*`. An empty list allows nobody. */

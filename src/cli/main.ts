@@ -12,7 +12,7 @@ import { localCommand } from './local.js';
 import { logsCommand } from './logs.js';
 import { Output, type CliIo } from './output.js';
 import { planCommand } from './plan.js';
-import { validateCommand, validateFormat } from './validate.js';
+import { approverList, validateCommand, validateFormat } from './validate.js';
 import { waitCommand } from './wait.js';
 
 export const USAGE = `stepcd: serverless GitOps progressive delivery for Amazon ECS
@@ -20,6 +20,8 @@ export const USAGE = `stepcd: serverless GitOps progressive delivery for Amazon 
 Usage:
   stepcd validate [dir]                 lint every app manifest under dir (default .)
         [--format text|github|sarif]    github: workflow annotations; sarif: a SARIF 2.1.0 log
+        [--approvers U1,U2]             the stack's approver allowlist ('' for none): an approval
+                                        stage that names no approvers is then NG if nobody may decide
   stepcd plan <app-dir>                 diff an app against its live service and show the strategy
   stepcd deployments list [--app X]     active deployments, or the history of app X
   stepcd deployments show <id>          stage timeline, approvers and errors
@@ -59,6 +61,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   format: { type: 'string' },
   timeout: { type: 'string' },
+  approvers: { type: 'string' },
 } as const;
 
 type Flags = ReturnType<typeof parse>['values'];
@@ -98,7 +101,15 @@ async function dispatch(command: string, args: string[], flags: Flags, out: Outp
   const target = () => resolveTarget(targetFlags(flags), io);
   switch (command) {
     case 'validate':
-      return validateCommand({ dir: args[0] ?? '.', format: validateFormat(flags.format) }, out, io);
+      return validateCommand(
+        {
+          dir: args[0] ?? '.',
+          format: validateFormat(flags.format),
+          ...(flags.approvers !== undefined ? { stackApprovers: approverList(flags.approvers) } : {}),
+        },
+        out,
+        io,
+      );
     case 'wait':
       return withTarget(target, (t) =>
         waitCommand({ deploymentId: required(args[0], 'wait <id>'), ...(flags.timeout ? { timeout: flags.timeout } : {}) }, t, out, io),

@@ -12,6 +12,16 @@ export interface ValidateOptions {
   dir: string;
   /** `text` (default) rows for people, `github` workflow annotations, `sarif` one SARIF 2.1.0 log on stdout. */
   format?: ValidateFormat;
+  /** `--approvers`: the stack's allowlist, so an approval stage nobody may decide is NG, not WARN. */
+  stackApprovers?: readonly string[];
+}
+
+/** `--approvers U1,U2`: comma-separated Slack user or group ids; empty for a stack with none. */
+export function approverList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function validateFormat(value: string | undefined): ValidateFormat {
@@ -34,7 +44,7 @@ export async function validateCommand(opts: ValidateOptions, out: Output, io: Cl
   }
   const files = createDirFiles(root);
   const results: CheckOutcome[] = [];
-  const verified = await verifyRepository(files, configs);
+  const verified = await verifyRepository(files, configs, { stackApprovers: opts.stackApprovers });
   const format = opts.format ?? 'text';
   const text = format === 'text';
   for (const config of configs) {

@@ -1,3 +1,4 @@
+import { approverIssues } from '../approval/approver-rule.js';
 import { formatIssue, type ManifestIssue } from '../errors.js';
 import { identityConflicts, readAppIdentity } from './app-identity.js';
 import { CHECKS, type CheckName, type TaggedIssue } from './issues.js';
@@ -14,11 +15,23 @@ const OK_DETAIL: Record<CheckName, string> = {
   pipeline: 'every stage is supported and its options are valid',
 };
 
+export interface VerifyOptions {
+  /**
+   * The stack-wide approver allowlist the apps deploy under, when known: an approval stage with no
+   * approvers of its own is then NG if it is empty. Unknown (undefined), such a stage is a WARN.
+   */
+  stackApprovers?: readonly string[] | undefined;
+}
+
 /**
  * `stepcd validate` for one app, like `ecspresso verify`: one row per named check, NG with every
  * problem when it fails, WARN when only warnings, SKIP when a file it needs could not be read.
  */
-export async function verifyApp(files: ManifestFiles, configPath: string, conflicts: readonly ManifestIssue[] = []): Promise<CheckOutcome[]> {
+export async function verifyApp(
+  files: ManifestFiles,
+  configPath: string,
+  options: VerifyOptions & { conflicts?: readonly ManifestIssue[] } = {},
+): Promise<CheckOutcome[]> {
   const texts = new Map<string, string>();
   const recording: ManifestFiles = {
     async readFile(path) {
@@ -28,7 +41,13 @@ export async function verifyApp(files: ManifestFiles, configPath: string, confli
     },
   };
   const { label, issues, app } = await analyzeApp(recording, configPath);
-  for (const c of conflicts) issues.error(c.path === 'spec.name' ? 'app config' : 'service definition', c.file, c.path, c.message);
+  for (const c of options.conflicts ?? []) issues.error(c.path === 'spec.name' ? 'app config' : 'service definition', c.file, c.path, c.message);
+  if (app) {
+    for (const i of approverIssues(app.stages, options.stackApprovers, app.configFile)) {
+      if (i.severity === 'error') issues.error('pipeline', i.file, i.path, i.message);
+      else issues.warn('pipeline', i.file, i.path, i.message);
+    }
+  }
   const locate = (list: TaggedIssue[]) => list.map((i) => locateIssue(i, texts.get(i.file)));
   return CHECKS.map((check): CheckOutcome => {
     const mine = issues.items.filter((i) => i.check === check);
@@ -45,11 +64,15 @@ export async function verifyApp(files: ManifestFiles, configPath: string, confli
  * `stepcd validate` of a repository: every app's checks, plus the checks between apps (a name or
  * an ECS service used twice), which a push applies too.
  */
-export async function verifyRepository(files: ManifestFiles, configPaths: readonly string[]): Promise<Map<string, CheckOutcome[]>> {
+export async function verifyRepository(
+  files: ManifestFiles,
+  configPaths: readonly string[],
+  options: VerifyOptions = {},
+): Promise<Map<string, CheckOutcome[]>> {
   const identities = await Promise.all(configPaths.map((path) => readAppIdentity(files, path)));
   const conflicts = identityConflicts(identities);
   const out = new Map<string, CheckOutcome[]>();
-  for (const path of configPaths) out.set(path, await verifyApp(files, path, conflicts.get(path)));
+  for (const path of configPaths) out.set(path, await verifyApp(files, path, { ...options, conflicts: conflicts.get(path) ?? [] }));
   return out;
 }
 

@@ -29,12 +29,44 @@ describe('stepcd validate', () => {
   });
 
   it('prints an OK row for every check of every example app and exits 0', async () => {
-    const r = await runCli(['validate', 'examples/apps'], { cwd: ROOT });
+    const r = await runCli(['validate', 'examples/apps', '--approvers', 'U0ALICE'], { cwd: ROOT });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('canary/app.pipecd.yaml');
     expect(r.stdout.match(/^\s+OK\s/gm)).toHaveLength(36);
     expect(r.stdout).not.toMatch(/\bNG\b/);
     expect(r.stdout).toContain('6 app(s) OK');
+  });
+
+  describe('an approval stage that names no approvers (ARCHITECTURE §10)', () => {
+    it('warns when the stack allowlist is not given: the stack decides', async () => {
+      const r = await runCli(['validate', 'examples/apps', '--json'], { cwd: ROOT });
+      expect(r.code).toBe(0);
+      const warned = json<ValidateJson>(r).results.filter((x) => x.status === 'WARN');
+      expect(warned.map((x) => `${x.app}:${x.check}`)).toEqual(['bluegreen:pipeline', 'canary:pipeline']);
+      expect(warned[1]?.detail).toMatch(/app\.pipecd\.yaml: spec\.pipeline\.stages\[\d\]\.with\.approvers .*--approvers/);
+    });
+
+    it('is NG against a stack with no allowlist, naming the file and field', async () => {
+      const r = await runCli(['validate', 'examples/apps', '--approvers', '', '--json'], { cwd: ROOT });
+      expect(r.code).toBe(1);
+      const ng = json<ValidateJson>(r).results.filter((x) => x.status === 'NG');
+      expect(ng.map((x) => `${x.app}:${x.check}`)).toEqual(['bluegreen:pipeline', 'canary:pipeline']);
+      expect(ng[0]?.detail).toMatch(/app\.pipecd\.yaml: spec\.pipeline\.stages\[\d\]\.with\.approvers is empty and the stack has no approver allowlist/);
+    });
+
+    it("is OK when the stage says approvers: ['*'], whatever the stack", async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'stepcd-validate-anyone-'));
+      try {
+        await cp(join(ROOT, 'examples/apps/canary'), join(dir, 'canary'), { recursive: true });
+        const config = join(dir, 'canary/app.pipecd.yaml');
+        await writeFile(config, (await readFile(config, 'utf8')).replace('timeout: 30m', "timeout: 30m\n          approvers: ['*']"));
+        const r = await runCli(['validate', dir, '--approvers', '', '--json'], { cwd: ROOT });
+        expect(json<ValidateJson>(r).results.filter((x) => x.status !== 'OK')).toEqual([]);
+        expect(r.code).toBe(0);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
   });
 
   it('prints NG rows naming the file and field, and exits 1, when a manifest is broken', async () => {

@@ -33,7 +33,7 @@ describe('pull_request: check run, status and one comment, never a deployment', 
   let sfn: SFNClient;
   let files: Record<string, string>;
 
-  const deps = (report: PullRequestDeps['report']): WebhookDeps =>
+  const deps = (report: PullRequestDeps['report'], stackApprovers: string[]): WebhookDeps =>
     ({
       secret: SECRET,
       tracking: { repos: [GH_REPO], branches: ['main'], deployTags: false },
@@ -43,6 +43,7 @@ describe('pull_request: check run, status and one comment, never a deployment', 
         liveEcs: createLiveEcsReader(asPrincipal(h.stack.cloud.clientConfigs, 'github-webhook').ecs),
         github: new GithubRest({ repo: GH_REPO, auth: TOKEN, baseUrl: github.url }),
         report,
+        stackApprovers,
         logger,
       },
       // The pull_request branch reads nothing else of the push path's dependencies.
@@ -60,8 +61,9 @@ describe('pull_request: check run, status and one comment, never a deployment', 
       repository: { ...(example.repository as object), full_name: GH_REPO, default_branch: 'main' },
     };
   };
-  const deliver = async (report: PullRequestDeps['report'], body: unknown) => {
-    const res = await handleGithubWebhook(signedRequest({ secret: SECRET, event: 'pull_request', payload: body }), deps(report));
+  // The local stack's allowlist lets anyone approve, as the canary example's approval stage expects.
+  const deliver = async (report: PullRequestDeps['report'], body: unknown, stackApprovers = ['*']) => {
+    const res = await handleGithubWebhook(signedRequest({ secret: SECRET, event: 'pull_request', payload: body }), deps(report, stackApprovers));
     return { status: res.statusCode, body: JSON.parse(res.body) as Record<string, any> };
   };
   const executions = async () => (await sfn.send(new ListExecutionsCommand({ stateMachineArn: h.stack.stateMachineArn }))).executions?.length ?? 0;
@@ -150,6 +152,20 @@ describe('pull_request: check run, status and one comment, never a deployment', 
     expect(r.status).toBe(200);
     expect(writesSince(since)).toEqual([`POST /repos/${GH_REPO}/statuses/${BROKEN}`, `POST /repos/${GH_REPO}/issues/8/comments`]);
     expect(pulls.statuses.at(-1)).toEqual({ sha: BROKEN, state: 'failure', context: 'stepcd', description: '1 of 1 app(s) invalid' });
+  });
+
+  it('fails the check when an approval stage names no approvers and the stack has no allowlist', async () => {
+    const r = await deliver('checks', payload({ number: 10, head: BUMP, action: 'synchronize' }), []);
+    expect(r.body).toMatchObject({ conclusion: 'failure', apps: [{ app: 'canary', ok: false }] });
+    const run = pulls.checkRuns.filter((x) => x.head_sha === BUMP).at(-1)!;
+    expect(run.output.annotations).toEqual([
+      expect.objectContaining({
+        path: 'apps/canary/app.pipecd.yaml',
+        annotation_level: 'failure',
+        title: 'spec.pipeline.stages[2].with.approvers',
+        message: expect.stringContaining('the stack has no approver allowlist'),
+      }),
+    ]);
   });
 
   it('waits out a secondary rate limit on the check run and sends it once more', async () => {

@@ -13,6 +13,8 @@ export interface PullRequestDeps {
   github: GithubRest;
   /** `checks` with a GitHub App (checks: write); `status` with a plain token (a commit status). */
   report: 'checks' | 'status';
+  /** The stack's approver allowlist (STEPCD_APPROVERS): an approval stage nobody may decide fails the check. */
+  stackApprovers: readonly string[];
   logger: StepcdLogger;
 }
 
@@ -60,7 +62,7 @@ function cachedReader(source: PullRequestDeps['source'], sha: string): ManifestF
 }
 
 async function checkApp(configPath: string, files: ManifestFiles, deps: PullRequestDeps): Promise<AppCheck> {
-  const outcomes = await verifyApp(files, configPath);
+  const outcomes = await verifyApp(files, configPath, { stackApprovers: deps.stackApprovers });
   const issues = outcomes.flatMap((o) => o.issues ?? []);
   const ok = !outcomes.some((o) => o.status === 'NG');
   const app = outcomes[0]?.app ?? configPath;
