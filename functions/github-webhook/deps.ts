@@ -10,7 +10,7 @@ import { createLiveEcsReader } from '../../src/aws/ecs-read.js';
 import { GithubRest } from '../../src/github/github-rest.js';
 import { containerTriggerCache, TieredTriggerCache } from '../../src/gitops/trigger-cache.js';
 import type { WebhookDeps } from '../../src/gitops/webhook.js';
-import { buildCoreDeps, type DepsContext } from '../../src/runtime/deps.js';
+import { buildCoreDeps, clocksOf, type DepsContext } from '../../src/runtime/deps.js';
 
 /** For tests: what to use instead of GitHub's own API and the global fetch. */
 export interface WebhookDepsOptions {
@@ -67,7 +67,7 @@ export function buildWebhookDeps(ctx: DepsContext, options: WebhookDepsOptions =
     events,
     deferrer: new LambdaSelfInvokeDeferrer(createLambdaInvoker(ctx.clients.lambda), config.webhookFunctionName),
     logger: ctx.logger,
-    now: () => new Date(now()),
+    ...clocksOf(ctx),
     // Warm containers answer from memory; a cold one (or a continuation) from the history table.
     triggerCache: new TieredTriggerCache(containerTriggerCache, history, ctx.logger),
   };

@@ -66,7 +66,7 @@ export async function dashboardCommand(opts: DashboardCommandOptions, target: Ta
   }
 }
 
-/** `stepcd local`'s dashboard, over the stack in this process (its clock is the records' clock). */
+/** `stepcd local`'s dashboard, over the stack in this process; records carry real time, as on AWS. */
 export function localDashboard(stack: LocalStack, repo: { repoDir: string; branch: string }): { listener: RequestListener; close(): void } {
   const live = createDeploymentLiveReader(stack.cloud.clientConfigs);
   const source = new LocalGitSource(repo.repoDir);
@@ -82,7 +82,7 @@ export function localDashboard(stack: LocalStack, repo: { repoDir: string; branc
     callerArn: () => identity.callerArn(),
     live,
     links: NO_CONSOLE,
-    now: () => new Date(stack.cloud.clock.now()),
+    now: () => new Date(),
   };
   const port = Number(new URL(stack.front.url).port);
   return { listener: dashboardListener(createDashboardApp(deps, { allowedHosts: () => loopbackHosts(port) })), close: () => live.close() };

@@ -138,12 +138,14 @@ async function untilFinal(
   out: Output,
   opts: { quiet?: boolean; stopAtApproval?: boolean; realStart?: number; from?: DeploymentRecord },
 ): Promise<DeploymentRecord> {
+  // Records carry real time; the emulated time shown is the local cloud's, from when the watch began.
+  const emulatedStart = stack.cloud.clock.now();
   const record = await watchDeployment(
     stack.core.history,
     id,
     {
       onProgress(change: Progress) {
-        if (!opts.quiet) out.line(`   ${progressLine(out, change, stack.cloud.clock.now(), opts.realStart)}`);
+        if (!opts.quiet) out.line(`   ${progressLine(out, change, stack.cloud.clock.now() - emulatedStart, opts.realStart)}`);
         return opts.stopAtApproval === true && change.kind === 'status' && change.status === 'WAITING_APPROVAL';
       },
     },
@@ -153,8 +155,8 @@ async function untilFinal(
   return record;
 }
 
-function progressLine(out: Output, change: Progress, now: number, realStart?: number): string {
-  const emulated = formatDuration(now - Date.parse(change.record.createdAt)).padStart(6);
+function progressLine(out: Output, change: Progress, emulatedMs: number, realStart?: number): string {
+  const emulated = formatDuration(emulatedMs).padStart(6);
   const real = realStart === undefined ? '' : ` | ${((Date.now() - realStart) / 1000).toFixed(1)}s real`;
   const what =
     change.kind === 'stage'

@@ -71,7 +71,7 @@ export async function localCommand(opts: LocalOptions, out: Output, io: CliIo): 
     out.line(`  dashboard     ${endpoints.frontUrl}/`);
     out.line(`  AWS endpoint  ${endpoints.awsUrl} (ECS, ELBv2, Step Functions, EventBridge); DynamoDB ${endpoints.dynamoUrl}`);
     out.line(`  state         ${file} (read by --local commands); history persisted in ${dynamoPath}`);
-    out.line('  Waits are shortened: the local clock runs 60x real time.');
+    out.line('  Waits are shortened: the local cloud runs 60x real time; history, events and Slack show real time.');
 
     const topology = new RepositoryTopology(stack.cloud.clientConfigs, stack.cloud.emulator);
     const ensureTopology = async (sha: string) => {

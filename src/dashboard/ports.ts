@@ -20,7 +20,7 @@ export interface DashboardDeps {
   /** Traffic weights and task sets while a deployment runs; absent when nothing can be read. */
   live?: LiveDeploymentReader;
   links: ConsoleLinks;
-  /** The clock the records are stamped with (the local cloud's when local), so durations agree with them. */
+  /** The clock the records are stamped with: real time, locally too (the engine clock runs ahead). */
   now(): Date;
   /** Seconds between live refreshes of an open page (default 2). */
   refreshSeconds?: number;

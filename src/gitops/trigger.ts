@@ -73,7 +73,10 @@ export interface TriggerDeps {
   events: EventPublisher;
   deferrer: Deferrer;
   logger: StepcdLogger;
+  /** The engine's clock: a plan's createdAt, from which its deadline runs. */
   now: () => Date;
+  /** The time people read (records, events) and the inline budget, which guards real HTTP timeouts. */
+  wallNow: () => Date;
   limits?: Partial<TriggerLimits>;
   /** Parsed trigger settings by blob id; the container-wide in-memory cache when absent. */
   triggerCache?: TriggerSettingsCache;
@@ -124,7 +127,7 @@ export function pushFailureIdFor(push: Pick<PushEvent, 'repo' | 'after'>, planne
  */
 export async function triggerDeployments(push: PushEvent, deps: TriggerDeps, scope?: TriggerScope): Promise<TriggerOutcome> {
   const limits = { ...DEFAULT_TRIGGER_LIMITS, ...deps.limits };
-  const startedAt = deps.now().getTime();
+  const startedAt = deps.wallNow().getTime();
   const files = filesAt(deps.source, push.after);
 
   let configPaths: readonly string[];
@@ -157,7 +160,7 @@ export async function triggerDeployments(push: PushEvent, deps: TriggerDeps, sco
   const results = await mapBounded(configPaths, limits.parallelism, async (configPath, index) => {
     const appDir = appDirOf(configPath);
     const deploymentId = deps.planner.deploymentIdFor({ repo: push.repo, configPath, sha: push.after });
-    const overBudget = index >= limits.maxInlineApps || deps.now().getTime() - startedAt > limits.inlineBudgetMs;
+    const overBudget = index >= limits.maxInlineApps || deps.wallNow().getTime() - startedAt > limits.inlineBudgetMs;
     if (overBudget) {
       deferred.push(configPath);
       return { app: appDir, configPath, deploymentId, status: 'DEFERRED' } satisfies AppTriggerResult;
@@ -193,7 +196,7 @@ async function recordMissingCommit(push: PushEvent, err: NotFoundError, deps: Tr
     commit: push.commit,
     trigger,
     issues: [{ file: push.repo, path: '', message: reason, severity: 'error' }],
-    now: deps.now(),
+    now: deps.wallNow(),
   });
   if (await deps.history.createDeployment(record)) {
     await deps.events.publish(statusEvent(record, { status: record.status, reason, now: record.createdAt }));
@@ -279,7 +282,7 @@ async function triggerApp(req: AppRequest, deps: TriggerDeps): Promise<AppTrigge
         commit: req.push.commit,
         trigger: req.trigger,
         issues: outcome.issues,
-        now: deps.now(),
+        now: deps.wallNow(),
       });
       if (!(await deps.history.createDeployment(record))) return duplicate(base, await deps.history.getDeployment(deploymentId));
       await deps.events.publish(statusEvent(record, { status: record.status, ...(record.reason ? { reason: record.reason } : {}), now: record.createdAt }));
@@ -290,7 +293,7 @@ async function triggerApp(req: AppRequest, deps: TriggerDeps): Promise<AppTrigge
 
     const { plan } = outcome;
     if (!existing) {
-      const record = newDeploymentRecord(plan, deps.now());
+      const record = newDeploymentRecord(plan, deps.wallNow());
       if (await deps.history.createDeployment(record)) {
         await deps.events.publish(statusEvent(record, { status: record.status, now: record.createdAt }));
       } else {
@@ -337,7 +340,7 @@ async function recordTriggerFailure(
     commit: req.push.commit,
     trigger: req.trigger,
     issues: [{ file: req.configPath, path: '', message: `planning failed: ${message}`, severity: 'error' }],
-    now: deps.now(),
+    now: deps.wallNow(),
   });
   if (!(await deps.history.createDeployment(record))) return duplicate(base, await deps.history.getDeployment(base.deploymentId));
   await deps.events.publish(statusEvent(record, { status: record.status, ...(record.reason ? { reason: record.reason } : {}), now: record.createdAt }));

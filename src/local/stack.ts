@@ -20,11 +20,11 @@ import { InProcessDeferrer } from '../gitops/deferrers.js';
 import { cachedAncestry } from '../gitops/ancestry.js';
 import { LocalGitAncestry } from '../gitops/local-git-ancestry.js';
 import { LocalGitSource } from '../gitops/local-git-source.js';
-import { DEFAULT_TRIGGER_LIMITS, triggerDeployments } from '../gitops/trigger.js';
+import { triggerDeployments } from '../gitops/trigger.js';
 import type { WebhookDeps } from '../gitops/webhook.js';
 import { createLogger, type StepcdLogger } from '../logging.js';
 import type { OrchestratorDeps } from '../orchestrator/index.js';
-import { buildCoreDeps, buildStageTaskDeps, type CoreDeps, type DepsContext } from '../runtime/deps.js';
+import { buildCoreDeps, buildStageTaskDeps, clocksOf, type CoreDeps, type DepsContext } from '../runtime/deps.js';
 import { ASL_FUNCTIONS, substituteDefinition } from '../runtime/functions.js';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './cloud.js';
 import type { LocalLambdaContext } from './sfn/index.js';
@@ -123,14 +123,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     // Each function signs as itself, as each has its own role on AWS; `core` and `approvals` stay
     // unattributed for the tests that read and act through them.
     const as = (fn: string): DepsContext => ({ ...ctx, clients: asPrincipal(cloud.clientConfigs, fn) });
-    const now = () => new Date(cloud.clock.now());
+    const clocks = clocksOf(ctx);
     const core = buildCoreDeps(ctx);
     const groups =
       secrets.slackBotToken && config.slack.apiUrl ? slackGroupMembers({ botToken: secrets.slackBotToken, apiUrl: config.slack.apiUrl }) : undefined;
     const withGroups = groups ? { groups } : {};
     const approvals = new ApprovalService({ ...core, logger, ...withGroups });
     const ancestry = cachedAncestry(new LocalGitAncestry(opts.repoDir));
-    const orchestratorDeps: OrchestratorDeps = { ...buildCoreDeps(as('orchestrate')), ancestry, now, logger };
+    const orchestratorDeps: OrchestratorDeps = { ...buildCoreDeps(as('orchestrate')), ancestry, ...clocks, logger };
     const requestApprovals = new ApprovalService({ ...buildCoreDeps(as('approval-request')), logger, ...withGroups });
 
     const stageCalls = new InFlight();
@@ -138,7 +138,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const definition = substituteDefinition(await readFile(DEFINITION_FILE, 'utf8'), localFunctionArn);
     await cloud.sfn.createStateMachine({ name: STATE_MACHINE_NAME, definition });
 
-    const finaliserDeps: OrchestratorDeps = { ...buildCoreDeps(as('finaliser')), ancestry, now, logger };
+    const finaliserDeps: OrchestratorDeps = { ...buildCoreDeps(as('finaliser')), ancestry, ...clocks, logger };
     const finalise = finaliserHandler(() => finaliserDeps);
     cloud.events.subscribe({ source: ['aws.states'], detailType: ['Step Functions Execution Status Change'] }, async (event) => {
       const change: StatusChangeEvent = { source: event.source, 'detail-type': event.detailType, detail: event.detail as StatusChangeEvent['detail'] };
@@ -184,10 +184,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       events: webhookCore.events,
       deferrer,
       logger,
-      now,
-      // The inline budget guards real HTTP timeouts (GitHub's 10 s), but is measured on the cloud's
-      // clock, which a ScaledClock runs `factor` times faster: scale it back to real time.
-      limits: { inlineBudgetMs: DEFAULT_TRIGGER_LIMITS.inlineBudgetMs * clockFactor(cloud.clock) },
+      ...clocks,
     };
     // One cache for the life of the stack, as one per Lambda instance on AWS.
     const replays = new ReplayCache();
@@ -199,7 +196,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       service: slackApprovals,
       signingSecret: secrets.slackSigningSecret,
       replays,
-      now,
+      now: clocks.now,
       signatureNow: () => new Date(),
       logger,
       responseUrlOrigins,
@@ -288,12 +285,6 @@ class InFlight {
   async settled(): Promise<void> {
     await Promise.allSettled([...this.calls]);
   }
-}
-
-/** How many clock milliseconds pass per real millisecond (a ScaledClock's factor; 1 otherwise). */
-function clockFactor(clock: LocalCloud['clock']): number {
-  const factor = (clock as { factor?: unknown }).factor;
-  return typeof factor === 'number' && factor > 0 ? factor : 1;
 }
 
 function localFunctionArn(name: string): string {

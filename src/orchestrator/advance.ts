@@ -14,7 +14,7 @@ export async function advance(data: ExecutionData, deps: OrchestratorDeps): Prom
   const { plan, cursor } = data;
   const id = plan.deploymentId;
   const now = deps.now();
-  const at = now.toISOString();
+  const at = deps.wallNow().toISOString();
 
   // Back to RUNNING before the approval stage is announced as done, so its event says RUNNING.
   if ((await reload(deps, plan)).status === 'WAITING_APPROVAL') await deps.history.setStatus(id, 'RUNNING', { at });
@@ -39,7 +39,7 @@ export async function advance(data: ExecutionData, deps: OrchestratorDeps): Prom
 
   await deps.history.setStageStatus(id, index, 'RUNNING', { at });
   await deps.notifier.stageUpdated(await reload(deps, plan), notifySettings(plan));
-  const next: Cursor = { index, stage, startedAt: at, done: false };
+  const next: Cursor = { index, stage, startedAt: now.toISOString(), done: false };
   if (stage.name === 'WAIT') {
     const wait = boundedWait(stage.with.durationSeconds, deadline, now.getTime());
     next.waitEndsAt = new Date(now.getTime() + wait.seconds * 1000).toISOString();

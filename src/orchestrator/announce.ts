@@ -15,7 +15,7 @@ export interface AnnounceExtra {
  * does not fail the deployment: EventBridge is how users hear about a deploy, not part of doing it.
  */
 export async function announce(deps: OrchestratorDeps, record: DeploymentRecord, detailType: DetailType, extra: AnnounceExtra = {}): Promise<void> {
-  const detail = eventDetail(record, { status: record.status, ...extra, now: deps.now() });
+  const detail = eventDetail(record, { status: record.status, ...extra, now: deps.wallNow() });
   try {
     await deps.events.publish({ detailType, detail });
   } catch (err) {

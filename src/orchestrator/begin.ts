@@ -18,7 +18,7 @@ export async function begin(input: { plan: DeploymentPlan } & Partial<ExecutionD
   const { history } = deps;
   const id = plan.deploymentId;
   const app = plan.app.name;
-  const now = deps.now().toISOString();
+  const now = deps.wallNow().toISOString();
   const base: ExecutionData = {
     plan,
     state: input.state ?? emptyDeploymentState(),

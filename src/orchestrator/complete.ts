@@ -9,7 +9,7 @@ import type { ExecutionData } from './execution-data.js';
 export async function complete(data: ExecutionData, deps: OrchestratorDeps): Promise<ExecutionData> {
   const { plan, state } = data;
   const id = plan.deploymentId;
-  const at = deps.now().toISOString();
+  const at = deps.wallNow().toISOString();
   if (state.primaryTaskSetId && state.taskDefinitionArn) {
     await deps.history.setLastGood(plan.app.name, {
       deploymentId: id,

@@ -13,6 +13,12 @@ export interface OrchestratorDeps {
   workflow: WorkflowPort;
   /** Git ancestry, so that Begin never lets an older commit replace a newer one (ARCHITECTURE §5). */
   ancestry: AncestryPort;
+  /** The engine's clock: deadlines, wait ends, the start of stages and rollbacks for their timeouts. */
   now(): Date;
+  /**
+   * The time people read: history timestamps and events. The same clock on AWS; locally real time,
+   * while `now` is the local cloud's, which runs ahead of it.
+   */
+  wallNow(): Date;
   logger: StepcdLogger;
 }

@@ -45,7 +45,7 @@ export async function finaliseExecution(change: ExecutionStatusChange, deps: Orc
     ecsMayBeTouched: ecsMayBeTouched(record),
     autoRollback: plan.options.autoRollback,
   });
-  const at = deps.now().toISOString();
+  const at = deps.wallNow().toISOString();
   const why = rollingBack && record.reason ? `${record.reason} (then ${reasonFor(change)})` : reasonFor(change);
 
   switch (decision.kind) {

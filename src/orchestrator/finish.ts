@@ -7,7 +7,7 @@ import { describeFailure, outcomeOf } from './reasons.js';
 export async function finishFailed(data: ExecutionData, deps: OrchestratorDeps): Promise<ExecutionData> {
   const { plan } = data;
   const id = plan.deploymentId;
-  const at = deps.now().toISOString();
+  const at = deps.wallNow().toISOString();
   const errorName = data.rollback?.errorName ?? data.error?.Error ?? 'stepcd.Unknown';
   const outcome = data.rollback?.outcome ?? outcomeOf(errorName);
   const failure = data.rollback?.reason ?? describeFailure(data.error, data.cursor?.stage?.name);

@@ -15,7 +15,7 @@ import { mergeStates } from './state-merge.js';
 export async function rollbackBegin(data: ExecutionData, deps: OrchestratorDeps): Promise<ExecutionData> {
   const { plan, cursor, error } = data;
   const id = plan.deploymentId;
-  const at = deps.now().toISOString();
+  const at = deps.wallNow().toISOString();
   const stage = cursor.stage;
   // An approval whose wait was capped at the deployment's deadline timed out because of spec.timeout.
   const deadlineHit = error?.Error === 'States.Timeout' && stage?.name === 'WAIT_APPROVAL' && cursor.waitCutShort;
@@ -46,7 +46,7 @@ export async function rollbackBegin(data: ExecutionData, deps: OrchestratorDeps)
     await announce(deps, record, 'DEPLOYMENT_ROLLING_BACK', { reason });
     await deps.notifier.stageUpdated(record, notifySettings(plan));
   }
-  return { ...data, state, rollback: { needed, done: false, reason, outcome, errorName, startedAt: at } };
+  return { ...data, state, rollback: { needed, done: false, reason, outcome, errorName, startedAt: deps.now().toISOString() } };
 }
 
 async function stageStillRunning(deps: OrchestratorDeps, plan: ExecutionData['plan'], index: number): Promise<boolean> {

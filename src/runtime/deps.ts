@@ -23,8 +23,13 @@ export interface DepsContext {
   clients: AwsClientConfigs;
   secrets: Secrets;
   logger: StepcdLogger;
-  /** The local cloud's clock; Date.now on AWS. */
+  /**
+   * The engine's clock, for deadlines, waits and timeouts: the local cloud's (which runs ahead of
+   * real time); Date.now on AWS.
+   */
   now?: () => number;
+  /** The time people read (history timestamps, events, Slack): real time; Date.now when omitted. */
+  wallNow?: () => number;
 }
 
 export function awsClientConfigs(config: Config): AwsClientConfigs {
@@ -47,7 +52,7 @@ export interface NotifierTuning {
 }
 
 export function buildCoreDeps(ctx: DepsContext, tuning: NotifierTuning = {}): CoreDeps {
-  const now = ctx.now ?? Date.now;
+  const wallNow = ctx.wallNow ?? Date.now;
   const history = new DynamoHistoryStore(createDocumentClient(ctx.clients.dynamodb), ctx.config.tableName);
   return {
     history,
@@ -61,7 +66,7 @@ export function buildCoreDeps(ctx: DepsContext, tuning: NotifierTuning = {}): Co
       ...(ctx.config.slack.apiUrl ? { apiUrl: ctx.config.slack.apiUrl } : {}),
       ...(ctx.config.slack.defaultChannel ? { defaultChannel: ctx.config.slack.defaultChannel } : {}),
       ...(ctx.config.dashboardUrl ? { dashboardUrl: ctx.config.dashboardUrl } : {}),
-      now: () => new Date(now()),
+      now: () => new Date(wallNow()),
       ...(tuning.slackAttempts ? { maxAttempts: tuning.slackAttempts } : {}),
       ...(tuning.slackTimeoutMs ? { timeoutMs: tuning.slackTimeoutMs } : {}),
     }),
@@ -69,8 +74,14 @@ export function buildCoreDeps(ctx: DepsContext, tuning: NotifierTuning = {}): Co
 }
 
 export function buildOrchestratorDeps(ctx: DepsContext, overrides: { ancestry?: AncestryPort } = {}): OrchestratorDeps {
+  return { ...buildCoreDeps(ctx), ancestry: overrides.ancestry ?? githubAncestry(ctx), ...clocksOf(ctx), logger: ctx.logger };
+}
+
+/** The engine clock and the wall clock as the orchestration and trigger deps take them. */
+export function clocksOf(ctx: Pick<DepsContext, 'now' | 'wallNow'>): { now: () => Date; wallNow: () => Date } {
   const now = ctx.now ?? Date.now;
-  return { ...buildCoreDeps(ctx), ancestry: overrides.ancestry ?? githubAncestry(ctx), now: () => new Date(now()), logger: ctx.logger };
+  const wallNow = ctx.wallNow ?? Date.now;
+  return { now: () => new Date(now()), wallNow: () => new Date(wallNow()) };
 }
 
 /**

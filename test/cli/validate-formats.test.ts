@@ -42,7 +42,7 @@ describe('stepcd validate --json, --format github and --format sarif', () => {
   });
 
   it('gives every --json issue its file, path, line and column as separate fields', async () => {
-    const r = await runCli(['validate', 'apps', '--json'], { cwd });
+    const r = await runCli(['validate', 'apps', '--json', '--approvers', '*'], { cwd });
     expect(r.code).toBe(1);
     const { issues, results } = json<{ issues: Issue[]; results: { check: string; status: string; issues?: Issue[] }[] }>(r);
     expect(issues.map(({ message: _m, ...where }) => where)).toEqual([
@@ -65,7 +65,7 @@ describe('stepcd validate --json, --format github and --format sarif', () => {
   });
 
   it('prints one workflow annotation per issue with --format github, escaped, and exits 1', async () => {
-    const r = await runCli(['validate', 'apps', '--format', 'github'], { cwd });
+    const r = await runCli(['validate', 'apps', '--format', 'github', '--approvers', '*'], { cwd });
     expect(r.code).toBe(1);
     const annotations = r.stdout.split('\n').filter((l) => l.startsWith('::'));
     expect(annotations).toHaveLength(3);
@@ -88,7 +88,7 @@ describe('stepcd validate --json, --format github and --format sarif', () => {
       const config = join(dir, 'canary/app.pipecd.yaml');
       // Line 32 is `          canary: 20`; with primary set too, canary is ignored (a warning).
       await writeFile(config, (await readFile(config, 'utf8')).replace('          canary: 20\n', '          canary: 20\n          primary: 70\n'));
-      const r = await runCli(['validate', dir, '--format', 'github'], { cwd: dir });
+      const r = await runCli(['validate', dir, '--format', 'github', '--approvers', '*'], { cwd: dir });
       expect(r.code).toBe(0);
       expect(r.stdout.split('\n').filter((l) => l.startsWith('::'))).toEqual([
         '::warning file=canary/app.pipecd.yaml,line=32,col=11,title=stepcd pipeline::spec.pipeline.stages[1].with.canary is ignored because primary is set (canary gets 30)',
@@ -99,13 +99,13 @@ describe('stepcd validate --json, --format github and --format sarif', () => {
   });
 
   it('prints nothing but the summary when all is well', async () => {
-    const ok = await runCli(['validate', join(ROOT, 'examples/apps'), '--format', 'github'], { cwd });
+    const ok = await runCli(['validate', join(ROOT, 'examples/apps'), '--format', 'github', '--approvers', '*'], { cwd });
     expect(ok.code).toBe(0);
     expect(ok.stdout.trim()).toBe('6 app(s) OK');
   });
 
   it('writes one SARIF 2.1.0 log with a rule per check and a region per issue', async () => {
-    const r = await runCli(['validate', 'apps', '--format', 'sarif'], { cwd });
+    const r = await runCli(['validate', 'apps', '--format', 'sarif', '--approvers', '*'], { cwd });
     expect(r.code).toBe(1);
     const log = JSON.parse(r.stdout) as {
       version: string;

@@ -167,6 +167,7 @@ async function harness(repoDir: string, limits: TriggerDeps['limits'] = {}): Pro
     deferrer: undefined as never,
     logger,
     now: () => new Date('2026-01-01T00:00:00Z'),
+    wallNow: () => new Date('2026-01-01T00:00:00Z'),
     limits,
     triggerCache: cache,
   };

@@ -60,6 +60,7 @@ async function harness(limits: TriggerDeps['limits'] = {}): Promise<Harness> {
     deferrer: undefined as never,
     logger: createLogger('test', { logLevel: 'SILENT' }),
     now: () => new Date('2026-01-01T00:00:00Z'),
+    wallNow: () => new Date('2026-01-01T00:00:00Z'),
     limits,
   };
   const deferrer = new InProcessDeferrer((push, paths) => triggerDeployments(push, deps, paths));

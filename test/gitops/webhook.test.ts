@@ -46,6 +46,7 @@ beforeAll(async () => {
     deferrer: new InProcessDeferrer((push, paths) => triggerDeployments(push, deps, paths)),
     logger: createLogger('test', { logLevel: 'SILENT' }),
     now: () => new Date('2026-01-01T00:00:00Z'),
+    wallNow: () => new Date('2026-01-01T00:00:00Z'),
   };
   front = await startHttpFront({ routes: { 'POST /webhooks/github': createWebhookRoute(deps) } });
 });

@@ -54,6 +54,7 @@ describe('WAIT_APPROVAL and spec.timeout', () => {
     notifier: new NoopNotifier(),
     workflow: unusedWorkflow,
     now: () => new Date(ms),
+    wallNow: () => new Date(ms),
     logger: createLogger('test', { logLevel: 'SILENT' }),
   });
 
