@@ -8,7 +8,12 @@ import type { StepcdLogger } from '../logging.js';
 import type { Notifier } from '../notify/notifier.js';
 
 /** The records and app state the steps move, and the approval a rollback closes. */
-export type OrchestratorHistory = DeploymentStore & AppStateStore & Pick<ApprovalStore, 'closeApproval'>;
+export type OrchestratorHistory = Pick<
+  DeploymentStore,
+  'createDeployment' | 'getDeployment' | 'setExecution' | 'setStatus' | 'setStageStatus' | 'setState' | 'addError'
+> &
+  Pick<AppStateStore, 'getAppState' | 'tryLock' | 'releaseLock' | 'enqueue' | 'dequeue' | 'setLastGood'> &
+  Pick<ApprovalStore, 'closeApproval'>;
 
 /** What the orchestration steps need; built once per cold start (AWS) or per local cloud. */
 export interface OrchestratorDeps {
