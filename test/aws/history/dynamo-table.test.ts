@@ -52,7 +52,10 @@ describe('Class: DynamoTable', () => {
     const k = key();
 
     const err = await rejection(
-      table.update({ Key: k, UpdateExpression: 'SET label = :l', ConditionExpression: 'attribute_exists(PK)', ExpressionAttributeValues: { ':l': 'x' } }, 'update'),
+      table.update(
+        { Key: k, UpdateExpression: 'SET label = :l', ConditionExpression: 'attribute_exists(PK)', ExpressionAttributeValues: { ':l': 'x' } },
+        'update',
+      ),
     );
 
     expect(err).toBeInstanceOf(ConditionalWriteConflictError);
