@@ -22,6 +22,7 @@ export const ErrorName = {
   Unauthorized: 'stepcd.Unauthorized',
   Config: 'stepcd.Config',
   AwsError: 'stepcd.AwsError',
+  ConditionalWriteConflict: 'stepcd.ConditionalWriteConflict',
 } as const;
 export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
 
@@ -120,6 +121,18 @@ export class ConfigError extends StepcdError {
 export class UnauthorizedError extends StepcdError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorName.Unauthorized, message, options);
+  }
+}
+
+/**
+ * A DynamoDB write refused by its condition. `current` is the item as it stands (undefined: there is
+ * none), so the caller can tell "someone else holds it" from "it does not exist" without asking again.
+ */
+export class ConditionalWriteConflictError extends StepcdError {
+  readonly current: Record<string, unknown> | undefined;
+  constructor(message: string, current: Record<string, unknown> | undefined, options?: { cause?: unknown }) {
+    super(ErrorName.ConditionalWriteConflict, message, options);
+    this.current = current;
   }
 }
 

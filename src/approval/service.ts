@@ -3,7 +3,8 @@ import { DetailType, type EventPublisher } from '../domain/events.js';
 import type { DeploymentPlan, PlannedStage } from '../domain/plan.js';
 import type { WorkflowPort } from '../domain/workflow.js';
 import { ErrorName, InvalidStateError, NotFoundError } from '../errors.js';
-import type { HistoryStore } from '../history/store.js';
+import type { ApprovalStore } from '../history/approval-store.js';
+import type { DeploymentStore } from '../history/deployment-store.js';
 import { eventDetail } from '../notify/events.js';
 import type { Notifier, NotifySettings } from '../notify/notifier.js';
 import { toApprovalView } from '../notify/slack/blocks.js';
@@ -11,8 +12,11 @@ import { alreadyClosedMessage, approvalsRemaining, closedReason, isAllowedApprov
 import { mayActIn, type GroupMembers } from './slack-groups.js';
 import { cancelDeployment } from '../orchestrator/cancel.js';
 
+/** The approval items the service decides on, and the records it moves (votes, stage, status, cancel). */
+export type ApprovalHistory = ApprovalStore & Pick<DeploymentStore, 'getDeployment' | 'addApprovalVote' | 'setStageStatus' | 'setStatus' | 'requestCancel'>;
+
 export interface ApprovalServiceDeps {
-  history: HistoryStore;
+  history: ApprovalHistory;
   workflow: Pick<WorkflowPort, 'sendTaskSuccess' | 'sendTaskFailure'>;
   events: EventPublisher;
   notifier: Notifier;

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalGitSource } from '../gitops/local-git-source.js';
-import type { HistoryStore } from '../history/store.js';
+import type { DeploymentStore } from '../history/deployment-store.js';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
 import { createLogger } from '../logging.js';
 import { readRepositoryApps, RepositoryTopology, type RepositoryApp } from '../local/repo-topology.js';
@@ -110,7 +110,7 @@ export async function localCommand(opts: LocalOptions, out: Output, io: CliIo): 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 /** Apps whose newest deployment is not of `sha` (or that have none). */
-async function undeployedApps(history: HistoryStore, apps: readonly RepositoryApp[], sha: string): Promise<string[]> {
+async function undeployedApps(history: Pick<DeploymentStore, 'listByApp'>, apps: readonly RepositoryApp[], sha: string): Promise<string[]> {
   const out: string[] = [];
   for (const app of apps) {
     const [latest] = await history.listByApp(app.name);

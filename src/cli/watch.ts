@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FINAL_STATUSES, type DeploymentRecord } from '../domain/deployment.js';
-import type { HistoryStore } from '../history/store.js';
+import type { DeploymentStore } from '../history/deployment-store.js';
 
 /** A change worth a progress line: the deployment's status or one stage's status moved. */
 export type Progress =
@@ -43,7 +43,7 @@ export interface WatchOptions {
  * Polling the record works the same against AWS and the local cloud.
  */
 export async function watchDeployment(
-  history: Pick<HistoryStore, 'getDeployment'>,
+  history: Pick<DeploymentStore, 'getDeployment'>,
   deploymentId: string,
   opts: WatchOptions,
   from?: DeploymentRecord,

@@ -1,6 +1,8 @@
 import type { ApprovalService } from '../approval/service.js';
 import type { DeploymentRecord } from '../domain/deployment.js';
-import type { HistoryStore } from '../history/store.js';
+import type { AppStateStore } from '../history/app-state-store.js';
+import type { ApprovalStore } from '../history/approval-store.js';
+import type { DeploymentStore } from '../history/deployment-store.js';
 import type { ForwardRule, TaskSetInfo } from '../stages/ports.js';
 
 /**
@@ -11,7 +13,9 @@ import type { ForwardRule, TaskSetInfo } from '../stages/ports.js';
 export interface DashboardDeps {
   /** Where the data comes from, e.g. `AWS stage prod (eu-west-1)`; shown in the header. */
   label: string;
-  history: Pick<HistoryStore, 'listActive' | 'listByApp' | 'getDeployment' | 'getAppState' | 'getApproval' | 'requestCancel'>;
+  history: Pick<DeploymentStore, 'listActive' | 'listByApp' | 'getDeployment' | 'requestCancel'> &
+    Pick<AppStateStore, 'getAppState'> &
+    Pick<ApprovalStore, 'getApproval'>;
   /** The apps to list beside those with a deployment in progress. */
   appNames(): Promise<string[]>;
   approvals: Pick<ApprovalService, 'approve' | 'reject' | 'cancelPending'>;

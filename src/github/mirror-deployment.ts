@@ -1,12 +1,13 @@
 import type { DeploymentRecord } from '../domain/deployment.js';
 import type { EventDetail } from '../domain/events.js';
 import { TransientError } from '../errors.js';
+import type { DeploymentStore } from '../history/deployment-store.js';
 import type { GithubDeploymentLinks } from './deployment-links.js';
 import { deploymentLink, environmentFor, githubStateFor, stateRank, statusDescription, type GithubDeploymentState } from './deployment-state.js';
 import type { GithubRest } from './github-rest.js';
 
 export interface MirrorDeps {
-  history: { getDeployment(id: string): Promise<DeploymentRecord | undefined> };
+  history: Pick<DeploymentStore, 'getDeployment'>;
   links: GithubDeploymentLinks;
   /** The client for a repository; undefined when stepcd cannot reach it on GitHub (a local repo). */
   github(repo: string): GithubRest | undefined;

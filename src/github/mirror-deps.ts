@@ -1,9 +1,9 @@
 import { createDocumentClient } from '../aws/dynamodb.js';
 import type { Config } from '../config/index.js';
-import { DynamoHistoryStore } from '../history/dynamo-store.js';
+import { DynamoGithubDeploymentLinks } from '../aws/history/dynamo-github-links.js';
+import { DynamoHistoryStore } from '../aws/history/dynamo-history-store.js';
 import { githubTokenProvider } from '../gitops/github-credentials.js';
 import type { DepsContext } from '../runtime/deps.js';
-import { GithubDeploymentLinks } from './deployment-links.js';
 import { GithubRest } from './github-rest.js';
 import type { MirrorDeps } from './mirror-deployment.js';
 
@@ -26,7 +26,7 @@ export function buildMirrorDeps(ctx: DepsContext, options: { fetch?: typeof fetc
   const clients = new Map<string, GithubRest>();
   return {
     history: new DynamoHistoryStore(doc, ctx.config.tableName, { now: () => new Date(now()) }),
-    links: new GithubDeploymentLinks(doc, ctx.config.tableName, () => new Date(now())),
+    links: new DynamoGithubDeploymentLinks(doc, ctx.config.tableName, () => new Date(now())),
     github(repo) {
       if (!isTrackedGithubRepo(ctx.config.github, repo)) return undefined;
       let client = clients.get(repo);

@@ -1,6 +1,7 @@
 import { dirOf, isAppConfigPath, resolveInApp } from '../manifest/paths.js';
 import { compilePatterns } from './path-pattern.js';
-import { parseTriggerSettings, type TriggerSettings } from './trigger-settings.js';
+import type { TriggerSettings } from '../domain/trigger-settings.js';
+import { parseTriggerSettings } from './trigger-settings.js';
 
 /** What decides whether a push touches an app. */
 export interface AppTrigger {

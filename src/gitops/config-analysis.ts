@@ -1,7 +1,7 @@
 import { isAppConfigPath } from '../manifest/paths.js';
 import { appTriggerOf, type AppTrigger } from './affected-apps.js';
 import type { TreeFile } from './manifest-source.js';
-import type { TriggerSettings } from './trigger-settings.js';
+import type { TriggerSettings } from '../domain/trigger-settings.js';
 
 /** Pure: the app config files at the pushed sha, from the one recursive tree listing, by path. */
 export function findAppConfigFiles(tree: readonly TreeFile[]): TreeFile[] {

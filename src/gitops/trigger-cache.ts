@@ -1,5 +1,7 @@
 import type { StepcdLogger } from '../logging.js';
-import { isTriggerSettings, type TriggerSettings } from './trigger-settings.js';
+import type { TriggerSettings } from '../domain/trigger-settings.js';
+import type { TriggerSettingsStore } from '../history/trigger-settings-store.js';
+import { isTriggerSettings } from './trigger-settings.js';
 
 /**
  * Parsed trigger settings keyed by the config's git blob id. A blob id is a hash of the content, so
@@ -9,12 +11,6 @@ export interface TriggerSettingsCache {
   /** The entries found; absent ids are misses. */
   getMany(blobIds: readonly string[]): Promise<Map<string, TriggerSettings>>;
   putMany(entries: ReadonlyMap<string, TriggerSettings>): Promise<void>;
-}
-
-/** Where the persistent tier lives: the history table (HistoryStore.getTriggerSettings / putTriggerSettings). */
-export interface TriggerSettingsStore {
-  getTriggerSettings(blobIds: readonly string[]): Promise<Map<string, unknown>>;
-  putTriggerSettings(entries: ReadonlyMap<string, TriggerSettings>): Promise<void>;
 }
 
 /** Entries one warm container keeps: about 200 bytes each, so a few MB for several big monorepos. */

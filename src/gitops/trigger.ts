@@ -1,11 +1,12 @@
 import type { DeploymentRecord } from '../domain/deployment.js';
 import type { EventPublisher } from '../domain/events.js';
 import type { AppRef, DeploymentPlan, TriggerRef } from '../domain/plan.js';
+import type { TriggerSettings } from '../domain/trigger-settings.js';
 import type { WorkflowPort } from '../domain/workflow.js';
 import { formatIssue, NotFoundError, type ManifestIssue } from '../errors.js';
 import { newDeploymentRecord, triggerFailedRecord } from '../history/records.js';
 import { statusEvent } from '../notify/events.js';
-import type { HistoryStore } from '../history/store.js';
+import type { DeploymentStore } from '../history/deployment-store.js';
 import { loggerFor, type StepcdLogger } from '../logging.js';
 import { RefusedFileError } from '../manifest/refusal.js';
 import { affectedApps, appDirOf, appTriggerOf, type AppTrigger } from './affected-apps.js';
@@ -14,7 +15,7 @@ import { findAppConfigFiles, splitByCache } from './config-analysis.js';
 import { filesAt, type FilesAtCommit, type ManifestSource } from './manifest-source.js';
 import type { PushEvent } from './push-event.js';
 import { containerTriggerCache, type TriggerSettingsCache } from './trigger-cache.js';
-import { parseTriggerSettings, type TriggerSettings } from './trigger-settings.js';
+import { parseTriggerSettings } from './trigger-settings.js';
 
 /** Validates and plans one app at the pushed commit (src/manifest + src/plan, see app-planner.ts). */
 export interface AppPlanner {
@@ -68,7 +69,7 @@ export const DEFAULT_TRIGGER_LIMITS: TriggerLimits = { parallelism: 8, maxInline
 export interface TriggerDeps {
   source: ManifestSource;
   planner: AppPlanner;
-  history: HistoryStore;
+  history: Pick<DeploymentStore, 'createDeployment' | 'getDeployment' | 'setExecution'>;
   workflow: WorkflowPort;
   events: EventPublisher;
   deferrer: Deferrer;

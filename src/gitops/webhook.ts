@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js';
 import { handlePullRequest } from '../github/pull-request/handle.js';
 import type { PullRequestDeps } from '../github/pull-request/pr-check.js';
 import { classifyPush, parsePushPayload, type Tracking } from './push-event.js';
+import type { DeliveryStore } from '../history/delivery-store.js';
 import { triggerDeployments, type AppTriggerResult, type TriggerDeps } from './trigger.js';
 import { verifySignature } from './verify-signature.js';
 
@@ -26,6 +27,8 @@ export interface WebhookResponse {
 export const MAX_WEBHOOK_BODY_BYTES = 5 * 1024 * 1024;
 
 export interface WebhookDeps extends TriggerDeps {
+  /** The trigger's records, and the delivery items that dedupe GitHub's redeliveries. */
+  history: TriggerDeps['history'] & DeliveryStore;
   /** The GitHub webhook secret. Required: without it nothing can be trusted. */
   secret: string;
   tracking: Tracking;

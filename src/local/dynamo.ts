@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localClientConfig } from '../aws/client-config.js';
-import { historyTableDefinition } from '../history/table.js';
+import { historyTableDefinition } from '../aws/history/table.js';
 import type { CallRecorder } from './call-recorder.js';
 
 export interface LocalDynamo {

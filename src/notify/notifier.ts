@@ -1,6 +1,7 @@
 import type { DeploymentRecord } from '../domain/deployment.js';
 import type { PlanOptions } from '../domain/plan.js';
-import type { HistoryStore } from '../history/store.js';
+import type { ApprovalStore } from '../history/approval-store.js';
+import type { DeploymentStore } from '../history/deployment-store.js';
 import type { ApprovalView } from './slack/blocks.js';
 import { IncomingWebhookNotifier } from './slack/incoming-webhook.js';
 import { realSleep } from './slack/retry.js';
@@ -54,7 +55,7 @@ export interface NotifyLogger {
 }
 
 /** The slice of history a notifier reads and writes: approvals to render and the message ref. */
-export type NotifierHistory = Pick<HistoryStore, 'getApproval' | 'getDeployment' | 'setNotificationRef'>;
+export type NotifierHistory = Pick<ApprovalStore, 'getApproval'> & Pick<DeploymentStore, 'getDeployment' | 'setNotificationRef'>;
 
 export interface CreateNotifierOptions {
   botToken?: string;

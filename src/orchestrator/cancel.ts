@@ -1,9 +1,9 @@
 import { FINAL_STATUSES, type DeploymentStatus } from '../domain/deployment.js';
 import { NotFoundError } from '../errors.js';
-import type { HistoryStore } from '../history/store.js';
+import type { DeploymentStore } from '../history/deployment-store.js';
 
 export interface CancelDeps {
-  history: Pick<HistoryStore, 'getDeployment' | 'requestCancel'>;
+  history: Pick<DeploymentStore, 'getDeployment' | 'requestCancel'>;
   /** The approval service: fails the open task token so a waiting execution rolls back now. */
   approvals: { cancelPending(deploymentId: string, opts?: { by?: string }): Promise<number> };
 }

@@ -1,13 +1,23 @@
 import type { EventPublisher } from '../domain/events.js';
 import type { AncestryPort } from '../gitops/ancestry.js';
 import type { WorkflowPort } from '../domain/workflow.js';
-import type { HistoryStore } from '../history/store.js';
+import type { AppStateStore } from '../history/app-state-store.js';
+import type { ApprovalStore } from '../history/approval-store.js';
+import type { DeploymentStore } from '../history/deployment-store.js';
 import type { StepcdLogger } from '../logging.js';
 import type { Notifier } from '../notify/notifier.js';
 
+/** The records and app state the steps move, and the approval a rollback closes. */
+export type OrchestratorHistory = Pick<
+  DeploymentStore,
+  'createDeployment' | 'getDeployment' | 'setExecution' | 'setStatus' | 'setStageStatus' | 'setState' | 'addError'
+> &
+  Pick<AppStateStore, 'getAppState' | 'tryLock' | 'releaseLock' | 'enqueue' | 'dequeue' | 'setLastGood'> &
+  Pick<ApprovalStore, 'closeApproval'>;
+
 /** What the orchestration steps need; built once per cold start (AWS) or per local cloud. */
 export interface OrchestratorDeps {
-  history: HistoryStore;
+  history: OrchestratorHistory;
   events: EventPublisher;
   notifier: Notifier;
   workflow: WorkflowPort;

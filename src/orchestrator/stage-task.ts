@@ -1,6 +1,6 @@
 import { FINAL_STATUSES } from '../domain/deployment.js';
 import { CancelledError, DeploymentTimeoutError, InvalidStateError, StableTimeoutError } from '../errors.js';
-import type { HistoryStore } from '../history/store.js';
+import type { DeploymentStore } from '../history/deployment-store.js';
 import { checkStage, rollbackStep, startStage } from '../stages/index.js';
 import type { StagePorts } from '../stages/ports.js';
 import type { StageInput } from '../stages/types.js';
@@ -12,7 +12,7 @@ import { checkFailureError, ROLLBACK_LIMIT_SECONDS, rollbackOverdue } from './st
 
 export interface StageTaskDeps {
   ports: StagePorts;
-  history: HistoryStore;
+  history: Pick<DeploymentStore, 'getDeployment' | 'setState'>;
 }
 
 /**
@@ -73,7 +73,7 @@ export async function runStageTask(action: string, data: ExecutionData, deps: St
  * stop a Lambda already invoked, and the finaliser may be rolling this deployment back by now. One
  * read, and a mutation less for rollback to chase.
  */
-async function assertStillDeploying(data: ExecutionData, history: HistoryStore): Promise<void> {
+async function assertStillDeploying(data: ExecutionData, history: Pick<DeploymentStore, 'getDeployment'>): Promise<void> {
   const record = await history.getDeployment(data.plan.deploymentId);
   if (!record) return;
   if (record.status === 'ROLLING_BACK' || FINAL_STATUSES.includes(record.status)) {
@@ -82,7 +82,7 @@ async function assertStillDeploying(data: ExecutionData, history: HistoryStore):
   if (record.cancelRequested) throw new CancelledError(`cancelled before ${data.cursor.stage?.name ?? 'the stage'} started`);
 }
 
-async function assertNotCancelled(data: ExecutionData, history: HistoryStore): Promise<void> {
+async function assertNotCancelled(data: ExecutionData, history: Pick<DeploymentStore, 'getDeployment'>): Promise<void> {
   const record = await history.getDeployment(data.plan.deploymentId);
   const stage = data.cursor.stage?.name ?? 'a stage';
   if (record?.cancelRequested) {

@@ -1,7 +1,7 @@
 import type { AppState, DeploymentRecord } from '../domain/deployment.js';
 import { NotFoundError } from '../errors.js';
 import type { AncestryPort, CommitRelation } from '../gitops/ancestry.js';
-import type { HistoryStore } from '../history/store.js';
+import type { DeploymentStore } from '../history/deployment-store.js';
 
 /** A commit of the app that a new deployment must never replace if it is newer. */
 export interface Contender {
@@ -69,7 +69,7 @@ export function supersededReason(app: string, s: Supersession): string {
  * The app's deployed (last good), running (lock holder) and queued commits, other than `selfId`.
  * The queued ones come first, newest arrival first: the likeliest to supersede.
  */
-export async function contendersOf(appState: AppState, selfId: string, history: Pick<HistoryStore, 'getDeployment'>): Promise<Contender[]> {
+export async function contendersOf(appState: AppState, selfId: string, history: Pick<DeploymentStore, 'getDeployment'>): Promise<Contender[]> {
   const ids: { id: string; role: Contender['role'] }[] = [
     ...[...appState.queue].reverse().map((id) => ({ id, role: 'queued' as const })),
     ...(appState.lockHolder ? [{ id: appState.lockHolder, role: 'running' as const }] : []),

@@ -1,5 +1,6 @@
 import type { AwsClientConfig, AwsClientConfigs } from '../aws/client-config.js';
 import { createDocumentClient } from '../aws/dynamodb.js';
+import { DynamoHistoryStore } from '../aws/history/dynamo-history-store.js';
 import { createEventBridgeClient, EventBridgePublisher } from '../aws/eventbridge.js';
 import { createSfnClient, SfnWorkflow } from '../aws/sfn.js';
 import { createAwsStagePorts } from '../aws/stage-ports.js';
@@ -8,7 +9,6 @@ import { ConfigError } from '../errors.js';
 import { cachedAncestry, type AncestryPort } from '../gitops/ancestry.js';
 import { GithubAncestry } from '../gitops/github-ancestry.js';
 import { githubCredentialSecret, githubTokenProvider } from '../gitops/github-credentials.js';
-import { DynamoHistoryStore } from '../history/dynamo-store.js';
 import type { StepcdLogger } from '../logging.js';
 import { createNotifier, type Notifier } from '../notify/notifier.js';
 import type { OrchestratorDeps, StageTaskDeps } from '../orchestrator/index.js';

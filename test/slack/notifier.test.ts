@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DeploymentRecord } from '../../src/domain/deployment.js';
-import type { DynamoHistoryStore } from '../../src/history/dynamo-store.js';
+import type { DynamoHistoryStore } from '../../src/aws/history/dynamo-history-store.js';
 import type { LocalDynamo } from '../../src/local/dynamo.js';
 import { createNotifier, NoopNotifier, type NotifyLogger } from '../../src/notify/notifier.js';
 import { startSlackStandin, type SlackStandin } from '../support/slack-standin.js';

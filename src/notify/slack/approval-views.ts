@@ -1,5 +1,5 @@
 import type { DeploymentRecord } from '../../domain/deployment.js';
-import type { HistoryStore } from '../../history/store.js';
+import type { ApprovalStore } from '../../history/approval-store.js';
 import type { ApprovalRequestInfo } from '../notifier.js';
 import { toApprovalView, type ApprovalView } from './blocks.js';
 
@@ -7,7 +7,7 @@ import { toApprovalView, type ApprovalView } from './blocks.js';
  * The approvals a message shows: one per WAIT_APPROVAL stage that has started, read from history so
  * every caller renders the same state. `fresh` (just written by the caller) wins over what was read.
  */
-export async function loadApprovalViews(history: Pick<HistoryStore, 'getApproval'>, record: DeploymentRecord, fresh?: ApprovalView): Promise<ApprovalView[]> {
+export async function loadApprovalViews(history: Pick<ApprovalStore, 'getApproval'>, record: DeploymentRecord, fresh?: ApprovalView): Promise<ApprovalView[]> {
   const started = record.stages.filter((s) => s.name === 'WAIT_APPROVAL' && s.status !== 'NOT_STARTED');
   const views: ApprovalView[] = [];
   for (const stage of started) {

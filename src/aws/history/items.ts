@@ -1,5 +1,5 @@
-import type { AppState, ApprovalRecord, DeploymentRecord } from '../domain/deployment.js';
-import { isFinal } from './records.js';
+import type { AppState, ApprovalRecord, DeploymentRecord } from '../../domain/deployment.js';
+import { isFinal } from '../../history/records.js';
 
 /**
  * Key layout of the history table (see table.ts) and the pure translation between domain records and

@@ -1,11 +1,11 @@
-import type { ApprovalRecord } from '../domain/deployment.js';
-import { InvalidStateError, NotFoundError, wrapAwsError } from '../errors.js';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed, type DynamoTable } from './dynamo-table.js';
+import type { ApprovalRecord } from '../../domain/deployment.js';
+import { ConditionalWriteConflictError, InvalidStateError, NotFoundError } from '../../errors.js';
+import type { ApprovalStore } from '../../history/approval-store.js';
+import { applied, type DynamoTable } from './dynamo-table.js';
 import { approvalFromItem, approvalItem, approvalKey, type Item } from './items.js';
 
 /** `DEP#<id>/APPROVAL#<stage>`: the task token and the votes; closing is once-only. */
-export class ApprovalItems {
+export class DynamoApprovalStore implements ApprovalStore {
   constructor(private readonly table: DynamoTable) {}
 
   /**
@@ -16,23 +16,25 @@ export class ApprovalItems {
    */
   async putApproval(record: ApprovalRecord): Promise<void> {
     const doing = `creating the approval of deployment ${record.deploymentId} stage ${record.stageIndex}`;
-    const created = await this.table.put({ Item: approvalItem(record), ConditionExpression: 'attribute_not_exists(PK)' }, doing);
+    const created = await applied(this.table.put({ Item: approvalItem(record), ConditionExpression: 'attribute_not_exists(PK)' }, doing));
     if (created) return;
-    const refreshed = await this.table.update(
-      {
-        Key: approvalKey(record.deploymentId, record.stageIndex),
-        UpdateExpression: 'SET taskToken = :token, expiresAt = :expiresAt, approvers = :approvers, minApproverNum = :min',
-        ConditionExpression: '#status = :open',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':token': record.taskToken,
-          ':expiresAt': record.expiresAt,
-          ':approvers': record.approvers,
-          ':min': record.minApproverNum,
-          ':open': 'OPEN',
+    const refreshed = await applied(
+      this.table.update(
+        {
+          Key: approvalKey(record.deploymentId, record.stageIndex),
+          UpdateExpression: 'SET taskToken = :token, expiresAt = :expiresAt, approvers = :approvers, minApproverNum = :min',
+          ConditionExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':token': record.taskToken,
+            ':expiresAt': record.expiresAt,
+            ':approvers': record.approvers,
+            ':min': record.minApproverNum,
+            ':open': 'OPEN',
+          },
         },
-      },
-      doing,
+        doing,
+      ),
     );
     if (!refreshed) {
       throw new InvalidStateError(`approval of deployment ${record.deploymentId} stage ${record.stageIndex} is already closed`);
@@ -49,26 +51,27 @@ export class ApprovalItems {
    * and answered with the record as it stands, so a double click never counts twice.
    */
   async addApprover(deploymentId: string, stageIndex: number, user: string): Promise<ApprovalRecord | undefined> {
-    const doing = `adding approver ${user} to deployment ${deploymentId} stage ${stageIndex}`;
+    let current: Item | undefined;
     try {
-      const out = await this.table.doc.send(
-        new UpdateCommand({
-          TableName: this.table.name,
+      const updated = await this.table.update(
+        {
           Key: approvalKey(deploymentId, stageIndex),
           UpdateExpression: 'SET approvedBy = list_append(if_not_exists(approvedBy, :empty), :users)',
           ConditionExpression: '#status = :open AND NOT contains(approvedBy, :user)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':open': 'OPEN', ':user': user, ':users': [user], ':empty': [] },
           ReturnValues: 'ALL_NEW',
-        }),
+        },
+        `adding approver ${user} to deployment ${deploymentId} stage ${stageIndex}`,
       );
-      return approvalFromItem(out.Attributes ?? {});
+      return approvalFromItem(updated ?? {});
     } catch (err) {
-      if (!isConditionFailed(err)) throw wrapAwsError(doing, err);
+      if (!(err instanceof ConditionalWriteConflictError)) throw err;
+      current = err.current;
     }
-    const current = await this.getApproval(deploymentId, stageIndex);
     if (!current) throw new NotFoundError(`no approval for deployment ${deploymentId} stage ${stageIndex}`);
-    return current.status === 'OPEN' ? current : undefined;
+    const approval = approvalFromItem(current);
+    return approval.status === 'OPEN' ? approval : undefined;
   }
 
   async closeApproval(deploymentId: string, stageIndex: number, status: ApprovalRecord['status'], by?: string): Promise<boolean> {
@@ -78,15 +81,17 @@ export class ApprovalItems {
       sets.push('closedBy = :by');
       values[':by'] = by;
     }
-    return this.table.update(
-      {
-        Key: approvalKey(deploymentId, stageIndex),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: '#status = :open',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: values,
-      },
-      `closing the approval of deployment ${deploymentId} stage ${stageIndex} as ${status}`,
+    return applied(
+      this.table.update(
+        {
+          Key: approvalKey(deploymentId, stageIndex),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: values,
+        },
+        `closing the approval of deployment ${deploymentId} stage ${stageIndex} as ${status}`,
+      ),
     );
   }
 }

@@ -1,42 +1,9 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { wrapAwsError } from '../errors.js';
-import type { TriggerSettings } from '../gitops/trigger-settings.js';
+import type { TriggerSettings } from '../../domain/trigger-settings.js';
+import { wrapAwsError } from '../../errors.js';
+import type { TriggerSettingsStore } from '../../history/trigger-settings-store.js';
 import type { DynamoTable } from './dynamo-table.js';
-import { DELIVERY_TTL_SECONDS, deliveryKey } from './items.js';
 import { TABLE_KEYS } from './table.js';
-
-/** `DELIVERY#<id>`: GitHub deliveries already handled, kept for a few days. */
-export class DeliveryItems {
-  constructor(private readonly table: DynamoTable) {}
-
-  /**
-   * First writer wins. DynamoDB deletes expired items lazily (up to days late), so an item past its
-   * `ttl` is treated as absent rather than as a duplicate.
-   */
-  async claimDelivery(deliveryId: string, deploymentIds: string[]): Promise<string[] | undefined> {
-    const nowSeconds = this.table.nowSeconds();
-    const doing = `recording webhook delivery ${deliveryId}`;
-    const claimed = await this.table.put(
-      {
-        Item: {
-          ...deliveryKey(deliveryId),
-          kind: 'DELIVERY',
-          deliveryId,
-          deploymentIds,
-          createdAt: this.table.stamp(),
-          [TABLE_KEYS.ttl]: nowSeconds + DELIVERY_TTL_SECONDS,
-        },
-        ConditionExpression: 'attribute_not_exists(PK) OR #ttl < :now',
-        ExpressionAttributeNames: { '#ttl': TABLE_KEYS.ttl },
-        ExpressionAttributeValues: { ':now': nowSeconds },
-      },
-      doing,
-    );
-    if (claimed) return undefined;
-    const existing = await this.table.get(deliveryKey(deliveryId), doing);
-    return (existing?.deploymentIds as string[] | undefined) ?? [];
-  }
-}
 
 const TRIGGER_BATCH_GET = 100;
 const TRIGGER_PUTS_IN_FLIGHT = 10;
@@ -45,7 +12,7 @@ const TRIGGER_SETTINGS_TTL_SECONDS = 30 * 24 * 60 * 60;
 const triggerSettingsKey = (blobId: string) => ({ PK: `TRIGGER#${blobId}`, SK: 'TRIGGER' });
 
 /** `TRIGGER#<blob id>`: an app config's trigger settings, cached by content. */
-export class TriggerSettingsItems {
+export class DynamoTriggerSettingsStore implements TriggerSettingsStore {
   constructor(private readonly table: DynamoTable) {}
 
   /**

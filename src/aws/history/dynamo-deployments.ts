@@ -1,63 +1,33 @@
-import type { ApprovalVote, DeploymentError, DeploymentRecord, DeploymentState, DeploymentStatus, StageStatus } from '../domain/deployment.js';
-import { FINAL_STATUSES } from '../domain/deployment.js';
-import { InvalidStateError, NotFoundError } from '../errors.js';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AppStateItems } from './dynamo-app-state.js';
-import { ApprovalItems } from './dynamo-approvals.js';
-import { DeliveryItems, TriggerSettingsItems } from './dynamo-side-items.js';
-import { DynamoTable } from './dynamo-table.js';
+import type { ApprovalVote, DeploymentError, DeploymentRecord, DeploymentState, DeploymentStatus, StageStatus } from '../../domain/deployment.js';
+import { FINAL_STATUSES } from '../../domain/deployment.js';
+import { ConditionalWriteConflictError, InvalidStateError, NotFoundError } from '../../errors.js';
+import type { DeploymentStore } from '../../history/deployment-store.js';
+import { isFinal } from '../../history/records.js';
+import { applied, type DynamoTable } from './dynamo-table.js';
 import { ACTIVE_PARTITION, appPartition, deploymentFromItem, deploymentItem, deploymentKey, type Item } from './items.js';
-import { isFinal } from './records.js';
-import type { HistoryStore } from './store.js';
 import { TABLE_KEYS } from './table.js';
-
-export interface DynamoHistoryStoreOptions {
-  /** Stamps writes that are not given an explicit `at`; injectable so tests control time. */
-  now?: () => Date;
-  /** Default page size of `listByApp`. */
-  defaultListLimit?: number;
-}
 
 /** Stage statuses after which a stage is over; they stamp `endedAt`. */
 const ENDED_STAGE_STATUSES: readonly StageStatus[] = ['SUCCESS', 'FAILURE', 'SKIPPED', 'CANCELLED'];
 
 /**
- * HistoryStore over one DynamoDB table (ARCHITECTURE §6). It only translates between records and
- * items: every rule that must hold under concurrency (final statuses stick, one lock holder, one
- * approval close, one delivery) is a single-item condition expression, because dynalite (the local
- * table) has no transactions. Deployment records live here; the other item families have a module
- * each (dynamo-app-state, dynamo-approvals, dynamo-side-items).
+ * `DEP#<id>/DEPLOYMENT`: the deployment records. Every rule that must hold under concurrency (final
+ * statuses stick, no write to a missing record, no stage past the end) is a single-item condition
+ * expression, because dynalite (the local table) has no transactions.
  */
-export class DynamoHistoryStore implements HistoryStore {
-  private readonly table: DynamoTable;
-  private readonly defaultListLimit: number;
-  private readonly apps: AppStateItems;
-  private readonly approvals: ApprovalItems;
-  private readonly deliveries: DeliveryItems;
-  private readonly triggers: TriggerSettingsItems;
-
-  constructor(doc: DynamoDBDocumentClient, tableName: string, options: DynamoHistoryStoreOptions = {}) {
-    this.table = new DynamoTable(doc, tableName, options.now ?? (() => new Date()));
-    this.defaultListLimit = options.defaultListLimit ?? 50;
-    this.apps = new AppStateItems(this.table);
-    this.approvals = new ApprovalItems(this.table);
-    this.deliveries = new DeliveryItems(this.table);
-    this.triggers = new TriggerSettingsItems(this.table);
-  }
-
-  // ---- Deployments -------------------------------------------------------------------------------
+export class DynamoDeploymentStore implements DeploymentStore {
+  constructor(
+    private readonly table: DynamoTable,
+    private readonly defaultListLimit = 50,
+  ) {}
 
   async putDeployment(record: DeploymentRecord): Promise<void> {
     await this.table.put({ Item: deploymentItem(record) }, `putting deployment ${record.deploymentId}`);
   }
 
   async createDeployment(record: DeploymentRecord): Promise<boolean> {
-    return this.table.put(
-      {
-        Item: deploymentItem(record),
-        ConditionExpression: 'attribute_not_exists(PK)',
-      },
-      `creating deployment ${record.deploymentId}`,
+    return applied(
+      this.table.put({ Item: deploymentItem(record), ConditionExpression: 'attribute_not_exists(PK)' }, `creating deployment ${record.deploymentId}`),
     );
   }
 
@@ -113,7 +83,8 @@ export class DynamoHistoryStore implements HistoryStore {
       update = `SET ${[...sets, 'endedAt = :at'].join(', ')} REMOVE GSI2PK, GSI2SK`;
     }
     // Non-final records already carry GSI2 keys from putDeployment, so only a final status touches them.
-    const applied = await this.table.update(
+    await this.updateExisting(
+      deploymentId,
       {
         Key: deploymentKey(deploymentId),
         UpdateExpression: update,
@@ -123,7 +94,6 @@ export class DynamoHistoryStore implements HistoryStore {
       },
       `setting deployment ${deploymentId} to ${status}`,
     );
-    if (!applied) await this.requireDeployment(deploymentId);
   }
 
   async setStageStatus(deploymentId: string, stageIndex: number, status: StageStatus, opts: { detail?: string; at?: string } = {}): Promise<void> {
@@ -139,7 +109,8 @@ export class DynamoHistoryStore implements HistoryStore {
       sets.push(`${stage}.detail = :detail`);
       values[':detail'] = opts.detail;
     }
-    const applied = await this.table.update(
+    const refused = await this.updateExisting(
+      deploymentId,
       {
         Key: deploymentKey(deploymentId),
         UpdateExpression: `SET ${sets.join(', ')}`,
@@ -150,10 +121,7 @@ export class DynamoHistoryStore implements HistoryStore {
       },
       `setting stage ${stageIndex} of deployment ${deploymentId} to ${status}`,
     );
-    if (!applied) {
-      await this.requireDeployment(deploymentId);
-      throw new NotFoundError(`deployment ${deploymentId} has no stage ${stageIndex}`);
-    }
+    if (refused) throw new NotFoundError(`deployment ${deploymentId} has no stage ${stageIndex}`);
   }
 
   async setState(deploymentId: string, state: DeploymentState): Promise<void> {
@@ -180,27 +148,25 @@ export class DynamoHistoryStore implements HistoryStore {
     await this.append(deploymentId, 'approvals', vote, `recording a vote on deployment ${deploymentId}`);
   }
 
-  // ---- Delegated item families -------------------------------------------------------------------
-
-  getAppState: HistoryStore['getAppState'] = (app) => this.apps.getAppState(app);
-  listApps: HistoryStore['listApps'] = () => this.apps.listApps();
-  tryLock: HistoryStore['tryLock'] = (app, id) => this.apps.tryLock(app, id);
-  releaseLock: HistoryStore['releaseLock'] = (app, id) => this.apps.releaseLock(app, id);
-  enqueue: HistoryStore['enqueue'] = (app, id) => this.apps.enqueue(app, id);
-  dequeue: HistoryStore['dequeue'] = (app, id) => this.apps.dequeue(app, id);
-  setLastGood: HistoryStore['setLastGood'] = (app, lastGood) => this.apps.setLastGood(app, lastGood);
-  putApproval: HistoryStore['putApproval'] = (record) => this.approvals.putApproval(record);
-  getApproval: HistoryStore['getApproval'] = (id, stage) => this.approvals.getApproval(id, stage);
-  addApprover: HistoryStore['addApprover'] = (id, stage, user) => this.approvals.addApprover(id, stage, user);
-  closeApproval: HistoryStore['closeApproval'] = (id, stage, status, by) => this.approvals.closeApproval(id, stage, status, by);
-  claimDelivery: HistoryStore['claimDelivery'] = (delivery, ids) => this.deliveries.claimDelivery(delivery, ids);
-  getTriggerSettings: HistoryStore['getTriggerSettings'] = (blobIds) => this.triggers.getTriggerSettings(blobIds);
-  putTriggerSettings: HistoryStore['putTriggerSettings'] = (entries) => this.triggers.putTriggerSettings(entries);
-
   // ---- Plumbing ----------------------------------------------------------------------------------
 
-  private async requireDeployment(deploymentId: string): Promise<void> {
-    if (!(await this.getDeployment(deploymentId))) throw new NotFoundError(`no deployment ${deploymentId}`);
+  /**
+   * Runs an update whose condition may refuse it. A refusal with no record at all is NotFoundError;
+   * a refusal of an existing record (a final status that sticks) is returned for the caller to judge.
+   */
+  private async updateExisting(
+    deploymentId: string,
+    input: Parameters<DynamoTable['update']>[0],
+    doing: string,
+  ): Promise<ConditionalWriteConflictError | undefined> {
+    try {
+      await this.table.update(input, doing);
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof ConditionalWriteConflictError)) throw err;
+      if (!err.current) throw new NotFoundError(`no deployment ${deploymentId}`, { cause: err });
+      return err;
+    }
   }
 
   private async setFields(deploymentId: string, fields: Record<string, unknown>, doing: string): Promise<void> {
@@ -212,31 +178,35 @@ export class DynamoHistoryStore implements HistoryStore {
       values[`:v${i}`] = value;
       sets.push(`#f${i} = :v${i}`);
     });
-    const applied = await this.table.update(
-      {
-        Key: deploymentKey(deploymentId),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
-      doing,
+    const written = await applied(
+      this.table.update(
+        {
+          Key: deploymentKey(deploymentId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+        doing,
+      ),
     );
-    if (!applied) throw new NotFoundError(`no deployment ${deploymentId}`);
+    if (!written) throw new NotFoundError(`no deployment ${deploymentId}`);
   }
 
   private async append(deploymentId: string, list: 'errors' | 'approvals', entry: unknown, doing: string): Promise<void> {
-    const applied = await this.table.update(
-      {
-        Key: deploymentKey(deploymentId),
-        UpdateExpression: 'SET #list = list_append(if_not_exists(#list, :empty), :entries), updatedAt = :at',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: { '#list': list },
-        ExpressionAttributeValues: { ':empty': [], ':entries': [entry], ':at': this.table.stamp() },
-      },
-      doing,
+    const written = await applied(
+      this.table.update(
+        {
+          Key: deploymentKey(deploymentId),
+          UpdateExpression: 'SET #list = list_append(if_not_exists(#list, :empty), :entries), updatedAt = :at',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: { '#list': list },
+          ExpressionAttributeValues: { ':empty': [], ':entries': [entry], ':at': this.table.stamp() },
+        },
+        doing,
+      ),
     );
-    if (!applied) throw new NotFoundError(`no deployment ${deploymentId}`);
+    if (!written) throw new NotFoundError(`no deployment ${deploymentId}`);
   }
 }
 

@@ -10,19 +10,32 @@ import {
   type ScanCommandInput,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { wrapAwsError } from '../errors.js';
-import type { Item } from './items.js';
-
-export function isConditionFailed(err: unknown): boolean {
-  return (err as { name?: string })?.name === 'ConditionalCheckFailedException';
-}
+import { ConditionalWriteConflictError, wrapAwsError } from '../../errors.js';
+import type { Item, Key } from './items.js';
 
 type WithoutTable<T> = Omit<T, 'TableName'>;
 
+function isConditionFailed(err: unknown): boolean {
+  return (err as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
 /**
- * The history table's plumbing: every call names the table, wraps SDK errors with what was being
- * done, and reports a refused condition as `false` rather than as an error, because a refused
- * condition is how the once-only rules (final status, lock, approval close) say "not you".
+ * Runs a conditional write and says whether it applied: false when its condition refused it, which
+ * is how the once-only rules (final status, lock, approval close) say "not you".
+ */
+export async function applied(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalWriteConflictError) return false;
+    throw err;
+  }
+}
+
+/**
+ * The history table's plumbing: every call names the table and wraps SDK errors with what was being
+ * done. A refused condition throws ConditionalWriteConflictError carrying the item as it stands.
  */
 export class DynamoTable {
   constructor(
@@ -39,7 +52,7 @@ export class DynamoTable {
     return Math.floor(this.now().getTime() / 1000);
   }
 
-  async get(key: Record<string, string>, doing: string): Promise<Item | undefined> {
+  async get(key: Key, doing: string): Promise<Item | undefined> {
     try {
       const out = await this.doc.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }));
       return out.Item;
@@ -48,25 +61,21 @@ export class DynamoTable {
     }
   }
 
-  /** Returns false when the condition refused the write; every other failure is thrown, wrapped. */
-  async put(input: WithoutTable<PutCommandInput>, doing: string): Promise<boolean> {
+  async put(input: WithoutTable<PutCommandInput>, doing: string): Promise<void> {
     try {
       await this.doc.send(new PutCommand({ ...input, TableName: this.name }));
-      return true;
     } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw wrapAwsError(doing, err);
+      throw await this.conflictOr(err, { PK: String(input.Item?.PK), SK: String(input.Item?.SK) }, doing);
     }
   }
 
-  /** Returns false when the condition refused the write; every other failure is thrown, wrapped. */
-  async update(input: WithoutTable<UpdateCommandInput>, doing: string): Promise<boolean> {
+  /** The item after the update when `ReturnValues: 'ALL_NEW'` asks for it. */
+  async update(input: WithoutTable<UpdateCommandInput> & { Key: Key }, doing: string): Promise<Item | undefined> {
     try {
-      await this.doc.send(new UpdateCommand({ ...input, TableName: this.name }));
-      return true;
+      const out = await this.doc.send(new UpdateCommand({ ...input, TableName: this.name }));
+      return out.Attributes;
     } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw wrapAwsError(doing, err);
+      throw await this.conflictOr(err, input.Key, doing);
     }
   }
 
@@ -107,5 +116,17 @@ export class DynamoTable {
       throw wrapAwsError(doing, err);
     }
     return items;
+  }
+
+  /**
+   * AWS can return the refused item with the error (ReturnValuesOnConditionCheckFailure), but
+   * dynalite 4 ignores that parameter and returns none, so the item is read right after the refusal
+   * instead: one code path, the same locally and on AWS. The read is consistent but not atomic with
+   * the write: `current` is the item as it stood just after the refusal.
+   */
+  private async conflictOr(err: unknown, key: Key, doing: string): Promise<Error> {
+    if (!isConditionFailed(err)) return wrapAwsError(doing, err);
+    const current = await this.get(key, `${doing} (reading the item its condition refused)`);
+    return new ConditionalWriteConflictError(`${doing}: the condition refused the write`, current, { cause: err });
   }
 }

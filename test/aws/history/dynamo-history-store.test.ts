@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { startLocalDynamo, type LocalDynamo } from '../../src/local/dynamo.js';
-import { localClientConfig } from '../../src/aws/client-config.js';
-import { createDocumentClient } from '../../src/aws/dynamodb.js';
-import { DynamoHistoryStore } from '../../src/history/dynamo-store.js';
-import { newDeploymentRecord } from '../../src/history/records.js';
-import type { ApprovalRecord } from '../../src/domain/deployment.js';
-import { NotFoundError, InvalidStateError } from '../../src/errors.js';
-import { samplePlan } from './fixtures.js';
+import { startLocalDynamo, type LocalDynamo } from '../../../src/local/dynamo.js';
+import { localClientConfig } from '../../../src/aws/client-config.js';
+import { createDocumentClient } from '../../../src/aws/dynamodb.js';
+import { DynamoHistoryStore } from '../../../src/aws/history/dynamo-history-store.js';
+import { newDeploymentRecord } from '../../../src/history/records.js';
+import type { ApprovalRecord } from '../../../src/domain/deployment.js';
+import { NotFoundError, InvalidStateError } from '../../../src/errors.js';
+import { samplePlan } from '../../history/fixtures.js';
 
 let dynamo: LocalDynamo;
 let doc: DynamoDBDocumentClient;

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { TABLE_KEYS, historyTableDefinition } from '../../src/history/table.js';
+import { TABLE_KEYS, historyTableDefinition } from '../../../src/aws/history/table.js';
 
 /** The HistoryTable resource as deployed; CloudFormation tags (!GetAtt, …) elsewhere in the file are left unresolved. */
 function deployedTable(): Record<string, unknown> {
-  const text = readFileSync(new URL('../../serverless.yml', import.meta.url), 'utf8');
+  const text = readFileSync(new URL('../../../serverless.yml', import.meta.url), 'utf8');
   const doc = parseDocument(text).toJS() as { resources: { Resources: { HistoryTable: { Properties: Record<string, unknown> } } } };
   return doc.resources.Resources.HistoryTable.Properties;
 }
