@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorName } from '../../src/errors.js';
 import { checkFailureError, ROLLBACK_LIMIT_SECONDS, rollbackOverdue } from '../../src/orchestrator/stage-failures.js';
 import type { StoppedTask, TaskSetInfo } from '../../src/stages/ports.js';
-import { assessTaskSet } from '../../src/stages/stability.js';
+import { assessTaskSet } from '../../src/stages/ecs/stability.js';
 
 const pending: TaskSetInfo = {
   id: 'ecs-svc/1',

@@ -1,4 +1,5 @@
-import type { StoppedTask, TaskSetInfo } from './ports.js';
+import type { DeploymentPlan } from '../../domain/plan.js';
+import type { StagePorts, StoppedTask, TaskSetInfo } from '../ports.js';
 
 export type Stability =
   | { status: 'done'; detail: string }
@@ -55,4 +56,19 @@ function isFailure(task: StoppedTask): boolean {
 function describeStop(task: StoppedTask): string {
   const parts = [task.stoppedReason ?? task.stopCode ?? 'stopped', ...task.containerReasons];
   return parts.join('; ');
+}
+
+/** Waits on one task set: its stability, judged from the set and its stopped tasks. */
+export async function taskSetStability(
+  plan: DeploymentPlan,
+  ports: StagePorts,
+  taskSetId: string,
+  startedAt: string,
+  stableTimeoutSeconds: number,
+): Promise<Stability> {
+  const { cluster, serviceName } = plan.serviceDefinition;
+  const taskSet = await ports.ecs.describeTaskSet(cluster, serviceName, taskSetId);
+  // Stopped tasks matter only while the set is not yet steady; skip the call otherwise.
+  const stopped = taskSet && taskSet.stabilityStatus !== 'STEADY_STATE' ? await ports.ecs.stoppedTasksOf(cluster, taskSetId) : [];
+  return assessTaskSet(taskSet, stopped, Date.parse(startedAt), ports.now(), stableTimeoutSeconds);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assessTaskSet } from '../../src/stages/stability.js';
-import type { StoppedTask, TaskSetInfo } from '../../src/stages/ports.js';
+import { assessTaskSet } from '../../../src/stages/ecs/stability.js';
+import type { StoppedTask, TaskSetInfo } from '../../../src/stages/ports.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 function set(overrides: Partial<TaskSetInfo> = {}): TaskSetInfo {
