@@ -1,4 +1,4 @@
-import { AnalysisFailedError, ErrorName } from '../errors.js';
+import { AnalysisFailedError } from '../errors.js';
 import type { CheckResult, StartResult } from './types.js';
 import type { AlarmStatus, StagePorts } from './ports.js';
 import type { StageExecutor, StageInputOf, StageOfKind } from './executor.js';
@@ -31,7 +31,7 @@ export const analysis: StageExecutor<'ANALYSIS'> = {
     const verdict = judgeAlarms(stage, await ports.alarms.describeAlarms(stage.with.alarms), elapsedMs);
     if (verdict.status === 'failed') {
       ports.log('analysis failed', { reason: verdict.reason });
-      return { status: 'failed', state: input.state, reason: verdict.reason, error: ErrorName.AnalysisFailed };
+      return { status: 'failed', state: input.state, error: new AnalysisFailedError(verdict.reason) };
     }
     return { status: verdict.status, state: input.state, detail: verdict.detail };
   },

@@ -25,7 +25,7 @@ export const canaryRollout: StageExecutor<'ECS_CANARY_ROLLOUT'> = {
     const taskSetId = input.state.canaryTaskSetId;
     if (!taskSetId) throw new InvalidStateError('ECS_CANARY_ROLLOUT check ran before start recorded its canary task set');
     const stability = await taskSetStability(plan, ports, taskSetId, input.startedAt, stage.with.stableTimeoutSeconds);
-    if (stability.status === 'failed') return { status: 'failed', state: input.state, reason: stability.reason };
+    if (stability.status === 'failed') return { status: 'failed', state: input.state, error: stability.error };
     return { status: stability.status, state: input.state, detail: stability.detail };
   },
 };

@@ -23,7 +23,7 @@ export const primaryRollout: StageExecutor<'ECS_PRIMARY_ROLLOUT'> = {
     const taskSetId = input.state.primaryTaskSetId;
     if (!taskSetId) throw new InvalidStateError('ECS_PRIMARY_ROLLOUT check ran before start recorded its task set');
     const stability = await taskSetStability(plan, ports, taskSetId, input.startedAt, stage.with.stableTimeoutSeconds);
-    if (stability.status === 'failed') return { status: 'failed', state: input.state, reason: stability.reason };
+    if (stability.status === 'failed') return { status: 'failed', state: input.state, error: stability.error };
     if (stability.status === 'pending') return { status: 'pending', state: input.state, detail: stability.detail };
 
     const { cluster, serviceName } = plan.serviceDefinition;

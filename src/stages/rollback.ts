@@ -74,7 +74,8 @@ async function perform(
     }
     case 'wait-stable': {
       const stability = await taskSetStability(plan, ports, action.taskSetId, input.startedAt, RESTORE_STABLE_TIMEOUT_SECONDS);
-      if (stability.status === 'failed') throw new StabilizeFailedError(`rollback could not restore the last good version: ${stability.reason}`);
+      if (stability.status === 'failed')
+        throw new StabilizeFailedError(`rollback could not restore the last good version: ${stability.error.message}`, { cause: stability.error });
       return { state: input.state, wait: stability.status === 'pending', summary: stability.detail };
     }
     case 'make-primary':

@@ -1,10 +1,12 @@
 import type { DeploymentPlan } from '../../domain/plan.js';
+import { StabilizeFailedError, StableTimeoutError } from '../../errors.js';
 import type { StagePorts, StoppedTask, TaskSetInfo } from '../ports.js';
 
 export type Stability =
   | { status: 'done'; detail: string }
   | { status: 'pending'; detail: string }
-  | { status: 'failed'; error: 'StabilizeFailed' | 'StableTimeout'; reason: string };
+  /** The error says which: tasks that failed (StabilizeFailed) or time that ran out (StableTimeout). */
+  | { status: 'failed'; error: StabilizeFailedError | StableTimeoutError };
 
 /** Two failed tasks are a pattern, not bad luck: fail early instead of waiting for the timeout. */
 const FAILED_TASKS_BEFORE_GIVING_UP = 2;
@@ -22,7 +24,7 @@ export function assessTaskSet(
 ): Stability {
   if (!taskSet || taskSet.status === 'DRAINING') {
     const which = taskSet ? `task set ${taskSet.id}` : 'the task set';
-    return { status: 'failed', error: 'StabilizeFailed', reason: `${which} is gone or draining before it stabilised` };
+    return { status: 'failed', error: new StabilizeFailedError(`${which} is gone or draining before it stabilised`) };
   }
   const counts = `${taskSet.runningCount}/${taskSet.computedDesiredCount} running, ${taskSet.pendingCount} pending`;
   if (taskSet.stabilityStatus === 'STEADY_STATE') return { status: 'done', detail: `task set ${taskSet.id} is STEADY_STATE (${counts})` };
@@ -32,14 +34,16 @@ export function assessTaskSet(
   if (failed.length >= FAILED_TASKS_BEFORE_GIVING_UP || crashed) {
     return {
       status: 'failed',
-      error: 'StabilizeFailed',
-      reason: `task set ${taskSet.id} failed to stabilise: ${describeStop(failed[0]!)} (${failed.length} task(s) stopped)`,
+      error: new StabilizeFailedError(`task set ${taskSet.id} failed to stabilise: ${describeStop(failed[0]!)} (${failed.length} task(s) stopped)`),
     };
   }
   const elapsedSeconds = (now - startedAt) / 1000;
   if (elapsedSeconds > stableTimeoutSeconds) {
     const last = failed[0] ? `; last stop: ${describeStop(failed[0])}` : '';
-    return { status: 'failed', error: 'StableTimeout', reason: `task set ${taskSet.id} not STEADY_STATE after ${stableTimeoutSeconds}s (${counts})${last}` };
+    return {
+      status: 'failed',
+      error: new StableTimeoutError(`task set ${taskSet.id} not STEADY_STATE after ${stableTimeoutSeconds}s (${counts})${last}`),
+    };
   }
   return { status: 'pending', detail: `task set ${taskSet.id} is ${taskSet.stabilityStatus} (${counts})` };
 }
