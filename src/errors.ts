@@ -1,3 +1,5 @@
+import { formatIssue, type ManifestIssue } from './manifest/issues.js';
+
 /**
  * Step Functions matches Retry and Catch on the Lambda errorType, which is the error's `name`.
  * These names are therefore part of the ASL contract: change one here and in statemachines/ together.
@@ -26,9 +28,17 @@ export const ErrorName = {
 } as const;
 export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
 
+export function isErrorName(name: string): name is ErrorName {
+  return (Object.values(ErrorName) as string[]).includes(name);
+}
+
 export const RETRYABLE_ERRORS: readonly ErrorName[] = [ErrorName.Throttled, ErrorName.Transient];
 
-export class StepcdError extends Error {
+/**
+ * The base of every stepcd error. Abstract so that a kind is always its subclass: code branches with
+ * `instanceof`, and `errorFromName` rebuilds the subclass from a name that crossed a boundary.
+ */
+export abstract class StepcdError extends Error {
   readonly retryable: boolean;
   constructor(name: ErrorName, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -93,6 +103,13 @@ export class AnalysisFailedError extends StepcdError {
   }
 }
 
+/** An approver rejected the deployment (Slack or `stepcd reject`); sent to the task token by name. */
+export class RejectedError extends StepcdError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorName.Rejected, message, options);
+  }
+}
+
 export class CancelledError extends StepcdError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorName.Cancelled, message, options);
@@ -136,27 +153,60 @@ export class ConditionalWriteConflictError extends StepcdError {
   }
 }
 
-/** One validation problem, always tied to a file and a field path. */
-export interface ManifestIssue {
-  file: string;
-  /** Dotted field path, e.g. `spec.pipeline.stages[2].with.scale`; empty for whole-file problems. */
-  path: string;
-  message: string;
-  severity: 'error' | 'warning';
+/** An AWS call failed in a way that retrying will not fix (a bad request, a missing resource...). */
+export class AwsError extends StepcdError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorName.AwsError, message, options);
+  }
 }
 
-export function formatIssue(issue: ManifestIssue): string {
-  return issue.path ? `${issue.file}: ${issue.path} ${issue.message}` : `${issue.file}: ${issue.message}`;
-}
-
-/** Carries every problem found, not just the first. */
+/**
+ * Carries every problem found, not just the first. Rebuilt from a name alone (`errorFromName`), it
+ * has no issues and keeps the message it was given.
+ */
 export class InvalidManifestError extends StepcdError {
   readonly issues: ManifestIssue[];
-  constructor(issues: ManifestIssue[]) {
+  constructor(issues: ManifestIssue[], options?: { message?: string; cause?: unknown }) {
     const errors = issues.filter((i) => i.severity === 'error');
-    super(ErrorName.InvalidManifest, errors.map(formatIssue).join('; '));
+    super(
+      ErrorName.InvalidManifest,
+      options?.message ?? errors.map(formatIssue).join('; '),
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.issues = issues;
   }
+}
+
+type ErrorOptions = { cause?: unknown };
+
+const BY_NAME: Record<ErrorName, (message: string, options?: ErrorOptions) => StepcdError> = {
+  [ErrorName.Throttled]: (m, o) => new ThrottledError(m, o),
+  [ErrorName.Transient]: (m, o) => new TransientError(m, o),
+  [ErrorName.InvalidManifest]: (m, o) => new InvalidManifestError([], { message: m, ...o }),
+  [ErrorName.InvalidState]: (m, o) => new InvalidStateError(m, o),
+  [ErrorName.NotExternal]: (m, o) => new NotExternalError(m, o),
+  [ErrorName.TooManyTaskSets]: (m, o) => new TooManyTaskSetsError(m, o),
+  [ErrorName.StabilizeFailed]: (m, o) => new StabilizeFailedError(m, o),
+  [ErrorName.StableTimeout]: (m, o) => new StableTimeoutError(m, o),
+  [ErrorName.DeploymentTimeout]: (m, o) => new DeploymentTimeoutError(m, o),
+  [ErrorName.UnhealthyCanary]: (m, o) => new UnhealthyCanaryError(m, o),
+  [ErrorName.AnalysisFailed]: (m, o) => new AnalysisFailedError(m, o),
+  [ErrorName.Rejected]: (m, o) => new RejectedError(m, o),
+  [ErrorName.Cancelled]: (m, o) => new CancelledError(m, o),
+  [ErrorName.NotFound]: (m, o) => new NotFoundError(m, o),
+  [ErrorName.Unauthorized]: (m, o) => new UnauthorizedError(m, o),
+  [ErrorName.Config]: (m, o) => new ConfigError(m, o),
+  [ErrorName.AwsError]: (m, o) => new AwsError(m, o),
+  // Rebuilt from a name, the refused item is not known.
+  [ErrorName.ConditionalWriteConflict]: (m, o) => new ConditionalWriteConflictError(m, undefined, o),
+};
+
+/**
+ * The subclass for an error known only by its name: a Step Functions failure's `Error` (with its
+ * `Cause` as the message), or an error re-thrown with more context that must keep its kind.
+ */
+export function errorFromName(name: ErrorName, message: string, options?: ErrorOptions): StepcdError {
+  return BY_NAME[name](message, options);
 }
 
 /** The SDK's error name for throttling differs by service; these are what it retries as throttling. */
@@ -176,5 +226,5 @@ export function wrapAwsError(doing: string, err: unknown): StepcdError {
   if (status >= 500 || e?.$fault === 'server' || name === 'TimeoutError' || name === 'ECONNRESET') {
     return new TransientError(message, { cause: err });
   }
-  return new StepcdError(ErrorName.AwsError, message, { cause: err });
+  return new AwsError(message, { cause: err });
 }

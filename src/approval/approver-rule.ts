@@ -1,5 +1,5 @@
 import type { DeploymentPlan, PlannedStage } from '../domain/plan.js';
-import type { ManifestIssue } from '../errors.js';
+import type { ManifestIssue } from '../manifest/issues.js';
 
 /** `approvers: ['*']`: the stage lets anyone who can click (or reach the CLI) decide, on purpose. */
 export const ANYONE = '*';

@@ -20,7 +20,7 @@ import {
   type Task,
   type TaskSet,
 } from '@aws-sdk/client-ecs';
-import { ErrorName, NotExternalError, StepcdError, TooManyTaskSetsError, wrapAwsError } from '../errors.js';
+import { AwsError, NotExternalError, type StepcdError, TooManyTaskSetsError, wrapAwsError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
 import type { CreateTaskSetRequest, EcsPort, ServiceInfo, ServiceUpdate, StoppedTask, Tags, TaskSetInfo, TaskSetStatus } from '../stages/ports.js';
 
@@ -41,7 +41,7 @@ export function createEcsAdapter(config: AwsClientConfig | ECSClient): EcsPort {
         const input = { ...definition, tags: mergeTags(definition.tags, tags) } as RegisterTaskDefinitionCommandInput;
         const out = await client.send(new RegisterTaskDefinitionCommand(input));
         const arn = out.taskDefinition?.taskDefinitionArn;
-        if (!arn) throw new StepcdError(ErrorName.AwsError, 'RegisterTaskDefinition returned no ARN');
+        if (!arn) throw new AwsError('RegisterTaskDefinition returned no ARN');
         return arn;
       }),
 
@@ -71,7 +71,7 @@ export function createEcsAdapter(config: AwsClientConfig | ECSClient): EcsPort {
       call(`creating service ${String(definition.serviceName)}`, async () => {
         const input = { ...definition, tags: toTagList(tags) } as CreateServiceCommandInput;
         const out = await client.send(new CreateServiceCommand(input));
-        if (!out.service) throw new StepcdError(ErrorName.AwsError, 'CreateService returned no service');
+        if (!out.service) throw new AwsError('CreateService returned no service');
         return toServiceInfo(out.service);
       }),
 
@@ -101,7 +101,7 @@ export function createEcsAdapter(config: AwsClientConfig | ECSClient): EcsPort {
     createTaskSet: (request: CreateTaskSetRequest) =>
       call(`creating task set ${request.externalId} in ${request.service}`, async () => {
         const out = await client.send(new CreateTaskSetCommand(toCreateTaskSetInput(request)));
-        if (!out.taskSet) throw new StepcdError(ErrorName.AwsError, 'CreateTaskSet returned no task set');
+        if (!out.taskSet) throw new AwsError('CreateTaskSet returned no task set');
         return toTaskSetInfo(out.taskSet);
       }),
 
@@ -159,7 +159,7 @@ export function createEcsAdapter(config: AwsClientConfig | ECSClient): EcsPort {
 /** ECS says "too many task sets" and "not EXTERNAL" only in messages; name them so the ASL can tell. */
 export function classifyEcsError(doing: string, err: unknown): StepcdError {
   const wrapped = wrapAwsError(doing, err);
-  if (wrapped.retryable || wrapped.name !== ErrorName.AwsError) return wrapped;
+  if (!(wrapped instanceof AwsError)) return wrapped;
   const message = (err as { message?: string })?.message ?? '';
   if (/deployments exist on the service|maximum limit/i.test(message)) return new TooManyTaskSetsError(wrapped.message, { cause: err });
   if (/EXTERNAL|deployment controller/i.test(message)) return new NotExternalError(wrapped.message, { cause: err });

@@ -1,6 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { AsyncInvoker } from '../gitops/deferrers.js';
-import { ErrorName, StepcdError, wrapAwsError } from '../errors.js';
+import { AwsError, wrapAwsError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
 
 export function createLambdaClient(config: AwsClientConfig): LambdaClient {
@@ -25,7 +25,7 @@ export function createLambdaInvoker(config: AwsClientConfig | LambdaClient): Asy
       }
       // An Event invocation that Lambda queued answers 202; anything else means it was not queued.
       if (out.StatusCode !== undefined && out.StatusCode !== 202) {
-        throw new StepcdError(ErrorName.AwsError, `invoking ${functionName} asynchronously: Lambda answered ${out.StatusCode}, not 202`);
+        throw new AwsError(`invoking ${functionName} asynchronously: Lambda answered ${out.StatusCode}, not 202`);
       }
     },
   };

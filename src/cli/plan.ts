@@ -1,6 +1,6 @@
 import { basename, dirname, resolve } from 'node:path';
 import { readdir } from 'node:fs/promises';
-import { formatIssue } from '../errors.js';
+import { formatIssue } from '../manifest/issues.js';
 import { createDirFiles, isAppConfigPath, loadApp } from '../manifest/index.js';
 import { formatChange, type FieldChange } from '../plan/diff.js';
 import { planApp, type PlanReport } from '../plan/preview.js';

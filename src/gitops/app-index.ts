@@ -1,4 +1,4 @@
-import type { ManifestIssue } from '../errors.js';
+import type { ManifestIssue } from '../manifest/issues.js';
 import { identityConflicts, readAppIdentity, type AppIdentity } from '../manifest/app-identity.js';
 import { mapBounded } from './bounded.js';
 import type { FilesAtCommit } from './manifest-source.js';

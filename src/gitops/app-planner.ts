@@ -1,6 +1,7 @@
 import { resolveApprovers } from '../approval/approver-rule.js';
 import type { AppRef } from '../domain/plan.js';
-import { InvalidManifestError, type ManifestIssue } from '../errors.js';
+import { InvalidManifestError } from '../errors.js';
+import type { ManifestIssue } from '../manifest/issues.js';
 import { loadApp } from '../manifest/load-app.js';
 import { RefusedFileError } from '../manifest/refusal.js';
 import { conflictsOf } from './app-index.js';

@@ -1,4 +1,4 @@
-import { ErrorName, StepcdError } from '../errors.js';
+import { AwsError, errorFromName, isErrorName, StepcdError } from '../errors.js';
 import type { PushEvent } from './push-event.js';
 import { WHOLE_PUSH, type Deferrer, type TriggerScope } from './trigger.js';
 
@@ -55,9 +55,10 @@ export class LambdaSelfInvokeDeferrer implements Deferrer {
     try {
       await this.invoker.invokeAsync(this.functionName, event);
     } catch (err) {
-      // Same name (so a throttle stays retryable), saying what was being deferred.
-      const name = err instanceof StepcdError ? (err.name as ErrorName) : ErrorName.AwsError;
-      throw new StepcdError(name, `${doing}: ${(err as Error).message}`, { cause: err });
+      // Same kind (so a throttle stays retryable), saying what was being deferred.
+      const message = `${doing}: ${(err as Error).message}`;
+      if (err instanceof StepcdError && isErrorName(err.name)) throw errorFromName(err.name, message, { cause: err });
+      throw new AwsError(message, { cause: err });
     }
   }
 }

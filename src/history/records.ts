@@ -1,7 +1,7 @@
 import type { DeploymentRecord, DeploymentStatus } from '../domain/deployment.js';
 import { FINAL_STATUSES } from '../domain/deployment.js';
 import type { AppRef, CommitRef, DeploymentPlan, TriggerRef } from '../domain/plan.js';
-import { formatIssue, type ManifestIssue } from '../errors.js';
+import { formatIssue, type ManifestIssue } from '../manifest/issues.js';
 
 /** SUCCESS, FAILURE, CANCELLED, SUPERSEDED and TRIGGER_FAILED: nothing moves a record out of these. */
 export function isFinal(status: DeploymentStatus): boolean {

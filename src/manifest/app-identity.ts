@@ -1,4 +1,4 @@
-import type { ManifestIssue } from '../errors.js';
+import type { ManifestIssue } from './issues.js';
 import { parseManifestText } from './parse-file.js';
 import { dirOf, resolveInApp } from './paths.js';
 import { RefusedFileError } from './refusal.js';

@@ -1,5 +1,5 @@
 import { approverIssues } from '../approval/approver-rule.js';
-import { formatIssue, type ManifestIssue } from '../errors.js';
+import { formatIssue, type ManifestIssue } from './issues.js';
 import { identityConflicts, readAppIdentity } from './app-identity.js';
 import { CHECKS, type CheckName, type TaggedIssue } from './issues.js';
 import { analyzeApp } from './load-app.js';

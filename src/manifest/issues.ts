@@ -1,4 +1,15 @@
-import type { ManifestIssue } from '../errors.js';
+/** One validation problem, always tied to a file and a field path. */
+export interface ManifestIssue {
+  file: string;
+  /** Dotted field path, e.g. `spec.pipeline.stages[2].with.scale`; empty for whole-file problems. */
+  path: string;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export function formatIssue(issue: ManifestIssue): string {
+  return issue.path ? `${issue.file}: ${issue.path} ${issue.message}` : `${issue.file}: ${issue.message}`;
+}
 
 /** The named checks of `stepcd validate`; every issue belongs to exactly one. */
 export const CHECKS = ['app config', 'service definition', 'task definition', 'image policy', 'target groups', 'pipeline'] as const;

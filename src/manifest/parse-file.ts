@@ -1,5 +1,5 @@
 import { parseDocument } from 'yaml';
-import type { ManifestIssue } from '../errors.js';
+import type { ManifestIssue } from './issues.js';
 import { locateJsonError } from './json-error.js';
 import { MAX_NESTING_DEPTH, MAX_YAML_ALIASES } from './limits.js';
 

@@ -1,4 +1,4 @@
-import type { ManifestIssue } from '../errors.js';
+import type { ManifestIssue } from './issues.js';
 import type { Mention, PlannedStage, ServiceDefinition, TargetGroupRef } from '../domain/plan.js';
 
 /** Where manifests are read from: a checkout, `git show sha:path`, or the GitHub contents API. */

@@ -8,7 +8,7 @@ import { deploymentDeadline, timeoutMessage } from './deadline.js';
 import type { ExecutionData } from './execution-data.js';
 import { mergeStates } from './state-merge.js';
 import { byWhom } from './wait-check.js';
-import { checkFailureError, ROLLBACK_LIMIT_SECONDS, rollbackOverdue } from './stage-failures.js';
+import { ROLLBACK_LIMIT_SECONDS, rollbackOverdue } from './rollback-limit.js';
 
 export interface StageTaskDeps {
   ports: StagePorts;
@@ -37,7 +37,7 @@ export async function runStageTask(action: string, data: ExecutionData, deps: St
       await assertNotCancelled(data, deps.history);
       const result = await checkStage(stageInput(data), deps.ports);
       await deps.history.setState(data.plan.deploymentId, result.state);
-      if (result.status === 'failed') throw checkFailureError(result.reason, result.error);
+      if (result.status === 'failed') throw result.error;
       // A stage still stabilising when spec.timeout passes fails here rather than at its own stableTimeout.
       if (result.status === 'pending' && deps.ports.now() > deploymentDeadline(data.plan)) {
         throw new DeploymentTimeoutError(`${timeoutMessage(data.plan)} while ${data.cursor.stage?.name ?? 'a stage'} was stabilising`);

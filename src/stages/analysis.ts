@@ -1,10 +1,9 @@
-import { AnalysisFailedError, ErrorName, InvalidStateError } from '../errors.js';
-import type { PlannedStage } from '../domain/plan.js';
-import type { CheckResult, StageInput, StartResult } from './types.js';
+import { AnalysisFailedError } from '../errors.js';
+import type { CheckResult, StartResult } from './types.js';
 import type { AlarmStatus, StagePorts } from './ports.js';
-import type { StageExecutor } from './executor.js';
+import type { StageExecutor, StageInputOf, StageOfKind } from './executor.js';
 
-type AnalysisStage = Extract<PlannedStage, { name: 'ANALYSIS' }>;
+type AnalysisStage = StageOfKind<'ANALYSIS'>;
 
 /** What one look at the alarms means for the stage; pure, so every rule is tested without CloudWatch. */
 export type AnalysisVerdict = { status: 'failed'; reason: string } | { status: 'done'; detail: string } | { status: 'pending'; detail: string };
@@ -16,9 +15,9 @@ export type AnalysisVerdict = { status: 'failed'; reason: string } | { status: '
  * has no data points yet), and an alarm already in ALARM at the start fails it, unlike AWS native
  * deployments, which ignore alarms already firing: stepcd would rather not promote into an incident.
  */
-export const analysis: StageExecutor = {
-  async start(input: StageInput, ports: StagePorts): Promise<StartResult> {
-    const stage = analysisStage(input);
+export const analysis: StageExecutor<'ANALYSIS'> = {
+  async start(input: StageInputOf<'ANALYSIS'>, ports: StagePorts): Promise<StartResult> {
+    const { stage } = input;
     const verdict = judgeAlarms(stage, await ports.alarms.describeAlarms(stage.with.alarms), 0);
     // A failure at start is thrown (the check loop never runs); a check failure is returned.
     if (verdict.status === 'failed') throw new AnalysisFailedError(verdict.reason);
@@ -26,13 +25,13 @@ export const analysis: StageExecutor = {
     return { state: input.state, needsCheck: true, detail: `watching ${describeAlarms(stage.with.alarms)} for ${stage.with.durationSeconds}s` };
   },
 
-  async check(input: StageInput, ports: StagePorts): Promise<CheckResult> {
-    const stage = analysisStage(input);
+  async check(input: StageInputOf<'ANALYSIS'>, ports: StagePorts): Promise<CheckResult> {
+    const { stage } = input;
     const elapsedMs = ports.now() - Date.parse(input.startedAt);
     const verdict = judgeAlarms(stage, await ports.alarms.describeAlarms(stage.with.alarms), elapsedMs);
     if (verdict.status === 'failed') {
       ports.log('analysis failed', { reason: verdict.reason });
-      return { status: 'failed', state: input.state, reason: verdict.reason, error: ErrorName.AnalysisFailed };
+      return { status: 'failed', state: input.state, error: new AnalysisFailedError(verdict.reason) };
     }
     return { status: verdict.status, state: input.state, detail: verdict.detail };
   },
@@ -62,11 +61,6 @@ export function judgeAlarms(stage: AnalysisStage, found: readonly AlarmStatus[],
     return { status: 'done', detail: `no alarm fired in ${stage.with.durationSeconds}s${note}` };
   }
   return { status: 'pending', detail: `no alarm fired so far, ${elapsed}s of ${stage.with.durationSeconds}s${note}` };
-}
-
-function analysisStage(input: StageInput): AnalysisStage {
-  if (input.stage.name !== 'ANALYSIS') throw new InvalidStateError(`stage ${input.stage.name} is not ANALYSIS`);
-  return input.stage;
 }
 
 function describeAlarms(names: readonly string[]): string {

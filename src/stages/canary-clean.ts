@@ -1,10 +1,10 @@
-import type { StageInput, StartResult } from './types.js';
+import type { StartResult } from './types.js';
 import type { StagePorts, TaskSetInfo } from './ports.js';
-import { doneAlready, type StageExecutor } from './executor.js';
-import { routeTraffic } from './routing.js';
-import { ALL_PRIMARY } from './weights.js';
-import { liveSets } from './task-set.js';
-import { isCreatedBy } from './identity.js';
+import { doneAlready, type StageExecutor, type StageInputOf } from './executor.js';
+import { routeTraffic } from './elb/route-traffic.js';
+import { ALL_PRIMARY } from './elb/weights.js';
+import { liveSets } from './ecs/task-set.js';
+import { isCreatedBy } from './ecs/identity.js';
 
 /**
  * ECS_CANARY_CLEAN: traffic off the canary first, then delete the canary set(s) this deployment
@@ -12,8 +12,8 @@ import { isCreatedBy } from './identity.js';
  * left behind (it failed with autoRollback off) go too: nothing else ever removes them, and each one
  * keeps tasks running and counts against the service's task set limit.
  */
-export const canaryClean: StageExecutor = {
-  async start(input: StageInput, ports: StagePorts): Promise<StartResult> {
+export const canaryClean: StageExecutor<'ECS_CANARY_CLEAN'> = {
+  async start(input: StageInputOf<'ECS_CANARY_CLEAN'>, ports: StagePorts): Promise<StartResult> {
     const { plan } = input;
     const routed = await routeTraffic(plan, input.state, ports, ALL_PRIMARY, { requireRules: false });
     const { cluster, serviceName } = plan.serviceDefinition;

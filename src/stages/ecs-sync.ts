@@ -1,35 +1,36 @@
 import { InvalidStateError } from '../errors.js';
-import type { CheckResult, StageInput, StartResult } from './types.js';
+import type { CheckResult, StartResult } from './types.js';
 import type { StagePorts } from './ports.js';
-import { stableTimeoutOf, taskSetStability, type StageExecutor } from './executor.js';
-import { startRollout } from './rollout.js';
-import { liveSets } from './task-set.js';
-import { routeTraffic } from './routing.js';
-import { ALL_PRIMARY } from './weights.js';
+import type { StageExecutor, StageInputOf } from './executor.js';
+import { taskSetStability } from './ecs/stability.js';
+import { startRollout } from './ecs/start-rollout.js';
+import { liveSets } from './ecs/task-set.js';
+import { routeTraffic } from './elb/route-traffic.js';
+import { ALL_PRIMARY } from './elb/weights.js';
 
 /**
  * ECS_SYNC (quick sync): a 100% task set of the new version, made PRIMARY once steady, with all
  * traffic on primary and every older set removed.
  */
-export const ecsSync: StageExecutor = {
-  async start(input: StageInput, ports: StagePorts): Promise<StartResult> {
+export const ecsSync: StageExecutor<'ECS_SYNC'> = {
+  async start(input: StageInputOf<'ECS_SYNC'>, ports: StagePorts): Promise<StartResult> {
     const created = await startRollout(input, ports, { role: 'primary', scalePercent: 100 });
     return { state: { ...created.state, primaryTaskSetId: created.taskSetId }, needsCheck: true, detail: `task set ${created.taskSetId} at 100%` };
   },
 
-  async check(input: StageInput, ports: StagePorts): Promise<CheckResult> {
+  async check(input: StageInputOf<'ECS_SYNC'>, ports: StagePorts): Promise<CheckResult> {
     const { plan, stage } = input;
     const taskSetId = input.state.primaryTaskSetId;
     if (!taskSetId) throw new InvalidStateError('ECS_SYNC check ran before start recorded its task set');
-    const stability = await taskSetStability(plan, ports, taskSetId, input.startedAt, stableTimeoutOf(stage));
-    if (stability.status === 'failed') return { status: 'failed', state: input.state, reason: stability.reason };
+    const stability = await taskSetStability(plan, ports, taskSetId, input.startedAt, stage.with.stableTimeoutSeconds);
+    if (stability.status === 'failed') return { status: 'failed', state: input.state, error: stability.error };
     if (stability.status === 'pending') return { status: 'pending', state: input.state, detail: stability.detail };
     return { status: 'done', ...(await promoteAndPrune(input, ports, taskSetId)) };
   },
 };
 
 /** Steps 4–6 of quick sync, each skipped when already true so a repeated check changes nothing. */
-async function promoteAndPrune(input: StageInput, ports: StagePorts, taskSetId: string) {
+async function promoteAndPrune(input: StageInputOf<'ECS_SYNC'>, ports: StagePorts, taskSetId: string) {
   const { plan } = input;
   const { cluster, serviceName } = plan.serviceDefinition;
   let state = { ...input.state, touched: true };

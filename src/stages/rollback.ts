@@ -1,11 +1,11 @@
 import { StabilizeFailedError } from '../errors.js';
 import type { RollbackInput, RollbackResult } from './types.js';
 import type { StagePorts } from './ports.js';
-import { nextRollbackAction, type RollbackAction } from './rollback-plan.js';
-import { routeTraffic, targetGroupPair } from './routing.js';
-import { ALL_PRIMARY, canaryHasTraffic } from './weights.js';
-import { ensureTaskSet, liveSets } from './task-set.js';
-import { taskSetStability } from './executor.js';
+import { nextRollbackAction, type RollbackAction } from './ecs/rollback-actions.js';
+import { routeTraffic, targetGroupPair } from './elb/route-traffic.js';
+import { ALL_PRIMARY, canaryHasTraffic } from './elb/weights.js';
+import { ensureTaskSet, liveSets } from './ecs/task-set.js';
+import { taskSetStability } from './ecs/stability.js';
 
 /** How long a restored set may take to stabilise before rollback reports it cannot. */
 const RESTORE_STABLE_TIMEOUT_SECONDS = 1800;
@@ -74,7 +74,8 @@ async function perform(
     }
     case 'wait-stable': {
       const stability = await taskSetStability(plan, ports, action.taskSetId, input.startedAt, RESTORE_STABLE_TIMEOUT_SECONDS);
-      if (stability.status === 'failed') throw new StabilizeFailedError(`rollback could not restore the last good version: ${stability.reason}`);
+      if (stability.status === 'failed')
+        throw new StabilizeFailedError(`rollback could not restore the last good version: ${stability.error.message}`, { cause: stability.error });
       return { state: input.state, wait: stability.status === 'pending', summary: stability.detail };
     }
     case 'make-primary':

@@ -1,19 +1,17 @@
-import { InvalidStateError } from '../errors.js';
-import type { StageInput, StartResult } from './types.js';
+import type { StartResult } from './types.js';
 import type { StagePorts } from './ports.js';
-import { doneAlready, type StageExecutor } from './executor.js';
-import { routeTraffic, targetGroupPair } from './routing.js';
-import { routingWeights } from './weights.js';
+import { doneAlready, type StageExecutor, type StageInputOf } from './executor.js';
+import { routeTraffic, targetGroupPair } from './elb/route-traffic.js';
+import { routingWeights } from './elb/weights.js';
 
 /**
  * ECS_TRAFFIC_ROUTING(primary | canary): sets the weights on every rule forwarding to both target
  * groups, keeping stickiness, and refuses to give weight to a canary whose targets are not healthy.
  * It finishes inside start.
  */
-export const trafficRouting: StageExecutor = {
-  async start(input: StageInput, ports: StagePorts): Promise<StartResult> {
+export const trafficRouting: StageExecutor<'ECS_TRAFFIC_ROUTING'> = {
+  async start(input: StageInputOf<'ECS_TRAFFIC_ROUTING'>, ports: StagePorts): Promise<StartResult> {
     const { plan, stage } = input;
-    if (stage.name !== 'ECS_TRAFFIC_ROUTING') throw new InvalidStateError(`traffic routing given stage ${stage.name}`);
     if (!targetGroupPair(plan)) {
       return { state: input.state, needsCheck: false, detail: `no traffic to route: access type ${plan.accessType} without two target groups` };
     }

@@ -1,6 +1,6 @@
 import type { DeploymentPlan, PlannedStage } from '../domain/plan.js';
 import type { DeploymentState, LastGood } from '../domain/deployment.js';
-import type { ErrorName } from '../errors.js';
+import type { StepcdError } from '../errors.js';
 
 /**
  * The contract between the state machine's Lambda tasks and the stage executors.
@@ -27,8 +27,8 @@ export interface StartResult {
 export type CheckResult =
   | { status: 'done'; state: DeploymentState; detail?: string }
   | { status: 'pending'; state: DeploymentState; detail?: string }
-  /** `error` names the failure when it is not a task set's (StabilizeFailed / StableTimeout, told from the reason). */
-  | { status: 'failed'; state: DeploymentState; reason: string; error?: ErrorName };
+  /** The typed error the stage failed with; the stage Lambda throws it, so its name reaches the ASL. */
+  | { status: 'failed'; state: DeploymentState; error: StepcdError };
 
 /** Rollback input: everything this deployment did, plus what to go back to. */
 export interface RollbackInput {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIssue } from '../../src/errors.js';
+import { formatIssue } from '../../src/manifest/issues.js';
 import { loadApp } from '../../src/manifest/index.js';
 import { canaryApp, filesOf, type AppFixture } from './fixtures.js';
 

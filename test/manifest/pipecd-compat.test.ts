@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIssue } from '../../src/errors.js';
+import { formatIssue } from '../../src/manifest/issues.js';
 import { compilePattern, patternProblem } from '../../src/gitops/path-pattern.js';
 import { stageEvents } from '../../src/manifest/history-budget.js';
 import { imagePolicyReason, parseImageReference } from '../../src/manifest/image-policy.js';

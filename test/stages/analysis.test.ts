@@ -3,7 +3,7 @@ import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwat
 import { localClientConfig } from '../../src/aws/client-config.js';
 import { emptyDeploymentState } from '../../src/domain/deployment.js';
 import type { DeploymentPlan } from '../../src/domain/plan.js';
-import { ErrorName } from '../../src/errors.js';
+import { AnalysisFailedError, ErrorName } from '../../src/errors.js';
 import { judgeAlarms } from '../../src/stages/analysis.js';
 import { checkStage, startStage } from '../../src/stages/index.js';
 import { buildPlan, stageInput, startStageWorld, type StageWorld } from '../support/stage-fixtures.js';
@@ -59,12 +59,11 @@ describe('ANALYSIS stage over the local CloudWatch', () => {
 
     world.clock.advance(30_000);
     await setState('web-latency', 'ALARM', 'Threshold Crossed: 1 datapoint [1.8] was greater than the threshold (1.0)');
-    expect(await checkStage(input, world.ports)).toEqual({
-      status: 'failed',
-      state: input.state,
-      reason: 'alarm web-latency is ALARM: Threshold Crossed: 1 datapoint [1.8] was greater than the threshold (1.0)',
-      error: ErrorName.AnalysisFailed,
-    });
+    const result = await checkStage(input, world.ports);
+    expect(result).toEqual({ status: 'failed', state: input.state, error: expect.any(AnalysisFailedError) });
+    const error = result.status === 'failed' ? result.error : undefined;
+    expect(error?.name).toBe(ErrorName.AnalysisFailed);
+    expect(error?.message).toBe('alarm web-latency is ALARM: Threshold Crossed: 1 datapoint [1.8] was greater than the threshold (1.0)');
   });
 
   it('fails at start, naming it, when an alarm does not exist', async () => {

@@ -39,28 +39,4 @@ describe('stage executors under faults', () => {
 
     await expect(startStage(stageInput(world, plan, 0, emptyDeploymentState(), lastGood), world.ports)).rejects.toMatchObject({ name: ErrorName.Throttled });
   });
-
-  it('fails the canary check with the ECS stop reason when its tasks crash', async () => {
-    world.emulator.faults.crashTasks({ image: 'acme/web:v2', reason: 'Essential container in task exited', afterMs: 1_000 });
-
-    const run = await runStage(world, canaryPlan(), 0, emptyDeploymentState(), lastGood);
-
-    expect(run.status).toBe('failed');
-    expect(run.reason).toContain('Essential container in task exited');
-    expect(run.reason).toContain(run.state.canaryTaskSetId);
-  });
-
-  it('never gives traffic to a canary whose targets never get healthy', async () => {
-    world.emulator.faults.unhealthyTargets({ targetGroupArn: world.canaryTg });
-    const plan = canaryPlan();
-    const canary = await runStage(world, plan, 0, emptyDeploymentState(), lastGood);
-    expect(canary.status).toBe('failed');
-    expect(canary.reason).toMatch(/not STEADY_STATE after 600s/);
-
-    await expect(startStage(stageInput(world, plan, 1, canary.state, lastGood), world.ports)).rejects.toMatchObject({ name: ErrorName.UnhealthyCanary });
-    const now = await view(world);
-    expect(now.weights.default).toMatchObject({ primary: 100, canary: 0 });
-    expect(now.weights.api).toMatchObject({ primary: 100, canary: 0 });
-    expect(world.emulator.calls.count({ service: 'elbv2', mutating: true })).toBe(0);
-  });
 });

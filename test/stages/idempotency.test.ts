@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildPlan, deployAll, runStage, settle, stage, startStageWorld, view, type StageWorld } from '../support/stage-fixtures.js';
 import { emptyDeploymentState, type DeploymentState, type LastGood } from '../../src/domain/deployment.js';
 import type { DeploymentPlan } from '../../src/domain/plan.js';
-import { stepcdTags } from '../../src/stages/identity.js';
+import { stepcdTags } from '../../src/stages/ecs/identity.js';
 
 /**
  * Each executor run twice with the same input (a Lambda retried after its answer was lost) must end

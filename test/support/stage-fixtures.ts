@@ -21,6 +21,7 @@ import { createEcsElbv2Emulator } from '../../src/local/ecs-elbv2/index.js';
 import { localClientConfig } from '../../src/aws/client-config.js';
 import { createAwsStagePorts } from '../../src/aws/stage-ports.js';
 import { checkStage, rollbackStep, startStage } from '../../src/stages/index.js';
+import type { StepcdError } from '../../src/errors.js';
 import type { StagePorts } from '../../src/stages/ports.js';
 import type { RollbackResult, StageInput } from '../../src/stages/types.js';
 import type { DeploymentPlan, PlannedStage } from '../../src/domain/plan.js';
@@ -232,7 +233,9 @@ export function sampleTraffic(world: StageWorld): void {
 export interface StageRun {
   status: 'done' | 'failed';
   state: DeploymentState;
+  /** The failed check's error message, and the typed error itself. */
   reason?: string;
+  error?: StepcdError;
   checks: number;
 }
 
@@ -259,7 +262,7 @@ export async function runStage(
     sampleTraffic(world);
     current = result.state;
     if (result.status === 'done') return { status: 'done', state: current, checks: polls };
-    if (result.status === 'failed') return { status: 'failed', state: current, reason: result.reason, checks: polls };
+    if (result.status === 'failed') return { status: 'failed', state: current, reason: result.error.message, error: result.error, checks: polls };
   }
   throw new Error(`stage ${index} still pending after ${maxPolls} polls`);
 }

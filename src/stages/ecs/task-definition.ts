@@ -1,7 +1,7 @@
-import type { DeploymentState } from '../domain/deployment.js';
-import type { DeploymentPlan } from '../domain/plan.js';
+import type { DeploymentState } from '../../domain/deployment.js';
+import type { DeploymentPlan } from '../../domain/plan.js';
 import { isCreatedBy, isRollbackRestoreSet, stepcdTags } from './identity.js';
-import type { StagePorts, TaskSetInfo } from './ports.js';
+import type { StagePorts, TaskSetInfo } from '../ports.js';
 
 /**
  * Registers the plan's task definition once per deployment and reuses the ARN in every later stage.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { assessTaskSet } from '../../src/stages/stability.js';
-import type { StoppedTask, TaskSetInfo } from '../../src/stages/ports.js';
+import { ErrorName, StabilizeFailedError, StableTimeoutError } from '../../../src/errors.js';
+import { assessTaskSet } from '../../../src/stages/ecs/stability.js';
+import type { StoppedTask, TaskSetInfo } from '../../../src/stages/ports.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 function set(overrides: Partial<TaskSetInfo> = {}): TaskSetInfo {
@@ -55,13 +56,29 @@ describe('assessTaskSet', () => {
 
   it('carries the ECS stop reason when tasks crash', () => {
     const result = assessTaskSet(set(), [crashed], T0, T0, 600);
-    expect(result).toMatchObject({ status: 'failed', error: 'StabilizeFailed' });
-    expect(result.status === 'failed' && result.reason).toContain('Essential container in task exited; web: exit 1');
+    expect(result.status).toBe('failed');
+    const error = result.status === 'failed' ? result.error : undefined;
+    expect(error).toBeInstanceOf(StabilizeFailedError);
+    expect(error?.message).toContain('Essential container in task exited; web: exit 1');
   });
 
   it('names StableTimeout with the counts when the set never settles', () => {
     const result = assessTaskSet(set(), [], T0, T0 + 700_000, 600);
-    expect(result).toMatchObject({ status: 'failed', error: 'StableTimeout' });
-    expect(result.status === 'failed' && result.reason).toContain('1/2 running, 1 pending');
+    expect(result.status).toBe('failed');
+    const error = result.status === 'failed' ? result.error : undefined;
+    expect(error).toBeInstanceOf(StableTimeoutError);
+    expect(error?.message).toContain('1/2 running, 1 pending');
+  });
+
+  // The stage Lambda throws this error as it is, so records, events and the ASL see its name.
+  it.each([
+    ['success: a stable timeout is stepcd.StableTimeout', set(), [], 601, ErrorName.StableTimeout],
+    ['success: crashing tasks are stepcd.StabilizeFailed', set(), [crashed], 1, ErrorName.StabilizeFailed],
+    ['success: a vanished task set is stepcd.StabilizeFailed', undefined, [], 1, ErrorName.StabilizeFailed],
+  ] as const)('%s', (_name, taskSet, stopped, elapsedSeconds, expected) => {
+    const result = assessTaskSet(taskSet, stopped, T0, T0 + elapsedSeconds * 1000, 600);
+    if (result.status !== 'failed') throw new Error(`fixture did not fail: ${result.status}`);
+    expect(result.error.name).toBe(expected);
+    expect(result.error.retryable).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
-import type { DeploymentState } from '../domain/deployment.js';
-import type { DeploymentPlan, TargetGroupRef } from '../domain/plan.js';
-import { InvalidStateError } from '../errors.js';
+import type { DeploymentState } from '../../domain/deployment.js';
+import type { DeploymentPlan, TargetGroupRef } from '../../domain/plan.js';
+import { InvalidStateError } from '../../errors.js';
 import { clientTokenFor, isCreatedBy, stepcdTags, taskSetExternalId, type TaskSetRole } from './identity.js';
-import type { StagePorts, TaskSetInfo } from './ports.js';
+import type { StagePorts, TaskSetInfo } from '../ports.js';
 import { splitServiceDefinition } from './service-definition.js';
 
 export interface TaskSetSpec {

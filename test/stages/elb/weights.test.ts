@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { canaryHasTraffic, routingWeights, rulesToChange } from '../../src/stages/weights.js';
-import { canaryReadiness } from '../../src/stages/routing.js';
-import type { ForwardRule } from '../../src/stages/ports.js';
+import { canaryHasTraffic, routingWeights, rulesToChange } from '../../../src/stages/elb/weights.js';
+import { canaryReadiness } from '../../../src/stages/elb/route-traffic.js';
+import type { ForwardRule } from '../../../src/stages/ports.js';
 
 const rule = (primary: number, canary: number): ForwardRule => ({
   ruleArn: `r-${primary}-${canary}`,

@@ -1,4 +1,4 @@
-import type { ForwardRule, TrafficWeights } from './ports.js';
+import type { ForwardRule, TrafficWeights } from '../ports.js';
 
 /**
  * The weights an ECS_TRAFFIC_ROUTING stage asks for. PipeCD's rule: `primary` wins when it is

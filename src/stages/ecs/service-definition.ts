@@ -1,5 +1,5 @@
-import type { ServiceDefinition } from '../domain/plan.js';
-import type { PlacementConstraint, PlacementStrategy, ServiceInfo, ServiceUpdate, TaskSetPlacement } from './ports.js';
+import type { ServiceDefinition } from '../../domain/plan.js';
+import type { PlacementConstraint, PlacementStrategy, ServiceInfo, ServiceUpdate, TaskSetPlacement } from '../ports.js';
 
 /**
  * With the EXTERNAL deployment controller, ECS rejects `networkConfiguration`, `launchType`,

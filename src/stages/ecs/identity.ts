@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { DeploymentPlan } from '../domain/plan.js';
-import type { Tags } from './ports.js';
+import type { DeploymentPlan } from '../../domain/plan.js';
+import type { Tags } from '../ports.js';
 
 export type TaskSetRole = 'primary' | 'canary';
 

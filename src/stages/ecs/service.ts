@@ -1,8 +1,8 @@
-import type { DeploymentState } from '../domain/deployment.js';
-import type { DeploymentPlan } from '../domain/plan.js';
-import { NotExternalError } from '../errors.js';
+import type { DeploymentState } from '../../domain/deployment.js';
+import type { DeploymentPlan } from '../../domain/plan.js';
+import { NotExternalError } from '../../errors.js';
 import { stepcdTags } from './identity.js';
-import type { StagePorts } from './ports.js';
+import type { StagePorts } from '../ports.js';
 import { definitionTags, serviceUpdates, splitServiceDefinition } from './service-definition.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { definitionTags, serviceUpdates, splitServiceDefinition } from '../../src/stages/service-definition.js';
-import type { ServiceInfo } from '../../src/stages/ports.js';
+import { definitionTags, serviceUpdates, splitServiceDefinition } from '../../../src/stages/ecs/service-definition.js';
+import type { ServiceInfo } from '../../../src/stages/ports.js';
 
 describe('splitServiceDefinition', () => {
   it('moves task-set fields off the EXTERNAL service and forces the EXTERNAL controller', () => {

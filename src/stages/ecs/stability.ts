@@ -1,9 +1,12 @@
-import type { StoppedTask, TaskSetInfo } from './ports.js';
+import type { DeploymentPlan } from '../../domain/plan.js';
+import { StabilizeFailedError, StableTimeoutError } from '../../errors.js';
+import type { StagePorts, StoppedTask, TaskSetInfo } from '../ports.js';
 
 export type Stability =
   | { status: 'done'; detail: string }
   | { status: 'pending'; detail: string }
-  | { status: 'failed'; error: 'StabilizeFailed' | 'StableTimeout'; reason: string };
+  /** The error says which: tasks that failed (StabilizeFailed) or time that ran out (StableTimeout). */
+  | { status: 'failed'; error: StabilizeFailedError | StableTimeoutError };
 
 /** Two failed tasks are a pattern, not bad luck: fail early instead of waiting for the timeout. */
 const FAILED_TASKS_BEFORE_GIVING_UP = 2;
@@ -21,7 +24,7 @@ export function assessTaskSet(
 ): Stability {
   if (!taskSet || taskSet.status === 'DRAINING') {
     const which = taskSet ? `task set ${taskSet.id}` : 'the task set';
-    return { status: 'failed', error: 'StabilizeFailed', reason: `${which} is gone or draining before it stabilised` };
+    return { status: 'failed', error: new StabilizeFailedError(`${which} is gone or draining before it stabilised`) };
   }
   const counts = `${taskSet.runningCount}/${taskSet.computedDesiredCount} running, ${taskSet.pendingCount} pending`;
   if (taskSet.stabilityStatus === 'STEADY_STATE') return { status: 'done', detail: `task set ${taskSet.id} is STEADY_STATE (${counts})` };
@@ -31,14 +34,16 @@ export function assessTaskSet(
   if (failed.length >= FAILED_TASKS_BEFORE_GIVING_UP || crashed) {
     return {
       status: 'failed',
-      error: 'StabilizeFailed',
-      reason: `task set ${taskSet.id} failed to stabilise: ${describeStop(failed[0]!)} (${failed.length} task(s) stopped)`,
+      error: new StabilizeFailedError(`task set ${taskSet.id} failed to stabilise: ${describeStop(failed[0]!)} (${failed.length} task(s) stopped)`),
     };
   }
   const elapsedSeconds = (now - startedAt) / 1000;
   if (elapsedSeconds > stableTimeoutSeconds) {
     const last = failed[0] ? `; last stop: ${describeStop(failed[0])}` : '';
-    return { status: 'failed', error: 'StableTimeout', reason: `task set ${taskSet.id} not STEADY_STATE after ${stableTimeoutSeconds}s (${counts})${last}` };
+    return {
+      status: 'failed',
+      error: new StableTimeoutError(`task set ${taskSet.id} not STEADY_STATE after ${stableTimeoutSeconds}s (${counts})${last}`),
+    };
   }
   return { status: 'pending', detail: `task set ${taskSet.id} is ${taskSet.stabilityStatus} (${counts})` };
 }
@@ -55,4 +60,19 @@ function isFailure(task: StoppedTask): boolean {
 function describeStop(task: StoppedTask): string {
   const parts = [task.stoppedReason ?? task.stopCode ?? 'stopped', ...task.containerReasons];
   return parts.join('; ');
+}
+
+/** Waits on one task set: its stability, judged from the set and its stopped tasks. */
+export async function taskSetStability(
+  plan: DeploymentPlan,
+  ports: StagePorts,
+  taskSetId: string,
+  startedAt: string,
+  stableTimeoutSeconds: number,
+): Promise<Stability> {
+  const { cluster, serviceName } = plan.serviceDefinition;
+  const taskSet = await ports.ecs.describeTaskSet(cluster, serviceName, taskSetId);
+  // Stopped tasks matter only while the set is not yet steady; skip the call otherwise.
+  const stopped = taskSet && taskSet.stabilityStatus !== 'STEADY_STATE' ? await ports.ecs.stoppedTasksOf(cluster, taskSetId) : [];
+  return assessTaskSet(taskSet, stopped, Date.parse(startedAt), ports.now(), stableTimeoutSeconds);
 }

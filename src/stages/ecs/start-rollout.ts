@@ -1,6 +1,6 @@
-import type { DeploymentState } from '../domain/deployment.js';
-import type { StageInput } from './types.js';
-import type { StagePorts } from './ports.js';
+import type { DeploymentState } from '../../domain/deployment.js';
+import type { StageInput } from '../types.js';
+import type { StagePorts } from '../ports.js';
 import { ensureService } from './service.js';
 import { ensureTaskDefinition } from './task-definition.js';
 import { ensureTaskSet, rememberPreviousPrimary, type TaskSetSpec } from './task-set.js';

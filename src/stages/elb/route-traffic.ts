@@ -1,7 +1,7 @@
-import type { DeploymentState } from '../domain/deployment.js';
-import type { DeploymentPlan } from '../domain/plan.js';
-import { InvalidStateError, UnhealthyCanaryError } from '../errors.js';
-import type { ForwardRule, StagePorts, TargetHealth, TrafficWeights } from './ports.js';
+import type { DeploymentState } from '../../domain/deployment.js';
+import type { DeploymentPlan } from '../../domain/plan.js';
+import { InvalidStateError, UnhealthyCanaryError } from '../../errors.js';
+import type { ForwardRule, StagePorts, TargetHealth, TrafficWeights } from '../ports.js';
 import { rulesToChange } from './weights.js';
 
 export interface TargetGroupPair {

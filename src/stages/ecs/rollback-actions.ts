@@ -1,6 +1,6 @@
-import type { DeploymentState, LastGood } from '../domain/deployment.js';
+import type { DeploymentState, LastGood } from '../../domain/deployment.js';
 import { isCreatedBy, isRollbackRestoreSet } from './identity.js';
-import type { TaskSetInfo } from './ports.js';
+import type { TaskSetInfo } from '../ports.js';
 
 /** The facts rollback decides from: what this deployment did, what is live, what to go back to. */
 export interface RollbackFacts {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { nextRollbackAction, type RollbackFacts } from '../../src/stages/rollback-plan.js';
-import type { TaskSetInfo } from '../../src/stages/ports.js';
-import type { DeploymentState, LastGood } from '../../src/domain/deployment.js';
+import { nextRollbackAction, type RollbackFacts } from '../../../src/stages/ecs/rollback-actions.js';
+import type { TaskSetInfo } from '../../../src/stages/ports.js';
+import type { DeploymentState, LastGood } from '../../../src/domain/deployment.js';
 
 const DEP = 'dep-2';
 function set(id: string, externalId: string | undefined, overrides: Partial<TaskSetInfo> = {}): TaskSetInfo {
