@@ -1,4 +1,4 @@
-import type { AwsClientConfig, AwsClientConfigs } from '../aws/client-config.js';
+import type { AwsClientConfigs } from '../aws/client-config.js';
 import { createDocumentClient } from '../aws/dynamodb.js';
 import { createEventBridgeClient, EventBridgePublisher } from '../aws/eventbridge.js';
 import { createSfnClient, SfnWorkflow } from '../aws/sfn.js';
@@ -25,11 +25,6 @@ export interface DepsContext {
   logger: StepcdLogger;
   /** The local cloud's clock; Date.now on AWS. */
   now?: () => number;
-}
-
-export function awsClientConfigs(config: Config): AwsClientConfigs {
-  const base: AwsClientConfig = { region: config.region };
-  return { ecs: base, elbv2: base, cloudwatch: base, sfn: base, dynamodb: base, events: base, lambda: base, sts: base };
 }
 
 /** History, events, workflow and notifier: what every function but the stage one needs. */
@@ -107,10 +102,4 @@ export function buildStageTaskDeps(ctx: DepsContext): StageTaskDeps {
       log: (message, fields) => ctx.logger.info(message, { ...fields }),
     }),
   };
-}
-
-/** Builds a value once, on first use: deps are made per cold start, after secrets are fetched. */
-export function once<T>(make: () => T): () => T {
-  let made: { value: T } | undefined;
-  return () => (made ??= { value: make() }).value;
 }

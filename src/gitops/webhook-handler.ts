@@ -1,8 +1,8 @@
-import { ConfigError } from '../../src/errors.js';
-import { deferredScope, isDeferredPushEvent, type DeferredPushEvent } from '../../src/gitops/deferrers.js';
-import { toWebhookRequest, type HttpApiEvent } from '../../src/gitops/http-request.js';
-import { triggerDeployments } from '../../src/gitops/trigger.js';
-import { handleGithubWebhook, type WebhookDeps } from '../../src/gitops/webhook.js';
+import { ConfigError } from '../errors.js';
+import { deferredScope, isDeferredPushEvent, type DeferredPushEvent } from './deferrers.js';
+import { toWebhookRequest, type HttpApiEvent } from './http-request.js';
+import { triggerDeployments } from './trigger.js';
+import { handleGithubWebhook, type WebhookDeps } from './webhook.js';
 
 export type GithubWebhookEvent = HttpApiEvent | DeferredPushEvent;
 
