@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { handleSlackInteraction, type SlackEndpointDeps, type SlackResponse } from '../../src/approval/slack-endpoint.js';
+import { handleSlackInteraction, type SlackEndpointDeps, type SlackResponse } from '../../src/slack/approval-endpoint.js';
 import { secretParameterNames, secretsMiddleware } from '../../src/config/secrets.js';
-import { toWebhookRequest, type HttpApiEvent } from '../../src/gitops/http-request.js';
+import { toHttpRequest, type HttpApiEvent } from '../../src/http/api-event.js';
 import { createLogger } from '../../src/logging.js';
 import { lambdaServices, type LambdaDeps } from '../../src/runtime/lambda.js';
 
@@ -14,7 +14,7 @@ const logger = createLogger('stepcd-slack-interactions');
  */
 export function createHandler(deps: LambdaDeps<SlackEndpointDeps>) {
   return middy(async (event: HttpApiEvent, context: object): Promise<SlackResponse> => {
-    const { headers, body } = toWebhookRequest(event);
+    const { headers, body } = toHttpRequest(event);
     return handleSlackInteraction({ headers, body }, deps(context));
   }).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }));
 }

@@ -3,7 +3,7 @@ import type { AncestryPort } from '../gitops/ancestry.js';
 import type { WorkflowPort } from '../domain/workflow.js';
 import type { HistoryStore } from '../history/store.js';
 import type { StepcdLogger } from '../logging.js';
-import type { Notifier } from '../notify/notifier.js';
+import type { Notifier } from '../slack/notifier.js';
 
 /** What the orchestration steps need; built once per cold start (AWS) or per local cloud. */
 export interface OrchestratorDeps {

@@ -1,5 +1,5 @@
 import { ApprovalService } from '../approval/service.js';
-import { slackGroupMembers } from '../approval/slack-groups.js';
+import { slackGroupMembers } from '../slack/groups.js';
 import { buildCoreDeps, type DepsContext, type NotifierTuning } from './deps.js';
 
 /**

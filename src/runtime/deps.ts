@@ -10,7 +10,7 @@ import { GithubAncestry } from '../gitops/github-ancestry.js';
 import { githubCredentialSecret, githubTokenProvider } from '../gitops/github-credentials.js';
 import { DynamoHistoryStore } from '../history/dynamo-store.js';
 import type { StepcdLogger } from '../logging.js';
-import { createNotifier, type Notifier } from '../notify/notifier.js';
+import { createNotifier, type Notifier } from '../slack/notifier.js';
 import type { OrchestratorDeps, StageTaskDeps } from '../orchestrator/index.js';
 
 /**

@@ -1,7 +1,7 @@
-import { SLACK_RESPONSE_ORIGINS, type SlackEndpointDeps } from '../approval/slack-endpoint.js';
+import { SLACK_RESPONSE_ORIGINS, type SlackEndpointDeps } from '../slack/approval-endpoint.js';
 import type { ApprovalRequestDeps } from '../approval/request-event.js';
 import type { ApprovalService } from '../approval/service.js';
-import { ReplayCache } from '../approval/signature.js';
+import { ReplayCache } from '../slack/signature.js';
 import type { AwsClientConfigs } from '../aws/client-config.js';
 import type { Config, Secrets } from '../config/index.js';
 import { requireSecret } from '../config/secrets.js';
