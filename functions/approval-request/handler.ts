@@ -1,18 +1,11 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { buildApprovalService } from '../../src/approval/deps.js';
-import { parseApprovalRequest, type ApprovalRequestEvent } from '../../src/approval/request-event.js';
-import type { ApprovalService } from '../../src/approval/service.js';
-import { loadConfig } from '../../src/config/index.js';
-import { secretParameterNames, secretsFromContext, secretsMiddleware } from '../../src/config/secrets.js';
+import { parseApprovalRequest, type ApprovalRequestDeps, type ApprovalRequestEvent } from '../../src/approval/request-event.js';
+import { secretParameterNames, secretsMiddleware } from '../../src/config/secrets.js';
 import { createLogger } from '../../src/logging.js';
+import { lambdaServices, type LambdaDeps } from '../../src/runtime/lambda.js';
 
 const logger = createLogger('stepcd-approval-request');
-
-export interface ApprovalRequestDeps {
-  service: Pick<ApprovalService, 'requestApproval'>;
-  now: () => Date;
-}
 
 /**
  * WAIT_APPROVAL's `lambda:invoke.waitForTaskToken` target: stores the token (DynamoDB only), marks the
@@ -20,7 +13,7 @@ export interface ApprovalRequestDeps {
  * The execution stays paused until the approval service answers the token, or TimeoutSeconds passes.
  * The event is never logged (`logEvent: false` overrides POWERTOOLS_LOGGER_LOG_EVENT): it holds the token.
  */
-export function createHandler(deps: (context: object) => ApprovalRequestDeps) {
+export function createHandler(deps: LambdaDeps<ApprovalRequestDeps>) {
   return middy(async (event: ApprovalRequestEvent, context: object) => {
     const { plan, stage, taskToken } = parseApprovalRequest(event);
     logger.appendKeys({ deploymentId: plan.deploymentId, app: plan.app.name, stage: stage.name });
@@ -31,9 +24,6 @@ export function createHandler(deps: (context: object) => ApprovalRequestDeps) {
   }).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }));
 }
 
-let service: ApprovalService | undefined;
-
-export const handler = createHandler((context) => {
-  service ??= buildApprovalService({ config: loadConfig(), secrets: secretsFromContext(context), logger });
-  return { service, now: () => new Date() };
-}).use(secretsMiddleware(secretParameterNames({ required: [], optional: ['slackBotToken'] })));
+export const handler = createHandler(lambdaServices(logger).approvalRequest).use(
+  secretsMiddleware(secretParameterNames({ required: [], optional: ['slackBotToken'] })),
+);

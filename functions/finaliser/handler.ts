@@ -1,10 +1,9 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { loadConfig } from '../../src/config/index.js';
-import { secretParameterNames, secretsFromContext, secretsMiddleware } from '../../src/config/secrets.js';
+import { secretParameterNames, secretsMiddleware } from '../../src/config/secrets.js';
 import { createLogger } from '../../src/logging.js';
 import { finaliseExecution, type ExecutionStatusChange, type OrchestratorDeps } from '../../src/orchestrator/index.js';
-import { awsClientConfigs, buildOrchestratorDeps } from '../../src/runtime/deps.js';
+import { lambdaServices, type LambdaDeps } from '../../src/runtime/lambda.js';
 
 const logger = createLogger('stepcd-finaliser');
 
@@ -15,7 +14,7 @@ export interface StatusChangeEvent {
   detail: ExecutionStatusChange;
 }
 
-export function createHandler(deps: (context: object) => OrchestratorDeps) {
+export function createHandler(deps: LambdaDeps<OrchestratorDeps>) {
   return middy(async (event: StatusChangeEvent, context: object) => {
     logger.appendKeys({ executionArn: event.detail.executionArn });
     const outcome = await finaliseExecution(event.detail, deps(context));
@@ -24,10 +23,6 @@ export function createHandler(deps: (context: object) => OrchestratorDeps) {
   }).use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
-let cached: OrchestratorDeps | undefined;
-
-export const handler = createHandler((context) => {
-  const config = loadConfig();
-  cached ??= buildOrchestratorDeps({ config, clients: awsClientConfigs(config), secrets: secretsFromContext(context), logger });
-  return cached;
-}).use(secretsMiddleware(secretParameterNames({ required: [], optional: ['slackBotToken'] })));
+export const handler = createHandler(lambdaServices(logger).finaliser).use(
+  secretsMiddleware(secretParameterNames({ required: [], optional: ['slackBotToken'] })),
+);

@@ -1,27 +1,25 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { loadConfig } from '../../src/config/index.js';
-import { secretParameterNames, secretsFromContext, secretsMiddleware } from '../../src/config/secrets.js';
+import { secretParameterNames, secretsMiddleware } from '../../src/config/secrets.js';
 import { githubCredentialSecret } from '../../src/gitops/github-credentials.js';
+import { createHandler, type GithubWebhookEvent } from '../../src/gitops/webhook-handler.js';
 import { createLogger } from '../../src/logging.js';
-import { awsClientConfigs } from '../../src/runtime/deps.js';
-import { createHandler, type GithubWebhookEvent } from './create-handler.js';
-import { productionDeps } from './deps.js';
-
-export { createHandler };
+import { lambdaServices } from '../../src/runtime/lambda.js';
 
 const logger = createLogger('github-webhook');
-const config = loadConfig();
-const clients = awsClientConfigs(config);
+const services = lambdaServices(logger);
+const config = services.config();
 // Fails the cold start when a secret's parameter is not named: the function refuses to start.
 // GitHub is reached with the App's private key when STEPCD_GITHUB_APP_* are set, else with a token.
 const secretNames = secretParameterNames({ required: ['githubWebhookSecret', githubCredentialSecret(config.github)] });
 
+/**
+ * POST /webhooks/github, and the asynchronous continuation of a large push. The route itself is
+ * src/gitops/webhook-handler.ts, which the local stack serves too: this module reads the
+ * configuration at import, so only Lambda loads it.
+ */
 export const handler = middy<GithubWebhookEvent>()
   // Never the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: it is the whole signed payload.
   .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
   .use(secretsMiddleware(secretNames, { region: config.region }))
-  .handler(async (event, context) => {
-    const deps = productionDeps({ config, clients, secrets: secretsFromContext(context), logger });
-    return createHandler(deps)(event);
-  });
+  .handler((event, context) => createHandler(services.githubWebhook(context))(event));

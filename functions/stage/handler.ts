@@ -1,9 +1,8 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/logging.js';
 import { runStageTask, type ExecutionData, type StageTaskDeps } from '../../src/orchestrator/index.js';
-import { awsClientConfigs, buildStageTaskDeps, once } from '../../src/runtime/deps.js';
+import { lambdaServices, type LambdaDeps } from '../../src/runtime/lambda.js';
 
 const logger = createLogger('stepcd-stage');
 
@@ -13,17 +12,13 @@ export interface StageEvent {
 }
 
 /** The ECS stages' start and check steps, and one rollback step; all idempotent, all retried by the ASL. */
-export function createHandler(deps: () => StageTaskDeps) {
-  return middy(async (event: StageEvent) => {
+export function createHandler(deps: LambdaDeps<StageTaskDeps>) {
+  return middy(async (event: StageEvent, context: object) => {
     const { plan, cursor } = event.data;
     logger.appendKeys({ deploymentId: plan.deploymentId, app: plan.app.name, stage: cursor?.stage?.name ?? event.action });
-    return runStageTask(event.action, event.data, deps());
+    return runStageTask(event.action, event.data, deps(context));
   }).use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
-export const handler = createHandler(
-  once(() => {
-    const config = loadConfig();
-    return buildStageTaskDeps({ config, clients: awsClientConfigs(config), secrets: {}, logger });
-  }),
-);
+// No secrets: the stage function touches only ECS, ELB and CloudWatch.
+export const handler = createHandler(lambdaServices(logger).stage);

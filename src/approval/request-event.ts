@@ -1,6 +1,6 @@
 import type { DeploymentPlan } from '../domain/plan.js';
 import { InvalidStateError } from '../errors.js';
-import type { ApprovalStage } from './service.js';
+import type { ApprovalService, ApprovalStage } from './service.js';
 
 /** The Payload the WAIT_APPROVAL state sends (statemachines/deployment.asl.json). */
 export interface ApprovalRequestEvent {
@@ -8,6 +8,12 @@ export interface ApprovalRequestEvent {
   plan: DeploymentPlan;
   stage: ApprovalStage;
   timeoutSeconds?: number;
+}
+
+/** What the approval-request function needs: the service, and the clock the request is stamped with. */
+export interface ApprovalRequestDeps {
+  service: Pick<ApprovalService, 'requestApproval'>;
+  now: () => Date;
 }
 
 /**

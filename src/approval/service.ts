@@ -5,11 +5,11 @@ import type { WorkflowPort } from '../domain/workflow.js';
 import { ErrorName, InvalidStateError, NotFoundError } from '../errors.js';
 import type { ApprovalStore } from '../history/approval-store.js';
 import type { DeploymentStore } from '../history/deployment-store.js';
-import { eventDetail } from '../notify/events.js';
-import type { Notifier, NotifySettings } from '../notify/notifier.js';
-import { toApprovalView } from '../notify/slack/blocks.js';
+import { announce } from '../notify/announce.js';
+import { notifySettings, type Notifier } from '../slack/notifier.js';
+import { toApprovalView } from '../slack/blocks.js';
 import { alreadyClosedMessage, approvalsRemaining, closedReason, isAllowedApprover, type ClosedReason } from './rules.js';
-import { mayActIn, type GroupMembers } from './slack-groups.js';
+import { mayActIn, type GroupMembers } from '../slack/groups.js';
 import { cancelDeployment } from '../orchestrator/cancel.js';
 
 /** The approval items the service decides on, and the records it moves (votes, stage, status, cancel). */
@@ -102,7 +102,7 @@ export class ApprovalService {
     await this.deps.notifier.approvalRequested(
       record,
       { stageIndex: stage.index, approvers: approval.approvers, minApproverNum: approval.minApproverNum, expiresAt: approval.expiresAt },
-      settingsOf(plan),
+      notifySettings(plan),
     );
   }
 
@@ -278,18 +278,15 @@ export class ApprovalService {
   }
 
   /** Events tell subscribers what happened; failing to publish one must not undo a decision. */
-  private async announce(
+  private announce(
     record: DeploymentRecord,
     detailType: DetailType,
     now: Date,
     extra: { stage?: { index: number; name: string }; approver?: string },
   ): Promise<void> {
+    // An approval lets the deployment run on: its event says RUNNING before the record does.
     const status = detailType === DetailType.DEPLOYMENT_APPROVED ? 'RUNNING' : record.status;
-    try {
-      await this.deps.events.publish({ detailType, detail: eventDetail(record, { status, now, ...extra }) });
-    } catch (err) {
-      this.deps.logger.error('could not publish event', { detailType, deploymentId: record.deploymentId, error: err });
-    }
+    return announce(this.deps, record, detailType, { status, now, ...extra });
   }
 }
 
@@ -297,8 +294,4 @@ export class ApprovalService {
 export function currentApprovalStage(record: DeploymentRecord): number | undefined {
   const approvals = record.stages.filter((s) => s.name === 'WAIT_APPROVAL');
   return (approvals.find((s) => s.status === 'RUNNING') ?? approvals.at(-1))?.index;
-}
-
-function settingsOf(plan: DeploymentPlan): NotifySettings {
-  return { slackChannel: plan.options.slackChannel, mentions: plan.options.mentions };
 }

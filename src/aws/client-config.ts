@@ -8,6 +8,8 @@ export interface AwsClientConfig {
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
   maxAttempts?: number;
+  /** A named profile of the shared AWS config files (the CLI's `--profile`), read by the SDK's credential chain. */
+  profile?: string;
   /**
    * SFN only, locally: without it the SDK prefixes some operations' host (`sync-127.0.0.1`), which
    * does not resolve. Harmless for the operations stepcd uses on AWS; `new SFNClient(config)` takes it as is.

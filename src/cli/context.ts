@@ -1,11 +1,13 @@
-import { ApprovalService } from '../approval/service.js';
-import { LOCAL_REGION, localClientConfig, type AwsClientConfigs } from '../aws/client-config.js';
+import type { ApprovalService } from '../approval/service.js';
+import { LOCAL_REGION, type AwsClientConfigs } from '../aws/client-config.js';
 import { createCallerIdentity } from '../aws/caller-identity.js';
 import { createLiveEcsReader } from '../aws/ecs-read.js';
 import { createSfnAdmin } from '../aws/sfn-admin.js';
 import type { Config } from '../config/index.js';
 import { createLogger } from '../logging.js';
-import { awsClientConfigs, buildCoreDeps, type CoreDeps } from '../runtime/deps.js';
+import { awsClientConfigs, localClientConfigs } from '../runtime/clients.js';
+import type { CoreDeps } from '../runtime/deps.js';
+import { composeServices } from '../runtime/services.js';
 import { CliError } from './errors.js';
 import { readLocalEndpoints, type LocalEndpoints } from './local-state.js';
 import type { CliIo } from './output.js';
@@ -23,7 +25,7 @@ export interface TargetFlags {
 
 /**
  * The same ports the Lambdas use (ARCHITECTURE: one code path for AWS and local), built for the
- * CLI: history, workflow and approvals over buildCoreDeps, plus the read-only ports only the CLI
+ * CLI: history, workflow and approvals from the composition root (src/runtime), plus the read-only ports only the CLI
  * uses (execution history, the live service).
  */
 export interface Target extends CoreDeps {
@@ -53,31 +55,14 @@ export async function resolveTarget(flags: TargetFlags, io: CliIo): Promise<Targ
 async function localTarget(io: CliIo, flags: TargetFlags): Promise<Target> {
   const local = await readLocalEndpoints(io.cwd);
   // Signed as `cli`, so the local cloud attributes these calls to the CLI user's policy (docs/deploy.md).
-  const aws = localClientConfig(local.awsUrl, 3, 'cli');
-  const clients: AwsClientConfigs = {
-    ecs: aws,
-    elbv2: aws,
-    cloudwatch: aws,
-    sfn: { ...aws, disableHostPrefix: true },
-    events: aws,
-    lambda: aws,
-    sts: aws,
-    dynamodb: localClientConfig(local.dynamoUrl, 3, 'cli'),
-  };
-  const config: Config = {
-    region: LOCAL_REGION,
-    tableName: local.tableName,
-    eventBusName: local.eventBusName,
-    stateMachineArn: local.stateMachineArn,
-    github: { repos: [], branches: [], deployTags: false },
-    slack: {},
-  };
+  const clients = localClientConfigs({ awsUrl: local.awsUrl, dynamoUrl: local.dynamoUrl }, 'cli');
+  const config = targetConfig(LOCAL_REGION, local);
   return build(config, clients, `local stack at ${local.frontUrl}`, flags, local);
 }
 
 /**
- * AWS, by the names serverless.yml gives a stage's resources. Credentials and the profile come from
- * the SDK's default chain; `--profile` sets AWS_PROFILE for it, which is what the chain reads.
+ * AWS, by the names serverless.yml gives a stage's resources. Credentials come from the SDK's
+ * default chain, for the `--profile` given (passed in client config, never through the environment).
  */
 async function awsTarget(flags: TargetFlags, io: CliIo): Promise<Target> {
   const stage = flags.stage;
@@ -86,31 +71,27 @@ async function awsTarget(flags: TargetFlags, io: CliIo): Promise<Target> {
   }
   const region = flags.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
   if (!region) throw new CliError('no AWS region', { hint: 'pass --region or set AWS_REGION', exitCode: 2 });
-  // The SDK's credential chain reads the profile from the process environment, not from client config.
-  if (flags.profile) process.env.AWS_PROFILE = flags.profile;
-  const name = `stepcd-${stage}-deployment`;
-  const clients = awsClientConfigs({ region } as Config);
-  const stateMachineArn = await findStateMachine(name, clients, region);
-  const config: Config = {
-    region,
-    tableName: `stepcd-${stage}-history`,
-    eventBusName: `stepcd-${stage}`,
-    stateMachineArn,
-    github: { repos: [], branches: [], deployTags: false },
-    slack: {},
-  };
+  const clients = awsClientConfigs({ region, ...(flags.profile ? { profile: flags.profile } : {}) });
+  const stateMachineArn = await findStateMachine(`stepcd-${stage}-deployment`, clients, region);
+  const config = targetConfig(region, { tableName: `stepcd-${stage}-history`, eventBusName: `stepcd-${stage}`, stateMachineArn });
   return build(config, clients, `AWS stage ${stage} (${region})`, flags);
+}
+
+/** The one Config of a target: its resources' names; the CLI neither tracks repositories nor posts to Slack. */
+function targetConfig(region: string, names: Pick<Config, 'tableName' | 'eventBusName' | 'stateMachineArn'>): Config {
+  const { tableName, eventBusName, stateMachineArn } = names;
+  return { region, tableName, eventBusName, stateMachineArn, github: { repos: [], branches: [], deployTags: false }, slack: {} };
 }
 
 function build(config: Config, clients: AwsClientConfigs, label: string, flags: TargetFlags, local?: LocalEndpoints): Target {
   const logger = createLogger('stepcd-cli', { logLevel: flags.debug ? 'DEBUG' : 'SILENT' });
-  const core = buildCoreDeps({ config, clients, secrets: {}, logger });
+  const services = composeServices({ config, clients: () => clients, logger });
   const workflowAdmin = createSfnAdmin(clients.sfn);
   const liveEcs = createLiveEcsReader(clients.ecs);
   const identity = createCallerIdentity(clients.sts);
   return {
-    ...core,
-    approvals: new ApprovalService({ ...core, logger }),
+    ...services.core(),
+    approvals: services.approvals({}),
     config,
     clients,
     workflowAdmin,

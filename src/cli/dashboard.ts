@@ -6,7 +6,7 @@ import { createDashboardApp, dashboardListener, loopbackHosts, NO_CONSOLE, serve
 import type { DeploymentRecord } from '../domain/deployment.js';
 import { LocalGitSource } from '../gitops/local-git-source.js';
 import type { LocalStack } from '../local/stack.js';
-import { executionConsoleUrl } from '../notify/slack/blocks.js';
+import { executionConsoleUrl } from '../slack/blocks.js';
 import type { Target } from './context.js';
 import { CliError } from './errors.js';
 import type { CliIo, Output } from './output.js';

@@ -1,5 +1,5 @@
 import type { DeploymentRecord, DeploymentStatus } from '../domain/deployment.js';
-import { executionConsoleUrl } from '../notify/slack/blocks.js';
+import { executionConsoleUrl } from '../slack/blocks.js';
 
 /** The GitHub deployment states stepcd mirrors (GitHub also has `error` and `pending`). */
 export type GithubDeploymentState = 'queued' | 'in_progress' | 'success' | 'failure' | 'inactive';

@@ -1,3 +1,4 @@
+import type { Config } from '../config/index.js';
 import type { DeploymentRecord } from '../domain/deployment.js';
 import type { EventDetail } from '../domain/events.js';
 import { TransientError } from '../errors.js';
@@ -5,6 +6,14 @@ import type { DeploymentStore } from '../history/deployment-store.js';
 import type { GithubDeploymentLinks } from './deployment-links.js';
 import { deploymentLink, environmentFor, githubStateFor, stateRank, statusDescription, type GithubDeploymentState } from './deployment-state.js';
 import type { GithubRest } from './github-rest.js';
+
+const OWNER_NAME = /^[\w.-]+\/[\w.-]+$/;
+
+/** Is `repo` one stepcd reaches on GitHub: an owner/name among the tracked ones (any, when none is named)? */
+export function isTrackedGithubRepo(github: Pick<Config['github'], 'repos'>, repo: string): boolean {
+  if (!OWNER_NAME.test(repo)) return false;
+  return github.repos.length === 0 || github.repos.some((r) => r.toLowerCase() === repo.toLowerCase());
+}
 
 export interface MirrorDeps {
   history: Pick<DeploymentStore, 'getDeployment'>;

@@ -1,4 +1,7 @@
 import { ConfigError } from '../errors.js';
+import type { HttpRequest } from '../http/api-event.js';
+import { jsonReply, type HttpReply } from '../http/reply.js';
+import { guardSignedRequest } from '../http/signed-request.js';
 import { handlePullRequest } from '../github/pull-request/handle.js';
 import type { PullRequestDeps } from '../github/pull-request/pr-check.js';
 import { classifyPush, parsePushPayload, type Tracking } from './push-event.js';
@@ -7,16 +10,9 @@ import { triggerDeployments, type AppTriggerResult, type TriggerDeps } from './t
 import { verifySignature } from './verify-signature.js';
 
 /** An HTTP request as the webhook sees it: header names lower-cased, body already decoded. */
-export interface WebhookRequest {
-  method: string;
-  headers: Record<string, string | undefined>;
-  body: string;
-}
+export type WebhookRequest = HttpRequest;
 
-export interface WebhookResponse {
-  statusCode: number;
-  body: string;
-}
+export type WebhookResponse = HttpReply;
 
 /**
  * The largest body the webhook reads. GitHub caps payloads at 25 MB, but a Lambda behind API Gateway
@@ -57,18 +53,20 @@ export async function handleGithubWebhook(request: WebhookRequest, deps: Webhook
   if (!deps.secret) throw new ConfigError('the GitHub webhook secret is not configured; refusing to handle webhooks');
   const log = deps.logger;
   if (request.method.toUpperCase() !== 'POST') return reply(405, { error: 'method not allowed' });
-  if (Buffer.byteLength(request.body, 'utf8') > MAX_WEBHOOK_BODY_BYTES) {
-    log.warn('webhook body too large', { delivery: request.headers['x-github-delivery'], bytes: Buffer.byteLength(request.body, 'utf8') });
-    return reply(413, { error: `payload larger than ${MAX_WEBHOOK_BODY_BYTES / 1024 / 1024} MB; stepcd does not read it` });
-  }
-
-  const signature = request.headers['x-hub-signature-256'];
-  if (!signature) return reply(401, { error: 'missing X-Hub-Signature-256' });
-  if (request.body.length === 0) return reply(400, { error: 'empty body' });
-  if (!(await verifySignature(deps.secret, request.body, signature))) {
-    log.warn('webhook signature mismatch', { delivery: request.headers['x-github-delivery'] });
-    return reply(401, { error: 'signature does not match' });
-  }
+  const refused = await guardSignedRequest(request, {
+    maxBodyBytes: MAX_WEBHOOK_BODY_BYTES,
+    tooLarge: `payload larger than ${MAX_WEBHOOK_BODY_BYTES / 1024 / 1024} MB; stepcd does not read it`,
+    onTooLarge: (bytes) => log.warn('webhook body too large', { delivery: request.headers['x-github-delivery'], bytes }),
+    verify: async ({ headers, body }) => {
+      const signature = headers['x-hub-signature-256'];
+      if (!signature) return reply(401, { error: 'missing X-Hub-Signature-256' });
+      if (body.length === 0) return reply(400, { error: 'empty body' });
+      if (await verifySignature(deps.secret, body, signature)) return undefined;
+      log.warn('webhook signature mismatch', { delivery: headers['x-github-delivery'] });
+      return reply(401, { error: 'signature does not match' });
+    },
+  });
+  if (refused) return refused;
 
   const event = request.headers['x-github-event'];
   const delivery = request.headers['x-github-delivery'];
@@ -138,5 +136,5 @@ function summarise(r: AppTriggerResult) {
 }
 
 function reply(statusCode: number, body: Record<string, unknown>): WebhookResponse {
-  return { statusCode, body: JSON.stringify(body) };
+  return jsonReply(statusCode, body);
 }

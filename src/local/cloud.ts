@@ -1,4 +1,5 @@
-import { localClientConfig, type AwsClientConfigs } from '../aws/client-config.js';
+import type { AwsClientConfigs } from '../aws/client-config.js';
+import { localClientConfigs } from '../runtime/clients.js';
 import { startAwsServer } from './aws-server.js';
 import { CallRecorder } from './call-recorder.js';
 import { ScaledClock, type Clock } from './clock.js';
@@ -83,7 +84,6 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     throw err;
   }
   const aws = server;
-  const config = localClientConfig(aws.url);
   let stopping: Promise<void> | undefined;
   return {
     clock,
@@ -91,16 +91,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     dynamoUrl: dynamo.url,
     tableName: dynamo.tableName,
     eventBusName: 'stepcd',
-    clientConfigs: {
-      ecs: config,
-      elbv2: config,
-      cloudwatch: config,
-      sfn: { ...config, disableHostPrefix: true },
-      events: config,
-      lambda: config,
-      sts: config,
-      dynamodb: localClientConfig(dynamo.url),
-    },
+    clientConfigs: localClientConfigs({ awsUrl: aws.url, dynamoUrl: dynamo.url }),
     calls,
     emulator,
     cloudwatch,

@@ -2,34 +2,27 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createHandler as approvalRequestHandler } from '../../functions/approval-request/handler.js';
 import { createHandler as finaliserHandler, type StatusChangeEvent } from '../../functions/finaliser/handler.js';
-import { createWebhookRoute } from '../../functions/github-webhook/create-handler.js';
 import { createHandler as githubDeploymentsHandler } from '../../functions/github-deployments/create-handler.js';
-import { buildMirrorDeps } from '../github/mirror-deps.js';
 import { createHandler as orchestrateHandler } from '../../functions/orchestrate/handler.js';
 import { createHandler as slackHandler } from '../../functions/slack-interactions/handler.js';
 import { createHandler as stageHandler } from '../../functions/stage/handler.js';
-import { slackGroupMembers } from '../approval/slack-groups.js';
-import { ApprovalService } from '../approval/service.js';
-import { ReplayCache } from '../approval/signature.js';
-import { SLACK_RESPONSE_ORIGINS } from '../approval/slack-endpoint.js';
+import type { ApprovalService } from '../approval/service.js';
 import { asPrincipal, LOCAL_ACCOUNT, LOCAL_REGION } from '../aws/client-config.js';
-import { createEcsAdapter } from '../aws/ecs.js';
 import type { Config, Secrets } from '../config/index.js';
-import { ManifestPlanner, serviceLookupOver } from '../gitops/app-planner.js';
-import { InProcessDeferrer } from '../gitops/deferrers.js';
 import { cachedAncestry } from '../gitops/ancestry.js';
+import { InProcessDeferrer } from '../gitops/deferrers.js';
 import { LocalGitAncestry } from '../gitops/local-git-ancestry.js';
 import { LocalGitSource } from '../gitops/local-git-source.js';
 import { triggerDeployments } from '../gitops/trigger.js';
-import type { WebhookDeps } from '../gitops/webhook.js';
+import { createWebhookRoute } from '../gitops/webhook-handler.js';
 import { createLogger, type StepcdLogger } from '../logging.js';
-import type { OrchestratorDeps } from '../orchestrator/index.js';
-import { buildCoreDeps, buildStageTaskDeps, clocksOf, type CoreDeps, type DepsContext } from '../runtime/deps.js';
+import type { CoreDeps } from '../runtime/deps.js';
 import { ASL_FUNCTIONS, substituteDefinition } from '../runtime/functions.js';
+import { composeServices, type Services } from '../runtime/services.js';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './cloud.js';
-import type { LocalLambdaContext } from './sfn/index.js';
 import { startHttpFront, type HttpFront, type HttpFrontOptions, type HttpRoute } from './http-front.js';
 import { seedTopology, type SeededTopology, type Topology } from './seed.js';
+import type { LocalLambdaContext } from './sfn/index.js';
 
 export const DEFINITION_FILE = fileURLToPath(new URL('../../statemachines/deployment.asl.json', import.meta.url));
 const STATE_MACHINE_NAME = 'stepcd-local-deployment';
@@ -115,31 +108,36 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       tableName: cloud.tableName,
       eventBusName: cloud.eventBusName,
       stateMachineArn,
-      github: { repos: [repo], branches: [opts.branch ?? 'main'], deployTags: false },
+      // The GitHub API serves only the deployment mirror here: manifests and ancestry come from repoDir.
+      github: { repos: [repo], branches: [opts.branch ?? 'main'], deployTags: false, ...(opts.githubApiUrl ? { apiUrl: opts.githubApiUrl } : {}) },
       slack: opts.slack ?? {},
       approvers: opts.approvers ?? ['*'],
     };
-    const ctx: DepsContext = { config, clients: cloud.clientConfigs, secrets, logger, now: () => cloud.clock.now() };
+    const gitops = {
+      source: new LocalGitSource(opts.repoDir),
+      ancestry: cachedAncestry(new LocalGitAncestry(opts.repoDir)),
+      deferrer: new InProcessDeferrer((push, paths) => triggerDeployments(push, services.githubWebhook(secrets), paths)),
+      // Locally a Slack stand-in (config.slack.apiUrl) also serves the response_urls.
+      ...(config.slack.apiUrl ? { responseUrlOrigins: [new URL(config.slack.apiUrl).origin] } : {}),
+    };
     // Each function signs as itself, as each has its own role on AWS; `core` and `approvals` stay
     // unattributed for the tests that read and act through them.
-    const as = (fn: string): DepsContext => ({ ...ctx, clients: asPrincipal(cloud.clientConfigs, fn) });
-    const clocks = clocksOf(ctx);
-    const core = buildCoreDeps(ctx);
-    const groups =
-      secrets.slackBotToken && config.slack.apiUrl ? slackGroupMembers({ botToken: secrets.slackBotToken, apiUrl: config.slack.apiUrl }) : undefined;
-    const withGroups = groups ? { groups } : {};
-    const approvals = new ApprovalService({ ...core, logger, ...withGroups });
-    const ancestry = cachedAncestry(new LocalGitAncestry(opts.repoDir));
-    const orchestratorDeps: OrchestratorDeps = { ...buildCoreDeps(as('orchestrate')), ancestry, ...clocks, logger };
-    const requestApprovals = new ApprovalService({ ...buildCoreDeps(as('approval-request')), logger, ...withGroups });
+    const services = composeServices({
+      config,
+      clients: (fn) => (fn ? asPrincipal(cloud.clientConfigs, fn) : cloud.clientConfigs),
+      logger,
+      now: () => cloud.clock.now(),
+      local: gitops,
+    });
+    const core = services.core();
+    const approvals = services.approvals(secrets);
 
     const stageCalls = new InFlight();
-    const functions = registerFunctions(cloud, as, orchestratorDeps, requestApprovals, stageCalls);
+    const functions = registerFunctions(cloud, services, secrets, stageCalls);
     const definition = substituteDefinition(await readFile(DEFINITION_FILE, 'utf8'), localFunctionArn);
     await cloud.sfn.createStateMachine({ name: STATE_MACHINE_NAME, definition });
 
-    const finaliserDeps: OrchestratorDeps = { ...buildCoreDeps(as('finaliser')), ancestry, ...clocks, logger };
-    const finalise = finaliserHandler(() => finaliserDeps);
+    const finalise = finaliserHandler(() => services.finaliser(secrets));
     cloud.events.subscribe({ source: ['aws.states'], detailType: ['Step Functions Execution Status Change'] }, async (event) => {
       const change: StatusChangeEvent = { source: event.source, 'detail-type': event.detailType, detail: event.detail as StatusChangeEvent['detail'] };
       // On AWS a stopped execution's stage Lambda runs on, and the rollback execution waits out its
@@ -149,9 +147,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     });
 
     if (opts.githubApiUrl) {
-      const mirrorCtx = as('github-deployments');
-      const mirrorDeps = buildMirrorDeps({ ...mirrorCtx, config: { ...config, github: { ...config.github, apiUrl: opts.githubApiUrl } } });
-      const mirror = githubDeploymentsHandler(() => mirrorDeps);
+      const mirror = githubDeploymentsHandler(() => services.githubDeployments(secrets));
       const feed = async (event: { source: string; detailType: string; detail: unknown }) => {
         const input = { source: event.source, 'detail-type': event.detailType, detail: event.detail };
         // Lambda retries a failed asynchronous invocation twice (after about 1 and 2 minutes); so
@@ -171,39 +167,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       );
     }
 
-    const deferrer = new InProcessDeferrer((push, paths) => triggerDeployments(push, webhookDeps, paths));
-    const webhook = as('github-webhook');
-    const webhookCore = buildCoreDeps(webhook);
-    const webhookDeps: WebhookDeps = {
-      secret: secrets.githubWebhookSecret,
-      tracking: config.github,
-      source: new LocalGitSource(opts.repoDir),
-      planner: new ManifestPlanner(serviceLookupOver(createEcsAdapter(webhook.clients.ecs)), config.approvers),
-      history: webhookCore.history,
-      workflow: webhookCore.workflow,
-      events: webhookCore.events,
-      deferrer,
-      logger,
-      ...clocks,
-    };
-    // One cache for the life of the stack, as one per Lambda instance on AWS.
-    const replays = new ReplayCache();
-    const slackApprovals = new ApprovalService({ ...buildCoreDeps(as('slack-interactions')), logger, ...withGroups });
-    // Locally a Slack stand-in (config.slack.apiUrl) also serves the response_urls.
-    const responseUrlOrigins = [...SLACK_RESPONSE_ORIGINS, ...(config.slack.apiUrl ? [new URL(config.slack.apiUrl).origin] : [])];
-    // Slack signs with real time; the emulated clock runs ahead of it (ARCHITECTURE §9).
-    const slack = slackHandler(() => ({
-      service: slackApprovals,
-      signingSecret: secrets.slackSigningSecret,
-      replays,
-      now: clocks.now,
-      signatureNow: () => new Date(),
-      logger,
-      responseUrlOrigins,
-    }));
+    const slack = slackHandler(() => services.slackInteractions(secrets));
     const front = await startHttpFront({
       routes: {
-        'POST /webhooks/github': createWebhookRoute(webhookDeps) as HttpRoute,
+        'POST /webhooks/github': createWebhookRoute(services.githubWebhook(secrets)) as HttpRoute,
         'POST /slack/interactions': ((event) => slack(event, lambdaContext('slack-interactions'))) as HttpRoute,
       },
       ...(opts.dashboard ? { dashboard: opts.dashboard } : {}),
@@ -228,7 +195,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       async stop() {
         await front.close();
         // A deferred push continuation still writes to DynamoDB; let it land before dynalite closes.
-        await deferrer.idle().catch((err: unknown) => logger.warn('a deferred push failed while stopping', { error: err as Error }));
+        await gitops.deferrer.idle().catch((err: unknown) => logger.warn('a deferred push failed while stopping', { error: err as Error }));
         await cloud.stop();
       },
     };
@@ -238,17 +205,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   }
 }
 
-function registerFunctions(
-  cloud: LocalCloud,
-  as: (fn: string) => DepsContext,
-  orchestratorDeps: OrchestratorDeps,
-  approvals: ApprovalService,
-  stageCalls: InFlight,
-): Record<LocalFunctionName, LocalFunction> {
-  const orchestrate = orchestrateHandler(() => orchestratorDeps);
-  const stageDeps = buildStageTaskDeps(as('stage'));
-  const stage = stageHandler(() => stageDeps);
-  const approvalRequest = approvalRequestHandler(() => ({ service: approvals, now: () => new Date(cloud.clock.now()) }));
+function registerFunctions(cloud: LocalCloud, services: Services, secrets: Secrets, stageCalls: InFlight): Record<LocalFunctionName, LocalFunction> {
+  const orchestrate = orchestrateHandler(() => services.orchestrate(secrets));
+  const stage = stageHandler(() => services.stage(secrets));
+  const approvalRequest = approvalRequestHandler(() => services.approvalRequest(secrets));
   const functions: Record<LocalFunctionName, LocalFunction> = {
     [ASL_FUNCTIONS.OrchestrateFunctionArn]: (event, context) => orchestrate(event as never, context),
     [ASL_FUNCTIONS.StageFunctionArn]: (event, context) => stage(event as never, context),

@@ -1,6 +1,7 @@
 import type { DeploymentRecord } from '../domain/deployment.js';
 import type { DetailType } from '../domain/events.js';
-import { eventDetail } from '../notify/events.js';
+import { announce as publishEvent } from '../notify/announce.js';
+import { notifySettings } from '../slack/notifier.js';
 import type { DeploymentPlan } from '../domain/plan.js';
 import type { OrchestratorDeps } from './deps.js';
 
@@ -10,17 +11,9 @@ export interface AnnounceExtra {
   approver?: string;
 }
 
-/**
- * Publishes one EventBridge event for a deployment. An event that cannot be published is logged and
- * does not fail the deployment: EventBridge is how users hear about a deploy, not part of doing it.
- */
-export async function announce(deps: OrchestratorDeps, record: DeploymentRecord, detailType: DetailType, extra: AnnounceExtra = {}): Promise<void> {
-  const detail = eventDetail(record, { status: record.status, ...extra, now: deps.wallNow() });
-  try {
-    await deps.events.publish({ detailType, detail });
-  } catch (err) {
-    deps.logger.error('could not publish event', { detailType, deploymentId: record.deploymentId, error: err as Error });
-  }
+/** The one announce (src/notify/announce.ts), at the time people read (the wall clock). */
+export function announce(deps: OrchestratorDeps, record: DeploymentRecord, detailType: DetailType, extra: AnnounceExtra = {}): Promise<void> {
+  return publishEvent(deps, record, detailType, { ...extra, now: deps.wallNow() });
 }
 
 /** Reads the record back after a write, so events and Slack show what history now holds. */
@@ -30,6 +23,4 @@ export async function reload(deps: OrchestratorDeps, plan: DeploymentPlan): Prom
   return record;
 }
 
-export function notifySettings(plan: DeploymentPlan) {
-  return { slackChannel: plan.options.slackChannel, mentions: plan.options.mentions };
-}
+export { notifySettings };

@@ -5,7 +5,7 @@ import type { AppStateStore } from '../history/app-state-store.js';
 import type { ApprovalStore } from '../history/approval-store.js';
 import type { DeploymentStore } from '../history/deployment-store.js';
 import type { StepcdLogger } from '../logging.js';
-import type { Notifier } from '../notify/notifier.js';
+import type { Notifier } from '../slack/notifier.js';
 
 /** The records and app state the steps move, and the approval a rollback closes. */
 export type OrchestratorHistory = Pick<

@@ -1,4 +1,4 @@
-import type { AwsClientConfig, AwsClientConfigs } from '../aws/client-config.js';
+import type { AwsClientConfigs } from '../aws/client-config.js';
 import { createDocumentClient } from '../aws/dynamodb.js';
 import { DynamoHistoryStore } from '../aws/history/dynamo-history-store.js';
 import { createEventBridgeClient, EventBridgePublisher } from '../aws/eventbridge.js';
@@ -10,7 +10,7 @@ import { cachedAncestry, type AncestryPort } from '../gitops/ancestry.js';
 import { GithubAncestry } from '../gitops/github-ancestry.js';
 import { githubCredentialSecret, githubTokenProvider } from '../gitops/github-credentials.js';
 import type { StepcdLogger } from '../logging.js';
-import { createNotifier, type Notifier } from '../notify/notifier.js';
+import { createNotifier, type Notifier } from '../slack/notifier.js';
 import type { OrchestratorDeps, StageTaskDeps } from '../orchestrator/index.js';
 
 /**
@@ -30,11 +30,6 @@ export interface DepsContext {
   now?: () => number;
   /** The time people read (history timestamps, events, Slack): real time; Date.now when omitted. */
   wallNow?: () => number;
-}
-
-export function awsClientConfigs(config: Config): AwsClientConfigs {
-  const base: AwsClientConfig = { region: config.region };
-  return { ecs: base, elbv2: base, cloudwatch: base, sfn: base, dynamodb: base, events: base, lambda: base, sts: base };
 }
 
 /** History, events, workflow and notifier: what every function but the stage one needs. */
@@ -118,10 +113,4 @@ export function buildStageTaskDeps(ctx: DepsContext): StageTaskDeps {
       log: (message, fields) => ctx.logger.info(message, { ...fields }),
     }),
   };
-}
-
-/** Builds a value once, on first use: deps are made per cold start, after secrets are fetched. */
-export function once<T>(make: () => T): () => T {
-  let made: { value: T } | undefined;
-  return () => (made ??= { value: make() }).value;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeSlackSignature } from '../../src/approval/signature.js';
+import { computeSlackSignature } from '../../src/slack/signature.js';
 import { blockActionsPayload, formBody, signedHeaders } from '../support/slack-sign.js';
 import { SIGNING_SECRET, startApprovalHarness, waitUntil, type ApprovalHarness } from './harness.js';
 

@@ -1,5 +1,5 @@
 import { ApprovalService } from '../../src/approval/service.js';
-import { ReplayCache } from '../../src/approval/signature.js';
+import { ReplayCache } from '../../src/slack/signature.js';
 import { localClientConfig } from '../../src/aws/client-config.js';
 import { createSfnClient, SfnWorkflow } from '../../src/aws/sfn.js';
 import type { DeploymentEvent, EventPublisher } from '../../src/domain/events.js';
@@ -8,10 +8,10 @@ import type { DynamoHistoryStore } from '../../src/aws/history/dynamo-history-st
 import { newDeploymentRecord } from '../../src/history/records.js';
 import { startAwsServer, type AwsServer } from '../../src/local/aws-server.js';
 import { LocalSfn } from '../../src/local/sfn/index.js';
-import { createNotifier } from '../../src/notify/notifier.js';
+import { createNotifier } from '../../src/slack/notifier.js';
 import { createHandler as createApprovalRequestHandler } from '../../functions/approval-request/handler.js';
 import { createHandler as createSlackHandler } from '../../functions/slack-interactions/handler.js';
-import { SLACK_RESPONSE_ORIGINS } from '../../src/approval/slack-endpoint.js';
+import { SLACK_RESPONSE_ORIGINS } from '../../src/slack/approval-endpoint.js';
 import { startHistory } from '../support/slack-history.js';
 import { blockActionsPayload, formBody, signedHeaders } from '../support/slack-sign.js';
 import { startSlackStandin, type SlackStandin } from '../support/slack-standin.js';

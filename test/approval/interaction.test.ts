@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInteraction } from '../../src/approval/interaction.js';
+import { parseInteraction } from '../../src/slack/interactions.js';
 import { blockActionsPayload, formBody } from '../support/slack-sign.js';
 
 describe('parseInteraction', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeSlackSignature, ReplayCache, verifySlackRequest } from '../../src/approval/signature.js';
+import { computeSlackSignature, ReplayCache, verifySlackRequest } from '../../src/slack/signature.js';
 
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 const NOW = 1_767_225_600;

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ApprovalResult } from '../../src/approval/service.js';
-import { ReplayCache } from '../../src/approval/signature.js';
-import { handleSlackInteraction, type SlackEndpointDeps } from '../../src/approval/slack-endpoint.js';
+import { ReplayCache } from '../../src/slack/signature.js';
+import { handleSlackInteraction, type SlackEndpointDeps } from '../../src/slack/approval-endpoint.js';
 import { blockActionsPayload, formBody, signedHeaders } from '../support/slack-sign.js';
 
 type Log = (message: string, ...extra: unknown[]) => void;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isGroupId, mayActIn, slackGroupMembers } from '../../src/approval/slack-groups.js';
+import { isGroupId, mayActIn, slackGroupMembers } from '../../src/slack/groups.js';
 import { startSlackStandin, type SlackStandin } from '../support/slack-standin.js';
 
 /** Allowlists naming Slack user groups, checked over the real Web API client against the stand-in. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandler } from '../../functions/github-webhook/create-handler.js';
+import { createHandler } from '../../src/gitops/webhook-handler.js';
 import { localClientConfig } from '../../src/aws/client-config.js';
 import { createDocumentClient } from '../../src/aws/dynamodb.js';
 import { ManifestPlanner } from '../../src/gitops/app-planner.js';

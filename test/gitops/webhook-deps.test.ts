@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { productionDeps } from '../../functions/github-webhook/deps.js';
+import { productionDeps } from '../../src/runtime/webhook.js';
 import { localClientConfig, type AwsClientConfigs } from '../../src/aws/client-config.js';
 import type { Config, Secrets } from '../../src/config/index.js';
 import { ErrorName } from '../../src/errors.js';

@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandler } from '../../functions/github-webhook/create-handler.js';
-import { productionDeps } from '../../functions/github-webhook/deps.js';
+import { createHandler } from '../../src/gitops/webhook-handler.js';
+import { productionDeps } from '../../src/runtime/webhook.js';
 import type { Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/logging.js';
 import { buildPush, examplePayloads, examplePush, signBody } from '../support/github.js';

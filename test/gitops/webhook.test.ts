@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandler, createWebhookRoute } from '../../functions/github-webhook/create-handler.js';
+import { createHandler, createWebhookRoute } from '../../src/gitops/webhook-handler.js';
 import { localClientConfig } from '../../src/aws/client-config.js';
 import { createDocumentClient } from '../../src/aws/dynamodb.js';
 import { ManifestPlanner } from '../../src/gitops/app-planner.js';

@@ -8,7 +8,7 @@ import { DynamoHistoryStore } from '../../src/aws/history/dynamo-history-store.j
 import { newDeploymentRecord } from '../../src/history/records.js';
 import { startLocalDynamo, type LocalDynamo } from '../../src/local/dynamo.js';
 import { createLogger } from '../../src/logging.js';
-import { NoopNotifier } from '../../src/notify/notifier.js';
+import { NoopNotifier } from '../../src/slack/notifier.js';
 import { advance, rollbackBegin, type OrchestratorDeps } from '../../src/orchestrator/index.js';
 
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);

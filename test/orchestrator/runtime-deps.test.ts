@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApprovalService } from '../../src/approval/deps.js';
+import { buildApprovalService } from '../../src/runtime/approval.js';
 import { createLogger } from '../../src/logging.js';
 import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
 
 /**
- * The approval Lambdas build their service through src/runtime/deps.ts like every other function.
+ * The approval Lambdas build their service through the composition root (src/runtime) like every other function.
  * Given the local cloud's client configs (explicit endpoints, static credentials), that service must
  * reach the same DynamoDB table, state machine and bus as the stack: here it approves a deployment
  * the stack's own service never touches.
@@ -23,14 +23,16 @@ describe('buildApprovalService', () => {
   it('builds a service over the given client configs that answers a waiting approval end to end', async () => {
     const { id, arn } = await h.deploy(await h.imageBump('canary', '9.0.0'));
     await h.waitForStatus(id, 'WAITING_APPROVAL');
-    const service = buildApprovalService({
-      config: h.stack.config,
-      secrets: {},
-      logger: createLogger('test', { logLevel: 'SILENT' }),
-      clients: h.stack.cloud.clientConfigs,
-      now: () => new Date(h.stack.cloud.clock.now()),
-      slackAttempts: 1,
-    });
+    const service = buildApprovalService(
+      {
+        config: h.stack.config,
+        secrets: {},
+        logger: createLogger('test', { logLevel: 'SILENT' }),
+        clients: h.stack.cloud.clientConfigs,
+        now: () => h.stack.cloud.clock.now(),
+      },
+      { slackAttempts: 1 },
+    );
 
     expect(await service.approve({ deploymentId: id, user: 'U-LEAD', via: 'cli', now: new Date() })).toMatchObject({ kind: 'approved' });
     expect((await h.stack.cloud.sfn.waitForExecution(arn, { timeoutMs: 30_000 })).status).toBe('SUCCEEDED');

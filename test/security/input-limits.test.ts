@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ReplayCache } from '../../src/approval/signature.js';
-import { handleSlackInteraction, MAX_SLACK_BODY_BYTES, type SlackEndpointDeps } from '../../src/approval/slack-endpoint.js';
+import { ReplayCache } from '../../src/slack/signature.js';
+import { handleSlackInteraction, MAX_SLACK_BODY_BYTES, type SlackEndpointDeps } from '../../src/slack/approval-endpoint.js';
 import { handleGithubWebhook, MAX_WEBHOOK_BODY_BYTES, type WebhookDeps } from '../../src/gitops/webhook.js';
 import { MAX_FRONT_BODY_BYTES, startHttpFront } from '../../src/local/http-front.js';
 import { signBody } from '../support/github.js';

@@ -1,7 +1,7 @@
-import { namesNotArns } from '../../src/notify/slack/blocks.js';
+import { namesNotArns } from '../../src/slack/blocks.js';
 import { describe, expect, it } from 'vitest';
-import { decodeButtonValue, encodeButtonValue } from '../../src/notify/slack/actions.js';
-import { closedApprovalText, formatDuration, mentionsFor, renderDeploymentMessage, toApprovalView, type ApprovalView } from '../../src/notify/slack/blocks.js';
+import { decodeButtonValue, encodeButtonValue } from '../../src/slack/actions.js';
+import { closedApprovalText, formatDuration, mentionsFor, renderDeploymentMessage, toApprovalView, type ApprovalView } from '../../src/slack/blocks.js';
 import type { ApprovalRecord } from '../../src/domain/deployment.js';
 import { sampleRecord } from './fixtures.js';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import type { DeploymentRecord } from '../../src/domain/deployment.js';
 import type { DynamoHistoryStore } from '../../src/aws/history/dynamo-history-store.js';
 import type { LocalDynamo } from '../../src/local/dynamo.js';
-import { createNotifier, NoopNotifier, type NotifyLogger } from '../../src/notify/notifier.js';
+import { createNotifier, NoopNotifier, type NotifyLogger } from '../../src/slack/notifier.js';
 import { startSlackStandin, type SlackStandin } from '../support/slack-standin.js';
 import { startHistory } from '../support/slack-history.js';
 import { sampleRecord } from './fixtures.js';

@@ -1,5 +1,5 @@
-import { computeSlackSignature } from '../../src/approval/signature.js';
-import { encodeButtonValue } from '../../src/notify/slack/actions.js';
+import { computeSlackSignature } from '../../src/slack/signature.js';
+import { encodeButtonValue } from '../../src/slack/actions.js';
 
 /** Builds and signs interaction requests the way Slack does, for tests of the real handler. */
 export interface BlockActionsOptions {

@@ -1,6 +1,6 @@
 import { html } from 'hono/html';
 import type { DeploymentRecord, DeploymentStatus, StageRecord, StageStatus } from '../../domain/deployment.js';
-import { formatDuration } from '../../notify/slack/blocks.js';
+import { formatDuration } from '../../slack/blocks.js';
 
 /**
  * How a page shows time: in the viewer's time zone (sent by the page's script as a cookie, UTC until

@@ -1,21 +1,16 @@
-import type { NotifyLogger } from '../notify/notifier.js';
-import { replyEphemeral } from '../notify/slack/response-url.js';
-import { parseInteraction, type ApprovalClick } from './interaction.js';
-import type { ApprovalResult, ApprovalService } from './service.js';
+import type { HttpRequest } from '../http/api-event.js';
+import { jsonReply, type HttpReply } from '../http/reply.js';
+import { guardSignedRequest } from '../http/signed-request.js';
+import type { NotifyLogger } from './notifier.js';
+import { replyEphemeral } from './response-url.js';
+import { parseInteraction, type ApprovalClick } from './interactions.js';
+import type { ApprovalResult, ApprovalService } from '../approval/service.js';
 import { verifySlackRequest, type ReplayCache } from './signature.js';
 
-export interface SlackRequest {
-  /** Header names in lower case. */
-  headers: Record<string, string | undefined>;
-  /** The raw, decoded body as Slack sent it. */
-  body: string;
-}
+/** Header names in lower case; the raw, decoded body as Slack sent it. */
+export type SlackRequest = Pick<HttpRequest, 'headers' | 'body'>;
 
-export interface SlackResponse {
-  statusCode: number;
-  headers?: Record<string, string>;
-  body: string;
-}
+export type SlackResponse = HttpReply;
 
 /**
  * The largest body the endpoint reads. A `block_actions` payload carries the message's blocks and is
@@ -65,26 +60,31 @@ export function isSlackResponseUrl(url: string, origins: readonly string[] = SLA
  * no work once it has answered).
  */
 export async function handleSlackInteraction(req: SlackRequest, deps: SlackEndpointDeps): Promise<SlackResponse> {
-  const bytes = Buffer.byteLength(req.body, 'utf8');
-  if (bytes > MAX_SLACK_BODY_BYTES) {
-    deps.logger.warn('refused a Slack request', { reason: 'too-large', bytes });
-    return json(413, { error: 'request body too large' });
-  }
   const now = deps.now();
-  const check = verifySlackRequest(
-    { timestamp: req.headers['x-slack-request-timestamp'], signature: req.headers['x-slack-signature'], rawBody: req.body },
-    deps.signingSecret,
-    Math.floor((deps.signatureNow ?? deps.now)().getTime() / 1000),
-    deps.replays,
+  const refused = await guardSignedRequest(
+    { method: 'POST', ...req },
+    {
+      maxBodyBytes: MAX_SLACK_BODY_BYTES,
+      tooLarge: 'request body too large',
+      onTooLarge: (bytes) => deps.logger.warn('refused a Slack request', { reason: 'too-large', bytes }),
+      verify: ({ headers, body }) => {
+        const check = verifySlackRequest(
+          { timestamp: headers['x-slack-request-timestamp'], signature: headers['x-slack-signature'], rawBody: body },
+          deps.signingSecret,
+          Math.floor((deps.signatureNow ?? deps.now)().getTime() / 1000),
+          deps.replays,
+        );
+        if (check.ok) return undefined;
+        // The reason is for the operator's log only: the answer is the same whatever part was wrong.
+        deps.logger.warn('refused a Slack request', { reason: check.reason });
+        return jsonReply(401, { error: 'invalid request signature' });
+      },
+    },
   );
-  if (!check.ok) {
-    // The reason is for the operator's log only: the answer is the same whatever part was wrong.
-    deps.logger.warn('refused a Slack request', { reason: check.reason });
-    return json(401, { error: 'invalid request signature' });
-  }
+  if (refused) return refused;
 
   const parsed = parseInteraction(req.body);
-  if (parsed.kind === 'invalid') return json(400, { error: parsed.reason });
+  if (parsed.kind === 'invalid') return jsonReply(400, { error: parsed.reason });
   if (parsed.kind === 'ignored') return { statusCode: 200, body: '' };
 
   const text = await decide(parsed.click, deps, now);
@@ -95,7 +95,7 @@ export async function handleSlackInteraction(req: SlackRequest, deps: SlackEndpo
     return { statusCode: 200, body: '' };
   }
   // No response_url (or it failed): the acknowledgement itself carries the ephemeral answer.
-  return json(200, { response_type: 'ephemeral', replace_original: false, text });
+  return jsonReply(200, { response_type: 'ephemeral', replace_original: false, text });
 }
 
 async function decide(click: ApprovalClick, deps: SlackEndpointDeps, now: Date): Promise<string> {
@@ -131,10 +131,6 @@ export function replyText(result: ApprovalResult): string {
     case 'closed':
       return `:lock: ${result.message}`;
   }
-}
-
-function json(statusCode: number, body: unknown): SlackResponse {
-  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }
 
 function hostOf(url: string): string {

@@ -1,7 +1,7 @@
-import type { DeploymentRecord } from '../../domain/deployment.js';
-import { DetailType } from '../../domain/events.js';
-import type { ApprovalRequestInfo, ApprovalUpdateInfo, Notifier, NotifierHistory, NotifyLogger, NotifySettings } from '../notifier.js';
-import { loadApprovalViews, openApprovalView } from './approval-views.js';
+import type { DeploymentRecord } from '../domain/deployment.js';
+import { DetailType } from '../domain/events.js';
+import type { ApprovalRequestInfo, ApprovalUpdateInfo, Notifier, NotifierHistory, NotifyLogger, NotifySettings } from './notifier.js';
+import { loadApprovalViews, openApprovalView } from './views.js';
 import { mentionsFor, renderDeploymentMessage, userMention, type ApprovalView } from './blocks.js';
 import { withRetries, type RetryDecision } from './retry.js';
 import { endEvent } from './web-api-notifier.js';

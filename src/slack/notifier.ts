@@ -1,11 +1,11 @@
 import type { DeploymentRecord } from '../domain/deployment.js';
-import type { PlanOptions } from '../domain/plan.js';
+import type { DeploymentPlan, PlanOptions } from '../domain/plan.js';
 import type { ApprovalStore } from '../history/approval-store.js';
 import type { DeploymentStore } from '../history/deployment-store.js';
-import type { ApprovalView } from './slack/blocks.js';
-import { IncomingWebhookNotifier } from './slack/incoming-webhook.js';
-import { realSleep } from './slack/retry.js';
-import { SlackWebApiNotifier } from './slack/web-api-notifier.js';
+import type { ApprovalView } from './blocks.js';
+import { IncomingWebhookNotifier } from './incoming-webhook.js';
+import { realSleep } from './retry.js';
+import { SlackWebApiNotifier } from './web-api-notifier.js';
 
 /**
  * Port: human notifications about a deployment (Slack today). Every method resolves and NEVER
@@ -24,6 +24,11 @@ export interface Notifier {
 }
 
 export type NotifySettings = Partial<Pick<PlanOptions, 'slackChannel' | 'mentions'>>;
+
+/** The plan's Slack channel and mentions, as every caller holding the plan passes them. */
+export function notifySettings(plan: Pick<DeploymentPlan, 'options'>): NotifySettings {
+  return { slackChannel: plan.options.slackChannel, mentions: plan.options.mentions };
+}
 
 export interface ApprovalRequestInfo {
   stageIndex: number;

@@ -1,6 +1,6 @@
-import type { DeploymentRecord } from '../../domain/deployment.js';
-import type { ApprovalStore } from '../../history/approval-store.js';
-import type { ApprovalRequestInfo } from '../notifier.js';
+import type { DeploymentRecord } from '../domain/deployment.js';
+import type { ApprovalStore } from '../history/approval-store.js';
+import type { ApprovalRequestInfo } from './notifier.js';
 import { toApprovalView, type ApprovalView } from './blocks.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { NotifyLogger } from '../notifier.js';
+import type { NotifyLogger } from './notifier.js';
 
 export interface EphemeralReply {
   text: string;

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/web-api';
-import type { ApprovalRecord, DeploymentRecord, DeploymentStatus, StageRecord, StageStatus } from '../../domain/deployment.js';
-import { FINAL_STATUSES } from '../../domain/deployment.js';
-import type { Mention } from '../../domain/plan.js';
+import type { ApprovalRecord, DeploymentRecord, DeploymentStatus, StageRecord, StageStatus } from '../domain/deployment.js';
+import { FINAL_STATUSES } from '../domain/deployment.js';
+import type { Mention } from '../domain/plan.js';
 import { ACTION_APPROVE, ACTION_CANCEL, ACTION_REJECT, encodeButtonValue } from './actions.js';
 
 /**

@@ -1,19 +1,10 @@
 import { createDocumentClient } from '../aws/dynamodb.js';
-import type { Config } from '../config/index.js';
 import { DynamoGithubDeploymentLinks } from '../aws/history/dynamo-github-links.js';
 import { DynamoHistoryStore } from '../aws/history/dynamo-history-store.js';
+import { GithubRest } from '../github/github-rest.js';
+import { isTrackedGithubRepo, type MirrorDeps } from '../github/mirror-deployment.js';
 import { githubTokenProvider } from '../gitops/github-credentials.js';
-import type { DepsContext } from '../runtime/deps.js';
-import { GithubRest } from './github-rest.js';
-import type { MirrorDeps } from './mirror-deployment.js';
-
-const OWNER_NAME = /^[\w.-]+\/[\w.-]+$/;
-
-/** Is `repo` one stepcd reaches on GitHub: an owner/name among the tracked ones (any, when none is named)? */
-export function isTrackedGithubRepo(github: Pick<Config['github'], 'repos'>, repo: string): boolean {
-  if (!OWNER_NAME.test(repo)) return false;
-  return github.repos.length === 0 || github.repos.some((r) => r.toLowerCase() === repo.toLowerCase());
-}
+import type { DepsContext } from './deps.js';
 
 /**
  * The deployment mirror's ports: the history table (records and the GitHub links), and one GitHub

@@ -1,8 +1,9 @@
 import { LogLevel, WebClient } from '@slack/web-api';
-import type { DeploymentRecord } from '../../domain/deployment.js';
-import { DetailType } from '../../domain/events.js';
-import type { ApprovalRequestInfo, ApprovalUpdateInfo, Notifier, NotifierHistory, NotifyLogger, NotifySettings } from '../notifier.js';
-import { loadApprovalViews, openApprovalView } from './approval-views.js';
+import type { DeploymentRecord } from '../domain/deployment.js';
+import { DetailType } from '../domain/events.js';
+import { detailTypeForStatus } from '../notify/events.js';
+import type { ApprovalRequestInfo, ApprovalUpdateInfo, Notifier, NotifierHistory, NotifyLogger, NotifySettings } from './notifier.js';
+import { loadApprovalViews, openApprovalView } from './views.js';
 import { mentionsFor, renderDeploymentMessage, userMention, type ApprovalView, type SlackMessage } from './blocks.js';
 import { classifySlackError, withRetries } from './retry.js';
 
@@ -134,15 +135,9 @@ export class SlackWebApiNotifier implements Notifier {
   }
 }
 
+/** The event a final message names: the status's own (src/notify/events.ts), for the three ends a message shows. */
 export function endEvent(record: DeploymentRecord): string | undefined {
-  switch (record.status) {
-    case 'SUCCESS':
-      return DetailType.DEPLOYMENT_SUCCEEDED;
-    case 'FAILURE':
-      return DetailType.DEPLOYMENT_FAILED;
-    case 'CANCELLED':
-      return DetailType.DEPLOYMENT_CANCELLED;
-    default:
-      return undefined;
-  }
+  return MESSAGE_ENDS.has(record.status) ? detailTypeForStatus(record.status) : undefined;
 }
+
+const MESSAGE_ENDS: ReadonlySet<DeploymentRecord['status']> = new Set(['SUCCESS', 'FAILURE', 'CANCELLED']);

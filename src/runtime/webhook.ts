@@ -1,16 +1,19 @@
-import { createEcsAdapter } from '../../src/aws/ecs.js';
-import { requireSecret } from '../../src/config/secrets.js';
-import { ConfigError } from '../../src/errors.js';
-import { ManifestPlanner, serviceLookupOver } from '../../src/gitops/app-planner.js';
-import { createLambdaInvoker } from '../../src/aws/lambda.js';
-import { LambdaSelfInvokeDeferrer } from '../../src/gitops/deferrers.js';
-import { githubCredentialSecret, githubTokenProvider } from '../../src/gitops/github-credentials.js';
-import { GithubSource } from '../../src/gitops/github-source.js';
-import { createLiveEcsReader } from '../../src/aws/ecs-read.js';
-import { GithubRest } from '../../src/github/github-rest.js';
-import { containerTriggerCache, TieredTriggerCache } from '../../src/gitops/trigger-cache.js';
-import type { WebhookDeps } from '../../src/gitops/webhook.js';
-import { buildCoreDeps, clocksOf, type DepsContext } from '../../src/runtime/deps.js';
+import { createEcsAdapter } from '../aws/ecs.js';
+import { requireSecret } from '../config/secrets.js';
+import { ConfigError } from '../errors.js';
+import { ManifestPlanner, serviceLookupOver } from '../gitops/app-planner.js';
+import { createLambdaInvoker } from '../aws/lambda.js';
+import { LambdaSelfInvokeDeferrer } from '../gitops/deferrers.js';
+import type { AncestryPort } from '../gitops/ancestry.js';
+import type { ManifestSource } from '../gitops/manifest-source.js';
+import type { Deferrer, TriggerLimits } from '../gitops/trigger.js';
+import { githubCredentialSecret, githubTokenProvider } from '../gitops/github-credentials.js';
+import { GithubSource } from '../gitops/github-source.js';
+import { createLiveEcsReader } from '../aws/ecs-read.js';
+import { GithubRest } from '../github/github-rest.js';
+import { containerTriggerCache, TieredTriggerCache } from '../gitops/trigger-cache.js';
+import type { WebhookDeps } from '../gitops/webhook.js';
+import { buildCoreDeps, clocksOf, type DepsContext } from './deps.js';
 
 /** For tests: what to use instead of GitHub's own API and the global fetch. */
 export interface WebhookDepsOptions {
@@ -71,4 +74,34 @@ export function buildWebhookDeps(ctx: DepsContext, options: WebhookDepsOptions =
     // Warm containers answer from memory; a cold one (or a continuation) from the history table.
     triggerCache: new TieredTriggerCache(containerTriggerCache, history, ctx.logger),
   };
+}
+
+/**
+ * The local cloud's variant: manifests from the repository on disk instead of GitHub's API, a large
+ * push continued in-process instead of by a Lambda self-invoke, and no pull-request checks. The
+ * rest (history, workflow, events, the planner over ECS) is built as on AWS.
+ */
+export function buildLocalWebhookDeps(ctx: DepsContext, local: LocalGitops): WebhookDeps {
+  const { history, workflow, events } = buildCoreDeps(ctx);
+  return {
+    secret: requireSecret(ctx.secrets, 'githubWebhookSecret'),
+    tracking: ctx.config.github,
+    source: local.source,
+    planner: new ManifestPlanner(serviceLookupOver(createEcsAdapter(ctx.clients.ecs)), ctx.config.approvers ?? []),
+    history,
+    workflow,
+    events,
+    deferrer: local.deferrer,
+    logger: ctx.logger,
+    ...clocksOf(ctx),
+    ...(local.limits ? { limits: local.limits } : {}),
+  };
+}
+
+/** What the local cloud puts where GitHub and Lambda are on AWS. */
+export interface LocalGitops {
+  source: ManifestSource;
+  ancestry: AncestryPort;
+  deferrer: Deferrer;
+  limits?: Partial<TriggerLimits>;
 }

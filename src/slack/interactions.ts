@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACTION_APPROVE, ACTION_CANCEL, ACTION_REJECT, decodeButtonValue } from '../notify/slack/actions.js';
+import { ACTION_APPROVE, ACTION_CANCEL, ACTION_REJECT, decodeButtonValue } from './actions.js';
 
 /**
  * Parses a Slack interaction request: a form-encoded body whose `payload` field holds JSON in the

@@ -1,8 +1,9 @@
-import { ConfigError } from '../../src/errors.js';
-import { deferredScope, isDeferredPushEvent, type DeferredPushEvent } from '../../src/gitops/deferrers.js';
-import { toWebhookRequest, type HttpApiEvent } from '../../src/gitops/http-request.js';
-import { triggerDeployments } from '../../src/gitops/trigger.js';
-import { handleGithubWebhook, type WebhookDeps } from '../../src/gitops/webhook.js';
+import { ConfigError } from '../errors.js';
+import { deferredScope, isDeferredPushEvent, type DeferredPushEvent } from './deferrers.js';
+import { toHttpRequest, type HttpApiEvent } from '../http/api-event.js';
+import { JSON_HEADERS } from '../http/reply.js';
+import { triggerDeployments } from './trigger.js';
+import { handleGithubWebhook, type WebhookDeps } from './webhook.js';
 
 export type GithubWebhookEvent = HttpApiEvent | DeferredPushEvent;
 
@@ -23,7 +24,7 @@ export function createHandler(deps: WebhookDeps) {
 export function createWebhookRoute(deps: WebhookDeps) {
   if (!deps.secret) throw new ConfigError('the GitHub webhook secret is not configured; refusing to start');
   return async function githubWebhookRoute(event: HttpApiEvent) {
-    const { statusCode, body } = await handleGithubWebhook(toWebhookRequest(event), deps);
-    return { statusCode, headers: { 'content-type': 'application/json' }, body };
+    const { statusCode, body } = await handleGithubWebhook(toHttpRequest(event), deps);
+    return { statusCode, headers: { ...JSON_HEADERS }, body };
   };
 }
