@@ -1,5 +1,8 @@
-import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
-import { ConfigError, InvalidStateError, TransientError } from '../errors.js';
+import { createPrivateKey } from 'node:crypto';
+import { createAppAuth } from '@octokit/auth-app';
+import { request } from '@octokit/request';
+import githubAppJwt from 'universal-github-app-jwt';
+import { ConfigError, InvalidStateError } from '../errors.js';
 import { wrapGithubError } from './github-errors.js';
 
 /** Where GithubSource gets the token for each request: a fixed token, or a GitHub App installation. */
@@ -22,24 +25,6 @@ export interface GithubAppCredentials {
   privateKey: string;
 }
 
-/** GitHub refuses a JWT whose exp is more than 10 minutes ahead; 9 leaves room for clock drift. */
-const JWT_LIFETIME_S = 9 * 60;
-/** iat is backdated because GitHub refuses a JWT "issued in the future" by a clock ahead of ours. */
-const JWT_BACKDATE_S = 60;
-
-/**
- * Pure: the RS256 JWT a GitHub App signs to act as itself (iat = now - 60 s, exp = now + 9 min,
- * iss = app id). It is only ever exchanged for an installation token, never used on repositories.
- */
-export function createAppJwt(appId: string, privateKey: KeyObject, nowMs: number): string {
-  const now = Math.floor(nowMs / 1000);
-  const header = { alg: 'RS256', typ: 'JWT' };
-  const payload = { iat: now - JWT_BACKDATE_S, exp: now + JWT_LIFETIME_S, iss: appId };
-  const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
-  const signature = sign('sha256', Buffer.from(signingInput), privateKey);
-  return `${signingInput}.${signature.toString('base64url')}`;
-}
-
 export interface GithubAppTokenOptions extends GithubAppCredentials {
   /** GitHub Enterprise's API root, or a local stand-in; default https://api.github.com. */
   baseUrl?: string;
@@ -52,30 +37,48 @@ export interface GithubAppTokenOptions extends GithubAppCredentials {
 /** An installation token is renewed this long before it expires, so none expires mid-push. */
 export const TOKEN_REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
+type AppAuth = ReturnType<typeof createAppAuth>;
+
 /**
- * Installation tokens for one GitHub App installation (`POST /app/installations/{id}/access_tokens`),
- * cached until TOKEN_REFRESH_MARGIN_MS before their `expires_at` (GitHub gives them one hour).
- * Concurrent callers share one request. Built once per warm Lambda, so the cache spans invocations.
+ * Installation tokens for one GitHub App installation, minted by @octokit/auth-app (JWT signing
+ * and `POST /app/installations/{id}/access_tokens`, concurrent callers sharing one request).
+ * The token is cached here rather than in auth-app's LRU because renewal follows GitHub's
+ * `expires_at` minus TOKEN_REFRESH_MARGIN_MS on the injected clock. Built once per warm Lambda,
+ * so the cache spans invocations.
  */
 export class GithubAppTokenProvider implements GithubTokenProvider {
-  private readonly key: KeyObject;
-  private readonly baseUrl: string;
-  private readonly fetch: typeof fetch;
+  private readonly auth: AppAuth;
   private readonly now: () => number;
   private cached: { token: string; renewAt: number } | undefined;
   private pending: Promise<string> | undefined;
 
   constructor(private readonly options: GithubAppTokenOptions) {
     if (!options.appId || !options.installationId) throw new ConfigError('a GitHub App needs both an app id and an installation id');
+    const privateKey = normalisePem(options.privateKey);
     try {
-      this.key = createPrivateKey(normalisePem(options.privateKey));
+      // Checked up front so a bad key fails at start-up, not on the first push.
+      createPrivateKey(privateKey);
     } catch (err) {
       // The message of the crypto error is safe; the key itself never goes into a message.
       throw new ConfigError(`the GitHub App private key is not a valid PEM private key: ${(err as Error).message}`, { cause: err });
     }
-    this.baseUrl = (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, '');
-    this.fetch = options.fetch ?? fetch;
     this.now = options.now ?? Date.now;
+    const baseFetch = options.fetch ?? fetch;
+    const timeoutMs = options.timeoutMs ?? 5_000;
+    this.auth = createAppAuth({
+      appId: options.appId,
+      installationId: options.installationId,
+      // The JWT is signed on our clock (tests move it); auth-app otherwise reads Date.now().
+      createJwt: async (appId, timeDifference) => {
+        const jwt = await githubAppJwt({ id: appId, privateKey, now: Math.floor(this.now() / 1000) + (timeDifference ?? 0) });
+        return { jwt: jwt.token, expiresAt: new Date(jwt.expiration * 1000).toISOString() };
+      },
+      request: request.defaults({
+        baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
+        headers: { 'user-agent': 'stepcd', 'x-github-api-version': '2022-11-28' },
+        request: { fetch: (url: string, init?: RequestInit) => baseFetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }) },
+      }),
+    });
   }
 
   async token(): Promise<string> {
@@ -91,51 +94,21 @@ export class GithubAppTokenProvider implements GithubTokenProvider {
   private async mint(): Promise<string> {
     const { appId, installationId } = this.options;
     const doing = `getting an installation token for GitHub App ${appId}, installation ${installationId}`;
-    let res: Response;
+    let minted: { token: string; expiresAt: string };
     try {
-      res = await this.fetch(`${this.baseUrl}/app/installations/${encodeURIComponent(installationId)}/access_tokens`, {
-        method: 'POST',
-        headers: {
-          accept: 'application/vnd.github+json',
-          authorization: `Bearer ${createAppJwt(appId, this.key, this.now())}`,
-          'x-github-api-version': '2022-11-28',
-          'user-agent': 'stepcd',
-        },
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 5_000),
-      });
+      // refresh: our cache decides when a token is due, auth-app's would keep it 59 wall-clock minutes.
+      minted = await this.auth({ type: 'installation', refresh: true });
     } catch (err) {
-      throw new TransientError(`${doing}: no response from GitHub: ${(err as Error).message}`, { cause: err });
+      throw wrapGithubError(doing, err);
     }
-    const text = await res.text();
-    if (!res.ok) throw wrapGithubError(doing, Object.assign(new Error(githubMessage(text)), { status: res.status }));
-    const body = safeJson(text) as { token?: unknown; expires_at?: unknown } | undefined;
-    const expiresAt = typeof body?.expires_at === 'string' ? Date.parse(body.expires_at) : NaN;
-    if (typeof body?.token !== 'string' || !body.token || Number.isNaN(expiresAt)) {
-      throw new InvalidStateError(`${doing}: GitHub answered ${res.status} without a token and an expires_at`);
-    }
-    this.cached = { token: body.token, renewAt: expiresAt - TOKEN_REFRESH_MARGIN_MS };
-    return body.token;
+    const expiresAt = Date.parse(minted.expiresAt);
+    if (!minted.token || Number.isNaN(expiresAt)) throw new InvalidStateError(`${doing}: GitHub answered without a token and an expires_at`);
+    this.cached = { token: minted.token, renewAt: expiresAt - TOKEN_REFRESH_MARGIN_MS };
+    return minted.token;
   }
 }
 
 /** A key pasted into SSM as one line keeps its newlines as `\n`; PEM needs real ones. */
 function normalisePem(pem: string): string {
   return pem.includes('\n') ? pem : pem.replace(/\\n/g, '\n');
-}
-
-function base64url(text: string): string {
-  return Buffer.from(text).toString('base64url');
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function githubMessage(text: string): string {
-  const message = (safeJson(text) as { message?: unknown } | undefined)?.message;
-  return typeof message === 'string' ? message : text.slice(0, 200);
 }

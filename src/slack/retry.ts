@@ -1,3 +1,5 @@
+import pRetry from 'p-retry';
+
 /**
  * Bounded retries for chat calls. Slack failures never fail a deployment, but a blip (rate limit,
  * 5xx, connection reset) deserves another try before the notification is given up and logged.
@@ -20,18 +22,24 @@ export interface RetryDecision {
 
 export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * p-retry runs the attempts; the wait is ours, slept from shouldRetry with p-retry's own delay at
+ * 0, because p-retry's backoff cannot follow a server's Retry-After and tests inject `sleep`.
+ */
 export async function withRetries<T>(fn: () => Promise<T>, classify: (err: unknown) => RetryDecision, opts: RetryOptions): Promise<T> {
   const base = opts.baseDelayMs ?? 250;
   const max = opts.maxDelayMs ?? 2_000;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      const decision = classify(err);
-      if (!decision.retry || attempt >= opts.maxAttempts) throw err;
-      await opts.sleep(Math.min(max, decision.afterMs ?? base * 2 ** (attempt - 1)));
-    }
-  }
+  return pRetry(() => fn(), {
+    retries: Math.max(0, opts.maxAttempts - 1),
+    minTimeout: 0,
+    maxTimeout: 0,
+    async shouldRetry({ error, attemptNumber }) {
+      const decision = classify(error);
+      if (!decision.retry) return false;
+      await opts.sleep(Math.min(max, decision.afterMs ?? base * 2 ** (attemptNumber - 1)));
+      return true;
+    },
+  });
 }
 
 /** Slack platform errors worth another try; anything else (invalid_auth, channel_not_found) is final. */

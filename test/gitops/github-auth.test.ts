@@ -1,7 +1,7 @@
 import { generateKeyPairSync, verify } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorName } from '../../src/errors.js';
-import { createAppJwt, GithubAppTokenProvider, TOKEN_REFRESH_MARGIN_MS } from '../../src/gitops/github-auth.js';
+import { GithubAppTokenProvider, TOKEN_REFRESH_MARGIN_MS } from '../../src/gitops/github-auth.js';
 import { githubCredentialSecret, githubTokenProvider } from '../../src/gitops/github-credentials.js';
 import { GithubSource } from '../../src/gitops/github-source.js';
 import { GithubStandin } from './github-standin.js';
@@ -33,20 +33,23 @@ const provider = (over: Partial<ConstructorParameters<typeof GithubAppTokenProvi
   new GithubAppTokenProvider({ appId: APP_ID, installationId: INSTALLATION, privateKey: PEM, baseUrl: github.url, now, ...over });
 const tokenPosts = () => github.calls(/access_tokens$/).length;
 
-describe('createAppJwt', () => {
-  it('signs iat = now - 60 s, exp = now + 9 min and iss = app id with RS256', () => {
-    const jwt = createAppJwt(APP_ID, privateKey, Date.parse('2026-03-01T12:00:00Z'));
-    const [header, payload, signature] = jwt.split('.') as [string, string, string];
-    const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString()) as unknown;
-    const t = Date.parse('2026-03-01T12:00:00Z') / 1000;
-
-    expect(decode(header)).toEqual({ alg: 'RS256', typ: 'JWT' });
-    expect(decode(payload)).toEqual({ iat: t - 60, exp: t + 540, iss: APP_ID });
-    expect(verify('sha256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
+describe('the App JWT GitHub receives', () => {
+  beforeEach(() => {
+    clock += 2 * HOUR;
   });
 
-  it('does not verify with another key', () => {
-    const [header, payload, signature] = createAppJwt(APP_ID, privateKey, clock).split('.') as [string, string, string];
+  it("is signed RS256 with the App key, iss = app id, iat backdated and exp within GitHub's 10 minutes", async () => {
+    const before = github.jwts.length;
+    await provider().token();
+
+    const jwt = github.jwts.at(-1)!;
+    const [header, payload, signature] = jwt.split('.') as [string, string, string];
+    const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString()) as unknown;
+    const t = Math.floor(clock / 1000);
+    expect(github.jwts.length).toBe(before + 1);
+    expect(decode(header)).toMatchObject({ alg: 'RS256', typ: 'JWT' });
+    expect(decode(payload)).toEqual({ iat: t - 30, exp: t + 570, iss: APP_ID });
+    expect(verify('sha256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
     expect(verify('sha256', Buffer.from(`${header}.${payload}`), OTHER.publicKey, Buffer.from(signature, 'base64url'))).toBe(false);
   });
 });

@@ -51,6 +51,8 @@ export class GithubStandin {
   readonly issued: { token: string; expiresAt: number }[] = [];
   /** JWT payloads the App endpoint accepted. */
   readonly jwtClaims: Record<string, unknown>[] = [];
+  /** Every App JWT that verified, as sent. */
+  readonly jwts: string[] = [];
   /** Routes under `/repos/<repo>/` tried before the read-only ones (see StandinRoute). */
   readonly routes: StandinRoute[] = [];
   private readonly faults: Fault[] = [];
@@ -220,7 +222,8 @@ export class GithubStandin {
 
   private async installationToken(req: IncomingMessage, res: ServerResponse, installationId: string) {
     if (!this.app || installationId !== this.app.installationId) return send(res, 404, { message: 'Not Found' });
-    const jwt = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    // HTTP auth schemes are case-insensitive; @octokit/auth-app sends `bearer`.
+    const jwt = (req.headers.authorization ?? '').replace(/^bearer /i, '');
     const claims = verifyJwt(jwt, this.app.publicKey);
     const now = Math.floor(this.app.now() / 1000);
     if (!claims) return send(res, 401, { message: 'A JSON web token could not be decoded' });
@@ -230,6 +233,7 @@ export class GithubStandin {
       return send(res, 401, { message: "'Expiration time' claim ('exp') is too far in the future" });
     }
     this.jwtClaims.push(claims);
+    this.jwts.push(jwt);
     const token = `ghs_standin${this.issued.length + 1}`;
     const expiresAt = this.app.now() + this.app.tokenTtlMs;
     this.issued.push({ token, expiresAt });
