@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifySlackError, type RetryDecision, withRetries } from '../../src/notify/slack/retry.js';
+import { classifySlackError, type RetryDecision, withRetries } from '../../src/slack/retry.js';
 
 /** A call that fails `failures` times with `error`, then answers 'ok'; counts its attempts. */
 function flaky(failures: number, error: () => unknown) {
