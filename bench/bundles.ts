@@ -38,7 +38,7 @@ process.exit(0);
 
 /**
  * Builds every function in serverless.yml with its `custom.esbuild` settings, then imports each
- * bundle `runs` times in a fresh Node process. @middy/ssm prefetches secrets while a handler module
+ * bundle `runs` times in a fresh Node process. the secrets middleware prefetches secrets while a handler module
  * loads, so the child's SSM endpoint is a loopback stub and every setting the handlers read is set.
  */
 export async function measureBundles(serverlessYml: string, opts: { runs: number; only?: string[] }): Promise<Record<string, BundleFigures>> {

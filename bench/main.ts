@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureBundles } from './bundles.js';
 import { measureDemo } from './demo.js';
+import { goalsOf } from './goals.js';
 import { measurePipelines } from './pipelines.js';
 import { measureRollbackReach } from './rollback-reach.js';
 import { measureFanout, measureTriggerLatency } from './trigger.js';
@@ -75,7 +76,16 @@ const result = {
   demo: await section('demo', () => measureDemo(ROOT)),
 };
 
-const text = JSON.stringify(result, null, 2);
+const pipelines = result.pipelines as { canary?: Parameters<typeof goalsOf>[0]['canary'] };
+const goals = goalsOf({
+  ...(pipelines && 'canary' in pipelines ? { canary: pipelines.canary } : {}),
+  rollback: result.rollback as Parameters<typeof goalsOf>[0]['rollback'],
+  bundles: result.bundles,
+  fanout: result.trigger.fanout as Parameters<typeof goalsOf>[0]['fanout'],
+  // Not a bench section yet: test/gitops/github-reads.test.ts counts it at the stand-in (3 per app).
+  githubReadsPerApp: null,
+});
+const text = JSON.stringify({ ...result, goals }, null, 2);
 const out = resolve(values.out);
 await mkdir(dirname(out), { recursive: true });
 await writeFile(out, `${text}\n`);

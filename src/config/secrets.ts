@@ -1,6 +1,7 @@
-import ssm from '@middy/ssm';
 import type middy from '@middy/core';
+import { canPrefetch, clearCache, getInternal, processCache } from '@middy/util';
 import type { AwsClientConfig } from '../aws/client-config.js';
+import { getParameters } from '../aws/ssm-parameters.js';
 import { ConfigError } from '../errors.js';
 import type { Secrets } from './index.js';
 
@@ -45,18 +46,47 @@ export interface SecretsMiddlewareOptions {
 }
 
 /**
- * The middy middleware that fetches the named parameters (decrypted SecureStrings), caches them
- * for SECRET_CACHE_MS and puts them on the Lambda context under their Secrets key.
+ * The middy middleware that fetches the named parameters (decrypted SecureStrings) in one
+ * GetParameters call while the module loads, caches them for SECRET_CACHE_MS (refreshing in the
+ * background, as @middy/ssm does, through the same @middy/util cache) and puts them on the Lambda
+ * context under their Secrets key. A missing parameter fails the invocation, never runs without it.
  */
 export function secretsMiddleware(parameterNames: Partial<Record<SecretName, string>>, options: SecretsMiddlewareOptions = {}): middy.MiddlewareObj {
-  const client = options.client ?? (options.region ? { region: options.region } : undefined);
-  return ssm({
-    fetchData: parameterNames as Record<string, string>,
-    setToContext: true,
-    cacheKey: options.cacheKey ?? 'stepcd-secrets',
-    cacheExpiry: SECRET_CACHE_MS,
-    ...(client ? { awsClientOptions: client } : {}),
-  }) as middy.MiddlewareObj;
+  const client = options.client ?? { region: options.region ?? process.env.AWS_REGION ?? 'us-east-1', ...ssmEndpointFromEnv() };
+  const cacheOptions = { cacheKey: options.cacheKey ?? 'stepcd-secrets', cacheExpiry: SECRET_CACHE_MS };
+  const wanted = Object.entries(parameterNames) as [SecretName, string][];
+  const fetchSecrets = (): Record<string, Promise<string>> => {
+    if (wanted.length === 0) return {};
+    const batch = getParameters(
+      wanted.map(([, name]) => name),
+      client,
+    );
+    const values: Record<string, Promise<string>> = {};
+    for (const [key, name] of wanted) {
+      values[key] = batch.then(({ values: found, invalid }) => {
+        const value = found.get(name);
+        if (value === undefined || invalid.includes(name)) throw new ConfigError(`InvalidParameter ${name}: SSM holds no parameter for the ${key}`);
+        return value;
+      });
+      // Read the next invocation afresh rather than serving the failure for five minutes.
+      values[key].catch(() => clearCache(cacheOptions.cacheKey));
+    }
+    return values;
+  };
+  if (canPrefetch(cacheOptions)) processCache(cacheOptions, fetchSecrets);
+  return {
+    before: async function secretsBefore(request) {
+      const { value } = processCache(cacheOptions, fetchSecrets, request);
+      Object.assign(request.internal, value);
+      Object.assign(request.context, await getInternal(Object.keys(value ?? {}), request));
+    },
+  };
+}
+
+/** AWS_ENDPOINT_URL_SSM (or AWS_ENDPOINT_URL), as the SDK would honour it; tests and the IAM simulation point it at loopback. */
+function ssmEndpointFromEnv(env: Env = process.env): { endpoint?: string } {
+  const endpoint = env.AWS_ENDPOINT_URL_SSM ?? env.AWS_ENDPOINT_URL;
+  return endpoint ? { endpoint } : {};
 }
 
 /** Reads the secrets the middleware put on the context; keys it did not fetch are undefined. */

@@ -16,6 +16,17 @@ export interface AsyncInvoker {
   invokeAsync(functionName: string, payload: unknown): Promise<void>;
 }
 
+/** Apps per continuation: what one of them starts within its own inline budget. */
+export const DEFERRED_CHUNK_APPS = 50;
+
+/** Pure: the deferred app configs as each continuation gets them, in order. */
+export function chunksOf(configPaths: readonly string[], size: number): string[][] {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunk size must be a positive whole number, got ${size}`);
+  const chunks: string[][] = [];
+  for (let i = 0; i < configPaths.length; i += size) chunks.push(configPaths.slice(i, i + size));
+  return chunks;
+}
+
 /** The scope the continuation runs with. */
 export function deferredScope(event: DeferredPushEvent): TriggerScope {
   return 'configPaths' in event ? event.configPaths : WHOLE_PUSH;
@@ -34,7 +45,7 @@ export class LambdaSelfInvokeDeferrer implements Deferrer {
   constructor(
     private readonly invoker: AsyncInvoker,
     private readonly functionName: string,
-    private readonly chunkSize = 50,
+    private readonly chunkSize = DEFERRED_CHUNK_APPS,
   ) {}
 
   async defer(push: PushEvent, scope: TriggerScope): Promise<void> {
@@ -45,8 +56,7 @@ export class LambdaSelfInvokeDeferrer implements Deferrer {
       await this.invoke({ source: 'stepcd.deferred-push', push: slim, scope }, `deferring the analysis of ${push.after}`);
       return;
     }
-    for (let i = 0; i < scope.length; i += this.chunkSize) {
-      const configPaths = scope.slice(i, i + this.chunkSize);
+    for (const configPaths of chunksOf(scope, this.chunkSize)) {
       await this.invoke({ source: 'stepcd.deferred-push', push: slim, configPaths }, `deferring ${configPaths.length} apps of ${push.after}`);
     }
   }
@@ -64,15 +74,29 @@ export class LambdaSelfInvokeDeferrer implements Deferrer {
 }
 
 /**
- * Locally: the same continuation, run in this process on a later turn of the event loop, after the
- * response is sent. `idle()` lets tests and the CLI wait for it.
+ * Locally: the same continuations, run in this process on a later turn of the event loop, after the
+ * response is sent, chunked as LambdaSelfInvokeDeferrer chunks them (one continuation per chunk, all
+ * running at once, as Lambda runs queued async invocations), so the local cloud takes the code path
+ * AWS takes and its fan-out is not one long serial continuation. `idle()` lets tests and the CLI wait.
  */
 export class InProcessDeferrer implements Deferrer {
   private readonly pending = new Set<Promise<void>>();
 
-  constructor(private readonly continueWith: (push: PushEvent, scope: TriggerScope) => Promise<unknown>) {}
+  constructor(
+    private readonly continueWith: (push: PushEvent, scope: TriggerScope) => Promise<unknown>,
+    private readonly chunkSize = DEFERRED_CHUNK_APPS,
+  ) {}
 
   async defer(push: PushEvent, scope: TriggerScope): Promise<void> {
+    const scopes: TriggerScope[] = scope === WHOLE_PUSH ? [WHOLE_PUSH] : chunksOf(scope, this.chunkSize);
+    for (const chunk of scopes) this.run(push, chunk);
+  }
+
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private run(push: PushEvent, scope: TriggerScope): void {
     const run = new Promise<void>((resolve, reject) => {
       setImmediate(() => {
         this.continueWith(push, scope).then(() => resolve(), reject);
@@ -81,9 +105,5 @@ export class InProcessDeferrer implements Deferrer {
     this.pending.add(run);
     // Failures surface through idle(); an unobserved rejection must not crash the local cloud.
     run.catch(() => undefined).finally(() => this.pending.delete(run));
-  }
-
-  async idle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 }

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { NotFoundError, TransientError } from '../errors.js';
+import { GitCatFileBatch } from './git-cat-file.js';
 import type { ManifestSource, TreeFile } from './manifest-source.js';
 import { ZERO_SHA } from './push-event.js';
-import { MAX_MANIFEST_FILE_BYTES, MAX_SYMLINK_HOPS } from '../manifest/limits.js';
+import { MAX_SYMLINK_HOPS } from '../manifest/limits.js';
 import { dirOf, resolveInApp } from '../manifest/paths.js';
 import { checkManifestSize, decodeManifestBytes, RefusedFileError, symlinkOutside } from '../manifest/refusal.js';
 
@@ -24,8 +25,16 @@ const ENTRY_CACHE_SIZE = 4;
 /** ManifestSource over a git repository on disk (ARCHITECTURE §9), through the git CLI. */
 export class LocalGitSource implements ManifestSource {
   private readonly entries = new Map<string, Promise<Map<string, TreeEntry>>>();
+  private readonly objects: GitCatFileBatch;
 
-  constructor(private readonly repoDir: string) {}
+  constructor(private readonly repoDir: string) {
+    this.objects = new GitCatFileBatch(repoDir);
+  }
+
+  /** Ends the long-lived `git cat-file --batch` (it does not keep Node alive while idle anyway). */
+  close(): void {
+    this.objects.close();
+  }
 
   async listFiles(sha: string): Promise<string[]> {
     return splitZ(await this.git(['ls-tree', '-r', '--name-only', '-z', sha], `listing files at ${sha}`));
@@ -102,13 +111,15 @@ export class LocalGitSource implements ManifestSource {
   }
 
   private async blob(id: string, path: string): Promise<Buffer> {
+    let object: Awaited<ReturnType<GitCatFileBatch['read']>>;
     try {
-      const { stdout } = await run('git', ['-C', this.repoDir, 'cat-file', 'blob', id], { maxBuffer: MAX_MANIFEST_FILE_BYTES + 1, encoding: 'buffer' });
-      return stdout;
+      object = await this.objects.read(id);
     } catch (err) {
-      if ((err as { code?: string }).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') checkManifestSize(path, MAX_MANIFEST_FILE_BYTES + 1);
-      throw new TransientError(`reading ${path}: git cat-file failed: ${(err as Error).message}`, { cause: err });
+      throw new TransientError(`reading ${path}: ${(err as Error).message}`, { cause: err });
     }
+    // The id came from this commit's tree listing: a missing object is a broken repository, not an absent file.
+    if (!object) throw new TransientError(`reading ${path}: git has no object ${id}`);
+    return object.content;
   }
 
   private async git(args: string[], doing: string): Promise<string> {

@@ -33,7 +33,50 @@ export interface FilesAtCommit {
   tree(): Promise<TreeFile[]>;
 }
 
-export function filesAt(source: ManifestSource, sha: string): FilesAtCommit {
+/**
+ * File texts by commit and path, for one warm container. `<sha>:<path>` names content that never
+ * changes, so an entry is never stale. It is what keeps a push from reading an app config twice:
+ * the analysis reads every config, and the continuations that plan the apps (in-process locally,
+ * often the same warm container on AWS) find them here. Bounded by bytes, least recently used out.
+ */
+export class FileTextCache {
+  private readonly texts = new Map<string, string>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes = 32 * 1024 * 1024) {}
+
+  get(sha: string, path: string): string | undefined {
+    const key = `${sha}:${path}`;
+    const text = this.texts.get(key);
+    if (text === undefined) return undefined;
+    this.texts.delete(key);
+    this.texts.set(key, text);
+    return text;
+  }
+
+  set(sha: string, path: string, text: string): void {
+    const key = `${sha}:${path}`;
+    const old = this.texts.get(key);
+    if (old !== undefined) this.bytes -= old.length;
+    this.texts.delete(key);
+    this.texts.set(key, text);
+    this.bytes += text.length;
+    for (const [oldest, value] of this.texts) {
+      if (this.bytes <= this.maxBytes) break;
+      this.texts.delete(oldest);
+      this.bytes -= value.length;
+    }
+  }
+
+  get size(): number {
+    return this.texts.size;
+  }
+}
+
+/** The container-wide text cache `filesAt` uses when given none. */
+export const containerFileTexts = new FileTextCache();
+
+export function filesAt(source: ManifestSource, sha: string, texts: FileTextCache = containerFileTexts): FilesAtCommit {
   const cache = new Map<string, Promise<string | undefined>>();
   let tree: Promise<TreeFile[]> | undefined;
   return {
@@ -48,7 +91,15 @@ export function filesAt(source: ManifestSource, sha: string): FilesAtCommit {
     read(path) {
       let pending = cache.get(path);
       if (!pending) {
-        pending = source.readFile(sha, path);
+        const known = texts.get(sha, path);
+        pending =
+          known !== undefined
+            ? Promise.resolve(known)
+            : source.readFile(sha, path).then((text) => {
+                // Absent files and refusals are not kept: they are cheap to learn again, and rare.
+                if (text !== undefined) texts.set(sha, path, text);
+                return text;
+              });
         // A failed read must be retried by the next caller, not cached as a rejection.
         pending.catch(() => cache.delete(path));
         cache.set(path, pending);

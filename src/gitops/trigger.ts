@@ -13,7 +13,7 @@ import { RefusedFileError } from '../manifest/refusal.js';
 import { affectedApps, appDirOf, appTriggerOf, type AppTrigger } from './affected-apps.js';
 import { mapBounded } from './bounded.js';
 import { findAppConfigFiles, splitByCache } from './config-analysis.js';
-import { filesAt, type FilesAtCommit, type ManifestSource } from './manifest-source.js';
+import { type FileTextCache, filesAt, type FilesAtCommit, type ManifestSource } from './manifest-source.js';
 import type { PushEvent } from './push-event.js';
 import { containerTriggerCache, type TriggerSettingsCache } from './trigger-cache.js';
 import { parseTriggerSettings } from './trigger-settings.js';
@@ -82,6 +82,8 @@ export interface TriggerDeps {
   limits?: Partial<TriggerLimits>;
   /** Parsed trigger settings by blob id; the container-wide in-memory cache when absent. */
   triggerCache?: TriggerSettingsCache;
+  /** File texts by commit and path; the container-wide one when absent. */
+  fileTexts?: FileTextCache;
 }
 
 export type AppTriggerStatus = 'STARTED' | 'TRIGGER_FAILED' | 'DUPLICATE' | 'DEFERRED' | 'ERROR';
@@ -130,7 +132,7 @@ export function pushFailureIdFor(push: Pick<PushEvent, 'repo' | 'after'>, planne
 export async function triggerDeployments(push: PushEvent, deps: TriggerDeps, scope?: TriggerScope): Promise<TriggerOutcome> {
   const limits = { ...DEFAULT_TRIGGER_LIMITS, ...deps.limits };
   const startedAt = deps.wallNow().getTime();
-  const files = filesAt(deps.source, push.after);
+  const files = filesAt(deps.source, push.after, deps.fileTexts);
 
   let configPaths: readonly string[];
   let deletedApps: string[] = [];

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { eventDetailJsonSchema } from './events.js';
+import { eventDetailJsonSchema } from './event-schema.js';
 
 export const EVENT_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/event-detail.schema.json', import.meta.url));
 

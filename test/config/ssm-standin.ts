@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A local stand-in for SSM Parameter Store: awsJson1_1 `AmazonSSM.GetParameters` (what @middy/ssm
+ * A local stand-in for SSM Parameter Store: awsJson1_1 `AmazonSSM.GetParameters` (what the secrets middleware
  * calls for named parameters), over the parameters given. Records every call's names.
  */
 export class SsmStandin {

@@ -165,7 +165,7 @@ describe('serverless package (offline, stage ci)', () => {
       const check = await writeCheckScript(work);
       const networkLog = join(work, 'network.log');
       await writeFile(networkLog, '');
-      // @middy/ssm prefetches while the module loads: point SSM at a loopback stub.
+      // the secrets middleware prefetches while the module loads: point SSM at a loopback stub.
       const ssm = await startSsmStub();
       try {
         for (const name of FUNCTIONS) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelDeployment } from '../../src/orchestrator/index.js';
-import { EventDetailSchema } from '../../src/notify/events.js';
+import { EventDetailSchema } from '../../src/notify/event-schema.js';
 import { exampleFiles, startStackHarness, waitFor, type StackHarness } from '../support/local-stack.js';
 
 /**

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { EventDetailSchema, eventDetail } from '../../src/notify/events.js';
+import { EventDetailSchema } from '../../src/notify/event-schema.js';
+import { eventDetail } from '../../src/notify/events.js';
 import { EVENT_SCHEMA_PATH, renderEventSchema } from '../../src/notify/write-event-schema.js';
 import { DetailType, type EventDetail } from '../../src/domain/events.js';
 import type { DeploymentStatus } from '../../src/domain/deployment.js';

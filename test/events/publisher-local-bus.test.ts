@@ -5,7 +5,8 @@ import { createEventBridgeClient, EventBridgePublisher } from '../../src/aws/eve
 import { startAwsServer, type AwsServer } from '../../src/local/aws-server.js';
 import { ManualClock } from '../../src/local/clock.js';
 import { LocalEventBus } from '../../src/local/eventbridge/index.js';
-import { EventDetailSchema, statusEvent } from '../../src/notify/events.js';
+import { EventDetailSchema } from '../../src/notify/event-schema.js';
+import { statusEvent } from '../../src/notify/events.js';
 import { newDeploymentRecord } from '../../src/history/records.js';
 import { samplePlan } from '../history/fixtures.js';
 

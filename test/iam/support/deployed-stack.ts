@@ -17,7 +17,7 @@ export const STAGE = 'ci';
 export interface DeployedStack {
   template: CfnTemplate;
   identities: DeployedIdentity[];
-  /** What each packaged bundle asks AWS for while it loads (@middy/ssm's prefetch), by function. */
+  /** What each packaged bundle asks AWS for while it loads (the secrets middleware's prefetch), by function. */
   coldStarts: CallLogEntry;
 }
 

@@ -1,0 +1,69 @@
+/**
+ * The goals table of issue 15, one row per figure: `{ value, goal, met }`. Every row is reported,
+ * measured or not: a figure whose section was skipped or failed has `value: null, met: false`.
+ * Values come from the sections' own counts (transitions, invocations, calls, bytes), never from
+ * wall time, except the two timings the goals are stated in (coldImportMs, fanout1000AllStartedMs).
+ */
+export interface Goal {
+  value: number | null;
+  goal: string;
+  met: boolean;
+  /** How the value was obtained, when it is not read straight off one section. */
+  note?: string;
+}
+
+/** Seconds between two checks of a poll loop (`spec.stepcd.pollInterval` default). */
+const POLL_SECONDS = 15;
+/** States one pass of each wait's poll loop enters (statemachines/deployment.asl.json). */
+const STATES_PER_POLL = 3;
+
+type Maybe<T> = T | { skipped: true } | { error: string };
+const ok = <T extends object>(v: Maybe<T> | undefined): T | undefined => (v && !('skipped' in v) && !('error' in v) ? (v as T) : undefined);
+
+export interface GoalInputs {
+  canary?: Maybe<{ transitions: { includingPollLoops: number }; lambdaInvocations: { total: number }; cost: { usd: { total: number } } }>;
+  rollback?: Maybe<{ reach: { byOperation: Record<string, number>; firstTrafficWriteAfter?: number } | null }>;
+  bundles?: Maybe<Record<string, { bytes: number; coldImportMs: number | null }>>;
+  fanout?: Maybe<{ repoApps: number; allStartedMs: number | null }>;
+  githubReadsPerApp?: number | null;
+}
+
+const row = (value: number | null | undefined, goal: string, test: (v: number) => boolean, note?: string): Goal => ({
+  value: value ?? null,
+  goal,
+  met: value !== null && value !== undefined && test(value),
+  ...(note ? { note } : {}),
+});
+
+export function goalsOf(input: GoalInputs): Record<string, Goal> {
+  const canary = ok(input.canary);
+  const bundles = ok(input.bundles);
+  const fanout = ok(input.fanout);
+  const reach = ok(input.rollback)?.reach;
+  const sizes = bundles ? Object.values(bundles).map((b) => b.bytes) : [];
+  const imports = bundles ? Object.values(bundles).flatMap((b) => (b.coldImportMs === null ? [] : [b.coldImportMs])) : [];
+  // Calls in the reach span other than the traffic write: an upper bound on what precedes it.
+  const beforeTraffic = reach ? Object.entries(reach.byOperation).reduce((n, [op, c]) => n + (op === 'elbv2:ModifyRule' ? 0 : c), 0) : null;
+  const perHour = (3600 / POLL_SECONDS) * STATES_PER_POLL;
+  return {
+    transitions: row(canary?.transitions.includingPollLoops, '<= 40', (v) => v <= 40, '6-stage canary, pipelines.canary'),
+    invocations: row(canary?.lambdaInvocations.total, '<= 15', (v) => v <= 15, '6-stage canary, pipelines.canary'),
+    transitionsPerHourWaiting: row(
+      perHour,
+      '<= 30',
+      (v) => v <= 30,
+      `stability, ANALYSIS and queue all poll: ${STATES_PER_POLL} states every ${POLL_SECONDS} s`,
+    ),
+    rollbackCallsBeforeTraffic: row(
+      beforeTraffic,
+      '0',
+      (v) => v === 0,
+      'AWS calls from failure detected to 100% on the last good version, less the ModifyRule',
+    ),
+    largestBundleBytes: row(sizes.length ? Math.max(...sizes) : null, '< 1000000', (v) => v < 1_000_000),
+    coldImportMs: row(imports.length ? Math.max(...imports) : null, '< 100', (v) => v < 100, 'slowest bundle, median of its fresh-process imports'),
+    fanout1000AllStartedMs: row(fanout && fanout.repoApps === 1000 ? fanout.allStartedMs : null, '< 10000', (v) => v < 10_000),
+    githubReadsPerApp: row(input.githubReadsPerApp, '<= 2', (v) => v <= 2, 'GET requests at the GitHub stand-in on a cold 120-app push, per app'),
+    costPerCanaryUsd: row(canary?.cost.usd.total, '< 0.001, the same at 1 min and 1 h of waiting', (v) => v < 0.001 && perHour * 0.025e-3 * 1 < 0.001),
+  };
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { goalsOf } from '../../bench/goals.js';
+
+const ROWS = [
+  'transitions',
+  'invocations',
+  'transitionsPerHourWaiting',
+  'rollbackCallsBeforeTraffic',
+  'largestBundleBytes',
+  'coldImportMs',
+  'fanout1000AllStartedMs',
+  'githubReadsPerApp',
+  'costPerCanaryUsd',
+];
+
+describe('the bench goals table', () => {
+  it('reports every row, unmeasured ones as null and not met', () => {
+    const goals = goalsOf({ bundles: { skipped: true }, fanout: { error: 'boom' } });
+
+    expect(Object.keys(goals).sort()).toEqual([...ROWS].sort());
+    expect(goals.largestBundleBytes).toMatchObject({ value: null, met: false });
+    expect(goals.fanout1000AllStartedMs).toMatchObject({ value: null, met: false });
+  });
+
+  it('takes the largest bundle and the slowest import, and judges each against its goal', () => {
+    const goals = goalsOf({
+      bundles: { a: { bytes: 900_000, coldImportMs: 80 }, b: { bytes: 1_200_000, coldImportMs: 120 } },
+      fanout: { repoApps: 1000, allStartedMs: 9_000 },
+      rollback: { reach: { byOperation: { 'elbv2:ModifyRule': 1, 'dynamodb:GetItem': 5 } } },
+    });
+
+    expect(goals.largestBundleBytes).toMatchObject({ value: 1_200_000, met: false });
+    expect(goals.coldImportMs).toMatchObject({ value: 120, met: false });
+    expect(goals.fanout1000AllStartedMs).toMatchObject({ value: 9_000, met: true });
+    expect(goals.rollbackCallsBeforeTraffic).toMatchObject({ value: 5, met: false });
+    expect(goals.transitionsPerHourWaiting).toMatchObject({ value: 720, met: false });
+  });
+});
