@@ -26,6 +26,8 @@ import { createLogger, type StepcdLogger } from '../logging.js';
 import type { OrchestratorDeps } from '../orchestrator/index.js';
 import { buildCoreDeps, buildStageTaskDeps, type CoreDeps, type DepsContext } from '../runtime/deps.js';
 import { ASL_FUNCTIONS, substituteDefinition } from '../runtime/functions.js';
+import { checkDrift, type AppDriftResult } from '../drift/check.js';
+import { buildDriftCheckDeps } from '../runtime/drift-deps.js';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './cloud.js';
 import type { LocalLambdaContext } from './sfn/index.js';
 import { startHttpFront, type HttpFront, type HttpFrontOptions, type HttpRoute } from './http-front.js';
@@ -83,6 +85,8 @@ export interface LocalStack {
    * `approval-request`), e.g. to make the stage Lambda throw once mid-stage. Returns an undo.
    */
   interceptFunction(name: LocalFunctionName, wrapper: FunctionWrapper): () => void;
+  /** Runs the scheduled drift check now, as the drift-check function (also `POST /local/drift-check`). */
+  checkDrift(apps?: string[]): Promise<AppDriftResult[]>;
   stop(): Promise<void>;
 }
 
@@ -204,8 +208,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       logger,
       responseUrlOrigins,
     }));
+    const driftDeps = buildDriftCheckDeps(as('drift-check'));
+    const runDriftCheck = (apps?: string[]) => checkDrift(driftDeps, apps);
     const front = await startHttpFront({
       routes: {
+        'POST /local/drift-check': async (event) => {
+          const apps = event.body ? (JSON.parse(event.body) as { apps?: string[] }).apps : undefined;
+          return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ results: await runDriftCheck(apps) }) };
+        },
         'POST /webhooks/github': createWebhookRoute(webhookDeps) as HttpRoute,
         'POST /slack/interactions': ((event) => slack(event, lambdaContext('slack-interactions'))) as HttpRoute,
       },
@@ -228,6 +238,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         registerFunction(cloud, name, wrapped, stageCalls);
         return () => registerFunction(cloud, name, original, stageCalls);
       },
+      checkDrift: runDriftCheck,
       async stop() {
         await front.close();
         // A deferred push continuation still writes to DynamoDB; let it land before dynalite closes.

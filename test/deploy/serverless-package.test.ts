@@ -25,7 +25,7 @@ import { startSsmStub } from './support/ssm-stub.js';
 import { readZip } from './support/zip.js';
 
 const STAGE = 'ci';
-const FUNCTIONS = ['github-webhook', 'slack-interactions', 'orchestrate', 'stage', 'approval-request', 'finaliser', 'github-deployments'];
+const FUNCTIONS = ['github-webhook', 'slack-interactions', 'orchestrate', 'stage', 'approval-request', 'finaliser', 'github-deployments', 'drift-check'];
 const STATE_MACHINE_NAME = `stepcd-${STAGE}-deployment`;
 const STATE_MACHINE_ARN = `arn:aws:states:us-east-1:123456789012:stateMachine:${STATE_MACHINE_NAME}`;
 // The placeholders serverless.yml gives the ci stage for the PassRole targets.
@@ -362,6 +362,7 @@ describe('serverless package (offline, stage ci)', () => {
         orchestrate: [],
         stage: [],
         'github-deployments': [],
+        'drift-check': ['states:DescribeExecution'],
       };
       for (const name of FUNCTIONS) expect(allowed(roleOf(lambdaNamed(name)[1]), 'states'), name).toEqual(expected[name]);
     });
