@@ -6,6 +6,7 @@ import { resolveTarget, type Target, type TargetFlags } from './context.js';
 import { dashboardCommand } from './dashboard.js';
 import { decideCommand } from './decide.js';
 import { demoCommand } from './demo.js';
+import { driftCommand } from './drift.js';
 import { listCommand, showCommand } from './deployments.js';
 import { CliError, usageError } from './errors.js';
 import { localCommand } from './local.js';
@@ -13,6 +14,7 @@ import { logsCommand } from './logs.js';
 import { Output, type CliIo } from './output.js';
 import { planCommand } from './plan.js';
 import { approverList, validateCommand, validateFormat } from './validate.js';
+import { statusCommand } from './status.js';
 import { waitCommand } from './wait.js';
 
 export const USAGE = `stepcd: serverless GitOps progressive delivery for Amazon ECS
@@ -25,7 +27,9 @@ Usage:
   stepcd plan <app-dir>                 diff an app against its live service and show the strategy
   stepcd deployments list [--app X]     active deployments, or the history of app X
   stepcd deployments show <id>          stage timeline, approvers and errors
-  stepcd logs <id>                      the execution's event history
+  stepcd logs <id> [--raw]              the execution's history per stage, with durations; --raw: every event
+  stepcd status <app>                   live task sets, listener weights, deployed commit and drift
+  stepcd drift [app] [--check]          drift from the last good deployment; --check runs it now (--local)
   stepcd wait <id> [--timeout 30m]      follow a deployment; exit 0 on SUCCESS, 1 otherwise
   stepcd approve <id> [--as U]          approve the open WAIT_APPROVAL stage
   stepcd reject <id> [--as U]           reject it (the deployment rolls back)
@@ -62,6 +66,8 @@ const OPTIONS = {
   format: { type: 'string' },
   timeout: { type: 'string' },
   approvers: { type: 'string' },
+  raw: { type: 'boolean' },
+  check: { type: 'boolean' },
 } as const;
 
 type Flags = ReturnType<typeof parse>['values'];
@@ -124,7 +130,11 @@ async function dispatch(command: string, args: string[], flags: Flags, out: Outp
       throw usageError(`unknown subcommand: deployments ${sub ?? ''}`.trim(), 'use `deployments list` or `deployments show <id>`');
     }
     case 'logs':
-      return withTarget(target, (t) => logsCommand({ deploymentId: required(args[0], 'logs <id>') }, t, out));
+      return withTarget(target, (t) => logsCommand({ deploymentId: required(args[0], 'logs <id>'), raw: flags.raw === true }, t, out));
+    case 'status':
+      return withTarget(target, (t) => statusCommand({ app: required(args[0], 'status <app>') }, t, out));
+    case 'drift':
+      return withTarget(target, (t) => driftCommand({ ...(args[0] ? { app: args[0] } : {}), check: flags.check === true }, t, out));
     case 'approve':
     case 'reject':
       return withTarget(target, (t) =>

@@ -18,6 +18,7 @@ import { createWebhookRoute } from '../gitops/webhook-handler.js';
 import { createLogger, type StepcdLogger } from '../logging.js';
 import type { CoreDeps } from '../runtime/deps.js';
 import { ASL_FUNCTIONS, substituteDefinition } from '../runtime/functions.js';
+import { checkDrift, type AppDriftResult } from '../drift/check.js';
 import { composeServices, type Services } from '../runtime/services.js';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './cloud.js';
 import { startHttpFront, type HttpFront, type HttpFrontOptions, type HttpRoute } from './http-front.js';
@@ -76,6 +77,8 @@ export interface LocalStack {
    * `approval-request`), e.g. to make the stage Lambda throw once mid-stage. Returns an undo.
    */
   interceptFunction(name: LocalFunctionName, wrapper: FunctionWrapper): () => void;
+  /** Runs the scheduled drift check now, as the drift-check function (also `POST /local/drift-check`). */
+  checkDrift(apps?: string[]): Promise<AppDriftResult[]>;
   stop(): Promise<void>;
 }
 
@@ -168,8 +171,13 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     }
 
     const slack = slackHandler(() => services.slackInteractions(secrets));
+    const runDriftCheck = (apps?: string[]) => checkDrift(services.driftCheck(secrets), apps);
     const front = await startHttpFront({
       routes: {
+        'POST /local/drift-check': async (event) => {
+          const apps = event.body ? (JSON.parse(event.body) as { apps?: string[] }).apps : undefined;
+          return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ results: await runDriftCheck(apps) }) };
+        },
         'POST /webhooks/github': createWebhookRoute(services.githubWebhook(secrets)) as HttpRoute,
         'POST /slack/interactions': ((event) => slack(event, lambdaContext('slack-interactions'))) as HttpRoute,
       },
@@ -192,6 +200,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         registerFunction(cloud, name, wrapped, stageCalls);
         return () => registerFunction(cloud, name, original, stageCalls);
       },
+      checkDrift: runDriftCheck,
       async stop() {
         await front.close();
         // A deferred push continuation still writes to DynamoDB; let it land before dynalite closes.

@@ -35,5 +35,6 @@ export function lambdaServices(logger: StepcdLogger): LambdaServices {
     finaliser: of('finaliser'),
     githubWebhook: of('githubWebhook'),
     githubDeployments: of('githubDeployments'),
+    driftCheck: of('driftCheck'),
   };
 }

@@ -1,3 +1,4 @@
+import type { DriftCheckDeps } from '../drift/check.js';
 import { SLACK_RESPONSE_ORIGINS, type SlackEndpointDeps } from '../slack/approval-endpoint.js';
 import type { ApprovalRequestDeps } from '../approval/request-event.js';
 import type { ApprovalService } from '../approval/service.js';
@@ -10,12 +11,21 @@ import type { WebhookDeps } from '../gitops/webhook.js';
 import type { StepcdLogger } from '../logging.js';
 import type { OrchestratorDeps, StageTaskDeps } from '../orchestrator/index.js';
 import { buildApprovalService } from './approval.js';
+import { buildDriftCheckDeps } from './drift-deps.js';
 import { buildCoreDeps, buildOrchestratorDeps, buildStageTaskDeps, type CoreDeps, type DepsContext } from './deps.js';
 import { buildMirrorDeps } from './mirror.js';
 import { buildLocalWebhookDeps, productionDeps, type LocalGitops } from './webhook.js';
 
 /** The functions serverless.yml deploys, by their names there (and their principals locally). */
-export type FunctionName = 'github-webhook' | 'slack-interactions' | 'orchestrate' | 'stage' | 'approval-request' | 'finaliser' | 'github-deployments';
+export type FunctionName =
+  | 'github-webhook'
+  | 'slack-interactions'
+  | 'orchestrate'
+  | 'stage'
+  | 'approval-request'
+  | 'finaliser'
+  | 'github-deployments'
+  | 'drift-check';
 
 /** Everything the services are built from: the only difference between AWS and the local cloud. */
 export interface RuntimeEnv {
@@ -55,6 +65,7 @@ export interface Services {
   finaliser(secrets: Secrets): OrchestratorDeps;
   githubWebhook(secrets: Secrets): WebhookDeps;
   githubDeployments(secrets: Secrets): MirrorDeps;
+  driftCheck(secrets: Secrets): DriftCheckDeps;
 }
 
 /** The one composition root: every port of every function is built here, for AWS and locally. */
@@ -96,6 +107,7 @@ export function composeServices(env: RuntimeEnv): Services {
       ? lazyWebhook((secrets) => buildLocalWebhookDeps(ctx(secrets, 'github-webhook'), local))
       : (secrets) => productionDeps(ctx(secrets, 'github-webhook')),
     githubDeployments: lazy((secrets) => buildMirrorDeps(ctx(secrets, 'github-deployments'))),
+    driftCheck: lazy((secrets) => buildDriftCheckDeps(ctx(secrets, 'drift-check'))),
   };
 }
 

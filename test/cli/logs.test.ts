@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toLogEntry } from '../../src/cli/logs.js';
 import type { ExecutionEvent } from '../../src/cli/ports.js';
+import { groupByStage } from '../../src/cli/stage-logs.js';
 
 describe('toLogEntry', () => {
   const at = '2026-01-01T00:00:00.000Z';
@@ -26,5 +27,42 @@ describe('toLogEntry', () => {
     const detail = toLogEntry({ type: 'TaskFailed', error: 'E', cause: 'x'.repeat(400) }).detail;
     expect(detail).toHaveLength(160);
     expect(detail?.endsWith('…')).toBe(true);
+  });
+});
+
+describe('groupByStage', () => {
+  const t = (s: number) => `2026-01-01T00:00:${String(s).padStart(2, '0')}.000Z`;
+  const events = [
+    { at: t(0), type: 'ExecutionStarted' },
+    { at: t(1), type: 'TaskStateEntered', state: 'Begin' },
+    { at: t(2), type: 'TaskStateEntered', state: 'ECS_TRAFFIC_ROUTING' },
+    { at: t(5), type: 'TaskStateEntered', state: 'ECS_TRAFFIC_ROUTING' },
+    { at: t(6), type: 'TaskFailed', detail: 'stepcd.Unhealthy: canary targets unhealthy' },
+    { at: t(9), type: 'TaskStateEntered', state: 'RollbackBegin' },
+    { at: t(12), type: 'ExecutionFailed' },
+  ];
+  const stages = [
+    { index: 0, name: 'ECS_TRAFFIC_ROUTING' as const, status: 'SUCCESS' as const },
+    { index: 1, name: 'ECS_TRAFFIC_ROUTING' as const, status: 'FAILURE' as const, detail: 'canary unhealthy' },
+  ];
+  const error = { at: t(6), stage: 'ECS_TRAFFIC_ROUTING', error: 'stepcd.Unhealthy', cause: 'canary targets unhealthy' };
+
+  it('opens one section per stage entered, in plan order, timed until the next section', () => {
+    const groups = groupByStage(events, stages, [error]);
+    expect(groups.map((g) => [g.part, g.index, g.name, g.status, g.durationMs])).toEqual([
+      ['begin', undefined, 'begin', undefined, 2000],
+      ['stage', 0, 'ECS_TRAFFIC_ROUTING', 'SUCCESS', 3000],
+      ['stage', 1, 'ECS_TRAFFIC_ROUTING', 'FAILURE', 4000],
+      ['rollback', undefined, 'rollback', undefined, 3000],
+    ]);
+  });
+
+  it('puts an error on the failed stage of its kind, not on every stage of that kind', () => {
+    const groups = groupByStage(events, stages, [error]);
+    expect(groups.map((g) => g.errors.length)).toEqual([0, 0, 1, 0]);
+  });
+
+  it('fail: a deployment without an execution still shows its errors', () => {
+    expect(groupByStage([], [], [error])).toMatchObject([{ part: 'begin', errors: [error] }]);
   });
 });

@@ -25,7 +25,7 @@ import { startSsmStub } from './support/ssm-stub.js';
 import { readZip } from './support/zip.js';
 
 const STAGE = 'ci';
-const FUNCTIONS = ['github-webhook', 'slack-interactions', 'orchestrate', 'stage', 'approval-request', 'finaliser', 'github-deployments'];
+const FUNCTIONS = ['github-webhook', 'slack-interactions', 'orchestrate', 'stage', 'approval-request', 'finaliser', 'github-deployments', 'drift-check'];
 const STATE_MACHINE_NAME = `stepcd-${STAGE}-deployment`;
 const STATE_MACHINE_ARN = `arn:aws:states:us-east-1:123456789012:stateMachine:${STATE_MACHINE_NAME}`;
 // The placeholders serverless.yml gives the ci stage for the PassRole targets.
@@ -280,12 +280,20 @@ describe('serverless package (offline, stage ci)', () => {
       expect(reads.flatMap(resourcesOf)).toEqual(['arn:aws:cloudwatch:us-east-1:123456789012:alarm:*']);
     });
 
-    it('keeps ECS, ELBv2 and CloudWatch access to the stage function, except the webhook reading services', () => {
+    it('keeps ECS, ELBv2 and CloudWatch access to the stage function, except the webhook and the drift check reading', () => {
+      // The webhook reads services (quick sync or pipeline) and task definitions (a pull request's plan
+      // preview); the drift check reads services, task sets and listener rules, and writes nothing.
+      const reads: Record<string, { ecs: string[]; elb: string[] }> = {
+        'github-webhook': { ecs: ['ecs:DescribeServices', 'ecs:DescribeTaskDefinition'], elb: [] },
+        'drift-check': {
+          ecs: ['ecs:DescribeServices', 'ecs:DescribeTaskSets'],
+          elb: ['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeRules', 'elasticloadbalancing:DescribeTargetGroups'],
+        },
+      };
       for (const name of FUNCTIONS.filter((n) => n !== 'stage')) {
         const role = roleOf(lambdaNamed(name)[1]);
-        // The webhook reads services (quick sync or pipeline) and task definitions (a pull request's plan preview).
-        expect(allowed(role, 'ecs'), name).toEqual(name === 'github-webhook' ? ['ecs:DescribeServices', 'ecs:DescribeTaskDefinition'] : []);
-        expect(allowed(role, 'elasticloadbalancing'), name).toEqual([]);
+        expect(allowed(role, 'ecs'), name).toEqual(reads[name]?.ecs ?? []);
+        expect(allowed(role, 'elasticloadbalancing'), name).toEqual(reads[name]?.elb ?? []);
         expect(allowed(role, 'cloudwatch'), name).toEqual([]);
       }
     });
@@ -362,6 +370,7 @@ describe('serverless package (offline, stage ci)', () => {
         orchestrate: [],
         stage: [],
         'github-deployments': [],
+        'drift-check': ['states:DescribeExecution'],
       };
       for (const name of FUNCTIONS) expect(allowed(roleOf(lambdaNamed(name)[1]), 'states'), name).toEqual(expected[name]);
     });

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { EventDetailSchema } from '../../src/notify/event-schema.js';
 import { eventDetail } from '../../src/notify/events.js';
-import { EVENT_SCHEMA_PATH, renderEventSchema } from '../../src/notify/write-event-schema.js';
+import { DRIFT_EVENT_SCHEMA_PATH, EVENT_SCHEMA_PATH, renderDriftEventSchema, renderEventSchema } from '../../src/notify/write-event-schema.js';
+import { DriftEventDetailSchema, driftEvent } from '../../src/drift/events.js';
+import type { DriftState } from '../../src/drift/types.js';
 import { DetailType, type EventDetail } from '../../src/domain/events.js';
 import type { DeploymentStatus } from '../../src/domain/deployment.js';
 import { newDeploymentRecord } from '../../src/history/records.js';
@@ -61,5 +63,50 @@ describe('schemas/event-detail.schema.json', () => {
     const json = JSON.parse(JSON.stringify(detail));
     expect(EventDetailSchema.safeParse(json).success).toBe(false);
     expect(committedSchema.safeParse(json).success).toBe(false);
+  });
+});
+
+describe('schemas/drift-event-detail.schema.json', () => {
+  const committedDrift = readFileSync(DRIFT_EVENT_SCHEMA_PATH, 'utf8');
+  const committedDriftSchema = z.fromJSONSchema(JSON.parse(committedDrift));
+  const baseline = {
+    deploymentId: 'd-1',
+    commitSha: 'abc1234def',
+    cluster: 'demo',
+    serviceName: 'web',
+    taskDefinitionArn: 'arn:aws:ecs:us-east-1:000000000000:task-definition/web:3',
+    serviceFields: {},
+    labels: { env: 'dev' },
+  };
+  const drifted: DriftState = {
+    app: 'web',
+    status: 'DRIFTED',
+    items: [{ field: 'service.desiredCount', expected: '4', actual: '9' }],
+    fingerprint: 'f',
+    since: '2026-01-01T00:00:00.000Z',
+    baseline,
+  };
+
+  it('is exactly what the zod schema generates (run `npx tsx src/notify/write-event-schema.ts` to refresh)', () => {
+    expect(committedDrift).toBe(renderDriftEventSchema());
+  });
+
+  it.each<[string, DriftState]>([
+    ['DRIFT_DETECTED', drifted],
+    ['DRIFT_RESOLVED', { ...drifted, status: 'IN_SYNC', items: [] }],
+  ])('accepts a sample %s detail, in zod and in the committed JSON Schema', (detailType, state) => {
+    const event = driftEvent(state);
+    expect(event.detailType).toBe(detailType);
+    expect(DriftEventDetailSchema.safeParse(event.detail).error).toBeUndefined();
+    expect(committedDriftSchema.safeParse(JSON.parse(JSON.stringify(event.detail))).error).toBeUndefined();
+  });
+
+  it.each<[string, unknown]>([
+    ['fail: an unknown status', { ...driftEvent(drifted).detail, status: 'MAYBE' }],
+    ['fail: an item without its field', { ...driftEvent(drifted).detail, items: [{ expected: '4', actual: '9' }] }],
+    ['fail: an unexpected field', { ...driftEvent(drifted).detail, fingerprint: 'f' }],
+  ])('rejects %s, in zod and in the committed JSON Schema', (_name, detail) => {
+    expect(DriftEventDetailSchema.safeParse(detail).success).toBe(false);
+    expect(committedDriftSchema.safeParse(detail).success).toBe(false);
   });
 });
