@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildPlan, deployAll, runStage, settle, stage, startStageWorld, view, type StageWorld } from '../support/stage-fixtures.js';
+import { buildPlan, runStage, settle, stage, view, type StageWorld, startWorldWithV1 } from '../support/stage-fixtures.js';
 import { emptyDeploymentState, type DeploymentState, type LastGood } from '../../src/domain/deployment.js';
 
 describe('ECS_CANARY_CLEAN against the local cloud', () => {
@@ -7,10 +7,7 @@ describe('ECS_CANARY_CLEAN against the local cloud', () => {
   let lastGood: LastGood;
   let v1Set: string;
   beforeEach(async () => {
-    world = await startStageWorld();
-    const first = await deployAll(world, buildPlan(world, { deploymentId: 'd1', image: 'acme/web:v1', stages: [stage.sync()] }));
-    lastGood = first.lastGood;
-    v1Set = first.state.primaryTaskSetId!;
+    ({ world, lastGood, v1Set } = await startWorldWithV1());
     world.total503 = 0;
   });
   afterEach(async () => {

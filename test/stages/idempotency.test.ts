@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildPlan, deployAll, runStage, settle, stage, startStageWorld, view, type StageWorld } from '../support/stage-fixtures.js';
+import { buildPlan, runStage, settle, stage, view, type StageWorld, startWorldWithV1 } from '../support/stage-fixtures.js';
 import { emptyDeploymentState, type DeploymentState, type LastGood } from '../../src/domain/deployment.js';
 import type { DeploymentPlan } from '../../src/domain/plan.js';
 import { stepcdTags } from '../../src/stages/ecs/identity.js';
@@ -13,8 +13,7 @@ describe('stage executors run twice with the same input', () => {
   let lastGood: LastGood;
   let plan: DeploymentPlan;
   beforeEach(async () => {
-    world = await startStageWorld();
-    lastGood = (await deployAll(world, buildPlan(world, { deploymentId: 'd1', image: 'acme/web:v1', stages: [stage.sync()] }))).lastGood;
+    ({ world, lastGood } = await startWorldWithV1());
     plan = buildPlan(world, {
       deploymentId: 'd2',
       image: 'acme/web:v2',

@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   buildPlan,
   CLUSTER,
-  deployAll,
   runRollback,
   runStage,
   SERVICE,
@@ -11,6 +10,7 @@ import {
   startStageWorld,
   view,
   type StageWorld,
+  startWorldWithV1,
 } from '../support/stage-fixtures.js';
 import { emptyDeploymentState, type DeploymentState, type LastGood } from '../../src/domain/deployment.js';
 
@@ -18,8 +18,7 @@ describe('rollback against the local cloud', () => {
   let world: StageWorld;
   let lastGood: LastGood;
   beforeEach(async () => {
-    world = await startStageWorld();
-    lastGood = (await deployAll(world, buildPlan(world, { deploymentId: 'd1', image: 'acme/web:v1', stages: [stage.sync()] }))).lastGood;
+    ({ world, lastGood } = await startWorldWithV1());
   });
   afterEach(async () => {
     await world.close();

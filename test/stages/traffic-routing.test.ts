@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildPlan, deployAll, runStage, stage, stageInput, startStageWorld, view, type StageWorld } from '../support/stage-fixtures.js';
+import { buildPlan, runStage, stage, stageInput, view, type StageWorld, startWorldWithV1 } from '../support/stage-fixtures.js';
 import { emptyDeploymentState, type LastGood } from '../../src/domain/deployment.js';
 import { startStage } from '../../src/stages/index.js';
 import { ErrorName, StableTimeoutError } from '../../src/errors.js';
@@ -8,8 +8,7 @@ describe('ECS_TRAFFIC_ROUTING against the local cloud', () => {
   let world: StageWorld;
   let lastGood: LastGood;
   beforeEach(async () => {
-    world = await startStageWorld();
-    lastGood = (await deployAll(world, buildPlan(world, { deploymentId: 'd1', image: 'acme/web:v1', stages: [stage.sync()] }))).lastGood;
+    ({ world, lastGood } = await startWorldWithV1());
     world.emulator.calls.reset();
   });
   afterEach(async () => {

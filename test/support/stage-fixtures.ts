@@ -368,3 +368,10 @@ export async function view(world: StageWorld): Promise<WorldView> {
     staticTargetGroups: staticFwd?.ForwardConfig?.TargetGroups?.map((g) => g.TargetGroupArn!) ?? (staticFwd?.TargetGroupArn ? [staticFwd.TargetGroupArn] : []),
   };
 }
+
+/** A fresh stage world with v1 deployed by a quick sync: the starting point of most stage tests. */
+export async function startWorldWithV1(): Promise<{ world: StageWorld; lastGood: LastGood; v1Set: string }> {
+  const world = await startStageWorld();
+  const first = await deployAll(world, buildPlan(world, { deploymentId: 'd1', image: 'acme/web:v1', stages: [stage.sync()] }));
+  return { world, lastGood: first.lastGood, v1Set: first.state.primaryTaskSetId! };
+}
