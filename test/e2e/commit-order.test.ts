@@ -110,7 +110,9 @@ describe('commit order by ancestry', () => {
         expect(r.reason).toBe(
           `superseded by commit ${c3!.sha.slice(0, 7)} (deployed, deployment ${newest.id}): ${c3!.sha.slice(0, 7)} is a newer commit of simple; nothing was deployed`,
         );
-        expect(h.eventsOf(d.id)).toEqual(['DEPLOYMENT_TRIGGERED', 'DEPLOYMENT_CANCELLED']);
+        // The end event follows the final record: wait for it rather than race it.
+        const events = await waitFor(`the end event of ${d.id}`, async () => (h.eventsOf(d.id).length >= 2 ? h.eventsOf(d.id) : undefined));
+        expect(events).toEqual(['DEPLOYMENT_TRIGGERED', 'DEPLOYMENT_CANCELLED']);
       }
       expect(h.stack.cloud.emulator.calls.count({ mutating: true })).toBe(mutating);
       expect((await history().getAppState('simple')).lastGood?.commitSha).toBe(c3!.sha);
