@@ -16,6 +16,8 @@ export const ErrorName = {
   DeploymentTimeout: 'stepcd.DeploymentTimeout',
   UnhealthyCanary: 'stepcd.UnhealthyCanary',
   AnalysisFailed: 'stepcd.AnalysisFailed',
+  /** An ECS_RUN_TASK task stopped with an essential container not exiting 0. */
+  TaskFailed: 'stepcd.TaskFailed',
   Rejected: 'stepcd.Rejected',
   Cancelled: 'stepcd.Cancelled',
   NotFound: 'stepcd.NotFound',

@@ -13,6 +13,7 @@ import { primaryRollout } from './primary-rollout.js';
 import { trafficRouting } from './traffic-routing.js';
 import { canaryClean } from './canary-clean.js';
 import { analysis } from './analysis.js';
+import { runTask } from './run-task.js';
 
 export { rollbackStep } from './rollback.js';
 export type * from './ports.js';
@@ -25,6 +26,7 @@ const EXECUTORS: Partial<Record<StageKind, StageExecutor>> = {
   ECS_TRAFFIC_ROUTING: trafficRouting,
   ECS_CANARY_CLEAN: canaryClean,
   ANALYSIS: analysis,
+  ECS_RUN_TASK: runTask,
 };
 
 function executorFor(input: StageInput): StageExecutor {
