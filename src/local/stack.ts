@@ -118,6 +118,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       github: { repos: [repo], branches: [opts.branch ?? 'main'], deployTags: false },
       slack: opts.slack ?? {},
       approvers: opts.approvers ?? ['*'],
+      kmsKeyArn: cloud.kms.keyArn,
     };
     const ctx: DepsContext = { config, clients: cloud.clientConfigs, secrets, logger, now: () => cloud.clock.now() };
     // Each function signs as itself, as each has its own role on AWS; `core` and `approvals` stay
