@@ -18,6 +18,8 @@ export const ErrorName = {
   DeploymentTimeout: 'stepcd.DeploymentTimeout',
   UnhealthyCanary: 'stepcd.UnhealthyCanary',
   AnalysisFailed: 'stepcd.AnalysisFailed',
+  /** An ECS_RUN_TASK task stopped with an essential container not exiting 0. */
+  TaskFailed: 'stepcd.TaskFailed',
   Rejected: 'stepcd.Rejected',
   Cancelled: 'stepcd.Cancelled',
   NotFound: 'stepcd.NotFound',
@@ -100,6 +102,13 @@ export class UnhealthyCanaryError extends StepcdError {
 export class AnalysisFailedError extends StepcdError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorName.AnalysisFailed, message, options);
+  }
+}
+
+/** ECS_RUN_TASK: the task stopped with an essential container not exiting 0 (or never running). */
+export class TaskFailedError extends StepcdError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorName.TaskFailed, message, options);
   }
 }
 
@@ -191,6 +200,7 @@ const BY_NAME: Record<ErrorName, (message: string, options?: ErrorOptions) => St
   [ErrorName.DeploymentTimeout]: (m, o) => new DeploymentTimeoutError(m, o),
   [ErrorName.UnhealthyCanary]: (m, o) => new UnhealthyCanaryError(m, o),
   [ErrorName.AnalysisFailed]: (m, o) => new AnalysisFailedError(m, o),
+  [ErrorName.TaskFailed]: (m, o) => new TaskFailedError(m, o),
   [ErrorName.Rejected]: (m, o) => new RejectedError(m, o),
   [ErrorName.Cancelled]: (m, o) => new CancelledError(m, o),
   [ErrorName.NotFound]: (m, o) => new NotFoundError(m, o),

@@ -22,6 +22,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { AwsError, NotExternalError, type StepcdError, TooManyTaskSetsError, wrapAwsError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
+import { ecsTaskMethods } from './ecs-tasks.js';
 import type { CreateTaskSetRequest, EcsPort, ServiceInfo, ServiceUpdate, StoppedTask, Tags, TaskSetInfo, TaskSetStatus } from '../stages/ports.js';
 
 /** EcsPort over @aws-sdk/client-ecs. It only translates shapes and classifies errors. */
@@ -153,6 +154,8 @@ export function createEcsAdapter(config: AwsClientConfig | ECSClient): EcsPort {
           .sort((a, b) => (b.stoppedAt?.getTime() ?? 0) - (a.stoppedAt?.getTime() ?? 0))
           .map(toStoppedTask);
       }),
+
+    ...ecsTaskMethods(client, call),
   };
 }
 

@@ -3,11 +3,14 @@ import type { StageLog, StagePorts } from '../stages/ports.js';
 import { createEcsAdapter } from './ecs.js';
 import { createElbAdapter } from './elbv2.js';
 import { createAlarmAdapter } from './cloudwatch.js';
+import { createKmsCipher } from './kms.js';
 
 export interface AwsStagePortsOptions {
   ecs: AwsClientConfig;
   elbv2: AwsClientConfig;
   cloudwatch: AwsClientConfig;
+  /** The stack's KMS key and the client config to reach it: spec.encryption's secrets are decrypted with it. */
+  kms?: { config: AwsClientConfig; keyId: string };
   now?: () => number;
   log?: StageLog;
 }
@@ -18,6 +21,7 @@ export function createAwsStagePorts(options: AwsStagePortsOptions): StagePorts {
     ecs: createEcsAdapter(options.ecs),
     elb: createElbAdapter(options.elbv2),
     alarms: createAlarmAdapter(options.cloudwatch),
+    ...(options.kms && { secrets: createKmsCipher(options.kms.config, options.kms.keyId) }),
     now: options.now ?? Date.now,
     log: options.log ?? (() => undefined),
   };

@@ -7,6 +7,7 @@ import { dashboardCommand } from './dashboard.js';
 import { decideCommand } from './decide.js';
 import { demoCommand } from './demo.js';
 import { driftCommand } from './drift.js';
+import { encryptCommand } from './encrypt.js';
 import { listCommand, showCommand } from './deployments.js';
 import { CliError, usageError } from './errors.js';
 import { localCommand } from './local.js';
@@ -37,6 +38,7 @@ Usage:
   stepcd dashboard [--port N]           the web UI on 127.0.0.1 (default port 8090)
   stepcd local [repo-dir]               run the local cloud, watching a manifests repo
   stepcd demo [--yes]                   the whole canary pipeline on the local cloud
+  stepcd encrypt                        encrypt stdin with the stack's KMS key (spec.encryption)
 
 Target (every command but validate, local and demo):
   --local                               the stack \`stepcd local\` runs in this directory
@@ -161,6 +163,8 @@ async function dispatch(command: string, args: string[], flags: Flags, out: Outp
         out,
         io,
       );
+    case 'encrypt':
+      return encryptCommand(targetFlags(flags), out, io);
     case 'demo':
       return demoCommand({ yes: flags.yes === true, user: approver(flags, io) }, out, io);
     default:

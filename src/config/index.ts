@@ -36,6 +36,8 @@ export interface Config {
   webhookFunctionName?: string;
   /** Where people open `stepcd dashboard` (e.g. `http://127.0.0.1:8090`); Slack links deployments there. */
   dashboardUrl?: string;
+  /** The stack's KMS key (STEPCD_KMS_KEY_ARN): the stage function decrypts spec.encryption's secrets with it. */
+  kmsKeyArn?: string;
 }
 
 export interface Secrets {
@@ -94,6 +96,7 @@ export function loadConfig(env: Env = process.env): Config {
       incomingWebhookUrl: env.STEPCD_SLACK_WEBHOOK_URL || undefined,
     },
     approvers: list(env.STEPCD_APPROVERS),
+    ...(env.STEPCD_KMS_KEY_ARN ? { kmsKeyArn: env.STEPCD_KMS_KEY_ARN } : {}),
     webhookFunctionName: env.AWS_LAMBDA_FUNCTION_NAME || undefined,
     dashboardUrl: dashboardUrl(env.STEPCD_DASHBOARD_URL),
   };

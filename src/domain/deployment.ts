@@ -102,6 +102,8 @@ export interface DeploymentState {
   createdTaskSetIds: string[];
   /** Rule ARNs whose weights this deployment changed. */
   routedRuleArns: string[];
+  /** ECS_RUN_TASK: the task each stage started, by stage index, so a retried start reuses it and rollback stops it. */
+  runTaskArns?: Record<string, string>;
   /** True once any ECS or ELBv2 mutation happened. */
   touched: boolean;
 }

@@ -22,6 +22,13 @@ export interface DeploymentPlan {
   accessType: 'ELB' | 'SERVICE_DISCOVERY';
   options: PlanOptions;
   createdAt: string;
+  /** Set for a standalone-task app (no service definition). */
+  standalone?: StandaloneTarget;
+  /**
+   * spec.encryption: KMS ciphertexts (base64) by name. Only the stage function decrypts them, into
+   * the task definition's `{{ .encryptedSecrets.<name> }}` placeholders, right before registering it.
+   */
+  encryptedSecrets?: Record<string, string>;
 }
 
 export interface ServiceDefinition extends Record<string, unknown> {
@@ -96,7 +103,26 @@ export type PlannedStage =
   | StageOf<'WAIT', { durationSeconds: number }>
   | StageOf<'WAIT_APPROVAL', { approvers: string[]; minApproverNum: number; timeoutSeconds: number }>
   /** stepcd's ANALYSIS: CloudWatch alarms (by name) must stay out of ALARM for `durationSeconds`. */
-  | StageOf<'ANALYSIS', { durationSeconds: number; alarms: string[] }>;
+  | StageOf<'ANALYSIS', { durationSeconds: number; alarms: string[] }>
+  /** stepcd's ECS_RUN_TASK: RunTask with the new task definition; every essential container must exit 0 within `timeoutSeconds`. */
+  | StageOf<'ECS_RUN_TASK', RunTaskOptions>;
+
+export interface RunTaskOptions {
+  timeoutSeconds: number;
+  /** Overrides the command of this container (default: the task definition's own commands). */
+  containerName?: string;
+  command?: string[];
+}
+
+/**
+ * Where a standalone app's task runs (PipeCD's spec.input.{clusterArn, launchType, awsvpcConfiguration}).
+ * Such an app has no service: `serviceDefinition` then holds only `cluster` and an empty `serviceName`.
+ */
+export interface StandaloneTarget {
+  cluster: string;
+  launchType: string;
+  awsvpcConfiguration?: Record<string, unknown>;
+}
 
 interface StageOf<K extends StageKind, W> {
   index: number;

@@ -11,6 +11,8 @@ export const StageKind = {
   WAIT: 'WAIT',
   WAIT_APPROVAL: 'WAIT_APPROVAL',
   ANALYSIS: 'ANALYSIS',
+  /** stepcd: a one-off task (RunTask) with the new task definition that must exit 0, e.g. a migration; also a standalone app's one stage. */
+  ECS_RUN_TASK: 'ECS_RUN_TASK',
 } as const;
 
 export type StageKind = (typeof StageKind)[keyof typeof StageKind];
@@ -27,6 +29,7 @@ export const ECS_STAGE_KINDS: readonly StageKind[] = [
   StageKind.ECS_PRIMARY_ROLLOUT,
   StageKind.ECS_TRAFFIC_ROUTING,
   StageKind.ECS_CANARY_CLEAN,
+  StageKind.ECS_RUN_TASK,
 ];
 
 /** PipeCD stage names stepcd knows but does not run; the validator names them instead of "unknown stage". */

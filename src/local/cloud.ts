@@ -9,6 +9,9 @@ import { createLocalCloudWatch, type LocalCloudWatch } from './cloudwatch/index.
 import { LocalEventBus } from './eventbridge/index.js';
 import { LocalSfn, type WaitPolicy } from './sfn/index.js';
 import { createLocalSts, type LocalSts } from './sts/index.js';
+import { createLocalKms, type LocalKms } from './kms/index.js';
+import { dirname, join } from 'node:path';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../aws/client-config.js';
 
 export interface LocalCloudOptions {
   /** Default: real time sped up 60×, so emulated ECS waits pass quickly. */
@@ -56,6 +59,8 @@ export interface LocalCloud {
   events: LocalEventBus;
   /** GetCallerIdentity: who the CLI records as the actor. */
   sts: LocalSts;
+  /** The stand-in for the stack's KMS key (spec.encryption); kept next to DynamoDB's files when on disk. */
+  kms: LocalKms;
   /** Stops every execution and server; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -76,9 +81,14 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   const emulator = createEcsElbv2Emulator({ clock, timings: opts.timings });
   const cloudwatch = createLocalCloudWatch(clock);
   const sts = createLocalSts(opts.callerArn);
+  const kms = createLocalKms({
+    region: LOCAL_REGION,
+    account: LOCAL_ACCOUNT,
+    ...(opts.dynamoPath ? { keyFile: join(dirname(opts.dynamoPath), 'local-kms.key') } : {}),
+  });
   let server;
   try {
-    server = await startAwsServer([calls.handler, emulator.handler, cloudwatch.handler, sfn.handler, events.handler, sts.handler]);
+    server = await startAwsServer([calls.handler, emulator.handler, cloudwatch.handler, sfn.handler, events.handler, sts.handler, kms.handler]);
   } catch (err) {
     await dynamo.stop();
     throw err;
@@ -98,6 +108,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     sfn,
     events,
     sts,
+    kms,
     stop() {
       stopping ??= (async () => {
         // Stopping an execution emits its status change, whose subscriber (the finaliser) may start a

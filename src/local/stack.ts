@@ -115,6 +115,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       github: { repos: [repo], branches: [opts.branch ?? 'main'], deployTags: false, ...(opts.githubApiUrl ? { apiUrl: opts.githubApiUrl } : {}) },
       slack: opts.slack ?? {},
       approvers: opts.approvers ?? ['*'],
+      kmsKeyArn: cloud.kms.keyArn,
     };
     const gitops = {
       source: new LocalGitSource(opts.repoDir),

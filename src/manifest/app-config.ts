@@ -39,6 +39,9 @@ export interface AppConfig {
   /** imagePolicy.tagPattern, compiled (RE2) once it is known to be valid. */
   tagPattern?: RE2JS;
   pollIntervalSeconds: number;
+  /** spec.encryption and spec.attachment as written; see encryption.ts. */
+  encryption?: unknown;
+  attachment?: unknown;
 }
 
 const IGNORED = 'is a PipeCD feature stepcd ignores';
@@ -107,20 +110,6 @@ function readSpec(ctx: ReadContext, raw: unknown): AppConfig | undefined {
     ),
   );
   if (!spec) return undefined;
-  for (const [key, feature] of [
-    ['encryption', 'secret management'],
-    ['attachment', 'attachments'],
-  ] as const) {
-    // Never a warning: the definition files would then be deployed with their placeholders in them.
-    if (isMapping(raw) && raw[key] !== undefined) {
-      ctx.issues.error(
-        ctx.check,
-        ctx.file,
-        `spec.${key}`,
-        `is PipeCD's ${feature}, which stepcd does not support yet; the definition files would be deployed with their {{ }} placeholders unfilled`,
-      );
-    }
-  }
   if (isMapping(raw) && !('name' in raw)) {
     ctx.issues.error(ctx.check, ctx.file, 'spec.name', 'is required');
   }
@@ -143,6 +132,9 @@ function readSpec(ctx: ReadContext, raw: unknown): AppConfig | undefined {
     timeoutSeconds: spec.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : (positiveDuration(ctx, spec.timeout, 'spec.timeout') ?? DEFAULT_TIMEOUT_SECONDS),
     mentions: readMentions(ctx, spec.notification),
     ...stepcd,
+    // Raw here: the paths are resolved against the app directory by load-app (readTemplating).
+    encryption: spec.encryption,
+    attachment: spec.attachment,
   };
 }
 

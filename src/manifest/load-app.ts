@@ -4,7 +4,8 @@ import { checkImages, checkPipelineEnd, checkTargetContainers, checkTopology } f
 import { CHECKS, IssueList, stripTag, type CheckName } from './issues.js';
 import { parseManifestText } from './parse-file.js';
 import { RefusedFileError } from './refusal.js';
-import { checkPlaceholders } from './placeholders.js';
+import { fillPlaceholders, type TemplateSources } from './placeholders.js';
+import { readTemplating, type Templating } from './encryption.js';
 import { checkHistoryBudget } from './history-budget.js';
 import { buildPlan } from '../plan/build-plan.js';
 import { InvalidManifestError } from '../errors.js';
@@ -53,13 +54,36 @@ export async function analyzeApp(files: ManifestFiles, configPath: string): Prom
   }
   const label = config.name ?? configFile;
 
+  const templating = readTemplating({ issues, file: configFile, check: 'app config' }, dir, config.encryption, config.attachment);
+  const attachments = await readAttachments(files, issues, templating);
+  const sourcesFor = (file: string): TemplateSources => ({
+    ...(templating.decryptionTargets.includes(file) && { secrets: new Set(Object.keys(templating.encryptedSecrets)) }),
+    ...(templating.attachmentTargets.includes(file) && { attachments }),
+  });
+
   const service = await loadDefinition(files, issues, configFile, dir, 'spec.input.serviceDefinitionFile', config.serviceDefinitionFile, 'service definition');
+  if (service) {
+    service.value = fillPlaceholders({ issues, file: service.file, check: 'service definition' }, service.value, {
+      ...sourcesFor(service.file),
+      // Only the stage function decrypts, and only into the task definition it registers.
+      secrets: undefined,
+    });
+  }
   const serviceDefinition = service && checkServiceDefinition({ issues, file: service.file, check: 'service definition' }, service.value);
-  if (service) checkPlaceholders({ issues, file: service.file, check: 'service definition' }, service.value);
 
   const task = await loadDefinition(files, issues, configFile, dir, 'spec.input.taskDefinitionFile', config.taskDefinitionFile, 'task definition');
+  if (task) task.value = fillPlaceholders({ issues, file: task.file, check: 'task definition' }, task.value, sourcesFor(task.file));
   const taskDef = task && checkTaskDefinition({ issues, file: task.file, check: 'task definition' }, task.value);
-  if (task) checkPlaceholders({ issues, file: task.file, check: 'task definition' }, task.value);
+  for (const [i, target] of templating.decryptionTargets.entries()) {
+    if (target !== task?.file) {
+      issues.error(
+        'app config',
+        configFile,
+        `spec.encryption.decryptionTargets[${i}]`,
+        `names ${target}, but stepcd decrypts into the task definition file only (${task?.file ?? 'spec.input.taskDefinitionFile'})`,
+      );
+    }
+  }
 
   checkTopology(issues, configFile, config);
   checkPipelineEnd(issues, configFile, config);
@@ -76,7 +100,13 @@ export async function analyzeApp(files: ManifestFiles, configPath: string): Prom
   }
 
   if (issues.hasErrors() || !config.name || !serviceDefinition || !taskDef || !service || !task) return { label, issues };
-  const app = toManifest(config, config.name, dir, configFile, serviceDefinition, taskDef.taskDefinition, [configFile, service.file, task.file]);
+  const app = toManifest(config, config.name, dir, configFile, serviceDefinition, taskDef.taskDefinition, [
+    configFile,
+    service.file,
+    task.file,
+    ...Object.values(templating.attachmentSources),
+  ]);
+  if (Object.keys(templating.encryptedSecrets).length > 0) app.encryptedSecrets = templating.encryptedSecrets;
   const planSize = planSizeProblem(app);
   if (planSize) {
     issues.error('app config', configFile, '', planSize);
@@ -97,6 +127,18 @@ function planSizeProblem(app: AppManifest): string | undefined {
     if (err instanceof InvalidManifestError) return err.issues[0]?.message ?? err.message;
     throw err;
   }
+}
+
+/** Attachment files, read through the same source as the manifests (so never outside the repository). */
+async function readAttachments(files: ManifestFiles, issues: IssueList, templating: Templating): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const [name, file] of Object.entries(templating.attachmentSources)) {
+    const text = await readRefusing(files, file, issues, 'app config');
+    if (text === null) continue;
+    if (text === undefined) issues.error('app config', file, '', `is named by spec.attachment.sources.${name} but does not exist`);
+    else out.set(name, text);
+  }
+  return out;
 }
 
 async function readParsed(files: ManifestFiles, file: string, issues: IssueList, check: CheckName): Promise<unknown> {

@@ -5,6 +5,8 @@ import { fieldPath } from './issues.js';
 import { readObject, readValue, type ReadContext } from './read-object.js';
 import { parseDuration, parsePercentage, show, type Parsed } from './values.js';
 
+/** How long an ECS_RUN_TASK's task may run before the stage stops it and fails. */
+export const DEFAULT_RUN_TASK_TIMEOUT_SECONDS = 30 * 60;
 /** stepcd extension: how long an ECS stage may wait for its task set to become stable. */
 export const DEFAULT_STABLE_TIMEOUT_SECONDS = 10 * 60;
 export const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 6 * 60 * 60;
@@ -34,6 +36,7 @@ const WITH_SHAPES: Record<StageKind, Record<string, z.ZodType>> = {
     minApproverNum: z.number().int('must be a whole number').min(1, 'must be at least 1'),
     timeout: NOT_READ,
   },
+  ECS_RUN_TASK: { timeout: NOT_READ, containerName: z.string().min(1, 'must not be empty'), command: z.array(z.string()).min(1, 'must not be empty') },
   ANALYSIS: {
     duration: NOT_READ,
     alarms: NOT_READ,
@@ -46,7 +49,13 @@ const WITH_IGNORED: Partial<Record<StageKind, Record<string, string>>> = {
 };
 
 /** Stage kinds whose stage-level `timeout` bounds the wait (as `with.stableTimeout` / `with.timeout` do). */
-const TIMEOUT_AWARE: readonly StageKind[] = [StageKind.ECS_SYNC, StageKind.ECS_CANARY_ROLLOUT, StageKind.ECS_PRIMARY_ROLLOUT, StageKind.WAIT_APPROVAL];
+const TIMEOUT_AWARE: readonly StageKind[] = [
+  StageKind.ECS_SYNC,
+  StageKind.ECS_CANARY_ROLLOUT,
+  StageKind.ECS_PRIMARY_ROLLOUT,
+  StageKind.WAIT_APPROVAL,
+  StageKind.ECS_RUN_TASK,
+];
 
 /**
  * Normalizes `spec.pipeline.stages` to PlannedStage, reporting every bad stage. A bad stage is left
@@ -144,6 +153,20 @@ function normalizeWith(
     }
     case StageKind.ANALYSIS:
       return analysisOptions(ctx, opts, path);
+    case StageKind.ECS_RUN_TASK: {
+      const timeoutSeconds =
+        opts.timeout === undefined ? (stageTimeout ?? DEFAULT_RUN_TASK_TIMEOUT_SECONDS) : positiveDuration(ctx, opts.timeout, at('timeout'));
+      if (opts.command !== undefined && opts.containerName === undefined) {
+        ctx.issues.error(ctx.check, ctx.file, at('containerName'), 'is required with command: it names the container whose command is replaced');
+        return undefined;
+      }
+      if (timeoutSeconds === undefined) return undefined;
+      return {
+        timeoutSeconds,
+        ...(opts.containerName !== undefined && { containerName: opts.containerName as string }),
+        ...(opts.command !== undefined && { command: opts.command as string[] }),
+      };
+    }
   }
 }
 

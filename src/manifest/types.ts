@@ -29,7 +29,9 @@ export interface AppManifest {
   mentions: Mention[];
   slackChannel?: string;
   pollIntervalSeconds: number;
-  /** Repo-relative paths the app reads (config, service and task definitions). */
+  /** spec.encryption's ciphertexts, for the stage function to decrypt into the task definition. */
+  encryptedSecrets?: Record<string, string>;
+  /** Repo-relative paths the app reads (config, service and task definitions, attachments). */
   files: string[];
 }
 

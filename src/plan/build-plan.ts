@@ -44,6 +44,7 @@ export function buildPlan({ app, repo, commit, trigger, serviceExists, now, salt
       pollIntervalSeconds: app.pollIntervalSeconds,
     },
     createdAt: now.toISOString(),
+    ...(app.encryptedSecrets && { encryptedSecrets: app.encryptedSecrets }),
   };
   const bytes = Buffer.byteLength(JSON.stringify(plan), 'utf8');
   if (bytes > MAX_PLAN_BYTES) {

@@ -109,6 +109,8 @@ export function buildStageTaskDeps(ctx: DepsContext): StageTaskDeps {
       ecs: ctx.clients.ecs,
       elbv2: ctx.clients.elbv2,
       cloudwatch: ctx.clients.cloudwatch,
+      // KMS shares the region (and, locally, the one AWS port) of the ECS client.
+      ...(ctx.config.kmsKeyArn && { kms: { config: ctx.clients.ecs, keyId: ctx.config.kmsKeyArn } }),
       now,
       log: (message, fields) => ctx.logger.info(message, { ...fields }),
     }),

@@ -13,6 +13,7 @@ import { primaryRollout } from './primary-rollout.js';
 import { trafficRouting } from './traffic-routing.js';
 import { canaryClean } from './canary-clean.js';
 import { analysis } from './analysis.js';
+import { runTask } from './run-task.js';
 
 export { rollbackStep } from './rollback.js';
 export type * from './ports.js';
@@ -26,6 +27,7 @@ const EXECUTORS = {
   ECS_TRAFFIC_ROUTING: trafficRouting,
   ECS_CANARY_CLEAN: canaryClean,
   ANALYSIS: analysis,
+  ECS_RUN_TASK: runTask,
 } satisfies { [K in StageKind]?: StageExecutor<K> };
 
 type ExecutedKind = keyof typeof EXECUTORS;

@@ -100,6 +100,31 @@ export interface ServiceUpdate {
   propagateTags?: string;
 }
 
+/** RunTask input for a one-off task (ECS_RUN_TASK). */
+export interface RunTaskRequest {
+  cluster: string;
+  taskDefinitionArn: string;
+  launchType?: string;
+  platformVersion?: string;
+  capacityProviderStrategy?: Record<string, unknown>[];
+  networkConfiguration?: Record<string, unknown>;
+  /** Derived from deployment and stage: a retried start gets the same task back. */
+  clientToken: string;
+  startedBy: string;
+  overrides?: { containerOverrides: { name: string; command?: string[] }[] };
+  tags: Tags;
+}
+
+/** One task as DescribeTasks reports it. */
+export interface TaskInfo {
+  taskArn: string;
+  lastStatus: string;
+  desiredStatus?: string;
+  stopCode?: string;
+  stoppedReason?: string;
+  containers: { name: string; exitCode?: number; reason?: string }[];
+}
+
 export interface EcsPort {
   /** Registers a revision and returns its ARN. */
   registerTaskDefinition(definition: Record<string, unknown>, tags: Tags): Promise<string>;
@@ -121,6 +146,17 @@ export interface EcsPort {
   deleteTaskSet(cluster: string, serviceName: string, taskSetId: string): Promise<void>;
   /** The stopped tasks started by the task set, newest first. */
   stoppedTasksOf(cluster: string, taskSetId: string): Promise<StoppedTask[]>;
+  /** Starts one standalone task and returns it (RunTask's failures[] become an error). */
+  runTask(request: RunTaskRequest): Promise<TaskInfo>;
+  /** The task, or undefined when ECS no longer knows it. */
+  describeTask(cluster: string, taskArn: string): Promise<TaskInfo | undefined>;
+  /** Stops the task; an already stopped or forgotten task is success. */
+  stopTask(cluster: string, taskArn: string, reason: string): Promise<void>;
+}
+
+/** Decrypts spec.encryption values with the stack's key; the stage function is the only holder. */
+export interface SecretPort {
+  decrypt(ciphertextBase64: string): Promise<string>;
 }
 
 export interface Stickiness {
@@ -183,6 +219,8 @@ export interface StagePorts {
   ecs: EcsPort;
   elb: ElbPort;
   alarms: AlarmPort;
+  /** Absent where no key is configured; a plan with encrypted secrets then fails plainly. */
+  secrets?: SecretPort;
   /** Epoch milliseconds. */
   now(): number;
   log: StageLog;

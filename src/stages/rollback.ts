@@ -6,6 +6,7 @@ import { routeTraffic, targetGroupPair } from './elb/route-traffic.js';
 import { ALL_PRIMARY, canaryHasTraffic } from './elb/weights.js';
 import { ensureTaskSet, liveSets } from './ecs/task-set.js';
 import { taskSetStability } from './ecs/stability.js';
+import { stopRunTasks } from './ecs/standalone-task.js';
 
 /** How long a restored set may take to stabilise before rollback reports it cannot. */
 const RESTORE_STABLE_TIMEOUT_SECONDS = 1800;
@@ -17,11 +18,20 @@ const RESTORE_STABLE_TIMEOUT_SECONDS = 1800;
  */
 export async function rollbackStep(input: RollbackInput, ports: StagePorts): Promise<RollbackResult> {
   let state = input.state;
+  if (input.plan.standalone) {
+    // A standalone app has no service or traffic: its task is all there is to undo.
+    const stopped = await stopRunTasks(input.plan, state, ports);
+    return { state, done: true, summary: stopped > 0 ? `stopped the standalone task (${stopped})` : 'nothing to roll back: the standalone task had stopped' };
+  }
   // Bounded: each action changes the world so that the next decision differs.
   for (let step = 0; step < 10; step += 1) {
     const action = nextRollbackAction(await gatherFacts(input, state, ports));
     ports.log('rollback step', { action: action.kind });
-    if (action.kind === 'done') return { state, done: true, summary: action.summary };
+    if (action.kind === 'done') {
+      // Last, after traffic and task sets: a migration task still running is stopped.
+      const stopped = await stopRunTasks(input.plan, state, ports);
+      return { state, done: true, summary: stopped > 0 ? `${action.summary}; stopped ${stopped} ECS_RUN_TASK task(s)` : action.summary };
+    }
     const outcome = await perform(action, { ...input, state }, ports);
     state = outcome.state;
     if (outcome.wait) return { state, done: false, summary: outcome.summary ?? 'rollback in progress' };

@@ -51,6 +51,7 @@ const STEPCD_COMMANDS: Record<string, Coverage> = {
   cancel: { file: 'test/cli/commands.test.ts', title: 'cancels a deployment waiting for approval' },
   status: { file: 'test/cli/day-two.test.ts', title: 'shows the status of a canary in progress' },
   drift: { file: 'test/cli/day-two.test.ts', title: 'checks drift on demand, lists it and exits 1 while an app has drifted' },
+  encrypt: { file: 'test/cli/encrypt.test.ts', title: 'prints a ciphertext of the value' },
   dashboard: { file: 'test/dashboard/dashboard-command.test.ts', title: "run(['dashboard', '--local', '--port', '0']" },
 };
 const AWS_TARGET: Coverage = {

@@ -9,12 +9,18 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process, as `stepcd <argv>` would in `cwd`, capturing both streams. */
-export async function runCli(argv: string[], opts: { cwd: string; env?: Record<string, string>; signal?: AbortSignal; isTTY?: boolean }): Promise<CliRun> {
+export async function runCli(
+  argv: string[],
+  opts: { cwd: string; env?: Record<string, string>; signal?: AbortSignal; isTTY?: boolean; stdin?: string },
+): Promise<CliRun> {
   const out = { stdout: '', stderr: '' };
+  const stdin = new PassThrough();
+  // Given, it is all there is to read (a pipe that closes); otherwise stdin stays open, as a terminal's.
+  if (opts.stdin !== undefined) stdin.end(opts.stdin);
   const io: CliIo = {
     stdout: { write: (s: string) => (out.stdout += s) },
     stderr: { write: (s: string) => (out.stderr += s) },
-    stdin: new PassThrough(),
+    stdin,
     isTTY: opts.isTTY ?? false,
     cwd: opts.cwd,
     env: opts.env ?? {},

@@ -262,7 +262,8 @@ describe('serverless package (offline, stage ci)', () => {
     });
 
     it('grants the stage function exactly the ECS, ELBv2 and CloudWatch actions src/aws calls', () => {
-      const ecsCalls = commandsSentBy(readFileSync(join(REPO_ROOT, 'src', 'aws', 'ecs.ts'), 'utf8'));
+      // The ECS adapter is src/aws/ecs.ts with its standalone-task part (RunTask...) in ecs-tasks.ts.
+      const ecsCalls = new Set(['ecs.ts', 'ecs-tasks.ts'].flatMap((f) => [...commandsSentBy(readFileSync(join(REPO_ROOT, 'src', 'aws', f), 'utf8'))]));
       const elbCalls = commandsSentBy(readFileSync(join(REPO_ROOT, 'src', 'aws', 'elbv2.ts'), 'utf8'));
       const cloudwatchCalls = commandsSentBy(readFileSync(join(REPO_ROOT, 'src', 'aws', 'cloudwatch.ts'), 'utf8'));
       expect(ecsCalls.size).toBeGreaterThan(0);

@@ -12,7 +12,7 @@ import { CALL_LOG_DIR_ENV, readCallLogs, type CallLogEntry } from './support/cal
 import { resolve, WHERE, type DeployedIdentity } from './support/deployed-roles.js';
 import { lambdaPlatformCalls, packageAndColdStart, STAGE, type DeployedStack } from './support/deployed-stack.js';
 import { iamRequestsFor } from './support/iam-requests.js';
-import { allowed, describeDenials, grantKey, iamRequestsOf, simulate, unusedGrants } from './support/simulate.js';
+import { allowed, describeDenials, grantKey, iamRequestsOf, resourcePolicyOf, simulate, unusedGrants } from './support/simulate.js';
 
 const TASK_ROLE = `arn:aws:iam::000000000000:role/stepcd-${STAGE}-ecs-task-role`;
 const EXECUTION_ROLE = `arn:aws:iam::000000000000:role/stepcd-${STAGE}-ecs-execution-role`;
@@ -149,6 +149,22 @@ describe('IAM: recorded requests simulated against the packaged template', () =>
       );
       expect(await allowed(pinned, create)).toBe('ImplicitlyDenied');
       expect(await allowed(identity('stage'), create)).toBe('Allowed');
+    });
+
+    it('lets only the stage role decrypt with the stack key, and the CLI encrypt with it by its alias only', async () => {
+      const keyArn = resolve(deployed.template, { 'Fn::GetAtt': ['SecretsKey', 'Arn'] }) as string;
+      const alias = resolve(deployed.template, { Ref: 'SecretsKeyAlias' }) as string;
+      expect(alias).toBe(`alias/stepcd-${STAGE}`);
+      const resourcePolicy = resourcePolicyOf(deployed.template, keyArn);
+      expect(resourcePolicy).toBeDefined();
+      const decrypt = { principal: '', action: 'kms:Decrypt', resource: keyArn, context: {}, via: 'kms:Decrypt', resourcePolicy: resourcePolicy! };
+      const decrypting: string[] = [];
+      for (const who of identities) if ((await allowed(who, decrypt)) === 'Allowed') decrypting.push(who.principal);
+      expect(decrypting).toEqual(['stage']);
+      const encrypt = { ...decrypt, action: 'kms:Encrypt', via: 'kms:Encrypt' };
+      expect(await allowed(identity('cli'), { ...encrypt, context: { 'kms:RequestAlias': alias } })).toBe('Allowed');
+      expect(await allowed(identity('cli'), { ...encrypt, context: { 'kms:RequestAlias': 'alias/another-key' } })).toBe('ImplicitlyDenied');
+      expect(await allowed(identity('cli'), encrypt)).toBe('ImplicitlyDenied');
     });
 
     it('reports a grant no request uses', async () => {

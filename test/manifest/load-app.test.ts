@@ -223,9 +223,9 @@ describe('loadApp: invalid manifests', () => {
       'servicedef.yaml: capacityProviderStrategy cannot be set together with launchType: ECS refuses a task set with both (InvalidParameterException); keep one',
     ],
     [
-      'fail: PipeCD secret management (spec.encryption)',
-      (a) => (a.config.spec.encryption = { encryptedSecrets: {} }),
-      "app.pipecd.yaml: spec.encryption is PipeCD's secret management, which stepcd does not support yet; the definition files would be deployed with their {{ }} placeholders unfilled",
+      'fail: an encrypted secret that is not a ciphertext',
+      (a) => (a.config.spec.encryption = { encryptedSecrets: { db: 'not base64!' }, decryptionTargets: ['taskdef.yaml'] }),
+      'app.pipecd.yaml: spec.encryption.encryptedSecrets.db must be the base64 ciphertext that `stepcd encrypt` prints',
     ],
     ['fail: service without cluster', (a) => delete a.service.cluster, 'servicedef.yaml: cluster is required'],
     ['fail: serviceName of the wrong type', (a) => (a.service.serviceName = 5), 'servicedef.yaml: serviceName must be a string (got 5)'],
@@ -295,9 +295,38 @@ describe('loadApp: invalid manifests', () => {
     ],
     ['fail: unknown stage option', (a) => (stages(a)[1]!.with = { weight: 20 }), 'app.pipecd.yaml: spec.pipeline.stages[1].with.weight is an unknown field'],
     [
+      'fail: ECS_RUN_TASK command without the container it replaces',
+      (a) => stages(a).unshift({ name: 'ECS_RUN_TASK', with: { command: ['./migrate'] } }),
+      'app.pipecd.yaml: spec.pipeline.stages[0].with.containerName is required with command: it names the container whose command is replaced',
+    ],
+    [
+      'fail: ECS_RUN_TASK with a zero timeout',
+      (a) => stages(a).unshift({ name: 'ECS_RUN_TASK', with: { timeout: '0s' } }),
+      'app.pipecd.yaml: spec.pipeline.stages[0].with.timeout must be longer than 0s',
+    ],
+    [
+      'fail: ECS_RUN_TASK with an unknown option',
+      (a) => stages(a).unshift({ name: 'ECS_RUN_TASK', with: { cluster: 'other' } }),
+      'app.pipecd.yaml: spec.pipeline.stages[0].with.cluster is an unknown field',
+    ],
+    [
+      'fail: a decryption target other than the task definition',
+      (a) => (a.config.spec.encryption = { encryptedSecrets: { db: 'QUJD' }, decryptionTargets: ['servicedef.yaml'] }),
+      'app.pipecd.yaml: spec.encryption.decryptionTargets[0] names servicedef.yaml, but stepcd decrypts into the task definition file only (taskdef.yaml)',
+    ],
+    [
+      'fail: a secret placeholder naming no secret',
+      (a) => {
+        a.config.spec.encryption = { encryptedSecrets: { db: 'QUJD' }, decryptionTargets: ['taskdef.yaml'] };
+        a.task.containerDefinitions[0].environment = [{ name: 'PW', value: '{{ .encryptedSecrets.dbb }}' }];
+      },
+      'taskdef.yaml: containerDefinitions[0].environment[0].value holds "{{ .encryptedSecrets.dbb }}": it names secret "dbb", which spec.encryption.encryptedSecrets does not define, so it would be deployed literally',
+    ],
+
+    [
       'fail: unknown stage',
       (a) => (stages(a)[2]!.name = 'ECS_MAGIC'),
-      'app.pipecd.yaml: spec.pipeline.stages[2].name "ECS_MAGIC" is not a stage stepcd knows (known: ECS_SYNC, ECS_CANARY_ROLLOUT, ECS_PRIMARY_ROLLOUT, ECS_TRAFFIC_ROUTING, ECS_CANARY_CLEAN, WAIT, WAIT_APPROVAL, ANALYSIS)',
+      'app.pipecd.yaml: spec.pipeline.stages[2].name "ECS_MAGIC" is not a stage stepcd knows (known: ECS_SYNC, ECS_CANARY_ROLLOUT, ECS_PRIMARY_ROLLOUT, ECS_TRAFFIC_ROUTING, ECS_CANARY_CLEAN, WAIT, WAIT_APPROVAL, ANALYSIS, ECS_RUN_TASK)',
     ],
     [
       'fail: unsupported PipeCD stage',

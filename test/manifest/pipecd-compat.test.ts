@@ -61,12 +61,12 @@ describe('servicedef.yaml as PipeCD users write it', () => {
     [
       'fail: a PipeCD attachment placeholder in the taskdef',
       (a) => (a.task.containerDefinitions[0].command = ['run', '{{ .attachment.config }}']),
-      'taskdef.yaml: containerDefinitions[0].command[1] holds the template placeholder "{{ .attachment.config }}": PipeCD\'s secret management and attachments are not supported by stepcd yet, so it would be deployed literally',
+      'taskdef.yaml: containerDefinitions[0].command[1] holds "{{ .attachment.config }}": it is an attachment placeholder, but this file is not in spec.attachment.targets, so it would be deployed literally',
     ],
     [
-      'fail: PipeCD attachments in the app config',
-      (a) => (a.config.spec.attachment = { sources: { config: 'config.yaml' } }),
-      "app.pipecd.yaml: spec.attachment is PipeCD's attachments, which stepcd does not support yet; the definition files would be deployed with their {{ }} placeholders unfilled",
+      'fail: an attachment source outside the repository',
+      (a) => (a.config.spec.attachment = { sources: { config: '../../../etc/passwd' }, targets: ['taskdef.yaml'] }),
+      'app.pipecd.yaml: spec.attachment.sources.config "../../../etc/passwd" must be a relative path inside the repository',
     ],
   ])('%s', async (_name, mutate, message) => {
     const { result, errors } = await load(mutate);

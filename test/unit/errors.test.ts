@@ -9,6 +9,7 @@ import {
   StabilizeFailedError,
   StableTimeoutError,
   StepcdError,
+  TaskFailedError,
   ThrottledError,
   wrapAwsError,
 } from '../../src/errors.js';
@@ -44,6 +45,7 @@ describe('errorFromName', () => {
     [ErrorName.StableTimeout, StableTimeoutError],
     [ErrorName.StabilizeFailed, StabilizeFailedError],
     [ErrorName.AnalysisFailed, AnalysisFailedError],
+    [ErrorName.TaskFailed, TaskFailedError],
     [ErrorName.Throttled, ThrottledError],
     [ErrorName.AwsError, AwsError],
   ] as const)('success: %s is an instance of the class the ASL contract names', (name, type) => {

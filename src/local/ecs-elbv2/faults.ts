@@ -20,6 +20,15 @@ export interface CrashRule {
   since: number;
 }
 
+export interface ExitRule {
+  family?: string;
+  image?: string;
+  container?: string;
+  exitCode: number;
+  reason?: string;
+  runMs?: number;
+}
+
 /** What a crash rule is matched against. */
 export interface CrashSubject {
   family: string;
@@ -33,6 +42,7 @@ export class Faults implements FaultInjector {
   private callFaults: CallFault[] = [];
   private crashRules: CrashRule[] = [];
   private unhealthy = new Set<string>();
+  private exitRules: ExitRule[] = [];
 
   constructor(private readonly clock: Clock) {}
 
@@ -47,6 +57,18 @@ export class Faults implements FaultInjector {
     this.crashRules.push({ ...f, afterMs: f.afterMs ?? 0, since: this.clock.now() });
   }
 
+  exitCodes(f: ExitRule): void {
+    if (!Number.isInteger(f.exitCode) || f.exitCode < 0 || f.exitCode > 255) throw new Error('exitCodes needs an exitCode 0–255');
+    this.exitRules.push({ ...f });
+  }
+
+  /** The exit rules that apply to a standalone task of this family and images, oldest first. */
+  exitRulesFor(family: string, images: readonly string[]): ExitRule[] {
+    return this.exitRules.filter(
+      (r) => (r.family === undefined || r.family === family) && (r.image === undefined || images.some((image) => image.includes(r.image as string))),
+    );
+  }
+
   unhealthyTargets(f: { targetGroupArn: string }): void {
     this.unhealthy.add(f.targetGroupArn);
   }
@@ -55,6 +77,7 @@ export class Faults implements FaultInjector {
     this.callFaults = [];
     this.crashRules = [];
     this.unhealthy.clear();
+    this.exitRules = [];
   }
 
   /** Consumes one failure for this call if one is armed, returning the error to answer with. */

@@ -3,7 +3,7 @@ import { hexOf } from './ids.js';
 import type { Faults } from './faults.js';
 import { computedDesiredCount, stabilityOf, taskStatusAt, wasRegistered } from './lifecycle.js';
 import type { Observer } from './observe.js';
-import type { Task, TaskSet, World } from './state.js';
+import type { Cluster, Tag, Task, TaskDefinition, TaskSet, World } from './state.js';
 import type { EmulatorTimings } from './types.js';
 
 /**
@@ -14,6 +14,16 @@ const MIN_CRASH_CYCLE_MS = 1_000;
 /** Stopped tasks kept per task set for DescribeTasks, newest first (ECS forgets old ones too). */
 const STOPPED_TASKS_KEPT = 50;
 const MAX_EVENTS_PER_RECONCILE = 100_000;
+
+export interface StandaloneSpec {
+  cluster: Cluster;
+  definition: TaskDefinition;
+  launchType?: string;
+  group: string;
+  startedBy?: string;
+  clientToken?: string;
+  tags: Tag[];
+}
 
 /**
  * The ECS scheduler: the only code that creates and stops tasks. `reconcile(now)` catches the world up
@@ -30,6 +40,7 @@ export class Scheduler {
 
   reconcile(now: number): void {
     this.replayCrashes(now);
+    this.finishStandaloneTasks(now);
     this.removeDrainedTaskSets(now);
     this.retireDrainedServices();
     this.updateStability(now);
@@ -65,7 +76,7 @@ export class Scheduler {
       taskSetId: set.id,
       taskDefinitionArn: set.taskDefinitionArn,
       launchType: set.launchType,
-      containers: (definition?.containerDefinitions ?? []).map((c) => ({ name: c.name, image: c.image })),
+      containers: (definition?.containerDefinitions ?? []).map((c) => ({ name: c.name, image: c.image, essential: c.essential !== false })),
       ip: `10.0.${Math.floor(seq / 250) % 256}.${(seq % 250) + 2}`,
       target: lb?.targetGroupArn ? { targetGroupArn: lb.targetGroupArn, port: lb.containerPort ?? 80 } : undefined,
       createdAt: at,
@@ -73,6 +84,72 @@ export class Scheduler {
     };
     this.world.tasks.set(id, task);
     return task;
+  }
+
+  /** RunTask: a task outside any service, whose containers exit on their own (see Faults.exitCodes). */
+  runStandalone(spec: StandaloneSpec, at: number): Task {
+    const seq = ++this.world.seq;
+    const id = hexOf(`task:${spec.definition.arn}:${seq}`, 32);
+    const containers = spec.definition.containerDefinitions.map((c) => ({ name: c.name, image: c.image, essential: c.essential !== false }));
+    let runMs = this.timings.standaloneRunMs;
+    const exits = containers.map(() => ({ exitCode: 0, reason: undefined as string | undefined }));
+    for (const rule of this.faults.exitRulesFor(
+      spec.definition.family,
+      containers.map((c) => c.image),
+    )) {
+      if (rule.runMs !== undefined) runMs = rule.runMs;
+      containers.forEach((c, i) => {
+        if (rule.container === undefined || rule.container === c.name) exits[i] = { exitCode: rule.exitCode, reason: rule.reason };
+      });
+    }
+    const runningAt = at + this.timings.taskStartMs;
+    const task: Task = {
+      id,
+      arn: this.arns.task(spec.cluster.name, id),
+      cluster: spec.cluster.name,
+      clusterArn: spec.cluster.arn,
+      service: '',
+      taskSetId: '',
+      taskDefinitionArn: spec.definition.arn,
+      launchType: spec.launchType,
+      containers,
+      ip: `10.1.${Math.floor(seq / 250) % 256}.${(seq % 250) + 2}`,
+      createdAt: at,
+      runningAt,
+      group: spec.group,
+      exitsAt: runningAt + runMs,
+      exitPlan: exits,
+      ...(spec.startedBy !== undefined && { startedBy: spec.startedBy }),
+      ...(spec.clientToken !== undefined && { clientToken: spec.clientToken }),
+      tags: spec.tags,
+    };
+    this.world.tasks.set(id, task);
+    return task;
+  }
+
+  /** StopTask: the containers get SIGTERM then SIGKILL (137); a task set's task is replaced by ECS. */
+  stopByUser(task: Task, at: number, reason: string): void {
+    if (task.stopRequestedAt !== undefined) return;
+    const wasRunning = at >= task.runningAt;
+    this.stopTask(task, at, reason, 'UserInitiated');
+    if (wasRunning) for (const c of task.containers) c.exitCode ??= 137;
+    const set = this.world.taskSets.get(task.taskSetId);
+    if (set && set.status !== 'DRAINING') this.scale(set, at);
+  }
+
+  private finishStandaloneTasks(now: number): void {
+    for (const task of this.world.tasks.values()) {
+      if (task.exitsAt === undefined || task.stopRequestedAt !== undefined || task.exitsAt > now) continue;
+      task.containers.forEach((c, i) => {
+        const exit = task.exitPlan?.[i];
+        c.exitCode = exit?.exitCode ?? 0;
+        if (exit?.reason !== undefined) c.reason = exit.reason;
+      });
+      task.stopRequestedAt = task.exitsAt;
+      task.stoppedAt = task.exitsAt + this.timings.taskStopMs;
+      task.stopCode = 'EssentialContainerExited';
+      task.stoppedReason = 'Essential container in task exited';
+    }
   }
 
   private stopTask(task: Task, at: number, reason: string, code: NonNullable<Task['stopCode']>): void {

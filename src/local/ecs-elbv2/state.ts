@@ -104,8 +104,18 @@ export interface Task {
   taskSetId: string;
   taskDefinitionArn: string;
   launchType?: string;
-  containers: { name: string; image: string }[];
+  containers: TaskContainer[];
   ip: string;
+  /** RunTask's startedBy and group; a task set's tasks use its id and `service:<name>`. */
+  startedBy?: string;
+  group?: string;
+  /** A standalone task's containers exit at this moment (with `TaskContainer.exitCode`), and the task stops. */
+  exitsAt?: number;
+  /** How each container will exit at `exitsAt`, index-aligned with `containers`. */
+  exitPlan?: { exitCode: number; reason?: string }[];
+  /** RunTask's clientToken: a retried call returns these tasks instead of starting new ones. */
+  clientToken?: string;
+  tags?: Tag[];
   /** The target this task registers once RUNNING, if its task set has a load balancer. */
   target?: { targetGroupArn: string; port: number };
   createdAt: number;
@@ -118,6 +128,15 @@ export interface Task {
   exitCode?: number;
   /** Why the essential container exited (crash faults). */
   containerReason?: string;
+}
+
+export interface TaskContainer {
+  name: string;
+  image: string;
+  essential?: boolean;
+  /** Set when the container exits on its own (standalone tasks) or is stopped; absent while it runs. */
+  exitCode?: number;
+  reason?: string;
 }
 
 export interface LoadBalancer {

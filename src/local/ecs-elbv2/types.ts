@@ -10,6 +10,8 @@ export interface EmulatorTimings {
   drainMs: number;
   /** A task asked to stop takes this long (after draining) to reach STOPPED. */
   taskStopMs: number;
+  /** How long a standalone task (RunTask) runs before its containers exit, unless a fault says otherwise. */
+  standaloneRunMs: number;
 }
 
 export const DEFAULT_TIMINGS: EmulatorTimings = {
@@ -17,6 +19,7 @@ export const DEFAULT_TIMINGS: EmulatorTimings = {
   healthyAfterMs: 10_000,
   drainMs: 30_000,
   taskStopMs: 2_000,
+  standaloneRunMs: 10_000,
 };
 
 export type EmulatedService = 'ecs' | 'elbv2';
@@ -33,6 +36,11 @@ export interface FaultInjector {
    * starting with `reason`; ECS replaces them with new PENDING tasks, so the set never stabilises.
    */
   crashTasks(f: { family?: string; image?: string; taskSetId?: string; reason: string; afterMs?: number }): void;
+  /**
+   * Standalone tasks (RunTask) matching family and/or image: `container` (default every container)
+   * exits with `exitCode` and `reason` after `runMs` (default timings.standaloneRunMs). Later rules win.
+   */
+  exitCodes(f: { family?: string; image?: string; container?: string; exitCode: number; reason?: string; runMs?: number }): void;
   /** Targets registered in this target group never become healthy. */
   unhealthyTargets(f: { targetGroupArn: string }): void;
   clear(): void;

@@ -2,6 +2,7 @@ import type { DeploymentState } from '../../domain/deployment.js';
 import type { DeploymentPlan } from '../../domain/plan.js';
 import { isCreatedBy, isRollbackRestoreSet, stepcdTags } from './identity.js';
 import type { StagePorts, TaskSetInfo } from '../ports.js';
+import { withSecrets } from './task-definition-secrets.js';
 
 /**
  * Registers the plan's task definition once per deployment and reuses the ARN in every later stage.
@@ -25,7 +26,7 @@ export async function ensureTaskDefinition(
   if (latest && latest.tags['stepcd:deployment'] === plan.deploymentId) {
     return { taskDefinitionArn: latest.arn, state: { ...state, taskDefinitionArn: latest.arn, touched: true } };
   }
-  const taskDefinitionArn = await ports.ecs.registerTaskDefinition(plan.taskDefinition, stepcdTags(plan));
+  const taskDefinitionArn = await ports.ecs.registerTaskDefinition(await withSecrets(plan, ports), stepcdTags(plan));
   ports.log('registered task definition', { taskDefinitionArn });
   return { taskDefinitionArn, state: { ...state, taskDefinitionArn, touched: true } };
 }

@@ -1,4 +1,5 @@
 import { asArray, props, PSEUDO, type CfnTemplate } from '../../deploy/support/template.js';
+import { LOCAL_KMS_ALIAS, LOCAL_KMS_KEY_ID } from '../../../src/local/kms/index.js';
 import type { LocalNames } from './call-log.js';
 import type { Where } from './iam-requests.js';
 
@@ -59,6 +60,8 @@ function refOf(template: CfnTemplate, name: string): unknown {
   if (!r) throw new Error(`cannot resolve Ref ${name}`);
   // Ref of these resource types is their ARN (the event bus's is its name).
   if (r.Type === 'AWS::Events::EventBus') return props(r).Name;
+  if (r.Type === 'AWS::KMS::Key') return kmsKeyId(name);
+  if (r.Type === 'AWS::KMS::Alias') return props(r).AliasName;
   return arnOf(template, name);
 }
 
@@ -81,11 +84,18 @@ function arnOf(template: CfnTemplate, id: string): string {
       return `${base('states')}:stateMachine:${p.StateMachineName}`;
     case 'AWS::Logs::LogGroup':
       return `${base('logs')}:log-group:${p.LogGroupName}:*`;
+    case 'AWS::KMS::Key':
+      return `${base('kms')}:key/${kmsKeyId(id)}`;
     case 'AWS::IAM::Role':
       return `arn:${partition}:iam::${account}:role/${id}`;
     default:
       throw new Error(`cannot resolve the ARN of ${id} (${r.Type})`);
   }
+}
+
+/** KMS makes up a key's id at create time: a fixed stand-in, derived from the logical id. */
+function kmsKeyId(logicalId: string): string {
+  return `00000000-0000-4000-8000-${Buffer.from(logicalId).toString('hex').slice(0, 12).padEnd(12, '0')}`;
 }
 
 /** The role of each Lambda function (by its short name) and of the state machine, from the template. */
@@ -112,6 +122,13 @@ export function deployedIdentities(template: CfnTemplate, service: string, stage
   return out;
 }
 
+/** The local KMS stand-in's alias is the stack's `alias/stepcd-<stage>` once deployed. */
+export function deployedAlias(alias: string, template: CfnTemplate): string {
+  if (alias !== LOCAL_KMS_ALIAS) return alias;
+  const found = Object.values(template.Resources).find((r) => r.Type === 'AWS::KMS::Alias');
+  return found ? String(props(found).AliasName) : alias;
+}
+
 /**
  * Rewrites a local ARN to the deployed one: the local account becomes the template's, and the
  * resources the local stack names differently (table, bus, state machine, functions) get the
@@ -127,6 +144,8 @@ export function deployedArn(arn: string, local: LocalNames, template: CfnTemplat
     .replace(new RegExp(`(:events:[^:]*:[^:]*:event-bus/)${escape(local.eventBusName)}$`), `$1${names.bus}`)
     .replace(new RegExp(`(:states:[^:]*:[^:]*:(?:stateMachine|execution):)${escape(localMachine)}(?=:|$)`), `$1${names.stateMachine}`)
     .replace(/(:lambda:[^:]*:[^:]*:function:)([\w-]+)/, (m, head: string, fn: string) => (names.functions[fn] ? `${head}${names.functions[fn]}` : m));
+  // The local KMS stand-in's one key is the stack's key.
+  if (names.key && out.endsWith(`:key/${LOCAL_KMS_KEY_ID}`) && out.includes(':kms:')) return names.key;
   return out;
 }
 
@@ -137,7 +156,9 @@ function deployedNames(template: CfnTemplate) {
       .map((r) => String(props(r)[key]));
   const functions: Record<string, string> = {};
   for (const name of of('AWS::Lambda::Function', 'FunctionName')) functions[name.replace(/^.*?-.*?-/, '')] = name;
+  const keyId = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::KMS::Key')?.[0];
   return {
+    key: keyId ? arnOf(template, keyId) : '',
     table: of('AWS::DynamoDB::Table', 'TableName')[0] as string,
     bus: of('AWS::Events::EventBus', 'Name')[0] as string,
     stateMachine: of('AWS::StepFunctions::StateMachine', 'StateMachineName')[0] as string,

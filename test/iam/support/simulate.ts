@@ -1,8 +1,8 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import type { CfnTemplate } from '../../deploy/support/template.js';
+import { props, type CfnTemplate } from '../../deploy/support/template.js';
 import { LOCAL_ACCOUNT } from '../../../src/aws/client-config.js';
 import type { CallLogEntry } from './call-log.js';
-import { deployedArn, WHERE, type DeployedIdentity, type PolicyDocument } from './deployed-roles.js';
+import { deployedAlias, deployedArn, resolve, WHERE, type DeployedIdentity, type PolicyDocument } from './deployed-roles.js';
 import { iamRequestsFor, type IamRequest } from './iam-requests.js';
 
 /** A request AWS would refuse: who, what, on which resource, and where the suite made it. */
@@ -43,8 +43,11 @@ export async function iamRequestsOf(entries: CallLogEntry[], template: CfnTempla
       if (UNATTRIBUTED.has(call.principal)) continue;
       const local = { partition: 'aws', region: WHERE.region, account: LOCAL_ACCOUNT };
       for (const request of await iamRequestsFor(call, local)) {
-        const deployed = { ...request, resource: deployedArn(request.resource, entry.names, template, LOCAL_ACCOUNT) };
-        for (const [k, v] of Object.entries(deployed.context)) deployed.context[k] = deployedArn(v, entry.names, template, LOCAL_ACCOUNT);
+        const resource = deployedArn(request.resource, entry.names, template, LOCAL_ACCOUNT);
+        const policy = resourcePolicyOf(template, resource);
+        const deployed = { ...request, resource, ...(policy && { resourcePolicy: policy }) };
+        for (const [k, v] of Object.entries(deployed.context))
+          deployed.context[k] = deployedAlias(deployedArn(v, entry.names, template, LOCAL_ACCOUNT), template);
         const key = `${deployed.principal}|${deployed.action}|${deployed.resource}|${JSON.stringify(deployed.context)}`;
         const seen = byKey.get(key);
         if (seen) {
@@ -54,6 +57,19 @@ export async function iamRequestsOf(entries: CallLogEntry[], template: CfnTempla
     }
   }
   return [...byKey.values()];
+}
+
+/**
+ * The policy on the resource itself, where IAM requires one: a KMS key is usable only as far as its
+ * key policy allows (here, by delegating to the account's IAM policies).
+ */
+export function resourcePolicyOf(template: CfnTemplate, resource: string): PolicyDocument | undefined {
+  for (const [id, r] of Object.entries(template.Resources)) {
+    if (r.Type === 'AWS::KMS::Key' && resolve(template, { 'Fn::GetAtt': [id, 'Arn'] }) === resource) {
+      return resolve(template, props(r).KeyPolicy) as PolicyDocument;
+    }
+  }
+  return undefined;
 }
 
 export async function allowed(identity: Pick<DeployedIdentity, 'arn' | 'policies'>, request: IamRequest): Promise<string> {
@@ -68,6 +84,7 @@ export async function allowed(identity: Pick<DeployedIdentity, 'arn' | 'policies
       identityPolicies: identity.policies,
       serviceControlPolicies: [],
       resourceControlPolicies: [],
+      ...(request.resourcePolicy && { resourcePolicy: request.resourcePolicy }),
     },
     {},
   );

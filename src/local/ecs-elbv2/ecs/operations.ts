@@ -5,6 +5,7 @@ import { listTagsForResource, tagResource, untagResource } from './tags.js';
 import { deregisterTaskDefinition, describeTaskDefinition, listTaskDefinitions, registerTaskDefinition } from './task-definitions.js';
 import { createTaskSet, deleteTaskSet, describeTaskSets, updateServicePrimaryTaskSet, updateTaskSet } from './task-sets.js';
 import { describeTasks, listTasks } from './tasks.js';
+import { runTask, stopTask } from './run-task.js';
 
 /** The ECS operations the emulator answers, by wire name. */
 export const ECS_OPERATIONS: Record<string, EcsOperation> = {
@@ -26,6 +27,8 @@ export const ECS_OPERATIONS: Record<string, EcsOperation> = {
   DeleteTaskSet: deleteTaskSet,
   ListTasks: listTasks,
   DescribeTasks: describeTasks,
+  RunTask: runTask,
+  StopTask: stopTask,
   TagResource: tagResource,
   UntagResource: untagResource,
   ListTagsForResource: listTagsForResource,

@@ -16,7 +16,7 @@ export function listTasks(ctx: EcsContext, input: Input): unknown {
       (t) =>
         t.cluster === cluster.name &&
         (serviceName === undefined || t.service === lastSegment(serviceName)) &&
-        (startedBy === undefined || t.taskSetId === startedBy) &&
+        (startedBy === undefined || (t.startedBy ?? t.taskSetId) === startedBy) &&
         (family === undefined || ctx.world.taskDefinitions.get(t.taskDefinitionArn)?.family === family) &&
         (t.stopRequestedAt !== undefined) === wantStopped,
     )

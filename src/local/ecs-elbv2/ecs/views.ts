@@ -120,8 +120,8 @@ export function taskView(ctx: EcsContext, task: Task): Record<string, unknown> {
     taskArn: task.arn,
     clusterArn: task.clusterArn,
     taskDefinitionArn: task.taskDefinitionArn,
-    startedBy: task.taskSetId,
-    group: `service:${task.service}`,
+    startedBy: task.startedBy ?? (task.taskSetId || undefined),
+    group: task.group ?? `service:${task.service}`,
     lastStatus,
     desiredStatus: task.stopRequestedAt === undefined ? 'RUNNING' : 'STOPPED',
     launchType: task.launchType,
@@ -131,6 +131,7 @@ export function taskView(ctx: EcsContext, task: Task): Record<string, unknown> {
     stoppedAt: stopped ? epochSeconds(task.stoppedAt as number) : undefined,
     stoppedReason: stopping ? task.stoppedReason : undefined,
     stopCode: stopping ? task.stopCode : undefined,
+    tags: task.tags && task.tags.length > 0 ? tagsOut(task.tags) : undefined,
     containers: task.containers.map((c, i) => ({
       containerArn: `${task.arn.replace(':task/', ':container/')}/${i}`,
       taskArn: task.arn,
@@ -138,8 +139,8 @@ export function taskView(ctx: EcsContext, task: Task): Record<string, unknown> {
       image: c.image,
       lastStatus: stopped ? 'STOPPED' : lastStatus === 'PENDING' ? 'PENDING' : 'RUNNING',
       // The first container stands for the essential one that a crash fault makes exit.
-      exitCode: stopped ? (i === 0 ? (task.exitCode ?? 0) : 0) : undefined,
-      reason: stopped && i === 0 ? task.containerReason : undefined,
+      exitCode: stopped ? (i === 0 && task.exitCode !== undefined ? task.exitCode : (c.exitCode ?? 0)) : undefined,
+      reason: stopped ? (i === 0 && task.containerReason !== undefined ? task.containerReason : c.reason) : undefined,
       networkInterfaces: [{ attachmentId: task.id, privateIpv4Address: task.ip }],
     })),
   };
