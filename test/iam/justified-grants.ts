@@ -27,6 +27,8 @@ export const JUSTIFIED_GRANTS: Record<string, string> = {
   'github-deployments ssm:GetParameters arn:aws:ssm:us-east-1:123456789012:parameter/stepcd/ci/github-app-key':
     'GitHub App mode (githubAppId set) reads the App private key instead of the token',
   // Reached on paths the suites do not take; each stays because the code makes the call there.
+  'stage ecs:StopTask arn:aws:ecs:us-east-1:123456789012:task/*':
+    'ECS_RUN_TASK stops its task when the stage times out, and a rollback stops one still running; no suite lets a task outlive its stage',
   'github-webhook dynamodb:BatchGetItem arn:aws:dynamodb:us-east-1:123456789012:table/stepcd-ci-history':
     'trigger-settings cache (src/aws/history/dynamo-trigger-settings.ts) of the GitHub API manifest source; the local git source skips it',
   'github-webhook states:DescribeExecution arn:aws:states:us-east-1:123456789012:execution:stepcd-ci-deployment:*':

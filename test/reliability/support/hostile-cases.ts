@@ -96,8 +96,8 @@ export const HOSTILE_CASES: HostileCase[] = [
     },
   ),
   one(
-    'placeholder: PipeCD encrypted secret in the taskdef',
-    'taskdef.yaml: containerDefinitions[0].environment[0].value holds the template placeholder "{{ .encryptedSecrets.dbPassword }}": PipeCD\'s secret management and attachments are not supported by stepcd yet, so it would be deployed literally',
+    'placeholder: an encrypted secret in a taskdef that spec.encryption does not name',
+    'taskdef.yaml: containerDefinitions[0].environment[0].value holds "{{ .encryptedSecrets.dbPassword }}": it is an encrypted-secret placeholder, but this file is not in spec.encryption.decryptionTargets, so it would be deployed literally',
     {
       mutate: (a) => (container(a).environment = [{ name: 'DB_PASSWORD', value: '{{ .encryptedSecrets.dbPassword }}' }]),
     },

@@ -314,7 +314,7 @@ export const MANIFEST_CASES: ManifestCase[] = [
     name: 'stage: unknown ECS_MAGIC',
     mutate: (a) => (stages(a)[2]!.name = 'ECS_MAGIC'),
     message:
-      'app.pipecd.yaml: spec.pipeline.stages[2].name "ECS_MAGIC" is not a stage stepcd knows (known: ECS_SYNC, ECS_CANARY_ROLLOUT, ECS_PRIMARY_ROLLOUT, ECS_TRAFFIC_ROUTING, ECS_CANARY_CLEAN, WAIT, WAIT_APPROVAL, ANALYSIS)',
+      'app.pipecd.yaml: spec.pipeline.stages[2].name "ECS_MAGIC" is not a stage stepcd knows (known: ECS_SYNC, ECS_CANARY_ROLLOUT, ECS_PRIMARY_ROLLOUT, ECS_TRAFFIC_ROUTING, ECS_CANARY_CLEAN, WAIT, WAIT_APPROVAL, ANALYSIS, ECS_RUN_TASK)',
   },
   {
     name: 'stage: PipeCD SCRIPT_RUN not supported',
@@ -325,7 +325,7 @@ export const MANIFEST_CASES: ManifestCase[] = [
     name: 'stage: lower-case name',
     mutate: (a) => (stages(a)[0]!.name = 'ecs_canary_rollout'),
     message:
-      'app.pipecd.yaml: spec.pipeline.stages[0].name "ecs_canary_rollout" is not a stage stepcd knows (known: ECS_SYNC, ECS_CANARY_ROLLOUT, ECS_PRIMARY_ROLLOUT, ECS_TRAFFIC_ROUTING, ECS_CANARY_CLEAN, WAIT, WAIT_APPROVAL, ANALYSIS)',
+      'app.pipecd.yaml: spec.pipeline.stages[0].name "ecs_canary_rollout" is not a stage stepcd knows (known: ECS_SYNC, ECS_CANARY_ROLLOUT, ECS_PRIMARY_ROLLOUT, ECS_TRAFFIC_ROUTING, ECS_CANARY_CLEAN, WAIT, WAIT_APPROVAL, ANALYSIS, ECS_RUN_TASK)',
   },
   { name: 'stage: no name', mutate: (a) => delete stages(a)[2]!.name, message: 'app.pipecd.yaml: spec.pipeline.stages[2].name is required' },
   {
