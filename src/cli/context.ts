@@ -67,7 +67,10 @@ async function localTarget(io: CliIo, flags: TargetFlags): Promise<Target> {
 async function awsTarget(flags: TargetFlags, io: CliIo): Promise<Target> {
   const stage = flags.stage;
   if (!stage) {
-    throw new CliError('no target: say which stack to use', { hint: 'pass --stage <name> (AWS, with --region/--profile) or --local', exitCode: 2 });
+    throw new CliError('no target: say which stack to use', {
+      hint: 'pass --stage <name> (AWS, with --region/--profile) or --local, or set STEPCD_STAGE or stage: in a .stepcd file',
+      exitCode: 2,
+    });
   }
   const region = flags.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
   if (!region) throw new CliError('no AWS region', { hint: 'pass --region or set AWS_REGION', exitCode: 2 });

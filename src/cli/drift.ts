@@ -6,13 +6,6 @@ import type { Target } from './context.js';
 import { CliError } from './errors.js';
 import { table, type Output } from './output.js';
 
-/** The flags `stepcd drift` takes, for per-command help. */
-export const DRIFT_COMMAND = {
-  usage: 'drift [app] [--check]',
-  summary: 'apps whose live service, task sets or weights differ from their last good deployment',
-  flags: [{ flag: '--check', help: 'run the drift check now (local stack only; on AWS it runs on its schedule)' }],
-} as const;
-
 export interface DriftOptions {
   app?: string;
   /** Run the check before showing (the local stack's on-demand route). */

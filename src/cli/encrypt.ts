@@ -39,7 +39,11 @@ async function keyTarget(flags: TargetFlags, io: CliIo): Promise<{ config: AwsCl
     const local = await readLocalEndpoints(io.cwd);
     return { config: localClientConfig(local.awsUrl, 3, 'cli'), keyId: LOCAL_KEY_ALIAS };
   }
-  if (!flags.stage) throw new CliError('no target: say whose key to encrypt with', { hint: 'pass --stage <name> (AWS) or --local', exitCode: 2 });
+  if (!flags.stage)
+    throw new CliError('no target: say whose key to encrypt with', {
+      hint: 'pass --stage <name> (AWS) or --local, or set STEPCD_STAGE or stage: in a .stepcd file',
+      exitCode: 2,
+    });
   const region = flags.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
   if (!region) throw new CliError('no AWS region', { hint: 'pass --region or set AWS_REGION', exitCode: 2 });
   if (flags.profile) process.env.AWS_PROFILE = flags.profile;

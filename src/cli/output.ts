@@ -1,3 +1,6 @@
+import { PassThrough } from 'node:stream';
+import { styleText } from 'node:util';
+import { wantsColour } from '../config/cli-defaults.js';
 import { StepcdError } from '../errors.js';
 import { CliError } from './errors.js';
 
@@ -10,7 +13,10 @@ export interface CliIo {
   /** Colours, progress and questions only on a terminal. */
   isTTY: boolean;
   cwd: string;
-  /** Read only for `STEPCD_USER`, `USER` and `AWS_REGION`: src/config stays the reader for Lambdas. */
+  /**
+   * Read only for `STEPCD_USER`, `USER`, `NO_COLOR` and the target defaults (src/config/cli-defaults):
+   * src/config stays the reader for Lambdas.
+   */
   env: Record<string, string | undefined>;
   /** Ends long-running commands (`stepcd local`) cleanly; the real CLI aborts it on SIGINT. */
   signal?: AbortSignal;
@@ -20,19 +26,32 @@ export interface TextSink {
   write(text: string): unknown;
 }
 
-const CODES = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, grey: 90, bold: 1 } as const;
-export type Colour = keyof typeof CODES;
+export type Colour = 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan' | 'grey' | 'bold';
 
 /**
- * Human output for people and `--json` for machines. Colours only on a TTY, so piped output and
- * tests see plain text; stack traces only with `--debug`.
+ * Newer Node versions (22.13, 23.5, and the latest 20.x) made styleText check a stream (process.stdout)
+ * and the environment itself unless told not to; the CLI decides from its own io (tests pass theirs),
+ * so it opts out where the option exists. Older ones have no options and always style. Probed once,
+ * not read from the version: a plain result for a non-TTY stream means the option is there.
+ */
+const style = styleText as (format: Colour, text: string, options?: { validateStream?: boolean; stream?: NodeJS.WritableStream }) => string;
+const STYLE_OPTIONS = style('red', 'x', { stream: new PassThrough() }) === 'x' ? { validateStream: false } : undefined;
+
+/**
+ * Human output for people and `--json` for machines. Colours only on a TTY without NO_COLOR, so
+ * piped output and tests see plain text; stack traces only with `--debug`.
  */
 export class Output {
+  /** Whether `paint` styles: a terminal, and NO_COLOR unset. */
+  readonly colour: boolean;
+
   constructor(
     private readonly io: CliIo,
     readonly json: boolean,
     private readonly debug: boolean,
-  ) {}
+  ) {
+    this.colour = wantsColour(io.env, io.isTTY);
+  }
 
   /** One line of human output; suppressed under `--json`, where only `data` is written. */
   line(text = ''): void {
@@ -45,7 +64,7 @@ export class Output {
   }
 
   paint(colour: Colour, text: string): string {
-    return this.io.isTTY ? `\u001b[${CODES[colour]}m${text}\u001b[0m` : text;
+    return this.colour ? style(colour, text, STYLE_OPTIONS) : text;
   }
 
   /** Progress for long operations goes to stderr, so `--json` stdout stays one clean document. */
@@ -55,9 +74,14 @@ export class Output {
 
   /**
    * Reports a failure as one line that says what to do. Expected errors (usage, stepcd's own typed
-   * errors) print their message; anything else is a bug and says how to see more.
+   * errors) print their message; anything else is a bug and says how to see more. Under `--json` it
+   * is one JSON document on stderr instead, so a script reads errors the way it reads results.
    */
   error(err: unknown): void {
+    if (this.json) {
+      this.io.stderr.write(`${JSON.stringify({ error: errorJson(err) })}\n`);
+      return;
+    }
     const message = errorLine(err);
     this.io.stderr.write(`${this.paint('red', 'error:')} ${message}\n`);
     if (this.debug && err instanceof Error && err.stack) {
@@ -75,6 +99,14 @@ export function errorLine(err: unknown): string {
     return 'cannot reach the stack: for --local, is `stepcd local` still running in this directory? (run again with --debug for details)';
   }
   return `${e?.name ?? 'Error'}: ${(e?.message ?? String(err)).split('\n')[0]} (run again with --debug for the stack trace)`;
+}
+
+/** The `--json` form of an error: its name, its first line and, for a CLI mistake, what to do. */
+export function errorJson(err: unknown): { name: string; message: string; hint?: string } {
+  const e = err as { name?: unknown; message?: unknown };
+  const name = typeof e?.name === 'string' ? e.name : 'Error';
+  const message = (typeof e?.message === 'string' ? e.message : String(err)).split('\n')[0] ?? '';
+  return err instanceof CliError && err.hint ? { name, message, hint: err.hint } : { name, message };
 }
 
 /** `12s`, `3m05s`, `1h02m`: elapsed times in progress lines and timelines. */

@@ -9,13 +9,6 @@ import type { Target } from './context.js';
 import { CliError } from './errors.js';
 import { table, type Output } from './output.js';
 
-/** The flags `stepcd status` takes, for per-command help. */
-export const STATUS_COMMAND = {
-  usage: 'status <app>',
-  summary: 'live task sets, listener weights, the deployed commit and drift of an app',
-  flags: [{ flag: '--json', help: 'the status as one JSON document' }],
-} as const;
-
 /** `stepcd status <app>`: read-only; exit 1 when the app has drifted from its last good deployment. */
 export async function statusCommand(opts: { app: string }, target: Target, out: Output): Promise<number> {
   const sfn = createSfnClient(target.clients.sfn);

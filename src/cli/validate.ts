@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { createDirFiles, isAppConfigPath, verifyRepository, type CheckOutcome } from '../manifest/index.js';
-import { CliError, usageError } from './errors.js';
+import { CliError } from './errors.js';
 import type { CliIo, Output } from './output.js';
 import { flattenIssues, githubAnnotations, sarifLog } from './validate-formats.js';
 
@@ -22,12 +22,6 @@ export function approverList(value: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-}
-
-export function validateFormat(value: string | undefined): ValidateFormat {
-  if (value === undefined) return 'text';
-  if ((VALIDATE_FORMATS as readonly string[]).includes(value)) return value as ValidateFormat;
-  throw usageError(`--format must be one of ${VALIDATE_FORMATS.join(', ')}, got ${value}`);
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.stepcd']);

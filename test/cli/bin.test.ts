@@ -29,7 +29,7 @@ describe('bin/stepcd.mjs', () => {
     const r = await stepcd('deploy', '--nope');
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^error: Unknown option '--nope'/);
+    expect(r.stderr).toMatch(/^error: unknown command 'deploy'/);
     expect(r.stderr).not.toContain('\u001b[');
   });
 });
