@@ -1,21 +1,7 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runBin } from './support.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const exec = promisify(execFile);
-
-/** The bin entry as npm links it: a real Node process, no vitest transform in between. */
-async function stepcd(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['bin/stepcd.mjs', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const stepcd = (...args: string[]) => runBin(args);
 
 describe('bin/stepcd.mjs', () => {
   it('runs `stepcd validate examples/apps` as a process and exits 0', async () => {

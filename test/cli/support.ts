@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { run } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/output.js';
 
@@ -42,5 +45,29 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The repository root, where bin/stepcd.mjs is. */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const exec = promisify(execFile);
+
+/**
+ * The bin entry as npm links it: a real Node process, no vitest transform in between, stdout and
+ * stderr pipes (so not a terminal). `env` is added to this process's environment.
+ */
+export async function runBin(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  const env = { ...process.env, ...opts.env };
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [`${ROOT}/bin/stepcd.mjs`, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
 }
