@@ -36,7 +36,15 @@ export async function localCommand(opts: LocalOptions, out: Output, io: CliIo): 
     throw new CliError(`${repoDir} has no branch ${opts.branch}`, { hint: 'pass a git repository of app manifests with at least one commit (or --branch)' });
   }
   const dynamoPath = join(io.cwd, STATE_DIR, 'dynamo');
-  await mkdir(dynamoPath, { recursive: true });
+  await mkdir(dynamoPath, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+    // A `.stepcd` file (the target defaults) where the local stack keeps its `.stepcd/` folder.
+    if (err.code !== 'EEXIST' && err.code !== 'ENOTDIR') throw err;
+    throw new CliError(`${join(io.cwd, STATE_DIR)} is a file, where stepcd local keeps its state folder`, {
+      hint: 'move the .stepcd defaults file to a parent folder (it is found there too), or run stepcd local elsewhere',
+      exitCode: 2,
+      cause: err,
+    });
+  });
   // The front starts inside the stack, before the dashboard over that stack can exist: bind it late.
   let dashboard: ReturnType<typeof localDashboard> | undefined;
   const stack = await startLocalStack({

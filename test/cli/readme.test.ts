@@ -2,6 +2,8 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { Output, type CliIo } from '../../src/cli/output.js';
+import { buildProgram } from '../../src/cli/program.js';
 import { runCli } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -60,6 +62,24 @@ const AWS_TARGET: Coverage = {
   note: 'an AWS stage needs an account; the commands are the --local ones over the same ports',
 };
 
+/**
+ * Parses a command line with the CLI's own program, running nothing: which command it names, or the
+ * usage error it gives.
+ */
+async function parseOnly(argv: string[]): Promise<{ command?: string; error?: string }> {
+  const io: CliIo = { stdout: { write: () => true }, stderr: { write: () => true }, isTTY: false, cwd: ROOT, env: {} };
+  let command: string | undefined;
+  const program = buildProgram(io, new Output(io, false, false), async (spec) => {
+    command = spec.name;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return { ...(command ? { command } : {}) };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+
 /** Every line of every ```sh block, without trailing comments. */
 export function shellCommands(markdown: string): string[] {
   const commands: string[] = [];
@@ -94,14 +114,24 @@ describe('README commands', () => {
         continue;
       }
       const argv = command.slice('npx stepcd '.length).split(/\s+/);
-      // --help after a full command line checks every flag against the parser, with no side effects.
-      const parsed = await runCli([...argv, '--help'], { cwd: ROOT });
-      expect(parsed.code, `${command}: ${parsed.stderr}`).toBe(0);
-      const name = argv[0] === 'deployments' ? `deployments ${argv[1]}` : argv[0]!;
+      const parsed = await parseOnly(argv);
+      expect(parsed.error, `${command}: does not parse`).toBeUndefined();
+      const name = parsed.command!;
+      // Each flag the README shows is one the command's own help lists, with a description.
+      const help = (await runCli([...name.split(' '), '--help'], { cwd: ROOT })).stdout;
+      for (const flag of argv.filter((a) => a.startsWith('--'))) {
+        expect(help, `${command}: \`stepcd ${name} --help\` should list ${flag}`).toMatch(new RegExp(`^ +(-\\w, )?${flag}( <[\\w-]+>)? +\\S`, 'm'));
+      }
       const coverage = argv.includes('--stage') ? AWS_TARGET : STEPCD_COMMANDS[name];
       expect(coverage, `README command not exercised anywhere: ${command}`).toBeDefined();
       await assertCovered(coverage!);
     }
+  });
+
+  it('the parse check refuses what the CLI refuses', async () => {
+    expect((await parseOnly(['deployments', 'list', '--limt', '5'])).error).toContain("unknown option '--limt'");
+    expect((await parseOnly(['validate', 'examples/apps', '--port', '1'])).error).toContain("unknown option '--port'");
+    expect((await parseOnly(['deployments', 'list', '--app', 'canary'])).command).toBe('deployments list');
   });
 
   it('runs `stepcd validate examples/apps` exactly as the README shows it', async () => {

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { initRepo, writeAndCommit } from '../../src/local/git-repo.js';
 import { runCli } from './support.js';
 
 /**
@@ -60,6 +61,20 @@ describe('target defaults: STEPCD_STAGE, STEPCD_REGION and .stepcd', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(join(root, '.stepcd'));
     expect(r.stderr).toContain('stgae');
+  });
+
+  it('fail: stepcd local where .stepcd is the defaults file says to move the file, before starting anything', async () => {
+    const repoDir = join(cwd, 'manifests');
+    await initRepo(repoDir);
+    await writeAndCommit(repoDir, { 'README.md': '# manifests\n' }, 'initial');
+    await writeFile(join(cwd, '.stepcd'), 'stage: prod\n');
+
+    const r = await runCli(['local', 'manifests'], { cwd, env: {} });
+
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('is a file, where stepcd local keeps its state folder');
+    expect(r.stderr).toContain('move the .stepcd defaults file to a parent folder');
   });
 
   it('success: encrypt reads the defaults too', async () => {
