@@ -87,6 +87,8 @@ function refOf(app: { name: string; dir: string; labels: Record<string, string> 
  * other lookup failure is thrown, retryable or not, and trigger.ts records it.
  */
 async function lookUpService(services: ServiceLookup, app: AppManifest): Promise<{ serviceExists: boolean; owner?: string } | { issue: ManifestIssue }> {
+  // A standalone task has no service to look up; RunTask itself refuses a cluster that does not exist.
+  if (app.standalone) return { serviceExists: false };
   const { cluster, serviceName } = app.serviceDefinition;
   try {
     if (!services.serviceOwner) return { serviceExists: await services.serviceExists(cluster, serviceName) };
