@@ -14,6 +14,8 @@ import { localCommand } from './local.js';
 import { logsCommand } from './logs.js';
 import { Output, type CliIo } from './output.js';
 import { planCommand } from './plan.js';
+import { rollbackCommand } from './rollback.js';
+import { syncCommand } from './sync.js';
 import { approverList, validateCommand, validateFormat } from './validate.js';
 import { statusCommand } from './status.js';
 import { waitCommand } from './wait.js';
@@ -35,6 +37,8 @@ Usage:
   stepcd approve <id> [--as U]          approve the open WAIT_APPROVAL stage
   stepcd reject <id> [--as U]           reject it (the deployment rolls back)
   stepcd cancel <id>                    cancel a running deployment (it rolls back)
+  stepcd sync <app> [--commit SHA]      deploy the app at the branch head (or that commit) as a push would
+  stepcd rollback <app> [--to ID] [--quick]  redeploy the last good (or that) deployment's plan
   stepcd dashboard [--port N]           the web UI on 127.0.0.1 (default port 8090)
   stepcd local [repo-dir]               run the local cloud, watching a manifests repo
   stepcd demo [--yes]                   the whole canary pipeline on the local cloud
@@ -70,6 +74,9 @@ const OPTIONS = {
   approvers: { type: 'string' },
   raw: { type: 'boolean' },
   check: { type: 'boolean' },
+  commit: { type: 'string' },
+  to: { type: 'string' },
+  quick: { type: 'boolean' },
 } as const;
 
 type Flags = ReturnType<typeof parse>['values'];
@@ -153,6 +160,18 @@ async function dispatch(command: string, args: string[], flags: Flags, out: Outp
       );
     case 'cancel':
       return withTarget(target, (t) => cancelCommand({ deploymentId: required(args[0], 'cancel <id>'), user: approver(flags, io) }, t, out));
+    case 'sync':
+      return withTarget(target, (t) =>
+        syncCommand({ app: required(args[0], 'sync <app>'), ...(flags.commit ? { commit: flags.commit } : {}), user: approver(flags, io) }, t, out),
+      );
+    case 'rollback':
+      return withTarget(target, (t) =>
+        rollbackCommand(
+          { app: required(args[0], 'rollback <app>'), ...(flags.to ? { to: flags.to } : {}), quick: flags.quick === true, user: approver(flags, io) },
+          t,
+          out,
+        ),
+      );
     case 'dashboard':
       return withTarget(target, (t) =>
         dashboardCommand({ ...(flags.port ? { port: intFlag(flags.port, 'port', 0) } : {}), ...(flags.stage ? { stage: flags.stage } : {}) }, t, out, io),

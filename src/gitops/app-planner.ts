@@ -45,7 +45,7 @@ export class ManifestPlanner implements AppPlanner {
   }
 
   async plan(request: Parameters<AppPlanner['plan']>[0]): Promise<PlanOutcome> {
-    const { configPath, files, push, trigger, now, repository } = request;
+    const { configPath, files, push, trigger, now, repository, salt } = request;
     const loaded = await loadApp({ readFile: (path) => files.read(path) }, configPath);
     // Checked even for a broken app, so that both sides of a clash are told about the other.
     const conflicts = await conflictsOf(files, configPath, repository);
@@ -66,7 +66,7 @@ export class ManifestPlanner implements AppPlanner {
       return { ok: false, app: refOf(app, push.repo), issues: [{ file, path: 'serviceName', message, severity: 'error' }] };
     }
     try {
-      const plan = buildPlan({ app, repo: push.repo, commit: push.commit, trigger, serviceExists, now });
+      const plan = buildPlan({ app, repo: push.repo, commit: push.commit, trigger, serviceExists, now, ...(salt !== undefined && { salt }) });
       const resolved = resolveApprovers(plan, app.stages, this.stackApprovers, app.configFile);
       return resolved.ok ? resolved : { ok: false, app: refOf(app, push.repo), issues: resolved.issues };
     } catch (err) {
