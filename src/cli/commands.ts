@@ -13,7 +13,9 @@ import { localCommand } from './local.js';
 import { logsCommand } from './logs.js';
 import type { CliIo, Output } from './output.js';
 import { planCommand } from './plan.js';
+import { rollbackCommand } from './rollback.js';
 import { statusCommand } from './status.js';
+import { syncCommand } from './sync.js';
 import { approverList, VALIDATE_FORMATS, type ValidateFormat, validateCommand } from './validate.js';
 import { waitCommand } from './wait.js';
 
@@ -52,6 +54,9 @@ export interface Flags {
   approvers?: string;
   raw?: boolean;
   check?: boolean;
+  commit?: string;
+  to?: string;
+  quick?: boolean;
 }
 
 export interface CommandInput {
@@ -208,6 +213,39 @@ export const COMMANDS: CommandSpec[] = [
     flags: [AS_FLAG],
     target: true,
     run: (input) => withTarget(input, (t) => cancelCommand({ deploymentId: input.args.id!, user: approver(input) }, t, input.out)),
+  },
+  {
+    name: 'sync',
+    summary: 'deploy the app at the branch head (or that commit) through its pipeline, as a push would',
+    args: [{ name: 'app', description: 'the app (spec.name)', required: true }],
+    flags: [
+      { flags: '--commit <sha>', description: 'a commit of the tracked branch (default: its head); one older than the live commit ends SUPERSEDED' },
+      AS_FLAG,
+    ],
+    target: true,
+    run: (input) =>
+      withTarget(input, (t) =>
+        syncCommand({ app: input.args.app!, ...(input.flags.commit ? { commit: input.flags.commit } : {}), user: approver(input) }, t, input.out),
+      ),
+  },
+  {
+    name: 'rollback',
+    summary: "redeploy the last good (or the named) deployment's recorded plan, recorded as a rollback",
+    args: [{ name: 'app', description: 'the app (spec.name)', required: true }],
+    flags: [
+      { flags: '--to <id>', description: 'the SUCCESS deployment of this app to return to (default: the last good one before the live one)' },
+      { flags: '--quick', description: 'a quick sync of that version (one ECS_SYNC stage, no canary) instead of its pipeline' },
+      AS_FLAG,
+    ],
+    target: true,
+    run: (input) =>
+      withTarget(input, (t) =>
+        rollbackCommand(
+          { app: input.args.app!, ...(input.flags.to ? { to: input.flags.to } : {}), quick: input.flags.quick === true, user: approver(input) },
+          t,
+          input.out,
+        ),
+      ),
   },
   {
     name: 'dashboard',

@@ -2,6 +2,8 @@ import type { RequestListener } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createCallerIdentity } from '../aws/caller-identity.js';
 import { createDeploymentLiveReader } from '../aws/deployment-live.js';
+import { createDocumentClient } from '../aws/dynamodb.js';
+import { DynamoDriftStore } from '../aws/history/dynamo-drift.js';
 import { createDashboardApp, dashboardListener, loopbackHosts, NO_CONSOLE, serveDashboard, type ConsoleLinks, type DashboardDeps } from '../dashboard/index.js';
 import type { DeploymentRecord } from '../domain/deployment.js';
 import { LocalGitSource } from '../gitops/local-git-source.js';
@@ -35,6 +37,7 @@ export async function dashboardCommand(opts: DashboardCommandOptions, target: Ta
     label: target.label,
     history: target.history,
     appNames: cached(APP_LIST_TTL_MS, () => target.history.listApps()),
+    drift: new DynamoDriftStore(createDocumentClient(target.clients.dynamodb), target.config.tableName),
     approvals: target.approvals,
     callerArn: () => target.callerArn(),
     live,
@@ -78,6 +81,7 @@ export function localDashboard(stack: LocalStack, repo: { repoDir: string; branc
       const sha = await branchHead(repo.repoDir, repo.branch);
       return sha ? appNamesAt(source, sha) : [];
     },
+    drift: new DynamoDriftStore(createDocumentClient(stack.cloud.clientConfigs.dynamodb), stack.config.tableName),
     approvals: stack.approvals,
     callerArn: () => identity.callerArn(),
     live,

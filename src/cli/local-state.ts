@@ -24,6 +24,10 @@ export interface LocalEndpoints {
   webhookSecret: string;
   slackInteractionsUrl: string;
   repoDir?: string;
+  /** The repository name plans carry, the branch the stack tracks and its approver allowlist: what `stepcd sync` plans with. */
+  repo?: string;
+  branch?: string;
+  approvers?: string[];
   listenerArn?: string;
   pid: number;
 }
@@ -41,6 +45,9 @@ export function endpointsOf(stack: LocalStack, extra: { repoDir?: string; pid: n
     webhookSecret: stack.secrets.githubWebhookSecret,
     slackInteractionsUrl: `${stack.front.url}/slack/interactions`,
     ...(extra.repoDir ? { repoDir: extra.repoDir } : {}),
+    ...(stack.config.github.repos[0] ? { repo: stack.config.github.repos[0] } : {}),
+    ...(stack.config.github.branches[0] ? { branch: stack.config.github.branches[0] } : {}),
+    ...(stack.config.approvers ? { approvers: stack.config.approvers } : {}),
     ...(stack.topology ? { listenerArn: stack.topology.listenerArn } : {}),
     pid: extra.pid,
   };

@@ -1,5 +1,6 @@
 import type { ApprovalService } from '../approval/service.js';
 import type { DeploymentRecord } from '../domain/deployment.js';
+import type { DriftStore } from '../drift/types.js';
 import type { AppStateStore } from '../history/app-state-store.js';
 import type { ApprovalStore } from '../history/approval-store.js';
 import type { DeploymentStore } from '../history/deployment-store.js';
@@ -18,6 +19,8 @@ export interface DashboardDeps {
     Pick<ApprovalStore, 'getApproval'>;
   /** The apps to list beside those with a deployment in progress. */
   appNames(): Promise<string[]>;
+  /** The drift check's last verdict per app (APP#<app>/DRIFT), for the drift mark. */
+  drift: Pick<DriftStore, 'getDrift'>;
   approvals: Pick<ApprovalService, 'approve' | 'reject' | 'cancelPending'>;
   /** The viewer's AWS identity (STS GetCallerIdentity ARN): the actor every action records. */
   callerArn(): Promise<string>;

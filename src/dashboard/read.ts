@@ -4,6 +4,7 @@ import type { DashboardDeps } from './ports.js';
 import type { AppHistoryModel } from './views/app-history.js';
 import type { DeploymentModel, OpenApproval } from './views/deployment.js';
 import type { OverviewModel } from './views/overview.js';
+import { driftViewOf } from './views/drift-mark.js';
 
 export const HISTORY_LIMIT = 50;
 
@@ -13,16 +14,22 @@ export async function readOverview(deps: DashboardDeps): Promise<OverviewModel> 
   const all = [...new Set([...names, ...active.map((r) => r.app.name)])].sort();
   const apps = await Promise.all(
     all.map(async (name) => {
-      const [state, [last]] = await Promise.all([deps.history.getAppState(name), deps.history.listByApp(name, { limit: 1 })]);
-      return { name, state, ...(last ? { last } : {}) };
+      const [state, [last], drift] = await Promise.all([deps.history.getAppState(name), deps.history.listByApp(name, { limit: 1 }), deps.drift.getDrift(name)]);
+      const view = driftViewOf(drift);
+      return { name, state, ...(last ? { last } : {}), ...(view ? { drift: view } : {}) };
     }),
   );
   return { active, apps };
 }
 
 export async function readAppHistory(deps: DashboardDeps, name: string): Promise<AppHistoryModel> {
-  const [state, deployments] = await Promise.all([deps.history.getAppState(name), deps.history.listByApp(name, { limit: HISTORY_LIMIT })]);
-  return { name, state, deployments, limit: HISTORY_LIMIT };
+  const [state, deployments, drift] = await Promise.all([
+    deps.history.getAppState(name),
+    deps.history.listByApp(name, { limit: HISTORY_LIMIT }),
+    deps.drift.getDrift(name),
+  ]);
+  const view = driftViewOf(drift);
+  return { name, state, deployments, limit: HISTORY_LIMIT, ...(view ? { drift: view } : {}) };
 }
 
 /** The record, plus while it runs: the open approval, the live service and who the viewer is. */

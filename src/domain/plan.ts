@@ -55,7 +55,10 @@ export interface CommitRef {
 }
 
 export interface TriggerRef {
-  kind: 'push' | 'cli' | 'demo';
+  /** `sync` and `rollback` are deliberate redeploys (stepcd sync / stepcd rollback); `actor` is who asked. */
+  kind: 'push' | 'cli' | 'demo' | 'sync' | 'rollback';
+  /** A rollback: the earlier deployment whose recorded plan this one redeploys. */
+  rollbackOf?: string;
   /** X-GitHub-Delivery, when triggered by a webhook. */
   delivery?: string;
   actor?: string;

@@ -58,6 +58,8 @@ async function checkApp(app: string, deps: DriftCheckDeps): Promise<AppDriftResu
   const baseline = await baselineOf(app, appState.lastGood, previous, deps);
   if (!baseline) return { app, status: 'SKIPPED', reason: `the plan of deployment ${appState.lastGood.deploymentId} is no longer retained` };
 
+  // A standalone task app has no service: a task that ran and stopped cannot drift.
+  if (baseline.serviceName === '') return { app, status: 'SKIPPED', reason: 'a standalone task app has no service to compare' };
   const service = await deps.ecs.findService(baseline.cluster, baseline.serviceName);
   const [taskSets, rules] = await Promise.all([
     service ? deps.ecs.listTaskSets(baseline.cluster, baseline.serviceName) : Promise.resolve([]),

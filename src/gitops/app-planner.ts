@@ -45,7 +45,7 @@ export class ManifestPlanner implements AppPlanner {
   }
 
   async plan(request: Parameters<AppPlanner['plan']>[0]): Promise<PlanOutcome> {
-    const { configPath, files, push, trigger, now, repository } = request;
+    const { configPath, files, push, trigger, now, repository, salt } = request;
     const loaded = await loadApp({ readFile: (path) => files.read(path) }, configPath);
     // Checked even for a broken app, so that both sides of a clash are told about the other.
     const conflicts = await conflictsOf(files, configPath, repository);
@@ -66,7 +66,7 @@ export class ManifestPlanner implements AppPlanner {
       return { ok: false, app: refOf(app, push.repo), issues: [{ file, path: 'serviceName', message, severity: 'error' }] };
     }
     try {
-      const plan = buildPlan({ app, repo: push.repo, commit: push.commit, trigger, serviceExists, now });
+      const plan = buildPlan({ app, repo: push.repo, commit: push.commit, trigger, serviceExists, now, ...(salt !== undefined && { salt }) });
       const resolved = resolveApprovers(plan, app.stages, this.stackApprovers, app.configFile);
       return resolved.ok ? resolved : { ok: false, app: refOf(app, push.repo), issues: resolved.issues };
     } catch (err) {
@@ -87,6 +87,8 @@ function refOf(app: { name: string; dir: string; labels: Record<string, string> 
  * other lookup failure is thrown, retryable or not, and trigger.ts records it.
  */
 async function lookUpService(services: ServiceLookup, app: AppManifest): Promise<{ serviceExists: boolean; owner?: string } | { issue: ManifestIssue }> {
+  // A standalone task has no service to look up; RunTask itself refuses a cluster that does not exist.
+  if (app.standalone) return { serviceExists: false };
   const { cluster, serviceName } = app.serviceDefinition;
   try {
     if (!services.serviceOwner) return { serviceExists: await services.serviceExists(cluster, serviceName) };

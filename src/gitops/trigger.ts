@@ -29,6 +29,8 @@ export interface AppPlanner {
     trigger: TriggerRef;
     now: Date;
     repository?: RepositoryApps;
+    /** Set for a deliberate redeploy of a commit (stepcd sync): a new deployment id, see deploymentIdFor. */
+    salt?: string;
   }): Promise<PlanOutcome>;
 }
 

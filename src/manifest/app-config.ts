@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Mention, PlannedStage, TargetGroupRef } from '../domain/plan.js';
+import type { Mention, PlannedStage, StandaloneTarget, TargetGroupRef } from '../domain/plan.js';
 import { fieldPath } from './issues.js';
 import { isMapping, readObject, readValue, type ReadContext } from './read-object.js';
 import { positiveDuration, readStages } from './stages.js';
@@ -26,6 +26,10 @@ export interface AppConfig {
   /** Which target groups the file names at all, valid or not: cross-checks must not call a broken one missing. */
   declaredTargetGroups: { primary: boolean; canary: boolean };
   accessType: 'ELB' | 'SERVICE_DISCOVERY';
+  /** No service definition: a PipeCD standalone task, run once per deployment. */
+  isStandalone: boolean;
+  /** Where that task runs (spec.input.clusterArn, ...); unset when those fields are invalid. */
+  standalone?: StandaloneTarget;
   autoRollback: boolean;
   alwaysUsePipeline: boolean;
   trigger: { paths: string[]; ignores: string[] };
@@ -45,7 +49,6 @@ export interface AppConfig {
 }
 
 const IGNORED = 'is a PipeCD feature stepcd ignores';
-const IGNORED_STANDALONE = `${IGNORED} (standalone tasks are not supported)`;
 
 const strings = z.array(z.string());
 const nonEmpty = z.string().min(1, 'must not be empty');
@@ -138,35 +141,48 @@ function readSpec(ctx: ReadContext, raw: unknown): AppConfig | undefined {
   };
 }
 
-type InputPart = Pick<AppConfig, 'serviceDefinitionFile' | 'taskDefinitionFile' | 'targetGroups' | 'declaredTargetGroups' | 'accessType'> & {
+type InputPart = Pick<
+  AppConfig,
+  'serviceDefinitionFile' | 'taskDefinitionFile' | 'targetGroups' | 'declaredTargetGroups' | 'accessType' | 'isStandalone' | 'standalone'
+> & {
   autoRollback?: boolean;
 };
+
+/** The fields that only a standalone task (no serviceDefinitionFile) reads, as PipeCD documents them. */
+const STANDALONE_FIELDS = ['clusterArn', 'launchType', 'awsvpcConfiguration', 'runStandaloneTask'] as const;
 
 function readInput(ctx: ReadContext, raw: unknown): InputPart {
   if (raw === undefined || raw === null) {
     ctx.issues.error(ctx.check, ctx.file, 'spec.input', 'is required (it names the service and task definition files)');
   }
   const input =
-    readObject(
-      ctx,
-      raw,
-      'spec.input',
-      {
-        serviceDefinitionFile: nonEmpty,
-        taskDefinitionFile: nonEmpty,
-        targetGroups: ANY,
-        accessType: z.enum(['ELB', 'SERVICE_DISCOVERY']),
-        autoRollback: bool,
-      },
-      { clusterArn: IGNORED_STANDALONE, launchType: IGNORED_STANDALONE, awsvpcConfiguration: IGNORED_STANDALONE, runStandaloneTask: IGNORED_STANDALONE },
-    ) ?? {};
-  if (raw !== undefined && raw !== null && isMapping(raw) && input.serviceDefinitionFile === undefined && !('serviceDefinitionFile' in raw)) {
-    ctx.issues.error(
-      ctx.check,
-      ctx.file,
-      'spec.input.serviceDefinitionFile',
-      'is required: stepcd deploys ECS services (PipeCD standalone tasks are not supported)',
-    );
+    readObject(ctx, raw, 'spec.input', {
+      // PipeCD: an empty serviceDefinitionFile means a standalone task.
+      serviceDefinitionFile: z.string(),
+      taskDefinitionFile: nonEmpty,
+      targetGroups: ANY,
+      accessType: z.enum(['ELB', 'SERVICE_DISCOVERY']),
+      autoRollback: bool,
+      clusterArn: nonEmpty,
+      launchType: z.enum(['FARGATE', 'EC2', 'EXTERNAL']),
+      awsvpcConfiguration: ANY,
+      runStandaloneTask: bool,
+    }) ?? {};
+  const present = (key: string) => isMapping(raw) && key in raw;
+  const serviceFile = input.serviceDefinitionFile === '' ? undefined : input.serviceDefinitionFile;
+  const isStandalone = isMapping(raw) && (!present('serviceDefinitionFile') || input.serviceDefinitionFile === '');
+  const standalone = isStandalone ? readStandalone(ctx, raw, input) : undefined;
+  if (!isStandalone) {
+    for (const key of STANDALONE_FIELDS) {
+      if (present(key)) {
+        ctx.issues.error(
+          ctx.check,
+          ctx.file,
+          `spec.input.${key}`,
+          'applies to standalone tasks only: remove it, or remove serviceDefinitionFile to run a standalone task',
+        );
+      }
+    }
   }
   const tgCtx: ReadContext = { ...ctx, check: 'target groups' };
   const groups = readObject(tgCtx, input.targetGroups, 'spec.input.targetGroups', { primary: ANY, canary: ANY }) ?? {};
@@ -176,12 +192,56 @@ function readInput(ctx: ReadContext, raw: unknown): InputPart {
     if (tg) targetGroups[role] = tg;
   }
   return {
-    ...(input.serviceDefinitionFile !== undefined && { serviceDefinitionFile: input.serviceDefinitionFile }),
+    isStandalone,
+    ...(serviceFile !== undefined && { serviceDefinitionFile: serviceFile }),
     taskDefinitionFile: input.taskDefinitionFile ?? DEFAULT_TASK_DEFINITION_FILE,
     targetGroups,
     declaredTargetGroups: { primary: groups.primary != null, canary: groups.canary != null },
     accessType: input.accessType ?? 'ELB',
+    ...(standalone && { standalone }),
     ...(input.autoRollback !== undefined && { autoRollback: input.autoRollback }),
+  };
+}
+
+const AWSVPC = {
+  subnets: z.array(nonEmpty).min(1, 'must name at least one subnet'),
+  securityGroups: z.array(nonEmpty),
+  assignPublicIp: z.enum(['ENABLED', 'DISABLED']),
+};
+
+/**
+ * A standalone task's placement: spec.input.clusterArn (required), launchType (default FARGATE) and
+ * awsvpcConfiguration (RunTask's shape). Returns undefined when it cannot run; the issues say why.
+ */
+function readStandalone(
+  ctx: ReadContext,
+  raw: Record<string, unknown>,
+  input: { clusterArn?: string; launchType?: string; awsvpcConfiguration?: unknown; runStandaloneTask?: boolean },
+): StandaloneTarget | undefined {
+  const why = 'a standalone task (no spec.input.serviceDefinitionFile)';
+  if (input.runStandaloneTask === false) {
+    // PipeCD then only registers the task definition; stepcd has no stage for that, and a deployment that does nothing would report SUCCESS for nothing.
+    ctx.issues.error(ctx.check, ctx.file, 'spec.input.runStandaloneTask', `cannot be false in stepcd: ${why} deploys by running the task once`);
+  }
+  if (input.clusterArn === undefined) {
+    if (!('clusterArn' in raw)) ctx.issues.error(ctx.check, ctx.file, 'spec.input.clusterArn', `is required for ${why}: the cluster the task runs in`);
+    return undefined;
+  }
+  const vpc = readObject(ctx, input.awsvpcConfiguration, 'spec.input.awsvpcConfiguration', AWSVPC);
+  if (vpc === undefined) return undefined;
+  const launchType = input.launchType ?? 'FARGATE';
+  const hasVpc = isMapping(input.awsvpcConfiguration);
+  if (hasVpc && vpc.subnets === undefined && !(isMapping(input.awsvpcConfiguration) && 'subnets' in input.awsvpcConfiguration)) {
+    ctx.issues.error(ctx.check, ctx.file, 'spec.input.awsvpcConfiguration.subnets', 'is required (RunTask refuses an awsvpc network without subnets)');
+  }
+  if (launchType === 'FARGATE' && !hasVpc) {
+    // Fargate tasks always use awsvpc networking: RunTask would refuse the task with no subnets.
+    ctx.issues.error(ctx.check, ctx.file, 'spec.input.awsvpcConfiguration', 'is required with launchType FARGATE (the default): Fargate tasks need subnets');
+  }
+  return {
+    cluster: input.clusterArn,
+    launchType,
+    ...(hasVpc && vpc.subnets && { awsvpcConfiguration: vpc }),
   };
 }
 

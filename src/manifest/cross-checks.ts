@@ -9,8 +9,15 @@ import { show } from './values.js';
 
 const NEEDS_CANARY_GROUP: readonly StageKind[] = [StageKind.ECS_CANARY_ROLLOUT, StageKind.ECS_TRAFFIC_ROUTING];
 
+/** Stages a standalone task can run: no service, so nothing that creates task sets or moves traffic. */
+const STANDALONE_STAGES: readonly StageKind[] = [StageKind.ECS_RUN_TASK, StageKind.WAIT, StageKind.WAIT_APPROVAL, StageKind.ANALYSIS];
+
 /** Checks that app.pipecd.yaml's target groups and pipeline fit each other and the access type. */
 export function checkTopology(issues: IssueList, configFile: string, config: AppConfig): void {
+  if (config.isStandalone) {
+    checkStandalone(issues, configFile, config);
+    return;
+  }
   const tg = 'target groups';
   const { primary, canary } = config.targetGroups;
   const declared = config.declaredTargetGroups;
@@ -116,5 +123,28 @@ export function checkImages(issues: IssueList, taskDefFile: string, containers: 
     const parsed = parseImageReference(c.image);
     const reason = parsed.ok ? imagePolicyReason(parsed.ref, policy, tagPattern) : parsed.reason;
     if (reason) issues.error('image policy', taskDefFile, `${c.path}.image`, `${show(c.image)} ${reason}`);
+  }
+}
+
+/** A standalone task has no service: refuse what would need one, naming the field. */
+function checkStandalone(issues: IssueList, configFile: string, config: AppConfig): void {
+  const why = 'a standalone task (no spec.input.serviceDefinitionFile) has no service';
+  if (config.declaredTargetGroups.primary || config.declaredTargetGroups.canary) {
+    issues.error('target groups', configFile, 'spec.input.targetGroups', `must not be set: ${why} to register in a target group`);
+  }
+  if (config.accessType === 'SERVICE_DISCOVERY') {
+    issues.error('app config', configFile, 'spec.input.accessType', `must not be SERVICE_DISCOVERY: ${why} to make discoverable`);
+  }
+  for (const s of config.stages) {
+    if (STANDALONE_STAGES.includes(s.name)) continue;
+    issues.error(
+      'pipeline',
+      configFile,
+      `spec.pipeline.stages[${s.index}].name`,
+      `${s.name} cannot run in a standalone task app: ${why} or traffic; use ECS_RUN_TASK (with WAIT, WAIT_APPROVAL, ANALYSIS)`,
+    );
+  }
+  if (config.stages.length > 0 && !config.stages.some((s) => s.name === StageKind.ECS_RUN_TASK)) {
+    issues.error('pipeline', configFile, 'spec.pipeline.stages', 'must hold an ECS_RUN_TASK stage: a standalone task app deploys by running its task');
   }
 }

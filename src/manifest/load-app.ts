@@ -61,7 +61,10 @@ export async function analyzeApp(files: ManifestFiles, configPath: string): Prom
     ...(templating.attachmentTargets.includes(file) && { attachments }),
   });
 
-  const service = await loadDefinition(files, issues, configFile, dir, 'spec.input.serviceDefinitionFile', config.serviceDefinitionFile, 'service definition');
+  if (config.isStandalone) issues.skip('service definition', 'a standalone task has none (spec.input.serviceDefinitionFile is not set)');
+  const service = config.isStandalone
+    ? undefined
+    : await loadDefinition(files, issues, configFile, dir, 'spec.input.serviceDefinitionFile', config.serviceDefinitionFile, 'service definition');
   if (service) {
     service.value = fillPlaceholders({ issues, file: service.file, check: 'service definition' }, service.value, {
       ...sourcesFor(service.file),
@@ -99,10 +102,13 @@ export async function analyzeApp(files: ManifestFiles, configPath: string): Prom
     issues.skip('image policy', 'the task definition could not be read');
   }
 
-  if (issues.hasErrors() || !config.name || !serviceDefinition || !taskDef || !service || !task) return { label, issues };
-  const app = toManifest(config, config.name, dir, configFile, serviceDefinition, taskDef.taskDefinition, [
+  // A standalone task's plan carries only its cluster where a service definition would be (DeploymentPlan.standalone).
+  const placement: ServiceDefinition | undefined = config.standalone ? { cluster: config.standalone.cluster, serviceName: '' } : serviceDefinition;
+  const serviceFile = config.isStandalone ? [] : service ? [service.file] : undefined;
+  if (issues.hasErrors() || !config.name || !placement || !taskDef || !serviceFile || !task) return { label, issues };
+  const app = toManifest(config, config.name, dir, configFile, placement, taskDef.taskDefinition, [
     configFile,
-    service.file,
+    ...serviceFile,
     task.file,
     ...Object.values(templating.attachmentSources),
   ]);
@@ -221,6 +227,7 @@ function toManifest(
     taskDefinition,
     targetGroups: config.accessType === 'ELB' ? config.targetGroups : {},
     accessType: config.accessType,
+    ...(config.standalone && { standalone: config.standalone }),
     autoRollback: config.autoRollback,
     alwaysUsePipeline: config.alwaysUsePipeline,
     trigger: config.trigger,

@@ -1,5 +1,5 @@
 import type { ManifestIssue } from './issues.js';
-import type { Mention, PlannedStage, ServiceDefinition, TargetGroupRef } from '../domain/plan.js';
+import type { Mention, PlannedStage, ServiceDefinition, StandaloneTarget, TargetGroupRef } from '../domain/plan.js';
 
 /** Where manifests are read from: a checkout, `git show sha:path`, or the GitHub contents API. */
 export interface ManifestFiles {
@@ -20,6 +20,8 @@ export interface AppManifest {
   taskDefinition: Record<string, unknown>;
   targetGroups: { primary?: TargetGroupRef; canary?: TargetGroupRef };
   accessType: 'ELB' | 'SERVICE_DISCOVERY';
+  /** A PipeCD standalone task (no service definition): `serviceDefinition` then holds only the cluster. */
+  standalone?: StandaloneTarget;
   autoRollback: boolean;
   alwaysUsePipeline: boolean;
   trigger: { paths: string[]; ignores: string[] };
@@ -31,7 +33,7 @@ export interface AppManifest {
   pollIntervalSeconds: number;
   /** spec.encryption's ciphertexts, for the stage function to decrypt into the task definition. */
   encryptedSecrets?: Record<string, string>;
-  /** Repo-relative paths the app reads (config, service and task definitions, attachments). */
+  /** Repo-relative paths the app reads (config, service definition unless standalone, task definition, attachments). */
   files: string[];
 }
 

@@ -4,7 +4,7 @@ import { newDeploymentRecord } from '../history/records.js';
 import { announce, notifySettings, reload } from './announce.js';
 import type { OrchestratorDeps } from './deps.js';
 import type { ExecutionData } from './execution-data.js';
-import { contendersOf, findSupersession, pushedAtOf, supersededReason, type Supersession } from './supersede.js';
+import { contendersAgainst, contendersOf, findSupersession, pushedAtOf, supersededReason, type Supersession } from './supersede.js';
 
 /**
  * Begin: take the per-app lock, or queue behind the deployment holding it. Before either, and again
@@ -44,7 +44,7 @@ export async function begin(input: { plan: DeploymentPlan } & Partial<ExecutionD
   const self = { deploymentId: id, sha: plan.commit.sha, pushedAt: pushedAtOf(record), createdAt: record.createdAt };
   const appState = await history.getAppState(app);
   const queued = appState.queue.includes(id);
-  const newer = await findSupersession(self, await contendersOf(appState, id, history), deps.ancestry);
+  const newer = await findSupersession(self, contendersAgainst(record, await contendersOf(appState, id, history)), deps.ancestry);
   if (newer) return supersede(deps, plan, base, newer, now);
   // A newcomer joins the back of a non-empty queue even when the lock is free for a moment: taking
   // it would let the older queued commits deploy after this newer one.

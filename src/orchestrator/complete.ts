@@ -10,12 +10,14 @@ export async function complete(data: ExecutionData, deps: OrchestratorDeps): Pro
   const { plan, state } = data;
   const id = plan.deploymentId;
   const at = deps.wallNow().toISOString();
-  if (state.primaryTaskSetId && state.taskDefinitionArn) {
+  // A standalone task that ran is the app's deployed version too (commit order, rollback targets); it has no task set.
+  const ran = plan.standalone !== undefined || state.primaryTaskSetId !== undefined;
+  if (ran && state.taskDefinitionArn) {
     await deps.history.setLastGood(plan.app.name, {
       deploymentId: id,
       commitSha: plan.commit.sha,
       taskDefinitionArn: state.taskDefinitionArn,
-      taskSetIds: [state.primaryTaskSetId],
+      taskSetIds: state.primaryTaskSetId ? [state.primaryTaskSetId] : [],
       at,
     });
   }

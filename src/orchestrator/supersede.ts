@@ -95,6 +95,16 @@ export async function contendersOf(appState: AppState, selfId: string, history: 
   });
 }
 
+/**
+ * A rollback deliberately deploys an older commit over the live one: the deployed commit and every
+ * deployment recorded before the rollback was asked for cannot supersede it. A push recorded after
+ * it still does (a newer intent), so a rollback never replaces a commit pushed later.
+ */
+export function contendersAgainst(self: Pick<DeploymentRecord, 'trigger' | 'createdAt'>, contenders: readonly Contender[]): Contender[] {
+  if (self.trigger.kind !== 'rollback') return [...contenders];
+  return contenders.filter((c) => c.role !== 'deployed' && c.createdAt !== undefined && c.createdAt > self.createdAt);
+}
+
 export function pushedAtOf(record: Pick<DeploymentRecord, 'trigger' | 'createdAt'>): string {
   return record.trigger.pushedAt ?? record.createdAt;
 }

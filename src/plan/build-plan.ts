@@ -23,7 +23,12 @@ export interface BuildPlanInput {
  */
 export function buildPlan({ app, repo, commit, trigger, serviceExists, now, salt }: BuildPlanInput): DeploymentPlan {
   const deploymentId = deploymentIdFor({ repo, configPath: app.configFile, sha: commit.sha, ...(salt !== undefined && { salt }) });
-  const strategy = chooseStrategy({ hasPipeline: app.stages.length > 0, serviceExists, alwaysUsePipeline: app.alwaysUsePipeline });
+  // A standalone task has no service whose absence would make a first deployment special: its pipeline always applies.
+  const strategy = chooseStrategy({
+    hasPipeline: app.stages.length > 0,
+    serviceExists: serviceExists || app.standalone !== undefined,
+    alwaysUsePipeline: app.alwaysUsePipeline,
+  });
   const plan: DeploymentPlan = {
     deploymentId,
     executionName: executionNameFor(app.name, commit.sha, deploymentId),
@@ -31,11 +36,12 @@ export function buildPlan({ app, repo, commit, trigger, serviceExists, now, salt
     commit,
     trigger,
     strategy,
-    stages: strategy === 'PIPELINE' ? app.stages : quickSyncStages(),
+    stages: strategy === 'PIPELINE' ? app.stages : quickSyncStages(app.standalone !== undefined),
     taskDefinition: app.taskDefinition,
     serviceDefinition: app.serviceDefinition,
     targetGroups: app.targetGroups,
     accessType: app.accessType,
+    ...(app.standalone && { standalone: app.standalone }),
     options: {
       autoRollback: app.autoRollback,
       timeoutSeconds: app.timeoutSeconds,

@@ -45,8 +45,11 @@ export async function readAppStatus(deps: AppStatusDeps, app: string): Promise<A
   const [appState, [latest], checked] = await Promise.all([deps.history.getAppState(app), deps.history.listByApp(app, { limit: 1 }), deps.drift.getDrift(app)]);
   if (!latest && !appState.lastGood) return undefined;
   const { lastGood } = appState;
-  const baseline = await baselineFor(deps, appState, latest, checked?.baseline);
-  const where = baseline ?? (latest?.service ? { ...latest.service, targetGroups: undefined } : undefined);
+  const known = await baselineFor(deps, appState, latest, checked?.baseline);
+  const located = known ?? (latest?.service ? { ...latest.service, targetGroups: undefined } : undefined);
+  // A standalone task app (no service name) has no service, task sets or rules to read, and nothing to drift.
+  const where = located?.serviceName ? located : undefined;
+  const baseline = where ? known : undefined;
   const service = where ? await deps.ecs.findService(where.cluster, where.serviceName) : undefined;
   const taskSets = where && service ? await deps.ecs.listTaskSets(where.cluster, where.serviceName) : [];
   const rules = where?.targetGroups ? await deps.elb.findForwardRules(where.targetGroups.primary, where.targetGroups.canary) : [];

@@ -52,6 +52,8 @@ const STEPCD_COMMANDS: Record<string, Coverage> = {
   reject: { file: 'test/cli/commands.test.ts', title: 'rolls back on its reject' },
   cancel: { file: 'test/cli/commands.test.ts', title: 'cancels a deployment waiting for approval' },
   status: { file: 'test/cli/day-two.test.ts', title: 'shows the status of a canary in progress' },
+  sync: { file: 'test/cli/sync-rollback.test.ts', title: 'sync: deploys the branch head through the pipeline a push uses' },
+  rollback: { file: 'test/cli/sync-rollback.test.ts', title: 'rollback: redeploys the last good deployment before the live one' },
   drift: { file: 'test/cli/day-two.test.ts', title: 'checks drift on demand, lists it and exits 1 while an app has drifted' },
   encrypt: { file: 'test/cli/encrypt.test.ts', title: 'prints a ciphertext of the value' },
   dashboard: { file: 'test/dashboard/dashboard-command.test.ts', title: "run(['dashboard', '--local', '--port', '0']" },

@@ -108,6 +108,39 @@ describe('stepcd validate', () => {
     }
   });
 
+  it('knows standalone-task apps: no service definition check to run, and a missing clusterArn is NG naming the field', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stepcd-validate-standalone-'));
+    try {
+      const config = [
+        'apiVersion: pipecd.dev/v1beta1',
+        'kind: ECSApp',
+        'spec:',
+        '  name: migrate',
+        '  input:',
+        '    taskDefinitionFile: taskdef.yaml',
+        '    clusterArn: arn:aws:ecs:us-east-1:000000000000:cluster/demo',
+        '    awsvpcConfiguration:',
+        '      subnets: [subnet-a]',
+        '',
+      ].join('\n');
+      const taskdef = 'family: migrate\nnetworkMode: awsvpc\ncontainerDefinitions:\n  - name: migrate\n    image: registry.example.com/migrate:1.0.0\n';
+      await writeFile(join(dir, 'app.pipecd.yaml'), config);
+      await writeFile(join(dir, 'taskdef.yaml'), taskdef);
+      const ok = await runCli(['validate', dir, '--json'], { cwd: ROOT });
+      expect(ok.code).toBe(0);
+      const rows = json<ValidateJson>(ok).results.map((x) => `${x.check}:${x.status}`);
+      expect(rows).toContain('service definition:SKIP');
+      expect(rows).toContain('app config:OK');
+
+      await writeFile(join(dir, 'app.pipecd.yaml'), config.replace(/ {4}clusterArn: .*\n/, ''));
+      const ng = await runCli(['validate', dir], { cwd: ROOT });
+      expect(ng.code).toBe(1);
+      expect(ng.stdout).toMatch(/NG\s+app config\s+.*spec\.input\.clusterArn is required for a standalone task/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('fails with one line that says what to do when the directory holds no app', async () => {
     const r = await runCli(['validate', 'src/cli'], { cwd: ROOT });
     expect(r.code).toBe(1);

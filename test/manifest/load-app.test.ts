@@ -172,18 +172,16 @@ describe('loadApp: valid manifests', () => {
   it('success: unsupported PipeCD features are warnings naming the field', async () => {
     const { result, warnings } = await load((a) => {
       a.config.spec.driftDetection = { ignoreFields: [] };
-      a.config.spec.input.clusterArn = 'arn:aws:ecs:us-east-1:000000000000:cluster/demo';
       stages(a)[0]!.skipOn = { paths: ['docs/'] };
     });
     expect(result.ok).toBe(true);
     expect(warnings).toEqual(
       [
-        'app.pipecd.yaml: spec.input.clusterArn is a PipeCD feature stepcd ignores (standalone tasks are not supported)',
         'app.pipecd.yaml: spec.pipeline.stages[0].skipOn is a PipeCD feature stepcd ignores',
         'app.pipecd.yaml: spec.driftDetection is a PipeCD feature stepcd ignores',
       ].sort((a, b) => warnings.indexOf(a) - warnings.indexOf(b)),
     );
-    expect(warnings).toHaveLength(3);
+    expect(warnings).toHaveLength(2);
   });
 });
 
@@ -257,9 +255,14 @@ describe('loadApp: invalid manifests', () => {
       'app.pipecd.yaml: spec.input.accessType must be one of ELB, SERVICE_DISCOVERY (got "ALB")',
     ],
     [
-      'fail: no service definition (standalone task)',
+      'fail: no service definition and no cluster (a standalone task needs spec.input.clusterArn)',
       (a) => delete a.config.spec.input.serviceDefinitionFile,
-      'app.pipecd.yaml: spec.input.serviceDefinitionFile is required: stepcd deploys ECS services (PipeCD standalone tasks are not supported)',
+      'app.pipecd.yaml: spec.input.clusterArn is required for a standalone task (no spec.input.serviceDefinitionFile): the cluster the task runs in',
+    ],
+    [
+      'fail: a standalone-task field on a service app',
+      (a) => (a.config.spec.input.clusterArn = 'arn:aws:ecs:us-east-1:000000000000:cluster/demo'),
+      'app.pipecd.yaml: spec.input.clusterArn applies to standalone tasks only: remove it, or remove serviceDefinitionFile to run a standalone task',
     ],
     [
       'fail: service definition outside the repository',

@@ -2,11 +2,13 @@ import { html } from 'hono/html';
 import type { AppState, DeploymentRecord } from '../../domain/deployment.js';
 import { appLink, commitLink, deploymentLink, firstLine, shortSha, statusBadge, time, type Clock } from './format.js';
 import { table } from './layout.js';
+import { driftMark, type DriftView } from './drift-mark.js';
 
 export interface AppSummary {
   name: string;
   state: AppState;
   last?: DeploymentRecord;
+  drift?: DriftView;
 }
 
 export interface OverviewModel {
@@ -38,12 +40,13 @@ function activeTable(active: DeploymentRecord[], clock: Clock) {
 function appsTable(apps: AppSummary[], clock: Clock) {
   return table(
     'Every app, its live version and its last deployment',
-    ['App', 'Live version', 'Last deployment', 'Status', 'Running or queued'],
+    ['App', 'Live version', 'Drift', 'Last deployment', 'Status', 'Running or queued'],
     apps.map((a) => [
       appLink(a.name),
       a.state.lastGood
         ? html`${deploymentLink(a.state.lastGood.deploymentId, shortSha(a.state.lastGood.commitSha))} since ${time(a.state.lastGood.at, clock)}`
         : 'none yet',
+      driftMark(a.drift, clock),
       a.last ? html`${deploymentLink(a.last.deploymentId)}<br>${time(a.last.createdAt, clock)}` : 'never deployed',
       a.last ? statusBadge(a.last.status) : '–',
       runningOrQueued(a.state),

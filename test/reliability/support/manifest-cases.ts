@@ -241,9 +241,9 @@ export const MANIFEST_CASES: ManifestCase[] = [
     message: 'app.pipecd.yaml: spec.input.serviceDefinitionFile "../../../etc/passwd" must be a relative path inside the repository',
   },
   {
-    name: 'missing: no serviceDefinitionFile (standalone task)',
+    name: 'missing: no serviceDefinitionFile and no clusterArn (standalone task)',
     mutate: (a) => delete a.config.spec.input.serviceDefinitionFile,
-    message: 'app.pipecd.yaml: spec.input.serviceDefinitionFile is required: stepcd deploys ECS services (PipeCD standalone tasks are not supported)',
+    message: 'app.pipecd.yaml: spec.input.clusterArn is required for a standalone task (no spec.input.serviceDefinitionFile): the cluster the task runs in',
   },
   // Container name or port mismatches
   {
