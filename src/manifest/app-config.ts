@@ -51,7 +51,9 @@ const strings = z.array(z.string());
 const nonEmpty = z.string().check(z.minLength(1, 'must not be empty'));
 const bool = z.boolean();
 const ANY = z.unknown();
-const APP_NAME = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be 1–100 letters, digits, ".", "_" or "-", starting with a letter or digit'));
+const APP_NAME = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be 1–100 letters, digits, ".", "_" or "-", starting with a letter or digit'));
 const TG_ARN = z
   .string()
   .check(

@@ -111,7 +111,9 @@ const containerSchema = loose({
   name,
   image: z.string().check(nonEmpty),
   portMappings: z.optional(
-    z.array(loose({ containerPort: z.optional(z.int('must be a whole number').check(z.gte(1, 'must be a port 1–65535'), z.lte(65535, 'must be a port 1–65535'))) })),
+    z.array(
+      loose({ containerPort: z.optional(z.int('must be a whole number').check(z.gte(1, 'must be a port 1–65535'), z.lte(65535, 'must be a port 1–65535'))) }),
+    ),
   ),
 });
 
