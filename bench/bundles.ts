@@ -63,6 +63,7 @@ export async function measureBundles(serverlessYml: string, opts: { runs: number
         target: settings.target,
         format: settings.format,
         ...(settings.banner ? { banner: { js: settings.banner } } : {}),
+        ...(settings.mainFields ? { mainFields: settings.mainFields } : {}),
         plugins,
         logLevel: 'silent',
       });

@@ -22,6 +22,8 @@ export interface BundleSettings {
   target: string;
   format: 'esm' | 'cjs';
   outExtension: string;
+  /** package.json fields esbuild resolves a package by, in order (esbuild's default for node is main, module). */
+  mainFields?: string[];
   banner?: string;
   /** Path of the plugins module, relative to serverless.yml. */
   plugins?: string;
@@ -54,6 +56,7 @@ export function bundleSettings(serverlessYml: string): BundleSettings {
     outExtension: String(e.outputFileExtension ?? '.js'),
     ...(typeof banner === 'string' ? { banner } : {}),
     ...(typeof e.plugins === 'string' ? { plugins: e.plugins } : {}),
+    ...(Array.isArray(e.mainFields) ? { mainFields: e.mainFields.map(String) } : {}),
   };
 }
 

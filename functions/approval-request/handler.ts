@@ -3,7 +3,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parseApprovalRequest, type ApprovalRequestDeps, type ApprovalRequestEvent } from '../../src/approval/request-event.js';
 import { secretParameterNames, secretsMiddleware } from '../../src/config/secrets.js';
 import { createLogger } from '../../src/logging.js';
-import { lambdaServices, type LambdaDeps } from '../../src/runtime/lambda.js';
+import { lambdaFunction, type LambdaDeps } from '../../src/runtime/lambda.js';
+import { approvalRequestServices } from '../../src/runtime/services.js';
 
 const logger = createLogger('stepcd-approval-request');
 
@@ -24,6 +25,6 @@ export function createHandler(deps: LambdaDeps<ApprovalRequestDeps>) {
   }).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }));
 }
 
-export const handler = createHandler(lambdaServices(logger).approvalRequest).use(
+export const handler = createHandler(lambdaFunction(logger, approvalRequestServices).deps).use(
   secretsMiddleware(secretParameterNames({ required: [], optional: ['slackBotToken'] })),
 );

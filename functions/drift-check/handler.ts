@@ -3,7 +3,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { secretParameterNames, secretsMiddleware } from '../../src/config/secrets.js';
 import { checkDrift, type DriftCheckDeps } from '../../src/drift/check.js';
 import { createLogger } from '../../src/logging.js';
-import { lambdaServices, type LambdaDeps } from '../../src/runtime/lambda.js';
+import { lambdaFunction, type LambdaDeps } from '../../src/runtime/lambda.js';
+import { driftCheckServices } from '../../src/runtime/services.js';
 
 const logger = createLogger('stepcd-drift-check');
 
@@ -22,6 +23,6 @@ export function createHandler(deps: LambdaDeps<DriftCheckDeps>) {
   }).use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
-export const handler = createHandler(lambdaServices(logger).driftCheck).use(
+export const handler = createHandler(lambdaFunction(logger, driftCheckServices).deps).use(
   secretsMiddleware(secretParameterNames({ required: [], optional: ['slackBotToken'] })),
 );

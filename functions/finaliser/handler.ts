@@ -3,7 +3,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { secretParameterNames, secretsMiddleware } from '../../src/config/secrets.js';
 import { createLogger } from '../../src/logging.js';
 import { finaliseExecution, type ExecutionStatusChange, type OrchestratorDeps } from '../../src/orchestrator/index.js';
-import { lambdaServices, type LambdaDeps } from '../../src/runtime/lambda.js';
+import { lambdaFunction, type LambdaDeps } from '../../src/runtime/lambda.js';
+import { finaliserServices } from '../../src/runtime/services.js';
 
 const logger = createLogger('stepcd-finaliser');
 
@@ -23,6 +24,6 @@ export function createHandler(deps: LambdaDeps<OrchestratorDeps>) {
   }).use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
-export const handler = createHandler(lambdaServices(logger).finaliser).use(
+export const handler = createHandler(lambdaFunction(logger, finaliserServices).deps).use(
   secretsMiddleware(secretParameterNames({ required: [], optional: ['slackBotToken'] })),
 );

@@ -4,10 +4,11 @@ import { secretParameterNames, secretsMiddleware } from '../../src/config/secret
 import { githubCredentialSecret } from '../../src/gitops/github-credentials.js';
 import { createHandler, type GithubWebhookEvent } from '../../src/gitops/webhook-handler.js';
 import { createLogger } from '../../src/logging.js';
-import { lambdaServices } from '../../src/runtime/lambda.js';
+import { lambdaFunction } from '../../src/runtime/lambda.js';
+import { githubWebhookServices } from '../../src/runtime/services.js';
 
 const logger = createLogger('github-webhook');
-const services = lambdaServices(logger);
+const services = lambdaFunction(logger, githubWebhookServices);
 const config = services.config();
 // Fails the cold start when a secret's parameter is not named: the function refuses to start.
 // GitHub is reached with the App's private key when STEPCD_GITHUB_APP_* are set, else with a token.
@@ -22,4 +23,4 @@ export const handler = middy<GithubWebhookEvent>()
   // Never the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: it is the whole signed payload.
   .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
   .use(secretsMiddleware(secretNames, { region: config.region }))
-  .handler((event, context) => createHandler(services.githubWebhook(context))(event));
+  .handler((event, context) => createHandler(services.deps(context))(event));

@@ -4,7 +4,8 @@ import { secretParameterNames, secretsMiddleware } from '../../src/config/secret
 import { githubCredentialSecret } from '../../src/gitops/github-credentials.js';
 import { createLogger } from '../../src/logging.js';
 import { orchestrate, type OrchestrateEvent, type OrchestratorDeps } from '../../src/orchestrator/index.js';
-import { lambdaServices, type LambdaDeps } from '../../src/runtime/lambda.js';
+import { lambdaFunction, type LambdaDeps } from '../../src/runtime/lambda.js';
+import { orchestrateServices } from '../../src/runtime/services.js';
 
 const logger = createLogger('stepcd-orchestrate');
 
@@ -17,9 +18,9 @@ export function createHandler(deps: LambdaDeps<OrchestratorDeps>) {
   }).use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
-const services = lambdaServices(logger);
+const services = lambdaFunction(logger, orchestrateServices);
 
-export const handler = createHandler(services.orchestrate).use(
+export const handler = createHandler(services.deps).use(
   secretsMiddleware(secretParameterNames({ required: [], optional: ['slackBotToken', ...githubSecret()] })),
 );
 

@@ -4,7 +4,8 @@ import { handleSlackInteraction, type SlackEndpointDeps, type SlackResponse } fr
 import { secretParameterNames, secretsMiddleware } from '../../src/config/secrets.js';
 import { toHttpRequest, type HttpApiEvent } from '../../src/http/api-event.js';
 import { createLogger } from '../../src/logging.js';
-import { lambdaServices, type LambdaDeps } from '../../src/runtime/lambda.js';
+import { lambdaFunction, type LambdaDeps } from '../../src/runtime/lambda.js';
+import { slackInteractionsServices } from '../../src/runtime/services.js';
 
 const logger = createLogger('stepcd-slack-interactions');
 
@@ -21,6 +22,6 @@ export function createHandler(deps: LambdaDeps<SlackEndpointDeps>) {
 
 // Both optional at import so the local cloud and tests can load this module; a missing signing
 // secret still refuses every request (src/runtime/services.ts) before anything is read from Slack.
-export const handler = createHandler(lambdaServices(logger).slackInteractions).use(
+export const handler = createHandler(lambdaFunction(logger, slackInteractionsServices).deps).use(
   secretsMiddleware(secretParameterNames({ required: [], optional: ['slackSigningSecret', 'slackBotToken'] })),
 );

@@ -2,7 +2,8 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { createLogger } from '../../src/logging.js';
 import { runStageTask, type ExecutionData, type StageTaskDeps } from '../../src/orchestrator/index.js';
-import { lambdaServices, type LambdaDeps } from '../../src/runtime/lambda.js';
+import { lambdaFunction, type LambdaDeps } from '../../src/runtime/lambda.js';
+import { stageServices } from '../../src/runtime/services.js';
 
 const logger = createLogger('stepcd-stage');
 
@@ -21,4 +22,4 @@ export function createHandler(deps: LambdaDeps<StageTaskDeps>) {
 }
 
 // No secrets: the stage function touches only ECS, ELB and CloudWatch.
-export const handler = createHandler(lambdaServices(logger).stage);
+export const handler = createHandler(lambdaFunction(logger, stageServices).deps);

@@ -1,5 +1,4 @@
-import type { Octokit } from '@octokit/rest';
-import { githubRepoClient, type GithubClientOptions } from '../gitops/github-client.js';
+import { githubRepoClient, type GithubClientOptions, type Octokit } from '../gitops/github-client.js';
 import { wrapGithubError } from '../gitops/github-errors.js';
 
 export { retryAfterSeconds } from '../gitops/github-client.js';

@@ -70,7 +70,7 @@ async function mirrorOnce(deploymentId: string, deps: MirrorDeps): Promise<Mirro
   const url = deploymentLink(record, deps.dashboardUrl);
   try {
     await github.call(`posting ${state} on GitHub deployment ${githubDeploymentId}`, () =>
-      github.octokit.repos.createDeploymentStatus({
+      github.octokit.request('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
         owner: github.owner,
         repo: github.name,
         deployment_id: githubDeploymentId,
@@ -116,7 +116,7 @@ async function ensureGithubDeployment(
     }
   }
   const { data } = await github.call(`creating the GitHub deployment of ${record.app.name} at ${record.commit.sha}`, () =>
-    github.octokit.repos.createDeployment({
+    github.octokit.request('POST /repos/{owner}/{repo}/deployments', {
       owner: github.owner,
       repo: github.name,
       ref: record.commit.sha,
@@ -137,7 +137,13 @@ async function ensureGithubDeployment(
 
 async function findGithubDeployment(record: DeploymentRecord, environment: string, github: GithubRest): Promise<number | undefined> {
   const { data } = await github.call(`listing GitHub deployments of ${record.commit.sha}`, () =>
-    github.octokit.repos.listDeployments({ owner: github.owner, repo: github.name, sha: record.commit.sha, environment, per_page: 100 }),
+    github.octokit.request('GET /repos/{owner}/{repo}/deployments', {
+      owner: github.owner,
+      repo: github.name,
+      sha: record.commit.sha,
+      environment,
+      per_page: 100,
+    }),
   );
   const mine = data.find(
     (d) =>
@@ -145,5 +151,6 @@ async function findGithubDeployment(record: DeploymentRecord, environment: strin
       typeof d.payload === 'object' &&
       (d.payload as Record<string, unknown>)[MARKER] === record.deploymentId,
   );
-  return mine?.id;
+  // The core's route types allow a bigint id; GitHub's JSON never sends one.
+  return mine === undefined ? undefined : Number(mine.id);
 }

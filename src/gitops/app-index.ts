@@ -13,13 +13,29 @@ import type { RepositoryApps } from './trigger.js';
  */
 export async function conflictsOf(files: FilesAtCommit, configPath: string, repository: RepositoryApps | undefined): Promise<ManifestIssue[]> {
   if (!repository) return [];
-  const planned = new Set([...repository.planned, configPath]);
+  if (!repository.planned.includes(configPath)) return (await repositoryConflicts(files, repository, [configPath])).get(configPath) ?? [];
+  // Every planner of the push asks about the same apps: compute the clashes once per push.
+  let perFiles = pushConflicts.get(repository);
+  if (!perFiles) pushConflicts.set(repository, (perFiles = new WeakMap()));
+  let pending = perFiles.get(files);
+  if (!pending) {
+    pending = repositoryConflicts(files, repository, []);
+    pending.catch(() => perFiles.delete(files));
+    perFiles.set(files, pending);
+  }
+  return (await pending).get(configPath) ?? [];
+}
+
+const pushConflicts = new WeakMap<RepositoryApps, WeakMap<FilesAtCommit, Promise<Map<string, ManifestIssue[]>>>>();
+
+async function repositoryConflicts(files: FilesAtCommit, repository: RepositoryApps, extra: string[]): Promise<Map<string, ManifestIssue[]>> {
+  const planned = new Set([...repository.planned, ...extra]);
   const others = repository.apps.filter((a) => !planned.has(a.configPath));
   const identities: AppIdentity[] = [
     ...others.map((a) => ({ configPath: a.configPath, ...(a.name ? { name: a.name } : {}) })),
     ...(await mapBounded([...planned], 8, (path) => identityAt(files, path))),
   ];
-  return identityConflicts(identities).get(configPath) ?? [];
+  return identityConflicts(identities);
 }
 
 /** Each planned app's identity, parsed once per commit however many planners of the push ask. */

@@ -1,7 +1,6 @@
-import type { Octokit } from '@octokit/rest';
 import { InvalidStateError } from '../errors.js';
 import type { AncestryPort, CommitRelation } from './ancestry.js';
-import { githubRepoClient, type GithubClientOptions } from './github-client.js';
+import { githubRepoClient, type GithubClientOptions, type Octokit } from './github-client.js';
 import { wrapGithubError } from './github-errors.js';
 
 export type GithubAncestryOptions = GithubClientOptions;
@@ -28,7 +27,7 @@ export class GithubAncestry implements AncestryPort {
     try {
       ({
         data: { status },
-      } = await this.octokit.repos.compareCommitsWithBasehead({
+      } = await this.octokit.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
         owner: this.owner,
         repo: this.name,
         basehead: `${base}...${head}`,

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Octokit } from '@octokit/rest';
+import { Octokit as OctokitCore } from '@octokit/core';
+import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { ConfigError, ThrottledError } from '../errors.js';
 import { staticToken, type GithubTokenProvider } from './github-auth.js';
 
@@ -20,6 +21,13 @@ export interface GithubClientOptions {
   rateLimit?: { maxRetryAfterSeconds: number; sleep?: (ms: number) => Promise<unknown> };
 }
 
+/**
+ * Octokit's core with pagination, calling routes by name (`request('GET /repos/{owner}/{repo}/…')`):
+ * @octokit/rest's generated method table alone is 83 kB of every bundle that talks to GitHub.
+ */
+const GithubOctokit = OctokitCore.plugin(paginateRest);
+export type Octokit = InstanceType<typeof GithubOctokit>;
+
 export interface GithubRepoClient {
   octokit: Octokit;
   owner: string;
@@ -33,7 +41,7 @@ export interface GithubRepoClient {
 export function githubRepoClient(options: GithubClientOptions): GithubRepoClient {
   const [owner, name, ...rest] = options.repo.split('/');
   if (!owner || !name || rest.length > 0) throw new ConfigError(`not an owner/name repository: ${options.repo}`);
-  const octokit = new Octokit({
+  const octokit = new GithubOctokit({
     // Failed requests are thrown, wrapped and logged by the caller with the deployment's keys;
     // Octokit's own request log would print them again, unstructured.
     log: { debug: noop, info: noop, warn: console.warn, error: noop },

@@ -1,6 +1,5 @@
-import type { Octokit } from '@octokit/rest';
 import { InvalidStateError } from '../errors.js';
-import { githubRepoClient, type GithubClientOptions } from './github-client.js';
+import { githubRepoClient, type GithubClientOptions, type Octokit } from './github-client.js';
 import { wrapGithubError } from './github-errors.js';
 import type { ManifestSource, TreeFile } from './manifest-source.js';
 import { ZERO_SHA } from './push-event.js';
@@ -53,7 +52,7 @@ export class GithubSource implements ManifestSource {
     const doing = `reading ${path} at ${sha}`;
     let data: unknown;
     try {
-      ({ data } = await this.octokit.repos.getContent({ owner: this.owner, repo: this.name, path, ref: sha }));
+      ({ data } = await this.octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { owner: this.owner, repo: this.name, path, ref: sha }));
     } catch (err) {
       if ((err as { status?: number }).status === 404) return undefined;
       throw wrapGithubError(doing, err);
@@ -90,14 +89,18 @@ export class GithubSource implements ManifestSource {
 
   private async fetchTree(sha: string): Promise<TreeEntry[]> {
     const doing = `listing the tree of ${this.owner}/${this.name} at ${sha}`;
-    const { data } = await this.call(doing, () => this.octokit.git.getTree({ owner: this.owner, repo: this.name, tree_sha: sha, recursive: 'true' }));
+    const { data } = await this.call(doing, () =>
+      this.octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner: this.owner, repo: this.name, tree_sha: sha, recursive: 'true' }),
+    );
     // A truncated tree would silently hide apps (and changes); refusing is the only safe answer.
     if (data.truncated) throw new InvalidStateError(`${doing}: GitHub truncated the tree (repository too large for one listing)`);
     return data.tree.flatMap((e) => (e.path && e.type && e.mode && e.sha ? [{ path: e.path, type: e.type, mode: e.mode, sha: e.sha }] : []));
   }
 
   private async firstParent(sha: string): Promise<string | undefined> {
-    const { data } = await this.call(`reading commit ${sha}`, () => this.octokit.git.getCommit({ owner: this.owner, repo: this.name, commit_sha: sha }));
+    const { data } = await this.call(`reading commit ${sha}`, () =>
+      this.octokit.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { owner: this.owner, repo: this.name, commit_sha: sha }),
+    );
     return data.parents[0]?.sha;
   }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { CommitRef } from '../domain/plan.js';
 
 export const ZERO_SHA = '0000000000000000000000000000000000000000';
@@ -6,14 +6,19 @@ export const ZERO_SHA = '0000000000000000000000000000000000000000';
 /** GitHub puts at most this many commits in a push payload; beyond it the list is truncated. */
 export const PAYLOAD_COMMIT_LIMIT = 20;
 
+// zod/mini, not classic zod: the webhook bundle is sized for cold starts (bench `bundles`).
+const str = z.optional(z.string());
+const paths = z._default(z.array(z.string()), []);
+const flag = z._default(z.boolean(), false);
+
 const commitSchema = z.object({
   id: z.string(),
-  message: z.string().default(''),
-  url: z.string().optional(),
-  author: z.object({ name: z.string().optional(), username: z.string().optional() }).partial().optional(),
-  added: z.array(z.string()).default([]),
-  removed: z.array(z.string()).default([]),
-  modified: z.array(z.string()).default([]),
+  message: z._default(z.string(), ''),
+  url: str,
+  author: z.optional(z.object({ name: str, username: str })),
+  added: paths,
+  removed: paths,
+  modified: paths,
 });
 
 /** Only the fields stepcd reads; everything else in GitHub's payload passes through unchecked. */
@@ -21,19 +26,19 @@ const pushPayloadSchema = z.object({
   ref: z.string(),
   before: z.string(),
   after: z.string(),
-  created: z.boolean().default(false),
-  deleted: z.boolean().default(false),
-  forced: z.boolean().default(false),
-  commits: z.array(commitSchema).default([]),
-  head_commit: commitSchema.nullable().optional(),
+  created: flag,
+  deleted: flag,
+  forced: flag,
+  commits: z._default(z.array(commitSchema), []),
+  head_commit: z.optional(z.nullable(commitSchema)),
   repository: z.object({
     full_name: z.string(),
-    default_branch: z.string().optional(),
+    default_branch: str,
     // Unix seconds in push payloads (an ISO string in some other events).
-    pushed_at: z.union([z.number(), z.string()]).nullable().optional(),
+    pushed_at: z.optional(z.nullable(z.union([z.number(), z.string()]))),
   }),
-  pusher: z.object({ name: z.string().optional() }).partial().optional(),
-  sender: z.object({ login: z.string().optional() }).partial().optional(),
+  pusher: z.optional(z.object({ name: str })),
+  sender: z.optional(z.object({ login: str })),
 });
 
 export type PushPayload = z.infer<typeof pushPayloadSchema>;
@@ -69,10 +74,16 @@ export interface Tracking {
 export type PushDecision = { kind: 'deploy'; push: PushEvent } | { kind: 'ignore'; reason: string };
 
 export function parsePushPayload(json: unknown): { ok: true; payload: PushPayload } | { ok: false; error: string } {
-  const parsed = pushPayloadSchema.safeParse(json);
+  const parsed = pushPayloadSchema.safeParse(json, { reportInput: true });
   if (parsed.success) return { ok: true, payload: parsed.data };
   const first = parsed.error.issues[0];
-  return { ok: false, error: `not a push payload: ${first ? `${first.path.join('.')} ${first.message}` : 'invalid'}` };
+  return { ok: false, error: `not a push payload: ${first ? `${first.path.join('.') || 'the body'} ${describe(first)}` : 'invalid'}` };
+}
+
+/** zod/mini carries no locale, so the wording is ours. */
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'invalid_type') return issue.message;
+  return (issue as { input?: unknown }).input === undefined ? 'is required' : `must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}`;
 }
 
 /** Pure: is this push one stepcd deploys, and if so, what exactly was pushed. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Mention, PlannedStage, StandaloneTarget, TargetGroupRef } from '../domain/plan.js';
 import { fieldPath } from './issues.js';
 import { isMapping, readObject, readValue, type ReadContext } from './read-object.js';
@@ -51,17 +51,21 @@ export interface AppConfig {
 const IGNORED = 'is a PipeCD feature stepcd ignores';
 
 const strings = z.array(z.string());
-const nonEmpty = z.string().min(1, 'must not be empty');
+const nonEmpty = z.string().check(z.minLength(1, 'must not be empty'));
 const bool = z.boolean();
 const ANY = z.unknown();
-const APP_NAME = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be 1–100 letters, digits, ".", "_" or "-", starting with a letter or digit');
+const APP_NAME = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be 1–100 letters, digits, ".", "_" or "-", starting with a letter or digit'));
 const TG_ARN = z
   .string()
-  .regex(
-    /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[^/]+\/[0-9a-f]+$/,
-    'must be a target group ARN (arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>)',
+  .check(
+    z.regex(
+      /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[^/]+\/[0-9a-f]+$/,
+      'must be a target group ARN (arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>)',
+    ),
   );
-const PORT = z.number().int('must be a whole number').min(1, 'must be a port 1–65535').max(65535, 'must be a port 1–65535');
+const PORT = z.int('must be a whole number').check(z.gte(1, 'must be a port 1–65535'), z.lte(65535, 'must be a port 1–65535'));
 
 /**
  * Reads a parsed app.pipecd.yaml. Returns undefined only when the file is not an ECSApp at all (then
@@ -204,7 +208,7 @@ function readInput(ctx: ReadContext, raw: unknown): InputPart {
 }
 
 const AWSVPC = {
-  subnets: z.array(nonEmpty).min(1, 'must name at least one subnet'),
+  subnets: z.array(nonEmpty).check(z.minLength(1, 'must name at least one subnet')),
   securityGroups: z.array(nonEmpty),
   assignPublicIp: z.enum(['ENABLED', 'DISABLED']),
 };
@@ -324,7 +328,7 @@ function readStepcd(
   const policy =
     readObject(ctx, s.imagePolicy, 'spec.stepcd.imagePolicy', {
       allowMutableTags: bool,
-      tagPattern: z.string().min(1, 'must not be empty').max(MAX_PATTERN_LENGTH, `must be at most ${MAX_PATTERN_LENGTH} characters`),
+      tagPattern: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(MAX_PATTERN_LENGTH, `must be at most ${MAX_PATTERN_LENGTH} characters`)),
       requireDigest: bool,
     }) ?? {};
   let tagPattern: RE2JS | undefined;

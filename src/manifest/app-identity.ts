@@ -41,21 +41,33 @@ export async function readAppIdentity(files: ManifestFiles, configPath: string):
  * told from the repository, and deploying either would overwrite the other's service or history.
  */
 export function identityConflicts(apps: readonly AppIdentity[]): Map<string, ManifestIssue[]> {
+  // Grouped by name and by service, so a 1,000-app repository costs one pass, not a million pairs.
+  const serviceKeys = apps.map((app) => (app.serviceName ? `${app.cluster}\u0000${app.serviceName}` : undefined));
+  const byName = groupIndexes(apps.map((app) => app.name || undefined));
+  const byService = groupIndexes(serviceKeys);
   const out = new Map<string, ManifestIssue[]>();
-  const add = (configPath: string, issue: ManifestIssue) => out.set(configPath, [...(out.get(configPath) ?? []), issue]);
-  for (const app of apps) {
-    for (const other of apps) {
-      if (other.configPath === app.configPath) continue;
-      if (app.name && app.name === other.name) {
-        add(app.configPath, {
+  apps.forEach((app, i) => {
+    const nameGroup = app.name ? (byName.get(app.name) ?? []) : [];
+    const serviceKey = serviceKeys[i];
+    const serviceGroup = serviceKey === undefined ? [] : (byService.get(serviceKey) ?? []);
+    if (nameGroup.length < 2 && serviceGroup.length < 2) return;
+    const sameName = new Set(nameGroup);
+    const sameService = new Set(serviceGroup);
+    // In the apps' order, name before service for each other app, as a pairwise scan reports them.
+    const others = [...new Set([...nameGroup, ...serviceGroup])].filter((j) => j !== i && apps[j]?.configPath !== app.configPath).sort((a, b) => a - b);
+    const issues = out.get(app.configPath) ?? [];
+    for (const j of others) {
+      const other = apps[j] as AppIdentity;
+      if (sameName.has(j)) {
+        issues.push({
           file: app.configPath,
           path: 'spec.name',
           message: `${JSON.stringify(app.name)} is also the name of ${other.configPath}: app names must be unique in a repository (both apps are refused, or they would share one lock, history and rollback target)`,
           severity: 'error',
         });
       }
-      if (app.serviceName && app.serviceName === other.serviceName && app.cluster === other.cluster) {
-        add(app.configPath, {
+      if (sameService.has(j)) {
+        issues.push({
           file: app.serviceFile ?? app.configPath,
           path: 'serviceName',
           message: `${JSON.stringify(app.serviceName)} in cluster ${JSON.stringify(app.cluster)} is also deployed by ${other.configPath}: one ECS service belongs to one app (both apps are refused, or each would replace the other's task sets)`,
@@ -63,8 +75,21 @@ export function identityConflicts(apps: readonly AppIdentity[]): Map<string, Man
         });
       }
     }
-  }
+    if (issues.length > 0) out.set(app.configPath, issues);
+  });
   return out;
+}
+
+/** Indexes of the apps sharing each key (apps without a key are left out). */
+function groupIndexes(keys: ReadonlyArray<string | undefined>): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  keys.forEach((key, i) => {
+    if (key === undefined) return;
+    const group = groups.get(key);
+    if (group) group.push(i);
+    else groups.set(key, [i]);
+  });
+  return groups;
 }
 
 /** ECS accepts a cluster by name or ARN; absent means `default`. */

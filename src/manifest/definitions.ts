@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ServiceDefinition } from '../domain/plan.js';
 import { fieldPath } from './issues.js';
 import { isMapping, readValue, type ReadContext } from './read-object.js';
@@ -15,35 +15,36 @@ const NOT_FOR_EXTERNAL: Record<string, string> = {
     'is not allowed: with the EXTERNAL deployment controller the task definition belongs to each task set; stepcd registers it from the task definition file',
 };
 
-const loose = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape);
-const name = z.string().min(1, 'must not be empty');
-const ids = z.array(z.string().min(1, 'must not be empty'));
+const loose = <T extends z.core.$ZodLooseShape>(shape: T) => z.looseObject(shape);
+const nonEmpty = z.minLength(1, 'must not be empty');
+const name = z.string().check(nonEmpty);
+const ids = z.array(z.string().check(nonEmpty));
 
 /**
  * Fields ECS rejects on an EXTERNAL service but takes on CreateTaskSet. PipeCD users write them in
  * servicedef.yaml; stepcd, as PipeCD does, sends them with every task set it creates instead.
  */
-const TASK_SET_FIELDS: Record<string, z.ZodType> = {
+const TASK_SET_FIELDS: Record<string, z.core.$ZodType> = {
   launchType: z.enum(['EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES']),
   platformVersion: name,
   capacityProviderStrategy: z
     .array(
       loose({
         capacityProvider: name,
-        weight: z.number().int('must be a whole number').min(0, 'must be 0–1000').max(1000, 'must be 0–1000').optional(),
-        base: z.number().int('must be a whole number').min(0, 'must be 0–100000').max(100000, 'must be 0–100000').optional(),
+        weight: z.optional(z.int('must be a whole number').check(z.gte(0, 'must be 0–1000'), z.lte(1000, 'must be 0–1000'))),
+        base: z.optional(z.int('must be a whole number').check(z.gte(0, 'must be 0–100000'), z.lte(100000, 'must be 0–100000'))),
       }),
     )
-    .min(1, 'must list at least one capacity provider'),
+    .check(z.minLength(1, 'must list at least one capacity provider')),
   networkConfiguration: loose({
     awsvpcConfiguration: loose({
-      subnets: ids.min(1, 'must list at least one subnet'),
-      securityGroups: ids.optional(),
-      assignPublicIp: z.enum(['ENABLED', 'DISABLED']).optional(),
+      subnets: ids.check(z.minLength(1, 'must list at least one subnet')),
+      securityGroups: z.optional(ids),
+      assignPublicIp: z.optional(z.enum(['ENABLED', 'DISABLED'])),
     }),
   }),
   serviceRegistries: z.array(
-    loose({ registryArn: name.optional(), containerName: name.optional(), containerPort: z.number().int().optional(), port: z.number().int().optional() }),
+    loose({ registryArn: z.optional(name), containerName: z.optional(name), containerPort: z.optional(z.int()), port: z.optional(z.int()) }),
   ),
 };
 
@@ -70,10 +71,10 @@ export function checkServiceDefinition(ctx: ReadContext, raw: unknown): ServiceD
     );
     return undefined;
   }
-  const need = (key: string, schema: z.ZodType) => readValue(ctx, schema, raw[key], key);
+  const need = (key: string, schema: z.core.$ZodType) => readValue(ctx, schema, raw[key], key);
   need('cluster', name);
   need('serviceName', name);
-  if (raw.desiredCount !== undefined) need('desiredCount', z.number().int('must be a whole number').min(0, 'must be 0 or more'));
+  if (raw.desiredCount !== undefined) need('desiredCount', z.int('must be a whole number').check(z.gte(0, 'must be 0 or more')));
   for (const [key, schema] of Object.entries(TASK_SET_FIELDS)) {
     if (raw[key] !== undefined) need(key, schema);
   }
@@ -108,10 +109,12 @@ export interface ContainerInfo {
 
 const containerSchema = loose({
   name,
-  image: z.string().min(1, 'must not be empty'),
-  portMappings: z
-    .array(loose({ containerPort: z.number().int('must be a whole number').min(1, 'must be a port 1–65535').max(65535, 'must be a port 1–65535').optional() }))
-    .optional(),
+  image: z.string().check(nonEmpty),
+  portMappings: z.optional(
+    z.array(
+      loose({ containerPort: z.optional(z.int('must be a whole number').check(z.gte(1, 'must be a port 1–65535'), z.lte(65535, 'must be a port 1–65535'))) }),
+    ),
+  ),
 });
 
 function readablePorts(item: Record<string, unknown>): number[] {
@@ -126,7 +129,7 @@ export function checkTaskDefinition(ctx: ReadContext, raw: unknown): { taskDefin
     return undefined;
   }
   readValue(ctx, name, raw.family, 'family');
-  const list = readValue(ctx, z.array(z.unknown()).min(1, 'must list at least one container'), raw.containerDefinitions, 'containerDefinitions');
+  const list = readValue(ctx, z.array(z.unknown()).check(z.minLength(1, 'must list at least one container')), raw.containerDefinitions, 'containerDefinitions');
   if (!list.ok) return undefined;
   const containers: ContainerInfo[] = [];
   const seen = new Set<string>();

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { fieldPath } from './issues.js';
 import { resolveInApp } from './paths.js';
 import { readObject, type ReadContext } from './read-object.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { fieldPath, type CheckName, type IssueList } from './issues.js';
 import { show } from './values.js';
 
@@ -9,7 +9,7 @@ export interface ReadContext {
   check: CheckName;
 }
 
-export type Shape = Record<string, z.ZodType>;
+export type Shape = Record<string, z.core.$ZodType>;
 export type ReadResult<S extends Shape> = { [K in keyof S]?: z.output<S[K]> };
 
 export function isMapping(raw: unknown): raw is Record<string, unknown> {
@@ -51,8 +51,8 @@ export function readObject<S extends Shape>(
 }
 
 /** Parses one value with a zod schema, turning zod's issues into stepcd's wording. */
-export function readValue<T>(ctx: ReadContext, schema: z.ZodType<T>, raw: unknown, path: string): { ok: true; value: T } | { ok: false } {
-  const result = schema.safeParse(raw, { reportInput: true });
+export function readValue<T>(ctx: ReadContext, schema: z.core.$ZodType<T>, raw: unknown, path: string): { ok: true; value: T } | { ok: false } {
+  const result = z.safeParse(schema, raw, { reportInput: true });
   if (result.success) return { ok: true, value: result.data };
   for (const issue of result.error.issues) {
     const here = fieldPath(path, ...issue.path);

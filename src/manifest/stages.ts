@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { PlannedStage } from '../domain/plan.js';
 import { STAGE_KINDS, StageKind, UNSUPPORTED_PIPECD_STAGES, isStageKind } from '../domain/stage-kinds.js';
 import { fieldPath } from './issues.js';
@@ -16,15 +16,15 @@ const NOT_READ = z.unknown();
 export const MAX_ANALYSIS_ALARMS = 100;
 /** PipeCD ANALYSIS options (Prometheus/Datadog metrics, logs, HTTP probes, dynamic baselines) stepcd refuses. */
 const PIPECD_ANALYSIS_OPTIONS = ['metrics', 'logs', 'https', 'dynamic'] as const;
+const NON_EMPTY = z.minLength(1, 'must not be empty');
 const ALARM_NAMES = z
-  .array(z.string().min(1, 'must not be empty').max(255, 'must be at most 255 characters (a CloudWatch alarm name)'))
-  .min(1, 'must name at least one CloudWatch alarm')
-  .max(MAX_ANALYSIS_ALARMS, `must name at most ${MAX_ANALYSIS_ALARMS} alarms`);
+  .array(z.string().check(NON_EMPTY, z.maxLength(255, 'must be at most 255 characters (a CloudWatch alarm name)')))
+  .check(z.minLength(1, 'must name at least one CloudWatch alarm'), z.maxLength(MAX_ANALYSIS_ALARMS, `must name at most ${MAX_ANALYSIS_ALARMS} alarms`));
 const STAGE_SHAPE = { id: z.string(), name: NOT_READ, desc: z.string(), timeout: NOT_READ, with: NOT_READ };
 const STAGE_IGNORED = { skipOn: 'is a PipeCD feature stepcd ignores' };
 
 /** The `with` options each stage accepts; values are parsed by `normalizeWith` for precise messages. */
-const WITH_SHAPES: Record<StageKind, Record<string, z.ZodType>> = {
+const WITH_SHAPES: Record<StageKind, Record<string, z.core.$ZodType>> = {
   ECS_SYNC: { stableTimeout: NOT_READ },
   ECS_CANARY_ROLLOUT: { scale: NOT_READ, stableTimeout: NOT_READ },
   ECS_PRIMARY_ROLLOUT: { stableTimeout: NOT_READ },
@@ -32,11 +32,11 @@ const WITH_SHAPES: Record<StageKind, Record<string, z.ZodType>> = {
   ECS_CANARY_CLEAN: {},
   WAIT: { duration: NOT_READ },
   WAIT_APPROVAL: {
-    approvers: z.array(z.string().min(1, 'must not be empty')),
-    minApproverNum: z.number().int('must be a whole number').min(1, 'must be at least 1'),
+    approvers: z.array(z.string().check(NON_EMPTY)),
+    minApproverNum: z.int('must be a whole number').check(z.gte(1, 'must be at least 1')),
     timeout: NOT_READ,
   },
-  ECS_RUN_TASK: { timeout: NOT_READ, containerName: z.string().min(1, 'must not be empty'), command: z.array(z.string()).min(1, 'must not be empty') },
+  ECS_RUN_TASK: { timeout: NOT_READ, containerName: z.string().check(NON_EMPTY), command: z.array(z.string()).check(NON_EMPTY) },
   ANALYSIS: {
     duration: NOT_READ,
     alarms: NOT_READ,

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { driftEventJsonSchema } from '../drift/events.js';
+import { driftEventJsonSchema } from '../drift/event-schema.js';
 import { eventDetailJsonSchema } from './event-schema.js';
 
 export const EVENT_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/event-detail.schema.json', import.meta.url));

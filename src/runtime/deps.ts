@@ -46,13 +46,24 @@ export interface NotifierTuning {
   slackTimeoutMs?: number;
 }
 
-export function buildCoreDeps(ctx: DepsContext, tuning: NotifierTuning = {}): CoreDeps {
-  const wallNow = ctx.wallNow ?? Date.now;
-  const history = new DynamoHistoryStore(createDocumentClient(ctx.clients.dynamodb), ctx.config.tableName);
+/**
+ * History, events and workflow without the notifier: what the webhook needs, and no Slack client
+ * in its bundle. buildCoreDeps adds the notifier to exactly these.
+ */
+export function buildRecordPorts(ctx: DepsContext): Omit<CoreDeps, 'notifier'> {
   return {
-    history,
+    history: new DynamoHistoryStore(createDocumentClient(ctx.clients.dynamodb), ctx.config.tableName),
     events: new EventBridgePublisher(createEventBridgeClient(ctx.clients.events), ctx.config.eventBusName),
     workflow: new SfnWorkflow(createSfnClient(ctx.clients.sfn), ctx.config.stateMachineArn),
+  };
+}
+
+export function buildCoreDeps(ctx: DepsContext, tuning: NotifierTuning = {}): CoreDeps {
+  const wallNow = ctx.wallNow ?? Date.now;
+  const ports = buildRecordPorts(ctx);
+  const { history } = ports;
+  return {
+    ...ports,
     notifier: createNotifier({
       history,
       logger: ctx.logger,

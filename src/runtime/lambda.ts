@@ -2,39 +2,25 @@ import { loadConfig, type Config } from '../config/index.js';
 import { secretsFromContext } from '../config/secrets.js';
 import type { StepcdLogger } from '../logging.js';
 import { awsClientConfigs } from './clients.js';
-import { composeServices, lazy, type Services } from './services.js';
-
-type Builders = Omit<Services, 'config' | 'core' | 'approvals'>;
+import { lazy, type FunctionBuilder } from './services.js';
 
 /** A function's dependencies for one invocation, given the Lambda context the secrets middleware filled. */
 export type LambdaDeps<T> = (context: object) => T;
 
-export type LambdaServices = { [K in keyof Builders]: LambdaDeps<ReturnType<Builders[K]>> } & {
+export interface LambdaFunction<T> {
   /** The configuration, read from the environment once per container (a bad setting fails the cold start). */
   config(): Config;
-};
+  deps: LambdaDeps<T>;
+}
 
 /**
- * The services on AWS, as every handler uses them: `createHandler(lambdaServices(logger).orchestrate)`.
- * Configuration is read and clients configured on first use, once per container; each function's
- * dependencies are then built from the secrets of its first invocation (see Services).
+ * One function's services on AWS: `createHandler(lambdaFunction(logger, orchestrateServices).deps)`.
+ * Configuration is read and clients configured on first use, once per container; the dependencies
+ * are then built from the secrets of the first invocation (see Services). Each handler names its
+ * own builder, so its bundle holds only the ports that function uses.
  */
-export function lambdaServices(logger: StepcdLogger): LambdaServices {
+export function lambdaFunction<T>(logger: StepcdLogger, build: FunctionBuilder<T>): LambdaFunction<T> {
   const config = lazy(() => loadConfig());
-  const services = lazy(() => composeServices({ config: config(), clients: lazy(() => awsClientConfigs(config())), logger }));
-  const of =
-    <K extends keyof Builders>(name: K): LambdaDeps<ReturnType<Builders[K]>> =>
-    (context) =>
-      services()[name](secretsFromContext(context)) as ReturnType<Builders[K]>;
-  return {
-    config: () => config(),
-    orchestrate: of('orchestrate'),
-    stage: of('stage'),
-    approvalRequest: of('approvalRequest'),
-    slackInteractions: of('slackInteractions'),
-    finaliser: of('finaliser'),
-    githubWebhook: of('githubWebhook'),
-    githubDeployments: of('githubDeployments'),
-    driftCheck: of('driftCheck'),
-  };
+  const deps = lazy(() => build({ config: config(), clients: lazy(() => awsClientConfigs(config())), logger }));
+  return { config: () => config(), deps: (context) => deps()(secretsFromContext(context)) };
 }

@@ -68,46 +68,88 @@ export interface Services {
   driftCheck(secrets: Secrets): DriftCheckDeps;
 }
 
-/** The one composition root: every port of every function is built here, for AWS and locally. */
-export function composeServices(env: RuntimeEnv): Services {
-  const { config, logger, local } = env;
-  const now = env.now ?? Date.now;
-  const ctx = (secrets: Secrets, fn?: FunctionName): DepsContext => ({
-    config,
+/** One function's dependencies from the secrets of a call; see Services for when they are (re)built. */
+export type FunctionDeps<T> = (secrets: Secrets) => T;
+
+/**
+ * A function's builder: its dependencies in an environment. One per function, so a Lambda bundle
+ * reaches only its own function's ports (the bench's `bundles` section measures the sizes).
+ */
+export type FunctionBuilder<T> = (env: RuntimeEnv) => FunctionDeps<T>;
+
+function contextOf(env: RuntimeEnv): (secrets: Secrets, fn?: FunctionName) => DepsContext {
+  return (secrets, fn) => ({
+    config: env.config,
     clients: env.clients(fn),
     secrets,
-    logger,
+    logger: env.logger,
     ...(env.now ? { now: env.now } : {}),
   });
-  const ancestry = local ? { ancestry: local.ancestry } : {};
+}
+
+const ancestryOf = (env: RuntimeEnv) => (env.local ? { ancestry: env.local.ancestry } : {});
+
+export const orchestrateServices: FunctionBuilder<OrchestratorDeps> = (env) =>
+  lazy((secrets) => buildOrchestratorDeps(contextOf(env)(secrets, 'orchestrate'), ancestryOf(env)));
+
+export const finaliserServices: FunctionBuilder<OrchestratorDeps> = (env) =>
+  lazy((secrets) => buildOrchestratorDeps(contextOf(env)(secrets, 'finaliser'), ancestryOf(env)));
+
+export const stageServices: FunctionBuilder<StageTaskDeps> = (env) => lazy((secrets) => buildStageTaskDeps(contextOf(env)(secrets, 'stage')));
+
+export const approvalRequestServices: FunctionBuilder<ApprovalRequestDeps> = (env) => {
+  const now = env.now ?? Date.now;
+  return lazy((secrets) => ({ service: buildApprovalService(contextOf(env)(secrets, 'approval-request')), now: () => new Date(now()) }));
+};
+
+export const slackInteractionsServices: FunctionBuilder<SlackEndpointDeps> = (env) => {
+  const now = env.now ?? Date.now;
   // Per container on AWS, per stack locally; see ReplayCache for why that is enough.
   const replays = new ReplayCache();
-  const responseUrlOrigins = local?.responseUrlOrigins ? { responseUrlOrigins: [...SLACK_RESPONSE_ORIGINS, ...local.responseUrlOrigins] } : {};
+  const origins = env.local?.responseUrlOrigins;
+  const responseUrlOrigins = origins ? { responseUrlOrigins: [...SLACK_RESPONSE_ORIGINS, ...origins] } : {};
   // One Slack attempt with a short timeout: Slack wants the interaction answered within 3 s.
-  const slackService = lazy((secrets: Secrets) => buildApprovalService(ctx(secrets, 'slack-interactions'), { slackAttempts: 1, slackTimeoutMs: 1_000 }));
+  const service = lazy((secrets: Secrets) => buildApprovalService(contextOf(env)(secrets, 'slack-interactions'), { slackAttempts: 1, slackTimeoutMs: 1_000 }));
+  return (secrets) => ({
+    service: service(secrets),
+    // Read on every call: a missing signing secret refuses every request before Slack is read.
+    signingSecret: requireSecret(secrets, 'slackSigningSecret'),
+    replays,
+    now: () => new Date(now()),
+    signatureNow: () => new Date(),
+    logger: env.logger,
+    ...responseUrlOrigins,
+  });
+};
+
+export const githubWebhookServices: FunctionBuilder<WebhookDeps> = (env) => {
+  const ctx = contextOf(env);
+  const { local } = env;
+  return local
+    ? lazyWebhook((secrets) => buildLocalWebhookDeps(ctx(secrets, 'github-webhook'), local))
+    : (secrets) => productionDeps(ctx(secrets, 'github-webhook'));
+};
+
+export const githubDeploymentsServices: FunctionBuilder<MirrorDeps> = (env) =>
+  lazy((secrets) => buildMirrorDeps(contextOf(env)(secrets, 'github-deployments')));
+
+export const driftCheckServices: FunctionBuilder<DriftCheckDeps> = (env) => lazy((secrets) => buildDriftCheckDeps(contextOf(env)(secrets, 'drift-check')));
+
+/** The one composition root: every port of every function is built here, for AWS and locally. */
+export function composeServices(env: RuntimeEnv): Services {
+  const ctx = contextOf(env);
   return {
-    config,
+    config: env.config,
     core: lazy(() => buildCoreDeps(ctx({}))),
     approvals: lazy((secrets) => buildApprovalService(ctx(secrets))),
-    orchestrate: lazy((secrets) => buildOrchestratorDeps(ctx(secrets, 'orchestrate'), ancestry)),
-    stage: lazy((secrets) => buildStageTaskDeps(ctx(secrets, 'stage'))),
-    approvalRequest: lazy((secrets) => ({ service: buildApprovalService(ctx(secrets, 'approval-request')), now: () => new Date(now()) })),
-    slackInteractions: (secrets) => ({
-      service: slackService(secrets),
-      // Read on every call: a missing signing secret refuses every request before Slack is read.
-      signingSecret: requireSecret(secrets, 'slackSigningSecret'),
-      replays,
-      now: () => new Date(now()),
-      signatureNow: () => new Date(),
-      logger,
-      ...responseUrlOrigins,
-    }),
-    finaliser: lazy((secrets) => buildOrchestratorDeps(ctx(secrets, 'finaliser'), ancestry)),
-    githubWebhook: local
-      ? lazyWebhook((secrets) => buildLocalWebhookDeps(ctx(secrets, 'github-webhook'), local))
-      : (secrets) => productionDeps(ctx(secrets, 'github-webhook')),
-    githubDeployments: lazy((secrets) => buildMirrorDeps(ctx(secrets, 'github-deployments'))),
-    driftCheck: lazy((secrets) => buildDriftCheckDeps(ctx(secrets, 'drift-check'))),
+    orchestrate: orchestrateServices(env),
+    stage: stageServices(env),
+    approvalRequest: approvalRequestServices(env),
+    slackInteractions: slackInteractionsServices(env),
+    finaliser: finaliserServices(env),
+    githubWebhook: githubWebhookServices(env),
+    githubDeployments: githubDeploymentsServices(env),
+    driftCheck: driftCheckServices(env),
   };
 }
 

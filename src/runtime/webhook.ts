@@ -13,7 +13,7 @@ import { createLiveEcsReader } from '../aws/ecs-read.js';
 import { GithubRest } from '../github/github-rest.js';
 import { containerTriggerCache, TieredTriggerCache } from '../gitops/trigger-cache.js';
 import type { WebhookDeps } from '../gitops/webhook.js';
-import { buildCoreDeps, clocksOf, type DepsContext } from './deps.js';
+import { buildRecordPorts, clocksOf, type DepsContext } from './deps.js';
 
 /** For tests: what to use instead of GitHub's own API and the global fetch. */
 export interface WebhookDepsOptions {
@@ -37,7 +37,7 @@ export function productionDeps(ctx: DepsContext, options: WebhookDepsOptions = {
 }
 
 /**
- * Ports from configuration: history, workflow and events from buildCoreDeps (the one place that
+ * Ports from configuration: history, workflow and events from buildRecordPorts (the one place that
  * builds them), plus what only the webhook needs: GitHub, the ECS service lookup, the self-invoke.
  */
 export function buildWebhookDeps(ctx: DepsContext, options: WebhookDepsOptions = {}): Omit<WebhookDeps, 'secret'> {
@@ -46,7 +46,7 @@ export function buildWebhookDeps(ctx: DepsContext, options: WebhookDepsOptions =
   // One webhook function serves one repository: manifests are read from it by the pushed sha.
   if (!repo || more.length > 0) throw new ConfigError('STEPCD_GITHUB_REPOS must name exactly one owner/name repository');
   if (!config.webhookFunctionName) throw new ConfigError('AWS_LAMBDA_FUNCTION_NAME is not set: large pushes could not be deferred');
-  const { history, workflow, events } = buildCoreDeps(ctx);
+  const { history, workflow, events } = buildRecordPorts(ctx);
   const now = ctx.now ?? Date.now;
   const http = options.fetch ? { fetch: options.fetch } : {};
   const auth = githubTokenProvider(config.github, ctx.secrets, { ...http, now });
@@ -82,7 +82,7 @@ export function buildWebhookDeps(ctx: DepsContext, options: WebhookDepsOptions =
  * rest (history, workflow, events, the planner over ECS) is built as on AWS.
  */
 export function buildLocalWebhookDeps(ctx: DepsContext, local: LocalGitops): WebhookDeps {
-  const { history, workflow, events } = buildCoreDeps(ctx);
+  const { history, workflow, events } = buildRecordPorts(ctx);
   return {
     secret: requireSecret(ctx.secrets, 'githubWebhookSecret'),
     tracking: ctx.config.github,

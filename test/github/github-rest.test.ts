@@ -20,7 +20,7 @@ describe('GithubRest: secondary rate limits', () => {
 
   const client = (waits: number[], maxRetryAfterSeconds = 5) =>
     new GithubRest({ repo: REPO, auth: 'ghp_x', baseUrl: github.url, maxRetryAfterSeconds, sleep: async (ms) => void waits.push(ms) });
-  const list = (rest: GithubRest) => rest.octokit.repos.listDeployments({ owner: 'octo', repo: 'apps', sha: SHA });
+  const list = (rest: GithubRest) => rest.octokit.request('GET /repos/{owner}/{repo}/deployments', { owner: 'octo', repo: 'apps', sha: SHA });
 
   it('waits retry-after seconds on a 403 secondary limit, then sends the same request once more', async () => {
     const waits: number[] = [];

@@ -87,21 +87,50 @@ async function report(pr: PullRequestEvent, apps: AppCheck[], deps: PullRequestD
   if (deps.report === 'checks') {
     const output = { title, summary, annotations: annotationsOf(apps) };
     const { data } = await github.call(`listing check runs of ${pr.headSha}`, () =>
-      github.octokit.checks.listForRef({ owner, repo, ref: pr.headSha, check_name: CHECK_NAME, filter: 'latest', per_page: 1 }),
+      github.octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
+        owner,
+        repo,
+        ref: pr.headSha,
+        check_name: CHECK_NAME,
+        filter: 'latest',
+        per_page: 1,
+      }),
     );
     const existing = data.check_runs[0];
     if (existing) {
       await github.call(`updating check run ${existing.id}`, () =>
-        github.octokit.checks.update({ owner, repo, check_run_id: existing.id, status: 'completed', conclusion, output }),
+        github.octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+          owner,
+          repo,
+          check_run_id: existing.id,
+          status: 'completed',
+          conclusion,
+          output,
+        }),
       );
     } else {
       await github.call(`creating the check run of ${pr.headSha}`, () =>
-        github.octokit.checks.create({ owner, repo, name: CHECK_NAME, head_sha: pr.headSha, status: 'completed', conclusion, output }),
+        github.octokit.request('POST /repos/{owner}/{repo}/check-runs', {
+          owner,
+          repo,
+          name: CHECK_NAME,
+          head_sha: pr.headSha,
+          status: 'completed',
+          conclusion,
+          output,
+        }),
       );
     }
   } else {
     await github.call(`setting the commit status of ${pr.headSha}`, () =>
-      github.octokit.repos.createCommitStatus({ owner, repo, sha: pr.headSha, state: conclusion, context: CHECK_NAME, description: title.slice(0, 140) }),
+      github.octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
+        owner,
+        repo,
+        sha: pr.headSha,
+        state: conclusion,
+        context: CHECK_NAME,
+        description: title.slice(0, 140),
+      }),
     );
   }
   await upsertComment(pr, `${COMMENT_MARKER}\n${summary}`, github);
@@ -112,15 +141,24 @@ async function upsertComment(pr: PullRequestEvent, body: string, github: GithubR
   const { owner, name: repo } = github;
   let found: number | undefined;
   await github.call(`listing the comments of pull request #${pr.number}`, async () => {
-    for await (const page of github.octokit.paginate.iterator(github.octokit.issues.listComments, { owner, repo, issue_number: pr.number, per_page: 100 })) {
+    for await (const page of github.octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      owner,
+      repo,
+      issue_number: pr.number,
+      per_page: 100,
+    })) {
       found = page.data.find((c) => c.body?.startsWith(COMMENT_MARKER))?.id;
       if (found !== undefined) break;
     }
   });
   if (found !== undefined) {
     const id = found;
-    await github.call(`updating comment ${id}`, () => github.octokit.issues.updateComment({ owner, repo, comment_id: id, body }));
+    await github.call(`updating comment ${id}`, () =>
+      github.octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner, repo, comment_id: id, body }),
+    );
   } else {
-    await github.call(`commenting on pull request #${pr.number}`, () => github.octokit.issues.createComment({ owner, repo, issue_number: pr.number, body }));
+    await github.call(`commenting on pull request #${pr.number}`, () =>
+      github.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: pr.number, body }),
+    );
   }
 }
