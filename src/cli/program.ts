@@ -7,14 +7,18 @@ import type { CliIo, Output } from './output.js';
 /** package.json's version, which `stepcd --version` prints. */
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-const TARGETS_HELP = `
-Target (every command but validate, local and demo):
+/** The program help's last words: how to pick a stack, and where each command's details are. */
+function targetsHelp(commands: CommandSpec[]): string {
+  const untargeted = commands.filter((c) => !c.target).map((c) => c.name);
+  return `
+Target (every command but ${untargeted.join(', ')}):
   --local                               the stack \`stepcd local\` runs in this directory
   --stage S [--region R] [--profile P]  the AWS stack deployed as stage S
   Defaults: STEPCD_STAGE and STEPCD_REGION, then a .stepcd file (stage:, region:, profile:) in this
   folder or the nearest parent. A flag beats the environment, which beats the file; --local takes none.
 
 Run \`stepcd <command> --help\` (or \`stepcd help <command>\`) for a command's arguments and flags.`;
+}
 
 /** What the program calls when a command's line parsed: the command, its arguments and its flags. */
 export type OnCommand = (spec: CommandSpec, args: Record<string, string | undefined>, flags: Flags) => Promise<void>;
@@ -40,7 +44,7 @@ export function buildProgram(io: CliIo, out: Output, onCommand: OnCommand, comma
     .configureHelp({ showGlobalOptions: true, styleTitle: (s) => out.paint('bold', s) })
     .showSuggestionAfterError(true)
     .exitOverride(exitAs(undefined))
-    .addHelpText('after', TARGETS_HELP);
+    .addHelpText('after', targetsHelp(commands));
   for (const flag of GLOBAL_FLAGS) program.addOption(option(flag, undefined));
 
   const groups = new Map<string, Command>();
