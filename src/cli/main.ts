@@ -162,7 +162,17 @@ async function dispatch(command: string, args: string[], flags: Flags, out: Outp
       return withTarget(target, (t) => cancelCommand({ deploymentId: required(args[0], 'cancel <id>'), user: approver(flags, io) }, t, out));
     case 'sync':
       return withTarget(target, (t) =>
-        syncCommand({ app: required(args[0], 'sync <app>'), ...(flags.commit ? { commit: flags.commit } : {}), user: approver(flags, io) }, t, out),
+        syncCommand(
+          {
+            app: required(args[0], 'sync <app>'),
+            ...(flags.commit ? { commit: flags.commit } : {}),
+            ...(flags.approvers !== undefined ? { stackApprovers: approverList(flags.approvers) } : {}),
+            user: approver(flags, io),
+          },
+          t,
+          out,
+          io,
+        ),
       );
     case 'rollback':
       return withTarget(target, (t) =>
