@@ -30,6 +30,8 @@ export interface PlanReport {
   stages: { index: number; name: string; with: unknown }[];
   service: { exists: boolean; changes: FieldChange[] };
   taskDefinition: { liveArn?: string; changes: FieldChange[] };
+  /** A standalone task app: no service; each deployment registers the task definition and runs it once. */
+  standalone?: { cluster: string };
 }
 
 /**
@@ -48,6 +50,7 @@ export async function planApp(app: AppManifest, ecs: LiveEcsReader): Promise<Pla
       stages: stages.map((s) => ({ index: s.index, name: s.name, with: s.with })),
       service: { exists: false, changes: [] },
       taskDefinition: { changes: [] },
+      standalone: { cluster: app.standalone.cluster },
     };
   }
   const { cluster, serviceName } = app.serviceDefinition;

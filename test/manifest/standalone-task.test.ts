@@ -107,6 +107,7 @@ describe('standalone-task apps (no service definition)', () => {
     expect(report.strategy).toBe('QUICK_SYNC');
     expect(report.stages.map((s) => s.name)).toEqual(['ECS_RUN_TASK']);
     expect(report.service).toEqual({ exists: false, changes: [] });
+    expect(report.standalone).toEqual({ cluster: CLUSTER });
     expect(reads).toEqual([]);
   });
 
