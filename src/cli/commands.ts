@@ -225,7 +225,17 @@ export const COMMANDS: CommandSpec[] = [
     target: true,
     run: (input) =>
       withTarget(input, (t) =>
-        syncCommand({ app: input.args.app!, ...(input.flags.commit ? { commit: input.flags.commit } : {}), user: approver(input) }, t, input.out),
+        syncCommand(
+          {
+            app: input.args.app!,
+            ...(input.flags.commit ? { commit: input.flags.commit } : {}),
+            ...(input.flags.approvers !== undefined ? { stackApprovers: approverList(input.flags.approvers) } : {}),
+            user: approver(input),
+          },
+          t,
+          input.out,
+          input.io,
+        ),
       ),
   },
   {

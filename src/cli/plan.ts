@@ -28,10 +28,12 @@ export async function planCommand(opts: { appDir: string }, target: Target, out:
 
 function printReport(r: PlanReport, out: Output, label: string): void {
   out.line(`app ${out.paint('bold', r.app)} on ${label}`);
-  out.line(`strategy: ${r.strategy}${r.service.exists ? '' : ' (the service does not exist yet: a first deployment quick-syncs)'}`);
+  const firstDeploy = r.service.exists || r.standalone ? '' : ' (the service does not exist yet: a first deployment quick-syncs)';
+  out.line(`strategy: ${r.strategy}${firstDeploy}`);
   for (const s of r.stages) out.line(`  ${s.index}. ${s.name}${Object.keys(s.with as object).length > 0 ? ` ${JSON.stringify(s.with)}` : ''}`);
   out.line();
-  if (!r.service.exists) out.line(out.paint('green', 'service: will be created'));
+  if (r.standalone) out.line(`standalone task: no service; each deployment runs the task once in ${r.standalone.cluster}`);
+  else if (!r.service.exists) out.line(out.paint('green', 'service: will be created'));
   else if (r.service.changes.length === 0) out.line('service: no changes');
   else {
     out.line('service:');

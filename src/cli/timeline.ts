@@ -31,6 +31,12 @@ export function timelineLines(record: DeploymentRecord, waitingOn?: WaitingOn): 
     `  strategy  ${record.strategy}`,
     `  created   ${record.createdAt}${took(record) ? ` (took ${took(record)})` : ''}`,
   ];
+  const { trigger } = record;
+  if (trigger.kind === 'sync' || trigger.kind === 'rollback') {
+    // Who started a deliberate redeploy by hand, and what a rollback went back to.
+    const back = trigger.rollbackOf ? `, back to deployment ${trigger.rollbackOf}` : '';
+    lines.push(`  trigger   ${trigger.kind}${trigger.actor ? ` by ${trigger.actor}` : ''}${back}`);
+  }
   if (record.executionArn) lines.push(`  execution ${record.executionArn}`);
   if (record.cancelRequested) lines.push(`  cancel    requested${record.cancelRequestedBy ? ` by ${record.cancelRequestedBy}` : ''}`);
   if (waitingOn) {

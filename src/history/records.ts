@@ -26,7 +26,8 @@ export function newDeploymentRecord(plan: DeploymentPlan, now: Date | string): D
     approvals: [],
     errors: [],
     executionName: plan.executionName,
-    service: { cluster: plan.serviceDefinition.cluster, serviceName: plan.serviceDefinition.serviceName },
+    // A standalone task app has no service: the record names none (events then carry no service ARN).
+    ...(plan.standalone ? {} : { service: { cluster: plan.serviceDefinition.cluster, serviceName: plan.serviceDefinition.serviceName } }),
     ...(plan.options.approvers ? { approvers: plan.options.approvers } : {}),
     createdAt: at,
     updatedAt: at,

@@ -1,7 +1,7 @@
 import type { PlannedStage } from '../domain/plan.js';
 import type { AppManifest } from '../manifest/index.js';
 import { diffDesired, type FieldChange } from './diff.js';
-import { chooseStrategy } from './strategy.js';
+import { chooseStrategy, quickSyncStages } from './strategy.js';
 
 /**
  * A live service as DescribeServices returns it and the PRIMARY task set's task definition as
@@ -30,6 +30,8 @@ export interface PlanReport {
   stages: { index: number; name: string; with: unknown }[];
   service: { exists: boolean; changes: FieldChange[] };
   taskDefinition: { liveArn?: string; changes: FieldChange[] };
+  /** A standalone task app: no service; each deployment registers the task definition and runs it once. */
+  standalone?: { cluster: string };
 }
 
 /**
@@ -38,6 +40,19 @@ export interface PlanReport {
  * pull-request checks post it.
  */
 export async function planApp(app: AppManifest, ecs: LiveEcsReader): Promise<PlanReport> {
+  if (app.standalone) {
+    // A standalone task has no service to read or diff: each deployment runs its task once.
+    const strategy = app.stages.length > 0 ? 'PIPELINE' : 'QUICK_SYNC';
+    const stages = strategy === 'PIPELINE' ? app.stages : quickSyncStages(true);
+    return {
+      app: app.name,
+      strategy,
+      stages: stages.map((s) => ({ index: s.index, name: s.name, with: s.with })),
+      service: { exists: false, changes: [] },
+      taskDefinition: { changes: [] },
+      standalone: { cluster: app.standalone.cluster },
+    };
+  }
   const { cluster, serviceName } = app.serviceDefinition;
   const live = await ecs.describeLive(cluster, serviceName);
   const strategy = chooseStrategy({ hasPipeline: app.stages.length > 0, serviceExists: live !== undefined, alwaysUsePipeline: app.alwaysUsePipeline });

@@ -66,6 +66,8 @@ describe('stepcd sync and stepcd rollback (--local)', () => {
     } finally {
       ecs.destroy();
     }
+    const shown = await cli('deployments', 'show', started.deploymentId);
+    expect(shown.stdout).toContain(`trigger   rollback by ${started.actor}, back to deployment ${first.id}`);
   });
 
   it('sync: deploys the branch head through the pipeline a push uses, recorded as a sync by the caller', async () => {

@@ -80,6 +80,12 @@ describe('standalone-task app', () => {
     expect(mine.filter((c) => c.operation === 'RegisterTaskDefinition')).toHaveLength(1);
     expect(mine.filter((c) => SERVICE_MUTATIONS.includes(c.operation)).map((c) => c.operation)).toEqual([]);
     expect(h.eventsOf(id)).toEqual(expect.arrayContaining(['DEPLOYMENT_STARTED', 'STAGE_SUCCEEDED', 'DEPLOYMENT_SUCCEEDED']));
+    // No service is named anywhere: not in the record, not in the events.
+    expect(record?.service).toBeUndefined();
+    const details = h.stack.cloud.events.events
+      .filter((e) => (e.detail as { deploymentId?: string }).deploymentId === id)
+      .map((e) => e.detail as Record<string, unknown>);
+    expect(details.filter((d) => 'serviceArn' in d)).toEqual([]);
     // The task that ran is the app's deployed version: later pushes are ordered after it.
     expect((await h.stack.core.history.getAppState('migrate')).lastGood).toMatchObject({ deploymentId: id, taskSetIds: [] });
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatIssue } from '../../src/manifest/issues.js';
 import { loadApp } from '../../src/manifest/index.js';
 import { buildPlan } from '../../src/plan/build-plan.js';
+import { planApp } from '../../src/plan/preview.js';
 import { CANARY_ARN, memoryFiles } from './fixtures.js';
 
 const CLUSTER = 'arn:aws:ecs:us-east-1:000000000000:cluster/demo';
@@ -89,6 +90,25 @@ describe('standalone-task apps (no service definition)', () => {
     const p = plan(result.app);
     expect(p.strategy).toBe('PIPELINE');
     expect(p.stages.map((s) => s.name)).toEqual(['WAIT_APPROVAL', 'ECS_RUN_TASK']);
+  });
+
+  it('success: stepcd plan (and pull-request checks) show the one task run and read no service', async () => {
+    const { result } = await load();
+    if (!result.ok) throw new Error('expected ok');
+    const reads: string[] = [];
+    const live = {
+      describeLive: async (cluster: string, service: string) => {
+        reads.push(`${cluster}/${service}`);
+        return undefined;
+      },
+      close: () => undefined,
+    };
+    const report = await planApp(result.app, live);
+    expect(report.strategy).toBe('QUICK_SYNC');
+    expect(report.stages.map((s) => s.name)).toEqual(['ECS_RUN_TASK']);
+    expect(report.service).toEqual({ exists: false, changes: [] });
+    expect(report.standalone).toEqual({ cluster: CLUSTER });
+    expect(reads).toEqual([]);
   });
 
   it.each<[string, (a: ReturnType<typeof standaloneApp>) => void, string]>([

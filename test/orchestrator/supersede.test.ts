@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AncestryPort, CommitRelation } from '../../src/gitops/ancestry.js';
 import { NotFoundError } from '../../src/errors.js';
-import { findSupersession, supersededReason, type Contender } from '../../src/orchestrator/supersede.js';
+import { contendersAgainst, findSupersession, supersededReason, type Contender } from '../../src/orchestrator/supersede.js';
 
 /** History as a parent table: `x` descends from everything on its parent chain. */
 function ancestryOf(parents: Record<string, string | undefined>): AncestryPort {
@@ -72,5 +72,26 @@ describe('Rule: never an older commit over a newer one (findSupersession)', () =
     expect(supersededReason('web', { by: { deploymentId: 'd-1', sha, pushedAt: at(0), role: 'deployed' }, diverged: true })).toBe(
       'superseded by commit abcdef0 (deployed, deployment d-1): history diverged (a force push?) and abcdef0 was pushed later; nothing was deployed',
     );
+  });
+});
+
+describe('Rule: a rollback replaces the live commit, never a later push (contendersAgainst)', () => {
+  const at = (t: string) => `2026-01-01T00:00:${t}Z`;
+  const CONTENDERS: Contender[] = [
+    { deploymentId: 'q-later', sha: 'c', pushedAt: at('30'), createdAt: at('30'), role: 'queued' },
+    { deploymentId: 'q-earlier', sha: 'b', pushedAt: at('05'), createdAt: at('05'), role: 'queued' },
+    { deploymentId: 'run', sha: 'b', pushedAt: at('04'), createdAt: at('04'), role: 'running' },
+    { deploymentId: 'live', sha: 'a', pushedAt: at('01'), createdAt: at('01'), role: 'deployed' },
+  ];
+
+  it('success: a push or a sync faces every contender', () => {
+    for (const kind of ['push', 'sync'] as const) {
+      expect(contendersAgainst({ trigger: { kind }, createdAt: at('10') }, CONTENDERS)).toEqual(CONTENDERS);
+    }
+  });
+
+  it('success: a rollback faces only what was recorded after it, never the deployed commit', () => {
+    const left = contendersAgainst({ trigger: { kind: 'rollback', rollbackOf: 'old' }, createdAt: at('10') }, CONTENDERS);
+    expect(left.map((c) => c.deploymentId)).toEqual(['q-later']);
   });
 });

@@ -3,7 +3,7 @@ import type { ApprovalRecord, DeploymentRecord } from '../../domain/deployment.j
 import { FINAL_STATUSES } from '../../domain/deployment.js';
 import type { ForwardRule, TaskSetInfo } from '../../stages/ports.js';
 import type { ExternalLink, LiveDeployment } from '../ports.js';
-import { appLink, commitLink, stageBadge, stageDuration, statusBadge, time, took, type Clock } from './format.js';
+import { appLink, commitLink, deploymentLink, stageBadge, stageDuration, statusBadge, time, took, type Clock } from './format.js';
 import { table } from './layout.js';
 
 export type OpenApproval = Omit<ApprovalRecord, 'taskToken'>;
@@ -58,7 +58,7 @@ function summary(m: DeploymentModel, clock: Clock) {
 <dt>Commit</dt><dd>${commitLink(r.commit)} <span class="message">${r.commit.message}</span></dd>
 <dt>Author</dt><dd>${r.commit.author}</dd>
 ${r.commit.branch ? html`<dt>Branch</dt><dd>${r.commit.branch}</dd>` : ''}
-<dt>Trigger</dt><dd>${trigger}</dd>
+<dt>Trigger</dt><dd>${trigger}${r.trigger.rollbackOf ? html`, back to ${deploymentLink(r.trigger.rollbackOf)}` : ''}</dd>
 <dt>Strategy</dt><dd>${r.strategy === 'QUICK_SYNC' ? 'Quick sync' : r.strategy === 'PIPELINE' ? 'Pipeline' : 'None'}</dd>
 <dt>Created</dt><dd>${time(r.createdAt, clock)}</dd>
 <dt>Ended</dt><dd>${time(r.endedAt, clock)}</dd>

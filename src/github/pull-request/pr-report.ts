@@ -41,11 +41,15 @@ export function summaryMarkdown(apps: readonly AppCheck[], headSha: string): str
       const p = a.plan;
       lines.push(
         '',
-        `Strategy **${p.strategy}**${p.service.exists ? '' : ' (the service does not exist yet)'}: ${p.stages.map((s) => s.name).join(' → ')}`,
+        `Strategy **${p.strategy}**${p.service.exists || p.standalone ? '' : ' (the service does not exist yet)'}: ${p.stages.map((s) => s.name).join(' → ')}`,
         '',
       );
       const changes = [
-        ...(p.service.exists ? p.service.changes.map((c) => `service ${formatChange(c)}`) : ['service: will be created']),
+        ...(p.standalone
+          ? [`standalone task: no service; each deployment runs it once in ${p.standalone.cluster}`]
+          : p.service.exists
+            ? p.service.changes.map((c) => `service ${formatChange(c)}`)
+            : ['service: will be created']),
         ...(p.taskDefinition.liveArn ? p.taskDefinition.changes.map((c) => `task definition ${formatChange(c)}`) : ['task definition: will be registered']),
       ];
       lines.push('```diff', ...(changes.length > 0 ? changes : ['no changes to the service or the task definition']), '```');
