@@ -2,7 +2,7 @@
  * The benchmark proper (bench/run.ts sets the environment first): measures stepcd on the local
  * cloud and prints one JSON object, also written to bench/results/latest.json. See bench/README.md for what each figure means.
  *
- * Flags: --skip <section>[,<section>…] (pipelines, rollback, trigger, fanout, bundles, demo),
+ * Flags: --skip <section>[,<section>…] (pipelines, waiting, rollback, trigger, fanout, bundles, demo),
  *        --fanout-apps <n> (default 1000), --trigger-samples <n> (default 20),
  *        --import-runs <n> (default 5), --out <file>.
  */
@@ -16,6 +16,7 @@ import { measureDemo } from './demo.js';
 import { goalsOf } from './goals.js';
 import { measurePipelines } from './pipelines.js';
 import { measureRollbackReach } from './rollback-reach.js';
+import { measureWaiting } from './waiting.js';
 import { measureFanout, measureTriggerLatency } from './trigger.js';
 import { functionMemoryMb, readServerlessYml } from './serverless-functions.js';
 
@@ -66,6 +67,7 @@ const result = {
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, node: process.version, platform: `${process.platform}-${process.arch}` },
   lambdaMemoryMb: memoryMb,
   pipelines: await section('pipelines', () => measurePipelines({ memoryMb })),
+  waiting: await section('waiting', () => measureWaiting()),
   rollback: await section('rollback', () => measureRollbackReach()),
   trigger: {
     oneApp: await section('trigger', () => measureTriggerLatency({ samples: count('trigger-samples') })),
@@ -80,6 +82,7 @@ const pipelines = result.pipelines as { canary?: Parameters<typeof goalsOf>[0]['
 const goals = goalsOf({
   ...(pipelines && 'canary' in pipelines ? { canary: pipelines.canary } : {}),
   rollback: result.rollback as Parameters<typeof goalsOf>[0]['rollback'],
+  waiting: result.waiting,
   bundles: result.bundles,
   fanout: result.trigger.fanout as Parameters<typeof goalsOf>[0]['fanout'],
   // Not a bench section yet: test/gitops/github-reads.test.ts counts it at the stand-in (3 per app).
