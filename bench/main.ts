@@ -2,7 +2,7 @@
  * The benchmark proper (bench/run.ts sets the environment first): measures stepcd on the local
  * cloud and prints one JSON object, also written to bench/results/latest.json. See bench/README.md for what each figure means.
  *
- * Flags: --skip <section>[,<section>…] (pipelines, waiting, rollback, trigger, fanout, bundles, demo),
+ * Flags: --skip <section>[,<section>…] (pipelines, waiting, rollback, trigger, fanout, github, bundles, demo),
  *        --fanout-apps <n> (default 1000), --trigger-samples <n> (default 20),
  *        --import-runs <n> (default 5), --out <file>.
  */
@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureBundles } from './bundles.js';
 import { measureDemo } from './demo.js';
+import { measureGithubReads } from './github-reads.js';
 import { goalsOf } from './goals.js';
 import { measurePipelines } from './pipelines.js';
 import { measureRollbackReach } from './rollback-reach.js';
@@ -73,6 +74,7 @@ const result = {
     oneApp: await section('trigger', () => measureTriggerLatency({ samples: count('trigger-samples') })),
     fanout: await section('fanout', () => measureFanout({ apps: count('fanout-apps') })),
   },
+  github: await section('github', () => measureGithubReads({ apps: 120 })),
   bundles: await section('bundles', () => measureBundles(serverlessYml, { runs: count('import-runs') })),
   // Last, and alone: it starts its own local stack in a child process.
   demo: await section('demo', () => measureDemo(ROOT)),
@@ -85,8 +87,7 @@ const goals = goalsOf({
   waiting: result.waiting,
   bundles: result.bundles,
   fanout: result.trigger.fanout as Parameters<typeof goalsOf>[0]['fanout'],
-  // Not a bench section yet: test/gitops/github-reads.test.ts counts it at the stand-in (3 per app).
-  githubReadsPerApp: null,
+  githubReadsPerApp: result.github && 'readsPerApp' in result.github ? result.github.readsPerApp : null,
 });
 const text = JSON.stringify({ ...result, goals }, null, 2);
 const out = resolve(values.out);
