@@ -2,7 +2,7 @@
  * The benchmark proper (bench/run.ts sets the environment first): measures stepcd on the local
  * cloud and prints one JSON object, also written to bench/results/latest.json. See bench/README.md for what each figure means.
  *
- * Flags: --skip <section>[,<section>…] (pipelines, rollback, trigger, fanout, bundles, demo),
+ * Flags: --skip <section>[,<section>…] (pipelines, waiting, rollback, trigger, fanout, github, bundles, demo),
  *        --fanout-apps <n> (default 1000), --trigger-samples <n> (default 20),
  *        --import-runs <n> (default 5), --out <file>.
  */
@@ -13,9 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureBundles } from './bundles.js';
 import { measureDemo } from './demo.js';
+import { measureGithubReads } from './github-reads.js';
 import { goalsOf } from './goals.js';
 import { measurePipelines } from './pipelines.js';
 import { measureRollbackReach } from './rollback-reach.js';
+import { measureWaiting } from './waiting.js';
 import { measureFanout, measureTriggerLatency } from './trigger.js';
 import { functionMemoryMb, readServerlessYml } from './serverless-functions.js';
 
@@ -66,11 +68,13 @@ const result = {
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, node: process.version, platform: `${process.platform}-${process.arch}` },
   lambdaMemoryMb: memoryMb,
   pipelines: await section('pipelines', () => measurePipelines({ memoryMb })),
+  waiting: await section('waiting', () => measureWaiting()),
   rollback: await section('rollback', () => measureRollbackReach()),
   trigger: {
     oneApp: await section('trigger', () => measureTriggerLatency({ samples: count('trigger-samples') })),
     fanout: await section('fanout', () => measureFanout({ apps: count('fanout-apps') })),
   },
+  github: await section('github', () => measureGithubReads({ apps: 120 })),
   bundles: await section('bundles', () => measureBundles(serverlessYml, { runs: count('import-runs') })),
   // Last, and alone: it starts its own local stack in a child process.
   demo: await section('demo', () => measureDemo(ROOT)),
@@ -80,10 +84,10 @@ const pipelines = result.pipelines as { canary?: Parameters<typeof goalsOf>[0]['
 const goals = goalsOf({
   ...(pipelines && 'canary' in pipelines ? { canary: pipelines.canary } : {}),
   rollback: result.rollback as Parameters<typeof goalsOf>[0]['rollback'],
+  waiting: result.waiting,
   bundles: result.bundles,
   fanout: result.trigger.fanout as Parameters<typeof goalsOf>[0]['fanout'],
-  // Not a bench section yet: test/gitops/github-reads.test.ts counts it at the stand-in (3 per app).
-  githubReadsPerApp: null,
+  githubReadsPerApp: result.github && 'readsPerApp' in result.github ? result.github.readsPerApp : null,
 });
 const text = JSON.stringify({ ...result, goals }, null, 2);
 const out = resolve(values.out);

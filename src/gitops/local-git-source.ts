@@ -25,6 +25,8 @@ const ENTRY_CACHE_SIZE = 4;
 /** ManifestSource over a git repository on disk (ARCHITECTURE §9), through the git CLI. */
 export class LocalGitSource implements ManifestSource {
   private readonly entries = new Map<string, Promise<Map<string, TreeEntry>>>();
+  /** Listings by commit, as GithubSource keeps them: each continuation of a large push lists the same tree. */
+  private readonly trees = new Map<string, Promise<TreeFile[]>>();
   private readonly objects: GitCatFileBatch;
 
   constructor(private readonly repoDir: string) {
@@ -40,7 +42,20 @@ export class LocalGitSource implements ManifestSource {
     return splitZ(await this.git(['ls-tree', '-r', '--name-only', '-z', sha], `listing files at ${sha}`));
   }
 
-  async listTree(sha: string): Promise<TreeFile[]> {
+  listTree(sha: string): Promise<TreeFile[]> {
+    let pending = this.trees.get(sha);
+    if (!pending) {
+      pending = this.readTree(sha);
+      pending.catch(() => this.trees.delete(sha));
+      this.trees.set(sha, pending);
+      const oldest = this.trees.keys().next().value;
+      if (this.trees.size > ENTRY_CACHE_SIZE && oldest !== undefined) this.trees.delete(oldest);
+    }
+    // A copy: callers may sort or filter what they get.
+    return pending.then((files) => [...files]);
+  }
+
+  private async readTree(sha: string): Promise<TreeFile[]> {
     // Each entry is `<mode> SP <type> SP <id> TAB <path>`; -z keeps unusual path characters verbatim.
     const entries = splitZ(await this.git(['ls-tree', '-r', '-z', sha], `listing the tree at ${sha}`));
     return entries.flatMap((entry) => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { measureBundles } from '../../bench/bundles.js';
 import { measurePipelines } from '../../bench/pipelines.js';
 import { measureRollbackReach } from '../../bench/rollback-reach.js';
+import { measureWaiting } from '../../bench/waiting.js';
 import { functionMemoryMb, readServerlessYml } from '../../bench/serverless-functions.js';
 import { measureFanout, measureTriggerLatency } from '../../bench/trigger.js';
 
@@ -39,6 +40,25 @@ describe('measurePipelines', () => {
     expect(figures.canary.awsCalls.byOperation['sfn:SendTaskSuccess']).toBe(1);
     expect(figures.quickSync.lambdaInvocations['approval-request']).toBeUndefined();
   });
+});
+
+describe('measureWaiting', () => {
+  it('prices each wait from two real executions: a WAIT stage polls, an approval waits on its token', async () => {
+    const figures = await measureWaiting({ only: ['wait', 'approval'] });
+    const wait = figures.wait;
+    const approval = figures.approval;
+    if (!wait || 'error' in wait || !approval || 'error' in approval) throw new Error(JSON.stringify(figures));
+    for (const slope of [wait, approval]) {
+      expect(slope.short.status).toBe('SUCCEEDED');
+      // The long run waited an hour longer on the emulated clock, whatever the ASL does meanwhile.
+      expect(slope.long.waitedSeconds - slope.short.waitedSeconds).toBeGreaterThanOrEqual(3_600);
+      const hours = (slope.long.waitedSeconds - slope.short.waitedSeconds) / 3600;
+      expect(slope.perHour).toBe(Math.round((slope.long.transitions - slope.short.transitions) / hours));
+    }
+    // A task token costs nothing while it waits; a WAIT stage longer than one Wait goes round.
+    expect(approval.long.transitions).toBe(approval.short.transitions);
+    expect(wait.long.transitions).toBeGreaterThan(wait.short.transitions);
+  }, 120_000);
 });
 
 describe('measureRollbackReach', () => {
