@@ -15,6 +15,7 @@ import { SLACK_RESPONSE_ORIGINS } from '../../src/slack/approval-endpoint.js';
 import { startHistory } from '../support/slack-history.js';
 import { blockActionsPayload, formBody, signedHeaders } from '../support/slack-sign.js';
 import { startSlackStandin, type SlackStandin } from '../support/slack-standin.js';
+import { waitUntil } from '../support/waits.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 const STATE_MACHINE = 'approval-only';
@@ -159,7 +160,7 @@ export async function startApprovalHarness(): Promise<ApprovalHarness> {
         name: plan.executionName,
         input: JSON.stringify({ plan, stage: plan.stages[0] }),
       });
-      await waitUntil(() => requested.has(plan.deploymentId));
+      await waitUntil(`the approval request of ${plan.deploymentId}`, () => requested.has(plan.deploymentId), Boolean, { timeoutMs: 10_000, everyMs: 5 });
       return { plan, executionArn: out.executionArn };
     },
     async click(o) {
@@ -202,15 +203,6 @@ function lambdaContext() {
     fail: () => {},
     succeed: () => {},
   };
-}
-
-/** Waits for something another part of the system does asynchronously (no fixed sleeps). */
-export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 export function approvalPlan(deploymentId: string, o: { approvers: string[]; minApproverNum?: number; timeoutSeconds?: number }): DeploymentPlan {

@@ -34,13 +34,3 @@ export async function runCli(
 export function json<T = Record<string, unknown>>(r: CliRun): T {
   return JSON.parse(r.stdout) as T;
 }
-
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

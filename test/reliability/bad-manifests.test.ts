@@ -6,7 +6,7 @@ import { deploymentIdFor } from '../../src/plan/ids.js';
 import { exampleFiles, REPO, startStackHarness, type StackHarness } from '../support/local-stack.js';
 import { brokenApp, MANIFEST_CASES } from './support/manifest-cases.js';
 import { createSummary } from './support/summary.js';
-import { waitFor } from './support/wait.js';
+import { waitFor } from '../support/waits.js';
 
 /**
  * Broken manifests pushed through the real webhook into one local stack: every case is its own app
@@ -36,11 +36,15 @@ afterAll(async () => {
 });
 
 const recordOf = (i: number) =>
-  waitFor(`the record of ${dirOf(i)}`, async () => {
-    const id = deploymentIdFor({ repo: REPO, configPath: `apps/${dirOf(i)}/app.pipecd.yaml`, sha });
-    const r = await h.stack.core.history.getDeployment(id);
-    return r && FINAL_STATUSES.includes(r.status) ? r : undefined;
-  });
+  waitFor(
+    `the record of ${dirOf(i)}`,
+    async () => {
+      const id = deploymentIdFor({ repo: REPO, configPath: `apps/${dirOf(i)}/app.pipecd.yaml`, sha });
+      const r = await h.stack.core.history.getDeployment(id);
+      return r && FINAL_STATUSES.includes(r.status) ? r : undefined;
+    },
+    { everyMs: 10 },
+  );
 
 describe(`bad manifests through the webhook (${MANIFEST_CASES.length} apps in one push)`, () => {
   it('answers the push 200 and starts no execution', () => {

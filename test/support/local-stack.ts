@@ -11,6 +11,7 @@ import { createLogger } from '../../src/logging.js';
 import { postSignedWebhook } from '../../src/cli/push-webhook.js';
 import { buildPush } from './github.js';
 import { appendCallLog } from '../iam/support/call-log.js';
+import { waitFor } from './waits.js';
 
 export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/apps', import.meta.url));
 export const REPO = 'local/manifests';
@@ -96,11 +97,11 @@ export async function startStackHarness(opts: Partial<LocalStackOptions> & { app
           if (!record) return undefined;
           if (record.status === status) return record;
           if (FINAL_STATUSES.includes(record.status)) {
-            throw new Error(`deployment ${id} ended ${record.status} (${record.reason ?? 'no reason'}) while waiting for ${status}`);
+            throw new Error(`deployment ${id} ended ${record.status} (${record.reason ?? 'no reason'})`);
           }
           return undefined;
         },
-        timeoutMs,
+        { timeoutMs },
       );
     },
     eventsOf(id) {
@@ -148,14 +149,3 @@ export async function writeFileIn(dir: string, path: string, text: string) {
 }
 
 export { ZERO_SHA };
-
-/** Polls `probe` every 20 ms until it returns a value; real time, for the local SFN running in the background. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
