@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readLocalEndpoints } from '../../src/cli/local-state.js';
 import type { DeploymentRecord } from '../../src/domain/deployment.js';
 import { initRepo, writeAndCommit } from '../../src/local/git-repo.js';
-import { exampleFiles } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
 import { json, runCli } from './support.js';
 import { waitFor } from '../support/waits.js';
 

@@ -7,7 +7,8 @@ import { endpointsOf, writeLocalEndpoints } from '../../src/cli/local-state.js';
 import { LOCAL_CALLER_ARN } from '../../src/local/sts/index.js';
 import { createLogger } from '../../src/logging.js';
 import { runCli } from '../cli/support.js';
-import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/local-stack.js';
 import { waitFor } from '../support/waits.js';
 import { blockActionsPayload, formBody, signedHeaders } from '../support/slack-sign.js';
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelDeployment } from '../../src/orchestrator/index.js';
 import { EventDetailSchema } from '../../src/notify/event-schema.js';
-import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/local-stack.js';
 import { waitFor } from '../support/waits.js';
 
 /**

@@ -4,7 +4,8 @@ import { FINAL_STATUSES, type DeploymentRecord } from '../../src/domain/deployme
 import { DEMO_TOPOLOGY } from '../../src/local/seed.js';
 import { createLogger } from '../../src/logging.js';
 import { deploymentIdFor } from '../../src/plan/ids.js';
-import { exampleFiles, REPO, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { REPO, startStackHarness, type StackHarness } from '../support/local-stack.js';
 import { createSummary } from './support/summary.js';
 import { waitFor } from '../support/waits.js';
 

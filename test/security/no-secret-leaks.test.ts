@@ -70,7 +70,7 @@ describe('secrets and the task token on the way through a deployment with approv
   });
 
   it('never shows a secret or the task token in logs, responses, events, Slack payloads or CLI output', async () => {
-    const { exampleFiles } = await import('../support/local-stack.js');
+    const { exampleFiles } = await import('../support/examples.js');
     const { endpointsOf, writeLocalEndpoints } = await import('../../src/cli/local-state.js');
     const { runCli } = await import('../cli/support.js');
 

@@ -1,7 +1,8 @@
 import type { DeploymentRecord } from '../../../src/domain/deployment.js';
 import type { FunctionWrapper, LocalStack } from '../../../src/local/stack.js';
 import { createLogger } from '../../../src/logging.js';
-import { exampleFiles, startStackHarness, type StackHarness } from '../../support/local-stack.js';
+import { exampleFiles } from '../../support/examples.js';
+import { startStackHarness, type StackHarness } from '../../support/local-stack.js';
 import { assertInvariants, TrafficSampler, type InvariantReport } from './invariants.js';
 import { waitFor } from '../../support/waits.js';
 
