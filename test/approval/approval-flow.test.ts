@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeSlackSignature } from '../../src/slack/signature.js';
 import { blockActionsPayload, formBody, signedHeaders } from '../support/slack-sign.js';
-import { SIGNING_SECRET, startApprovalHarness, type ApprovalHarness } from './harness.js';
+import { SIGNING_SECRET, startApprovalHarness, type ApprovalHarness } from '../support/stacks/approval.js';
 import { waitUntil } from '../support/waits.js';
 
 /**

@@ -8,7 +8,7 @@ import type { DeploymentRecord } from '../../src/domain/deployment.js';
 import { LOCAL_CALLER_ARN } from '../../src/local/sts/index.js';
 import { createLogger } from '../../src/logging.js';
 import { EXAMPLES_DIR, exampleFiles } from '../support/examples.js';
-import { startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { json, runCli } from './support.js';
 import { waitFor } from '../support/waits.js';
 

@@ -8,7 +8,7 @@ import { run } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/output.js';
 import { LOCAL_CALLER_ARN } from '../../src/local/sts/index.js';
 import { exampleFiles } from '../support/examples.js';
-import { startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { waitFor } from '../support/waits.js';
 
 /**

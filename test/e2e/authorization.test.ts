@@ -8,7 +8,7 @@ import { LOCAL_CALLER_ARN } from '../../src/local/sts/index.js';
 import { createLogger } from '../../src/logging.js';
 import { runCli } from '../cli/support.js';
 import { exampleFiles } from '../support/examples.js';
-import { startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { waitFor } from '../support/waits.js';
 import { blockActionsPayload, formBody, signedHeaders } from '../support/slack-sign.js';
 

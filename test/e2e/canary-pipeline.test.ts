@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleFiles } from '../support/examples.js';
-import { startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { waitFor } from '../support/waits.js';
 
 describe('canary pipeline end to end (webhook → state machine → ECS)', () => {

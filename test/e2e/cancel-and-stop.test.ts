@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelDeployment } from '../../src/orchestrator/index.js';
 import { exampleFiles } from '../support/examples.js';
-import { startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { waitFor } from '../support/waits.js';
 
 /**

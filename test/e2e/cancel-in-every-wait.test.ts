@@ -4,7 +4,7 @@ import { createSummary } from '../reliability/support/summary.js';
 import type { DeploymentRecord } from '../../src/domain/deployment.js';
 import { cancelDeployment } from '../../src/orchestrator/index.js';
 import { exampleFiles } from '../support/examples.js';
-import { startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { waitFor } from '../support/waits.js';
 import { putTarget5xxAlarm } from '../support/alarms.js';
 

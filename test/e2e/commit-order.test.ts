@@ -7,7 +7,7 @@ import type { DeploymentRecord } from '../../src/domain/deployment.js';
 import { writeAndCommit } from '../../src/local/git-repo.js';
 import { buildPush } from '../support/github.js';
 import { exampleFiles } from '../support/examples.js';
-import { REPO, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { REPO, startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { waitFor } from '../support/waits.js';
 
 const git = promisify(execFile);

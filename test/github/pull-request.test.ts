@@ -11,7 +11,7 @@ import { createLogger } from '../../src/logging.js';
 import { GithubStandin } from '../gitops/github-standin.js';
 import { examplePayloads, signedRequest } from '../support/github.js';
 import { exampleFiles } from '../support/examples.js';
-import { startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { PullsApi } from './pulls-standin.js';
 
 const GH_REPO = 'acme/deploys';

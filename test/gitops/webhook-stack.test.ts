@@ -7,7 +7,7 @@ import type { Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/logging.js';
 import { buildPush, examplePayloads, examplePush, signBody } from '../support/github.js';
 import { exampleFiles } from '../support/examples.js';
-import { REPO, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { REPO, startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { GithubStandin } from './github-standin.js';
 
 /**

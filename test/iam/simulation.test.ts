@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../deploy/support/package-offline.js';
 import { asArray, props, resourcesOfType } from '../deploy/support/template.js';
 import { exampleFiles } from '../support/examples.js';
-import { startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { blockActionsPayload, formBody, signedHeaders } from '../support/slack-sign.js';
 import { cliIdentity } from './cli-policy.js';
 import { JUSTIFIED_GRANTS } from './justified-grants.js';

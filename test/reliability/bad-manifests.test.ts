@@ -4,7 +4,7 @@ import { FINAL_STATUSES } from '../../src/domain/deployment.js';
 import { createLogger } from '../../src/logging.js';
 import { deploymentIdFor } from '../../src/plan/ids.js';
 import { exampleFiles } from '../support/examples.js';
-import { REPO, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { REPO, startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { brokenApp, MANIFEST_CASES } from './support/manifest-cases.js';
 import { createSummary } from './support/summary.js';
 import { waitFor } from '../support/waits.js';

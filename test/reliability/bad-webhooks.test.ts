@@ -6,7 +6,7 @@ import { headSha, writeAndCommit } from '../../src/local/git-repo.js';
 import { createLogger } from '../../src/logging.js';
 import { buildPush, examplePayloads, signBody } from '../support/github.js';
 import { exampleFiles } from '../support/examples.js';
-import { REPO, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { REPO, startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { createSummary } from './support/summary.js';
 import { waitFor } from '../support/waits.js';
 

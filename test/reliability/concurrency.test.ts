@@ -5,7 +5,7 @@ import { DEMO_TOPOLOGY } from '../../src/local/seed.js';
 import { createLogger } from '../../src/logging.js';
 import { deploymentIdFor } from '../../src/plan/ids.js';
 import { exampleFiles } from '../support/examples.js';
-import { REPO, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { REPO, startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { createSummary } from './support/summary.js';
 import { waitFor } from '../support/waits.js';
 

@@ -9,7 +9,7 @@ import { createLogger } from '../../src/logging.js';
 import { createDirFiles, verifyRepository } from '../../src/manifest/index.js';
 import { deploymentIdFor } from '../../src/plan/ids.js';
 import { exampleFiles } from '../support/examples.js';
-import { REPO, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { REPO, startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { brokenApp } from './support/manifest-cases.js';
 import { HOSTILE_CASES, type SpecialFile } from './support/hostile-cases.js';
 import { createSummary } from './support/summary.js';

@@ -2,7 +2,7 @@ import type { DeploymentRecord } from '../../../src/domain/deployment.js';
 import type { FunctionWrapper, LocalStack } from '../../../src/local/stack.js';
 import { createLogger } from '../../../src/logging.js';
 import { exampleFiles } from '../../support/examples.js';
-import { startStackHarness, type StackHarness } from '../../support/local-stack.js';
+import { startStackHarness, type StackHarness } from '../../support/stacks/local-stack.js';
 import { assertInvariants, TrafficSampler, type InvariantReport } from './invariants.js';
 import { waitFor } from '../../support/waits.js';
 

@@ -2,14 +2,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { expect } from 'vitest';
-import { headSha, initRepo, writeAndCommit } from '../../src/local/git-repo.js';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../src/local/stack.js';
-import { FINAL_STATUSES, type DeploymentRecord, type DeploymentStatus } from '../../src/domain/deployment.js';
-import { createLogger } from '../../src/logging.js';
-import { postSignedWebhook } from '../../src/cli/push-webhook.js';
-import { buildPush } from './github.js';
-import { appendCallLog } from '../iam/support/call-log.js';
-import { waitFor } from './waits.js';
+import { headSha, initRepo, writeAndCommit } from '../../../src/local/git-repo.js';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../../src/local/stack.js';
+import { FINAL_STATUSES, type DeploymentRecord, type DeploymentStatus } from '../../../src/domain/deployment.js';
+import { createLogger } from '../../../src/logging.js';
+import { postSignedWebhook } from '../../../src/cli/push-webhook.js';
+import { buildPush } from '../github.js';
+import { appendCallLog } from '../../iam/support/call-log.js';
+import { waitFor } from '../waits.js';
 
 export const REPO = 'local/manifests';
 

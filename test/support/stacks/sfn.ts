@@ -1,10 +1,10 @@
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { localClientConfig } from '../../src/aws/client-config.js';
-import { startAwsServer, type AwsServer } from '../../src/local/aws-server.js';
-import { ManualClock } from '../../src/local/clock.js';
-import { LocalEventBus } from '../../src/local/eventbridge/index.js';
-import { LocalSfn } from '../../src/local/sfn/index.js';
-import { waitFor } from '../support/waits.js';
+import { localClientConfig } from '../../../src/aws/client-config.js';
+import { startAwsServer, type AwsServer } from '../../../src/local/aws-server.js';
+import { ManualClock } from '../../../src/local/clock.js';
+import { LocalEventBus } from '../../../src/local/eventbridge/index.js';
+import { LocalSfn } from '../../../src/local/sfn/index.js';
+import { waitFor } from '../waits.js';
 
 export interface SfnHarness {
   clock: ManualClock;
