@@ -1,7 +1,9 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { localClientConfig } from '../../../src/aws/client-config.js';
 import { createDocumentClient } from '../../../src/aws/dynamodb.js';
 import { DynamoHistoryStore } from '../../../src/aws/history/dynamo-history-store.js';
+import { historyTableDefinition } from '../../../src/aws/history/table.js';
 import { startLocalDynamo, type LocalDynamo } from '../../../src/local/dynamo.js';
 
 export interface HistoryOnly {
@@ -20,4 +22,18 @@ export async function startHistory(opts: { tableName?: string; now?: () => Date 
   const doc = createDocumentClient(localClientConfig(dynamo.url));
   const history = new DynamoHistoryStore(doc, dynamo.tableName, opts.now ? { now: opts.now } : {});
   return { dynamo, doc, history };
+}
+
+/**
+ * Another history table on a running dynalite, and the real store on it: tests whose deployment ids
+ * (deterministic per app and sha) would collide share one dynalite and take a fresh table each.
+ */
+export async function historyTableOn(dynamo: LocalDynamo, tableName: string): Promise<DynamoHistoryStore> {
+  const raw = new DynamoDBClient(localClientConfig(dynamo.url));
+  try {
+    await raw.send(new CreateTableCommand(historyTableDefinition(tableName)));
+  } finally {
+    raw.destroy();
+  }
+  return new DynamoHistoryStore(createDocumentClient(localClientConfig(dynamo.url)), tableName);
 }
