@@ -16,7 +16,8 @@ export async function exampleFiles(apps: string[], opts: { prefix?: string } = {
   const prefix = opts.prefix ?? 'apps/';
   const files: Record<string, string> = {};
   for (const app of apps) {
-    for (const name of await readdir(join(EXAMPLES_DIR, app))) {
+    // Sorted, so a commit lists an app's files in the same order on every file system.
+    for (const name of (await readdir(join(EXAMPLES_DIR, app))).sort()) {
       files[`${prefix}${app}/${name}`] = await readFile(join(EXAMPLES_DIR, app, name), 'utf8');
     }
   }
