@@ -1,6 +1,7 @@
 import type { EmulatorTimings } from '../src/local/ecs-elbv2/index.js';
 import { measurePipeline, type PipelineFigures } from './pipeline-cost.js';
-import { exampleFiles, startBenchStack } from './support/bench-stack.js';
+import { exampleFiles } from '../test/support/examples.js';
+import { startBenchStack } from './support/bench-stack.js';
 
 /**
  * How long ECS takes in the emulator for these runs: closer to Fargate than the emulator's defaults

@@ -1,7 +1,8 @@
 import type { ExecutionData } from '../src/orchestrator/index.js';
 import type { ProbeResult } from '../src/local/ecs-elbv2/index.js';
 import { FARGATE_LIKE_TIMINGS } from './pipelines.js';
-import { exampleFiles, startBenchStack, type BenchStack } from './support/bench-stack.js';
+import { exampleFiles } from '../test/support/examples.js';
+import { startBenchStack, type BenchStack } from './support/bench-stack.js';
 import { addCounts, roundMs, sortedCounts, sum } from './support/stats.js';
 
 const APP = 'canary';

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AwsCall } from './support/aws-calls.js';
-import { EXAMPLES_DIR, exampleFiles, startBenchStack, type BenchStack } from './support/bench-stack.js';
+import { EXAMPLES_DIR, exampleFiles } from '../test/support/examples.js';
+import { startBenchStack, type BenchStack } from './support/bench-stack.js';
 import { percentile, roundMs, sortedCounts } from './support/stats.js';
 
 export interface TriggerLatencyFigures {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ManualClock } from '../src/local/clock.js';
 import type { EmulatorTimings } from '../src/local/ecs-elbv2/index.js';
-import { EXAMPLES_DIR, startBenchStack, type BenchStack } from './support/bench-stack.js';
+import { EXAMPLES_DIR } from '../test/support/examples.js';
+import { startBenchStack, type BenchStack } from './support/bench-stack.js';
 import { classifyTransitions, enteredStates } from './transitions.js';
 
 /** The kinds of waiting a deployment does, each measured by its own scenario. */

@@ -1,14 +1,12 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { headSha, initRepo, writeAndCommit } from '../../src/local/git-repo.js';
 import { startLocalStack, type LocalFunctionName, type LocalStack, type LocalStackOptions } from '../../src/local/stack.js';
 import { postSignedWebhook } from '../../src/cli/push-webhook.js';
 import { buildPush } from '../../test/support/github.js';
 import { AwsCallCounter } from './aws-calls.js';
 
-export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/apps', import.meta.url));
 const REPO = 'local/manifests';
 const TIMED_FUNCTIONS: LocalFunctionName[] = ['orchestrate', 'stage', 'approval-request'];
 
@@ -137,15 +135,4 @@ export async function startBenchStack(opts: Partial<LocalStackOptions> = {}): Pr
       await rm(repoDir, { recursive: true, force: true });
     },
   };
-}
-
-/** The files of the given example apps, as `apps/<name>/<file>` → content, for one commit. */
-export async function exampleFiles(apps: string[], rename: (app: string) => string = (app) => app): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const app of apps) {
-    for (const name of await readdir(join(EXAMPLES_DIR, app))) {
-      files[`apps/${rename(app)}/${name}`] = await readFile(join(EXAMPLES_DIR, app, name), 'utf8');
-    }
-  }
-  return files;
 }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeSlackSignature } from '../../src/slack/signature.js';
 import { blockActionsPayload, formBody, signedHeaders } from '../support/slack-sign.js';
-import { SIGNING_SECRET, startApprovalHarness, waitUntil, type ApprovalHarness } from './harness.js';
+import { SIGNING_SECRET, startApprovalHarness, type ApprovalHarness } from '../support/stacks/approval.js';
+import { waitUntil } from '../support/waits.js';
 
 /**
  * Signed block_actions clicks through the real slack-interactions handler, the history table on
@@ -224,7 +225,12 @@ describe('Slack interactions', () => {
     expect(status(current.executionArn)).toBe('RUNNING');
     expect((await h.history.getApproval(current.plan.deploymentId, 0))?.status).toBe('OPEN');
     await h.service.cancelPending(current.plan.deploymentId);
-    await waitUntil(() => status(current.executionArn) !== 'RUNNING');
+    await waitUntil(
+      `${current.executionArn} to end`,
+      () => status(current.executionArn),
+      (s) => s !== 'RUNNING',
+      { timeoutMs: 10_000, everyMs: 5 },
+    );
   });
 
   it('ignores buttons of other apps with an empty 200', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseApprovalRequest } from '../../src/approval/request-event.js';
-import { approvalPlan } from './harness.js';
+import { approvalPlan } from '../support/stacks/approval.js';
 
 const plan = approvalPlan('dep-x', { approvers: ['U1'] });
 const stage = plan.stages[0];

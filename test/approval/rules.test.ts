@@ -51,12 +51,8 @@ describe("Rule: minApproverNum against approvers: ['*'] and groups", () => {
     ['fail: two of one named user', '[U0ALICE]', false],
   ])('%s', async (_name, list, ok) => {
     const { loadApp } = await import('../../src/manifest/load-app.js');
-    const { readFile } = await import('node:fs/promises');
-    const { join } = await import('node:path');
-    const { EXAMPLES_DIR } = await import('../support/local-stack.js');
-    const dir = join(EXAMPLES_DIR, 'canary');
-    const files: Record<string, string> = {};
-    for (const f of ['app.pipecd.yaml', 'servicedef.yaml', 'taskdef.yaml']) files[`canary/${f}`] = await readFile(join(dir, f), 'utf8');
+    const { exampleFiles } = await import('../support/examples.js');
+    const files = await exampleFiles(['canary'], { prefix: '' });
     files['canary/app.pipecd.yaml'] = files['canary/app.pipecd.yaml']!.replace(
       '          timeout: 30m\n',
       `          timeout: 30m\n          approvers: ${list}\n          minApproverNum: 2\n`,

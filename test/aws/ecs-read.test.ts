@@ -3,7 +3,8 @@ import { createLiveEcsReader } from '../../src/aws/ecs-read.js';
 import { localClientConfig } from '../../src/aws/client-config.js';
 import type { LiveEcsReader } from '../../src/plan/preview.js';
 import { StepcdError } from '../../src/errors.js';
-import { buildPlan, CLUSTER, deployAll, SERVICE, stage, startStageWorld, type StageWorld } from '../support/stage-fixtures.js';
+import { buildPlan, deployAll, stage } from '../support/stage-fixtures.js';
+import { CLUSTER, SERVICE, startStageWorld, type StageWorld } from '../support/stacks/stage-world.js';
 
 describe('LiveEcsReader.describeLive against the local cloud', () => {
   let world: StageWorld;

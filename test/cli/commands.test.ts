@@ -7,8 +7,10 @@ import type { PlanReport } from '../../src/plan/preview.js';
 import type { DeploymentRecord } from '../../src/domain/deployment.js';
 import { LOCAL_CALLER_ARN } from '../../src/local/sts/index.js';
 import { createLogger } from '../../src/logging.js';
-import { EXAMPLES_DIR, exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
-import { eventually, json, runCli } from './support.js';
+import { EXAMPLES_DIR, exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
+import { json, runCli } from './support.js';
+import { waitFor } from '../support/waits.js';
 
 /**
  * The target commands against a running local stack, through `.stepcd/local.json` exactly as
@@ -21,7 +23,7 @@ describe('stepcd commands against a local stack (--local)', () => {
   const cli = (...argv: string[]) => runCli([...argv, '--local'], { cwd });
   const record = (id: string) => h.stack.core.history.getDeployment(id);
   const statusOf = (id: string, status: DeploymentRecord['status']) =>
-    eventually(`${id} ${status}`, async () => ((await record(id))?.status === status ? true : undefined));
+    waitFor(`${id} ${status}`, async () => ((await record(id))?.status === status ? true : undefined), { everyMs: 25 });
 
   beforeAll(async () => {
     h = await startStackHarness({ logger: createLogger('test', { logLevel: 'SILENT' }) });
@@ -121,7 +123,7 @@ describe('stepcd commands against a local stack (--local)', () => {
     const a = (await h.bumpImage('canary', '1.1.5')).body.apps![0]!.deploymentId;
     await statusOf(a, 'WAITING_APPROVAL');
     const b = (await h.bumpImage('canary', '1.1.6')).body.apps![0]!.deploymentId;
-    await eventually(`${b} queued`, async () => ((await h.stack.core.history.getAppState('canary')).queue.includes(b) ? true : undefined));
+    await waitFor(`${b} queued`, async () => ((await h.stack.core.history.getAppState('canary')).queue.includes(b) ? true : undefined), { everyMs: 25 });
 
     const shown = await cli('deployments', 'show', b);
     expect(shown.stdout).toMatch(

@@ -7,7 +7,8 @@ import { endpointsOf, writeLocalEndpoints } from '../../src/cli/local-state.js';
 import type { StageLog } from '../../src/cli/stage-logs.js';
 import type { AppStatus } from '../../src/status/app-status.js';
 import { createLogger } from '../../src/logging.js';
-import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { json, runCli } from './support.js';
 
 /** `stepcd status`, `logs` per stage and `drift` against a local stack, over `.stepcd/local.json`. */

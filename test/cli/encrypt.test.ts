@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKmsCipher } from '../../src/aws/kms.js';
 import { endpointsOf, writeLocalEndpoints } from '../../src/cli/local-state.js';
 import { createLogger } from '../../src/logging.js';
-import { startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { json, runCli } from './support.js';
 
 /** `stepcd encrypt --local`: the value on stdin, encrypted with the local stack's key, decryptable by it alone. */

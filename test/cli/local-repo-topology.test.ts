@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DeploymentRecord } from '../../src/domain/deployment.js';
 import { initRepo, writeAndCommit } from '../../src/local/git-repo.js';
-import { eventually, json, runCli } from './support.js';
+import { json, runCli } from './support.js';
+import { waitFor } from '../support/waits.js';
 
 const PRIMARY = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shop-blue/73e2d6bc24d8a067';
 const CANARY = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shop-green/0c1f4b2a9e8d7c6b';
@@ -57,7 +58,7 @@ describe("stepcd local on the user's own repository", () => {
     const controller = new AbortController();
     const running = runCli(['local', 'deploys'], { cwd, signal: controller.signal });
     try {
-      const done = await eventually(
+      const done = await waitFor(
         'shop deployed from HEAD',
         async () => {
           const r = await runCli(['deployments', 'list', '--app', 'shop', '--local', '--json'], { cwd }).catch(() => undefined);
@@ -65,7 +66,7 @@ describe("stepcd local on the user's own repository", () => {
           const [latest] = json<{ deployments: DeploymentRecord[] }>(r).deployments;
           return latest && ['SUCCESS', 'FAILURE', 'TRIGGER_FAILED'].includes(latest.status) ? latest : undefined;
         },
-        40_000,
+        { timeoutMs: 40_000, everyMs: 25 },
       );
       expect({ status: done.status, reason: done.reason }).toEqual({ status: 'SUCCESS', reason: undefined });
       expect(done.commit.message).toBe('shop 2.3.1');

@@ -5,8 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readLocalEndpoints } from '../../src/cli/local-state.js';
 import type { DeploymentRecord } from '../../src/domain/deployment.js';
 import { initRepo, writeAndCommit } from '../../src/local/git-repo.js';
-import { exampleFiles } from '../support/local-stack.js';
-import { eventually, json, runCli } from './support.js';
+import { exampleFiles } from '../support/examples.js';
+import { json, runCli } from './support.js';
+import { waitFor } from '../support/waits.js';
 
 describe('stepcd local', () => {
   const dirs: string[] = [];
@@ -24,15 +25,19 @@ describe('stepcd local', () => {
     const controller = new AbortController();
     const running = runCli(['local', 'manifests'], { cwd, signal: controller.signal });
     try {
-      const endpoints = await eventually('.stepcd/local.json', () => readLocalEndpoints(cwd).catch(() => undefined));
+      const endpoints = await waitFor('.stepcd/local.json', () => readLocalEndpoints(cwd).catch(() => undefined), { everyMs: 25 });
       expect(endpoints.webhookUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhooks\/github$/);
 
       await writeAndCommit(repoDir, await exampleFiles(['simple']), 'add simple');
-      const done = await eventually('simple deployed', async () => {
-        const r = await runCli(['deployments', 'list', '--app', 'simple', '--local', '--json'], { cwd });
-        const [latest] = json<{ deployments: DeploymentRecord[] }>(r).deployments;
-        return latest?.status === 'SUCCESS' ? latest : undefined;
-      });
+      const done = await waitFor(
+        'simple deployed',
+        async () => {
+          const r = await runCli(['deployments', 'list', '--app', 'simple', '--local', '--json'], { cwd });
+          const [latest] = json<{ deployments: DeploymentRecord[] }>(r).deployments;
+          return latest?.status === 'SUCCESS' ? latest : undefined;
+        },
+        { everyMs: 25 },
+      );
       expect(done.strategy).toBe('QUICK_SYNC');
       expect(done.commit.message).toBe('add simple');
 

@@ -38,16 +38,6 @@ export function json<T = Record<string, unknown>>(r: CliRun): T {
   return JSON.parse(r.stdout) as T;
 }
 
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 /** The repository root, where bin/stepcd.mjs is. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const exec = promisify(execFile);

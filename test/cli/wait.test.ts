@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpointsOf, writeLocalEndpoints } from '../../src/cli/local-state.js';
 import { createLogger } from '../../src/logging.js';
-import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { json, runCli } from './support.js';
 
 /** `stepcd wait` against a running local stack: the exit code a CI job gates on, for each end. */

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDashboard } from '../../src/cli/dashboard.js';
-import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { collectErrors, horizontalOverflow, launchBrowser, SCREENSHOT_DIR, seriousViolations, type Browser } from './browser.js';
 
 /** The viewer, as STS names an assumed role; the canary's approval stage lists exactly this ARN. */

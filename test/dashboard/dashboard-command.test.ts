@@ -7,7 +7,9 @@ import { endpointsOf, writeLocalEndpoints } from '../../src/cli/local-state.js';
 import { run } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/output.js';
 import { LOCAL_CALLER_ARN } from '../../src/local/sts/index.js';
-import { exampleFiles, startStackHarness, waitFor, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
+import { waitFor } from '../support/waits.js';
 
 /**
  * `stepcd dashboard --local`: the command path users take with `--stage` on AWS (Target, STS caller,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeploymentLiveReader } from '../../src/aws/deployment-live.js';
-import { startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { sampleRecord } from '../slack/fixtures.js';
 
 /** The live read over the SDK clients against the local cloud's SFN, ECS and ELBv2. */

@@ -1,7 +1,8 @@
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDashboard } from '../../src/cli/dashboard.js';
-import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 
 /**
  * The drift mark: the app list and the app page show what the drift check last recorded in

@@ -6,7 +6,7 @@ import type { LocalDynamo } from '../../src/local/dynamo.js';
 import type { DynamoHistoryStore } from '../../src/aws/history/dynamo-history-store.js';
 import { createLogger } from '../../src/logging.js';
 import { buildCoreDeps } from '../../src/runtime/deps.js';
-import { startHistory } from '../support/slack-history.js';
+import { startHistory } from '../support/stacks/history.js';
 import { startSlackStandin, type SlackStandin } from '../support/slack-standin.js';
 import { sampleRecord } from '../slack/fixtures.js';
 

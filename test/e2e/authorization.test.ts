@@ -7,7 +7,9 @@ import { endpointsOf, writeLocalEndpoints } from '../../src/cli/local-state.js';
 import { LOCAL_CALLER_ARN } from '../../src/local/sts/index.js';
 import { createLogger } from '../../src/logging.js';
 import { runCli } from '../cli/support.js';
-import { exampleFiles, startStackHarness, waitFor, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
+import { waitFor } from '../support/waits.js';
 import { blockActionsPayload, formBody, signedHeaders } from '../support/slack-sign.js';
 
 /** The canary pipeline with its approval stage's `approvers` line as given (or none). */
@@ -73,7 +75,7 @@ describe('authorization table: who may approve, reject and cancel', () => {
         const r = await record(id);
         return ['SUCCESS', 'FAILURE', 'CANCELLED'].includes(r.status) ? r : undefined;
       },
-      30_000,
+      { timeoutMs: 30_000 },
     );
   /** Refused: nothing changed, the deployment still waits for its approval. */
   async function expectStillWaiting(id: string) {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelDeployment } from '../../src/orchestrator/index.js';
-import { exampleFiles, startStackHarness, waitFor, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
+import { waitFor } from '../support/waits.js';
 
 /**
  * Ends a user asks for: `stepcd cancel` (during an approval, or between two ECS stages) and a
@@ -136,7 +138,7 @@ describe('cancel and stop', () => {
           const r = await h.stack.core.history.getDeployment(id);
           return r && ['FAILURE', 'CANCELLED', 'SUCCESS'].includes(r.status) ? r : undefined;
         },
-        30_000,
+        { timeoutMs: 30_000 },
       );
       expect(record.status).toBe('FAILURE');
       expect(record.reason).toContain('rejected by U0LEAD: bad canary');

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSummary } from '../reliability/support/summary.js';
 import type { DeploymentRecord } from '../../src/domain/deployment.js';
 import { cancelDeployment } from '../../src/orchestrator/index.js';
-import { exampleFiles, startStackHarness, waitFor, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
+import { waitFor } from '../support/waits.js';
 import { putTarget5xxAlarm } from '../support/alarms.js';
 
 const OPS = 'arn:aws:iam::000000000000:user/ops';

@@ -6,7 +6,9 @@ import { postSignedWebhook } from '../../src/cli/push-webhook.js';
 import type { DeploymentRecord } from '../../src/domain/deployment.js';
 import { writeAndCommit } from '../../src/local/git-repo.js';
 import { buildPush } from '../support/github.js';
-import { exampleFiles, REPO, startStackHarness, waitFor, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { REPO, startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
+import { waitFor } from '../support/waits.js';
 
 const git = promisify(execFile);
 
@@ -70,7 +72,7 @@ describe('commit order by ancestry', () => {
         const r = await history().getDeployment(id);
         return r && ['SUCCESS', 'FAILURE', 'CANCELLED', 'SUPERSEDED'].includes(r.status) ? r : undefined;
       },
-      60_000,
+      { timeoutMs: 60_000 },
     );
 
   const liveVersions = () =>

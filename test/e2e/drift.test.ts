@@ -2,7 +2,8 @@ import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createElbAdapter } from '../../src/aws/elbv2.js';
 import type { AppDriftResult } from '../../src/drift/check.js';
-import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { startSlackStandin, type SlackStandin } from '../support/slack-standin.js';
 
 const PRIMARY_TG = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/canary-primary/517a9ae02fe8ba58';

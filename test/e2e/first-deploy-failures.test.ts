@@ -1,7 +1,9 @@
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSummary } from '../reliability/support/summary.js';
-import { exampleFiles, startStackHarness, waitFor, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
+import { waitFor } from '../support/waits.js';
 
 /**
  * Issue 12 (4): a first deployment (a quick sync that creates the service) failing at each step of

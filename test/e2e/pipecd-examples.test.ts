@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DescribeTaskSetsCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { exampleFiles, startStackHarness, waitFor, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
+import { waitFor } from '../support/waits.js';
 
 const APPS = ['canary', 'bluegreen', 'simple', 'approval', 'servicediscovery-simple', 'servicediscovery-canary'] as const;
 /** Who approves each app's WAIT_APPROVAL (the approval example needs two of its three approvers). */

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executionPlanReader } from '../../src/aws/execution-plan.js';
 import { createSfnClient } from '../../src/aws/sfn.js';
 import { rollbackApp } from '../../src/operations/rollback.js';
-import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 
 const ACTOR = 'arn:aws:iam::000000000000:user/ops';
 

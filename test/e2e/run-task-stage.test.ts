@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 
 /**
  * ECS_RUN_TASK through the real state machine: a one-off task of the NEW task definition (a

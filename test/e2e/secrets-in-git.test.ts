@@ -4,7 +4,8 @@ import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKmsCipher } from '../../src/aws/kms.js';
 import { createLogger } from '../../src/logging.js';
-import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 
 /**
  * spec.encryption and spec.attachment through the real state machine: a secret encrypted with the

@@ -4,7 +4,8 @@ import { postSignedWebhook } from '../../src/cli/push-webhook.js';
 import { pushFailureIdFor } from '../../src/gitops/trigger.js';
 import { deploymentIdFor } from '../../src/plan/ids.js';
 import { buildPush } from '../support/github.js';
-import { exampleFiles, REPO, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { REPO, startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 
 /**
  * Issue 12 (3): no push fails in silence. Every app of a push ends in a record and an event, or in

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 
 /**
  * The approval example: WAIT 30s (an ASL Wait state), then two of three named approvers, then the

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelDeployment } from '../../src/orchestrator/index.js';
 import { EventDetailSchema } from '../../src/notify/event-schema.js';
-import { exampleFiles, startStackHarness, waitFor, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
+import { waitFor } from '../support/waits.js';
 
 /**
  * Issue 12, events: every end status has exactly one event, DEPLOYMENT_ROLLING_BACK comes once per
@@ -28,13 +30,13 @@ describe('the event sequence of every end path', () => {
         const r = await h.stack.core.history.getDeployment(id);
         return r && ['SUCCESS', 'FAILURE', 'CANCELLED', 'SUPERSEDED', 'TRIGGER_FAILED'].includes(r.status) ? r : undefined;
       },
-      30_000,
+      { timeoutMs: 30_000 },
     );
   const settled = () =>
     waitFor(
       'every execution to end',
       async () => (h.stack.cloud.sfn.listExecutions({ stateMachineArn: h.stack.stateMachineArn }).every((e) => e.status !== 'RUNNING') ? true : undefined),
-      30_000,
+      { timeoutMs: 30_000 },
     );
   let n = 0;
   const bump = () => h.imageBump('canary', `7.${++n}.0`);

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logging.js';
 import { GithubStandin, type RecordedRequest } from '../gitops/github-standin.js';
-import { exampleFiles, REPO, startStackHarness, waitFor, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { REPO, startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
+import { waitFor } from '../support/waits.js';
 import { DeploymentsApi } from './deployments-standin.js';
 
 const TOKEN = 'ghp_standin_deployments';

@@ -10,7 +10,8 @@ import { handleGithubWebhook, type WebhookDeps } from '../../src/gitops/webhook.
 import { createLogger } from '../../src/logging.js';
 import { GithubStandin } from '../gitops/github-standin.js';
 import { examplePayloads, signedRequest } from '../support/github.js';
-import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { PullsApi } from './pulls-standin.js';
 
 const GH_REPO = 'acme/deploys';

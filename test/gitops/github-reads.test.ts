@@ -1,7 +1,4 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localClientConfig } from '../../src/aws/client-config.js';
-import { createDocumentClient } from '../../src/aws/dynamodb.js';
 import { ManifestPlanner } from '../../src/gitops/app-planner.js';
 import { InProcessDeferrer } from '../../src/gitops/deferrers.js';
 import { GithubSource } from '../../src/gitops/github-source.js';
@@ -9,9 +6,8 @@ import { FileTextCache } from '../../src/gitops/manifest-source.js';
 import { LruTriggerCache } from '../../src/gitops/trigger-cache.js';
 import { triggerDeployments } from '../../src/gitops/trigger.js';
 import { handleGithubWebhook, type WebhookDeps } from '../../src/gitops/webhook.js';
-import { DynamoHistoryStore } from '../../src/aws/history/dynamo-history-store.js';
-import { historyTableDefinition } from '../../src/aws/history/table.js';
 import { startLocalDynamo, type LocalDynamo } from '../../src/local/dynamo.js';
+import { historyTableOn } from '../support/stacks/history.js';
 import { createLogger } from '../../src/logging.js';
 import { buildPush, signedRequest } from '../support/github.js';
 import { CapturedEvents, FakeServices, RecordingWorkflow, taskdef } from './fakes.js';
@@ -47,9 +43,7 @@ afterAll(async () => {
 
 describe('a cold push of many apps through the webhook, counted at the GitHub stand-in', () => {
   it('reads each file an app needs once: its config is never read twice, though analysis and planning both need it', async () => {
-    const raw = new DynamoDBClient(localClientConfig(dynamo.url));
-    await raw.send(new CreateTableCommand(historyTableDefinition('github-reads')));
-    raw.destroy();
+    const history = await historyTableOn(dynamo, 'github-reads');
     const base = github.addCommit('1'.repeat(40), { parents: [], files: repoFiles('1.0.0') });
     const head = github.addCommit('2'.repeat(40), { parents: [base], files: repoFiles('1.1.0') });
     const workflow = new RecordingWorkflow();
@@ -58,7 +52,7 @@ describe('a cold push of many apps through the webhook, counted at the GitHub st
       tracking: { repos: [REPO], branches: ['main'], deployTags: false },
       source: new GithubSource({ repo: REPO, auth: 'test-token', baseUrl: github.url }),
       planner: new ManifestPlanner(new FakeServices()),
-      history: new DynamoHistoryStore(createDocumentClient(localClientConfig(dynamo.url)), 'github-reads'),
+      history,
       workflow,
       events: new CapturedEvents(),
       deferrer: undefined as never,

@@ -1,11 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler } from '../../src/gitops/webhook-handler.js';
-import { localClientConfig } from '../../src/aws/client-config.js';
-import { createDocumentClient } from '../../src/aws/dynamodb.js';
 import { ManifestPlanner } from '../../src/gitops/app-planner.js';
 import { splitByCache } from '../../src/gitops/config-analysis.js';
 import { InProcessDeferrer, type DeferredPushEvent } from '../../src/gitops/deferrers.js';
@@ -17,9 +14,8 @@ import type { TriggerSettings } from '../../src/domain/trigger-settings.js';
 import { parseTriggerSettings } from '../../src/gitops/trigger-settings.js';
 import { triggerDeployments, WHOLE_PUSH, type TriggerDeps } from '../../src/gitops/trigger.js';
 import { handleGithubWebhook, type WebhookDeps } from '../../src/gitops/webhook.js';
-import { DynamoHistoryStore } from '../../src/aws/history/dynamo-history-store.js';
-import { historyTableDefinition } from '../../src/aws/history/table.js';
 import { startLocalDynamo, type LocalDynamo } from '../../src/local/dynamo.js';
+import { historyTableOn } from '../support/stacks/history.js';
 import { initRepo, writeAndCommit } from '../../src/local/git-repo.js';
 import { createLogger } from '../../src/logging.js';
 import { buildPush, signedRequest } from '../support/github.js';
@@ -152,9 +148,7 @@ interface Harness {
 
 async function harness(repoDir: string, limits: TriggerDeps['limits'] = {}): Promise<Harness> {
   const tableName = `cache-history-${++tableSeq}`;
-  const raw = new DynamoDBClient(localClientConfig(dynamo.url));
-  await raw.send(new CreateTableCommand(historyTableDefinition(tableName)));
-  raw.destroy();
+  const history = await historyTableOn(dynamo, tableName);
   const source = new CountingSource(new LocalGitSource(repoDir));
   const workflow = new RecordingWorkflow();
   const cache = new LruTriggerCache();
@@ -163,7 +157,7 @@ async function harness(repoDir: string, limits: TriggerDeps['limits'] = {}): Pro
     tracking: { repos: ['stepcd/mono'], branches: ['main'], deployTags: false },
     source,
     planner: new ManifestPlanner(new FakeServices()),
-    history: new DynamoHistoryStore(createDocumentClient(localClientConfig(dynamo.url)), tableName),
+    history,
     workflow,
     events: new CapturedEvents(),
     deferrer: undefined as never,
@@ -253,10 +247,7 @@ describe('triggerDeployments with the trigger settings cache', () => {
 describe('DynamoHistoryStore as the persistent tier', () => {
   it('gives a cold container the settings another one stored, over more ids than one BatchGetItem takes', async () => {
     const tableName = `cache-history-${++tableSeq}`;
-    const raw = new DynamoDBClient(localClientConfig(dynamo.url));
-    await raw.send(new CreateTableCommand(historyTableDefinition(tableName)));
-    raw.destroy();
-    const history = new DynamoHistoryStore(createDocumentClient(localClientConfig(dynamo.url)), tableName);
+    const history = await historyTableOn(dynamo, tableName);
     const ids = Array.from({ length: 150 }, (_, i) => `blob-${i}`);
     await new TieredTriggerCache(new LruTriggerCache(), history, logger).putMany(new Map(ids.map((id, i) => [id, settings([`shared/${i}`])])));
 

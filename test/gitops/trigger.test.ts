@@ -1,18 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { localClientConfig } from '../../src/aws/client-config.js';
-import { createDocumentClient } from '../../src/aws/dynamodb.js';
 import { ManifestPlanner } from '../../src/gitops/app-planner.js';
 import { InProcessDeferrer } from '../../src/gitops/deferrers.js';
 import { LocalGitSource } from '../../src/gitops/local-git-source.js';
 import { ZERO_SHA, type PushEvent } from '../../src/gitops/push-event.js';
 import { triggerDeployments, type TriggerDeps } from '../../src/gitops/trigger.js';
-import { DynamoHistoryStore } from '../../src/aws/history/dynamo-history-store.js';
-import { historyTableDefinition } from '../../src/aws/history/table.js';
+import type { DynamoHistoryStore } from '../../src/aws/history/dynamo-history-store.js';
 import { startLocalDynamo, type LocalDynamo } from '../../src/local/dynamo.js';
+import { historyTableOn } from '../support/stacks/history.js';
 import { initRepo, writeAndCommit } from '../../src/local/git-repo.js';
 import { createLogger } from '../../src/logging.js';
 import { CapturedEvents, FakeServices, RecordingWorkflow, taskdef, threeAppRepo } from './fakes.js';
@@ -45,10 +42,7 @@ interface Harness {
 async function harness(limits: TriggerDeps['limits'] = {}): Promise<Harness> {
   // A fresh table per test keeps deployment ids (deterministic per app and sha) from colliding.
   const tableName = `history-${++tableSeq}`;
-  const raw = new DynamoDBClient(localClientConfig(dynamo.url));
-  await raw.send(new CreateTableCommand(historyTableDefinition(tableName)));
-  raw.destroy();
-  const history = new DynamoHistoryStore(createDocumentClient(localClientConfig(dynamo.url)), tableName);
+  const history = await historyTableOn(dynamo, tableName);
   const workflow = new RecordingWorkflow();
   const events = new CapturedEvents();
   const deps: TriggerDeps = {

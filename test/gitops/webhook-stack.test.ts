@@ -6,7 +6,8 @@ import { productionDeps } from '../../src/runtime/webhook.js';
 import type { Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/logging.js';
 import { buildPush, examplePayloads, examplePush, signBody } from '../support/github.js';
-import { exampleFiles, REPO, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { REPO, startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { GithubStandin } from './github-standin.js';
 
 /**

@@ -3,15 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler, createWebhookRoute } from '../../src/gitops/webhook-handler.js';
-import { localClientConfig } from '../../src/aws/client-config.js';
-import { createDocumentClient } from '../../src/aws/dynamodb.js';
 import { ManifestPlanner } from '../../src/gitops/app-planner.js';
 import { InProcessDeferrer } from '../../src/gitops/deferrers.js';
 import { LocalGitSource } from '../../src/gitops/local-git-source.js';
 import { triggerDeployments } from '../../src/gitops/trigger.js';
 import type { WebhookDeps } from '../../src/gitops/webhook.js';
-import { DynamoHistoryStore } from '../../src/aws/history/dynamo-history-store.js';
-import { startLocalDynamo, type LocalDynamo } from '../../src/local/dynamo.js';
+import type { LocalDynamo } from '../../src/local/dynamo.js';
+import { startHistory } from '../support/stacks/history.js';
 import { initRepo, writeAndCommit } from '../../src/local/git-repo.js';
 import { startHttpFront, type HttpFront } from '../../src/local/http-front.js';
 import { createLogger } from '../../src/logging.js';
@@ -30,7 +28,8 @@ let deps: WebhookDeps;
 const workflow = new RecordingWorkflow();
 
 beforeAll(async () => {
-  dynamo = await startLocalDynamo({ tableName: 'webhook-history' });
+  const started = await startHistory({ tableName: 'webhook-history' });
+  dynamo = started.dynamo;
   repoDir = await mkdtemp(join(tmpdir(), 'stepcd-webhook-'));
   await initRepo(repoDir);
   base = await writeAndCommit(repoDir, threeAppRepo(), 'three apps');
@@ -40,7 +39,7 @@ beforeAll(async () => {
     tracking: { repos: [REPO], branches: ['main'], deployTags: false },
     source: new LocalGitSource(repoDir),
     planner: new ManifestPlanner(new FakeServices()),
-    history: new DynamoHistoryStore(createDocumentClient(localClientConfig(dynamo.url)), dynamo.tableName),
+    history: started.history,
     workflow,
     events: new CapturedEvents(),
     deferrer: new InProcessDeferrer((push, paths) => triggerDeployments(push, deps, paths)),

@@ -6,6 +6,7 @@ import { startAwsServer, type AwsServer } from '../../src/local/aws-server.js';
 import { ManualClock } from '../../src/local/clock.js';
 import { LocalSfn } from '../../src/local/sfn/index.js';
 import { StepcdError } from '../../src/errors.js';
+import { waitFor } from '../support/waits.js';
 
 /** One callback task, like WAIT_APPROVAL: the execution waits until its token is settled. */
 const APPROVAL_MACHINE = {
@@ -54,13 +55,8 @@ afterAll(async () => {
 });
 
 /** The callback Lambda runs asynchronously; yield to the event loop until it has recorded its token. */
-async function tokenOf(deploymentId: string): Promise<string> {
-  for (let i = 0; i < 10_000; i++) {
-    const token = tokens.get(deploymentId);
-    if (token) return token;
-    await new Promise((r) => setImmediate(r));
-  }
-  throw new Error(`no task token for ${deploymentId}`);
+function tokenOf(deploymentId: string): Promise<string> {
+  return waitFor(`the task token of ${deploymentId}`, () => tokens.get(deploymentId) || undefined, { timeoutMs: 5_000, everyMs: 0 });
 }
 
 describe('SfnWorkflow against the local Step Functions', () => {

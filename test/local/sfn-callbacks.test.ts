@@ -8,7 +8,7 @@ import {
   TaskTimedOut,
   InvalidOutput,
 } from '@aws-sdk/client-sfn';
-import { openToken, startSfnHarness, type SfnHarness } from './sfn-harness.js';
+import { openToken, startSfnHarness, type SfnHarness } from '../support/stacks/sfn.js';
 
 const approval = (timeoutSeconds: number) => ({
   StartAt: 'Approve',

@@ -12,7 +12,7 @@ import {
   StopExecutionCommand,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { openToken, startSfnHarness, type SfnHarness } from './sfn-harness.js';
+import { openToken, startSfnHarness, type SfnHarness } from '../support/stacks/sfn.js';
 
 /** Waits on a callback; a Catch on States.ALL leads to a state that records it ran. */
 const gated = {

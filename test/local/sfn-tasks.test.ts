@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ThrottledError } from '../../src/errors.js';
-import { startSfnHarness, type SfnHarness } from './sfn-harness.js';
+import { startSfnHarness, type SfnHarness } from '../support/stacks/sfn.js';
 
 const invoke = (fn: string, next: object) => ({
   Type: 'Task',

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createDirFiles, loadApp, verifyApp } from '../../src/manifest/index.js';
+import { loadApp, verifyApp } from '../../src/manifest/index.js';
+import { exampleManifests } from '../support/examples.js';
 
-const examples = createDirFiles(fileURLToPath(new URL('../../examples', import.meta.url)));
+const examples = exampleManifests();
 
 /** The local cloud's emulator derives target group ids from the name this way. */
 function tgArn(name: string): string {

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../src/aws/dynamodb.js';
-import { localClientConfig } from '../../src/aws/client-config.js';
 import type { DeploymentEvent, EventPublisher } from '../../src/domain/events.js';
 import type { DeploymentPlan } from '../../src/domain/plan.js';
 import type { WorkflowPort } from '../../src/domain/workflow.js';
-import { DynamoHistoryStore } from '../../src/aws/history/dynamo-history-store.js';
+import type { DynamoHistoryStore } from '../../src/aws/history/dynamo-history-store.js';
 import { newDeploymentRecord } from '../../src/history/records.js';
-import { startLocalDynamo, type LocalDynamo } from '../../src/local/dynamo.js';
+import type { LocalDynamo } from '../../src/local/dynamo.js';
+import { startHistory } from '../support/stacks/history.js';
 import { createLogger } from '../../src/logging.js';
 import { NoopNotifier } from '../../src/slack/notifier.js';
 import { advance, rollbackBegin, type OrchestratorDeps } from '../../src/orchestrator/index.js';
@@ -59,8 +58,7 @@ describe('WAIT_APPROVAL and spec.timeout', () => {
   });
 
   beforeAll(async () => {
-    dynamo = await startLocalDynamo();
-    history = new DynamoHistoryStore(createDocumentClient(localClientConfig(dynamo.url)), dynamo.tableName);
+    ({ dynamo, history } = await startHistory());
   });
   afterAll(async () => {
     await dynamo?.stop();

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApprovalService } from '../../src/runtime/approval.js';
 import { createLogger } from '../../src/logging.js';
-import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 
 /**
  * The approval Lambdas build their service through the composition root (src/runtime) like every other function.

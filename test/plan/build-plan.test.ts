@@ -1,11 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ErrorName, InvalidManifestError } from '../../src/errors.js';
 import { MAX_PLAN_BYTES } from '../../src/domain/plan.js';
-import { createDirFiles, loadApp, type AppManifest } from '../../src/manifest/index.js';
+import { loadApp, type AppManifest } from '../../src/manifest/index.js';
+import { exampleManifests } from '../support/examples.js';
 import { buildPlan, deploymentIdFor } from '../../src/plan/index.js';
 
-const examples = createDirFiles(fileURLToPath(new URL('../../examples', import.meta.url)));
+const examples = exampleManifests();
 const commit = { sha: 'abcdef0123456789abcdef0123456789abcdef01', message: 'Bump web', author: 'alice' };
 const now = new Date('2026-01-02T03:04:05.000Z');
 

@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINAL_STATUSES } from '../../src/domain/deployment.js';
 import { createLogger } from '../../src/logging.js';
 import { deploymentIdFor } from '../../src/plan/ids.js';
-import { exampleFiles, REPO, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { REPO, startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { brokenApp, MANIFEST_CASES } from './support/manifest-cases.js';
 import { createSummary } from './support/summary.js';
-import { waitFor } from './support/wait.js';
+import { waitFor } from '../support/waits.js';
 
 /**
  * Broken manifests pushed through the real webhook into one local stack: every case is its own app
@@ -36,11 +37,15 @@ afterAll(async () => {
 });
 
 const recordOf = (i: number) =>
-  waitFor(`the record of ${dirOf(i)}`, async () => {
-    const id = deploymentIdFor({ repo: REPO, configPath: `apps/${dirOf(i)}/app.pipecd.yaml`, sha });
-    const r = await h.stack.core.history.getDeployment(id);
-    return r && FINAL_STATUSES.includes(r.status) ? r : undefined;
-  });
+  waitFor(
+    `the record of ${dirOf(i)}`,
+    async () => {
+      const id = deploymentIdFor({ repo: REPO, configPath: `apps/${dirOf(i)}/app.pipecd.yaml`, sha });
+      const r = await h.stack.core.history.getDeployment(id);
+      return r && FINAL_STATUSES.includes(r.status) ? r : undefined;
+    },
+    { everyMs: 10 },
+  );
 
 describe(`bad manifests through the webhook (${MANIFEST_CASES.length} apps in one push)`, () => {
   it('answers the push 200 and starts no execution', () => {

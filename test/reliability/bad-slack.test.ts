@@ -1,11 +1,12 @@
 import './support/quiet.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logging.js';
-import { exampleFiles, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { blockActionsPayload, formBody, signedHeaders } from '../support/slack-sign.js';
 import { startSlackStandin, type SlackStandin } from '../support/slack-standin.js';
 import { createSummary } from './support/summary.js';
-import { waitFor } from './support/wait.js';
+import { waitFor } from '../support/waits.js';
 
 /**
  * Bad Slack interactions through the stack's real HTTP front, against a deployment of the approval
@@ -27,9 +28,13 @@ beforeAll(async () => {
   const second = await h.bumpImage('approval', '2.0.0');
   deploymentId = second.body.apps![0]!.deploymentId;
   executionArn = second.body.apps![0]!.executionArn!;
-  await waitFor('the approval request', async () => ((await h.stack.core.history.getApproval(deploymentId, STAGE))?.status === 'OPEN' ? true : undefined));
+  await waitFor('the approval request', async () => ((await h.stack.core.history.getApproval(deploymentId, STAGE))?.status === 'OPEN' ? true : undefined), {
+    everyMs: 10,
+  });
   // The item is stored before the record says WAITING_APPROVAL; start from the settled state.
-  await waitFor('WAITING_APPROVAL', async () => ((await h.stack.core.history.getDeployment(deploymentId))?.status === 'WAITING_APPROVAL' ? true : undefined));
+  await waitFor('WAITING_APPROVAL', async () => ((await h.stack.core.history.getDeployment(deploymentId))?.status === 'WAITING_APPROVAL' ? true : undefined), {
+    everyMs: 10,
+  });
 });
 afterAll(async () => {
   await h?.stop();
@@ -187,7 +192,7 @@ describe('bad Slack interactions end to end', () => {
       const second = clickBody({ user: 'bob' });
       expect((await post(signed(second), second)).status).toBe(200);
       expect((await h.stack.cloud.sfn.waitForExecution(executionArn)).status).toBe('SUCCEEDED');
-      const done = await waitFor('SUCCESS', async () => ((await snapshot()).record.status === 'SUCCESS' ? snapshot() : undefined));
+      const done = await waitFor('SUCCESS', async () => ((await snapshot()).record.status === 'SUCCESS' ? snapshot() : undefined), { everyMs: 10 });
       expect(done.record.votes).toEqual(['alice:APPROVE', 'bob:APPROVE']);
 
       const late = clickBody({ user: 'carol', action: 'reject' });

@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headSha, writeAndCommit } from '../../src/local/git-repo.js';
 import { createLogger } from '../../src/logging.js';
 import { buildPush, examplePayloads, signBody } from '../support/github.js';
-import { exampleFiles, REPO, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { REPO, startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { createSummary } from './support/summary.js';
-import { waitFor } from './support/wait.js';
+import { waitFor } from '../support/waits.js';
 
 /**
  * Bad and unwanted deliveries through the real HTTP front of the whole local stack. Each one names a
@@ -217,7 +218,9 @@ describe('bad webhooks through the whole local stack', () => {
       expect(replayed.status).toBe(200);
       expect(JSON.parse(replayed.text).apps[0].status).toBe('DUPLICATE');
       const { executionArn, deploymentId } = JSON.parse(first.text).apps[0] as { executionArn: string; deploymentId: string };
-      await waitFor('approval request', async () => ((await h.stack.core.history.getApproval(deploymentId, 2))?.status === 'OPEN' ? true : undefined));
+      await waitFor('approval request', async () => ((await h.stack.core.history.getApproval(deploymentId, 2))?.status === 'OPEN' ? true : undefined), {
+        everyMs: 10,
+      });
       await h.stack.approvals.approve({ deploymentId, user: 'U-LEAD', via: 'cli', now: new Date() });
       expect((await h.stack.cloud.sfn.waitForExecution(executionArn)).status).toBe('SUCCEEDED');
       expect(executions()).toBe(started + 1);

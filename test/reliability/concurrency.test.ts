@@ -4,9 +4,10 @@ import { FINAL_STATUSES, type DeploymentRecord } from '../../src/domain/deployme
 import { DEMO_TOPOLOGY } from '../../src/local/seed.js';
 import { createLogger } from '../../src/logging.js';
 import { deploymentIdFor } from '../../src/plan/ids.js';
-import { exampleFiles, REPO, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { REPO, startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { createSummary } from './support/summary.js';
-import { waitFor } from './support/wait.js';
+import { waitFor } from '../support/waits.js';
 
 /** Per-app serialization under bursts of pushes, and many apps at once, through the whole stack. */
 const summary = createSummary('concurrency');
@@ -32,7 +33,7 @@ const finalRecord = (id: string, timeoutMs = 60_000) =>
       const r = await history().getDeployment(id);
       return r && FINAL_STATUSES.includes(r.status) ? r : undefined;
     },
-    timeoutMs,
+    { timeoutMs, everyMs: 10 },
   );
 const servingVersions = (app: string) =>
   Object.keys(h.stack.cloud.emulator.probe({ listenerArn: h.stack.topology!.listenerArn, requests: 100, path: `/${app}/` }).byVersion);

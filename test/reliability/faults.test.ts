@@ -1,7 +1,7 @@
 import './support/quiet.js';
 import { describe, expect, it } from 'vitest';
 import type { EmulatedService } from '../../src/local/ecs-elbv2/types.js';
-import { exampleFiles } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
 import { startFaultGroup, untilStatus, type FaultCase, type FaultGroup } from './support/fault-runner.js';
 import { createSummary } from './support/summary.js';
 

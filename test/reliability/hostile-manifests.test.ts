@@ -8,11 +8,12 @@ import { FINAL_STATUSES } from '../../src/domain/deployment.js';
 import { createLogger } from '../../src/logging.js';
 import { createDirFiles, verifyRepository } from '../../src/manifest/index.js';
 import { deploymentIdFor } from '../../src/plan/ids.js';
-import { exampleFiles, REPO, startStackHarness, type StackHarness } from '../support/local-stack.js';
+import { exampleFiles } from '../support/examples.js';
+import { REPO, startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { brokenApp } from './support/manifest-cases.js';
 import { HOSTILE_CASES, type SpecialFile } from './support/hostile-cases.js';
 import { createSummary } from './support/summary.js';
-import { waitFor } from './support/wait.js';
+import { waitFor } from '../support/waits.js';
 
 const run = promisify(execFile);
 
@@ -60,10 +61,14 @@ afterAll(async () => {
 });
 
 const recordOf = (configPath: string) =>
-  waitFor(`the record of ${configPath}`, async () => {
-    const r = await h.stack.core.history.getDeployment(deploymentIdFor({ repo: REPO, configPath, sha }));
-    return r && FINAL_STATUSES.includes(r.status) ? r : undefined;
-  });
+  waitFor(
+    `the record of ${configPath}`,
+    async () => {
+      const r = await h.stack.core.history.getDeployment(deploymentIdFor({ repo: REPO, configPath, sha }));
+      return r && FINAL_STATUSES.includes(r.status) ? r : undefined;
+    },
+    { everyMs: 10 },
+  );
 
 const expectations = () => [...built.values()].flatMap((b) => Object.entries(b.expect));
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { StackHarness } from '../support/local-stack.js';
+import type { StackHarness } from '../support/stacks/local-stack.js';
 import { signBody } from '../support/github.js';
 import { blockActionsPayload, formBody, signedHeaders } from '../support/slack-sign.js';
 import { startSlackStandin, type SlackStandin } from '../support/slack-standin.js';
@@ -46,7 +46,7 @@ describe('secrets and the task token on the way through a deployment with approv
       );
     }
 
-    const { startStackHarness } = await import('../support/local-stack.js');
+    const { startStackHarness } = await import('../support/stacks/local-stack.js');
     const { createLogger } = await import('../../src/logging.js');
     slack = await startSlackStandin();
     h = await startStackHarness({
@@ -70,7 +70,7 @@ describe('secrets and the task token on the way through a deployment with approv
   });
 
   it('never shows a secret or the task token in logs, responses, events, Slack payloads or CLI output', async () => {
-    const { exampleFiles } = await import('../support/local-stack.js');
+    const { exampleFiles } = await import('../support/examples.js');
     const { endpointsOf, writeLocalEndpoints } = await import('../../src/cli/local-state.js');
     const { runCli } = await import('../cli/support.js');
 

@@ -4,7 +4,7 @@ import type { DynamoHistoryStore } from '../../src/aws/history/dynamo-history-st
 import type { LocalDynamo } from '../../src/local/dynamo.js';
 import { createNotifier, NoopNotifier, type NotifyLogger } from '../../src/slack/notifier.js';
 import { startSlackStandin, type SlackStandin } from '../support/slack-standin.js';
-import { startHistory } from '../support/slack-history.js';
+import { startHistory } from '../support/stacks/history.js';
 import { sampleRecord } from './fixtures.js';
 
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAQ-very-secret-task-token';

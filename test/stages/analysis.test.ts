@@ -6,7 +6,8 @@ import type { DeploymentPlan } from '../../src/domain/plan.js';
 import { AnalysisFailedError, ErrorName } from '../../src/errors.js';
 import { judgeAlarms } from '../../src/stages/analysis.js';
 import { checkStage, startStage } from '../../src/stages/index.js';
-import { buildPlan, stageInput, startStageWorld, type StageWorld } from '../support/stage-fixtures.js';
+import { buildPlan, stageInput } from '../support/stage-fixtures.js';
+import { startStageWorld, type StageWorld } from '../support/stacks/stage-world.js';
 import { putTarget5xxAlarm } from '../support/alarms.js';
 
 const analysisStage = (alarms: string[], durationSeconds = 120) => ({ name: 'ANALYSIS' as const, with: { durationSeconds, alarms } });

@@ -16,7 +16,8 @@ import { classifyEcsError } from '../../src/aws/ecs.js';
 import { ErrorName } from '../../src/errors.js';
 import { startStage } from '../../src/stages/index.js';
 import { emptyDeploymentState } from '../../src/domain/deployment.js';
-import { buildPlan, CLUSTER, stage, stageInput, startStageWorld, type StageWorld } from '../support/stage-fixtures.js';
+import { buildPlan, stage, stageInput } from '../support/stage-fixtures.js';
+import { CLUSTER, startStageWorld, type StageWorld } from '../support/stacks/stage-world.js';
 
 const P = 'arn:tg/primary';
 const C = 'arn:tg/canary';

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildPlan, runStage, settle, stage, view, type StageWorld, startWorldWithV1 } from '../support/stage-fixtures.js';
+import { buildPlan, runStage, settle, stage, view, startWorldWithV1 } from '../support/stage-fixtures.js';
+import type { StageWorld } from '../support/stacks/stage-world.js';
 import { emptyDeploymentState, type DeploymentState, type LastGood } from '../../src/domain/deployment.js';
 
 describe('ECS_CANARY_CLEAN against the local cloud', () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildPlan, runStage, stage, view, type StageWorld, startWorldWithV1 } from '../support/stage-fixtures.js';
+import { buildPlan, runStage, stage, view, startWorldWithV1 } from '../support/stage-fixtures.js';
+import type { StageWorld } from '../support/stacks/stage-world.js';
 import { emptyDeploymentState, type LastGood } from '../../src/domain/deployment.js';
 import { ErrorName, StabilizeFailedError } from '../../src/errors.js';
 

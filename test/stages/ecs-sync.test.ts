@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildPlan, deployAll, runRollback, runStage, settle, stage, startStageWorld, view, type StageWorld } from '../support/stage-fixtures.js';
+import { buildPlan, deployAll, runRollback, runStage, settle, stage, view } from '../support/stage-fixtures.js';
+import { startStageWorld, type StageWorld } from '../support/stacks/stage-world.js';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { emptyDeploymentState } from '../../src/domain/deployment.js';
 

@@ -1,17 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  buildPlan,
-  CLUSTER,
-  runRollback,
-  runStage,
-  SERVICE,
-  settle,
-  stage,
-  startStageWorld,
-  view,
-  type StageWorld,
-  startWorldWithV1,
-} from '../support/stage-fixtures.js';
+import { buildPlan, runRollback, runStage, settle, stage, view, startWorldWithV1 } from '../support/stage-fixtures.js';
+import { CLUSTER, SERVICE, startStageWorld, type StageWorld } from '../support/stacks/stage-world.js';
 import { emptyDeploymentState, type DeploymentState, type LastGood } from '../../src/domain/deployment.js';
 
 describe('rollback against the local cloud', () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildPlan, runStage, stage, startStageWorld, view, type StageWorld } from '../support/stage-fixtures.js';
+import { buildPlan, runStage, stage, view } from '../support/stage-fixtures.js';
+import { startStageWorld, type StageWorld } from '../support/stacks/stage-world.js';
 import { emptyDeploymentState } from '../../src/domain/deployment.js';
 
 describe('SERVICE_DISCOVERY access type', () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
-import { buildPlan, deployAll, stage, startStageWorld, type StageWorld } from '../support/stage-fixtures.js';
+import { buildPlan, deployAll, stage } from '../support/stage-fixtures.js';
+import { startStageWorld, type StageWorld } from '../support/stacks/stage-world.js';
 import type { DeploymentPlan } from '../../src/domain/plan.js';
 
 const spread = { type: 'spread', field: 'attribute:ecs.availability-zone' };

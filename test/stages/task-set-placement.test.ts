@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DescribeServicesCommand, DescribeTaskSetsCommand, type TaskSet } from '@aws-sdk/client-ecs';
-import { buildPlan, CLUSTER, deployAll, runRollback, runStage, SERVICE, settle, stage, startStageWorld, type StageWorld } from '../support/stage-fixtures.js';
+import { buildPlan, deployAll, runRollback, runStage, settle, stage } from '../support/stage-fixtures.js';
+import { CLUSTER, SERVICE, startStageWorld, type StageWorld } from '../support/stacks/stage-world.js';
 import { emptyDeploymentState, type DeploymentState, type LastGood } from '../../src/domain/deployment.js';
 import type { DeploymentPlan } from '../../src/domain/plan.js';
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildPlan, runStage, stage, stageInput, view, type StageWorld, startWorldWithV1 } from '../support/stage-fixtures.js';
+import { buildPlan, runStage, stage, stageInput, view, startWorldWithV1 } from '../support/stage-fixtures.js';
+import type { StageWorld } from '../support/stacks/stage-world.js';
 import { emptyDeploymentState, type LastGood } from '../../src/domain/deployment.js';
 import { startStage } from '../../src/stages/index.js';
 import { ErrorName, StableTimeoutError } from '../../src/errors.js';

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { startLocalDynamo, type LocalDynamo } from '../../../src/local/dynamo.js';
-import { localClientConfig } from '../../../src/aws/client-config.js';
-import { createDocumentClient } from '../../../src/aws/dynamodb.js';
-import { DynamoHistoryStore } from '../../../src/aws/history/dynamo-history-store.js';
+import type { LocalDynamo } from '../../../src/local/dynamo.js';
+import type { DynamoHistoryStore } from '../../../src/aws/history/dynamo-history-store.js';
 import { newDeploymentRecord } from '../../../src/history/records.js';
 import type { ApprovalRecord } from '../../../src/domain/deployment.js';
 import { NotFoundError, InvalidStateError } from '../../../src/errors.js';
 import { samplePlan } from '../../history/fixtures.js';
+import { startHistory } from '../../support/stacks/history.js';
 
 let dynamo: LocalDynamo;
 let doc: DynamoDBDocumentClient;
@@ -20,9 +19,7 @@ let seq = 0;
 const uid = (prefix: string) => `${prefix}-${++seq}`;
 
 beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  doc = createDocumentClient(localClientConfig(dynamo.url));
-  store = new DynamoHistoryStore(doc, dynamo.tableName, { now: () => new Date(nowMs) });
+  ({ dynamo, doc, history: store } = await startHistory({ now: () => new Date(nowMs) }));
 });
 
 afterAll(async () => {

@@ -1,9 +1,10 @@
 import type { DeploymentRecord } from '../../../src/domain/deployment.js';
 import type { FunctionWrapper, LocalStack } from '../../../src/local/stack.js';
 import { createLogger } from '../../../src/logging.js';
-import { exampleFiles, startStackHarness, type StackHarness } from '../../support/local-stack.js';
+import { exampleFiles } from '../../support/examples.js';
+import { startStackHarness, type StackHarness } from '../../support/stacks/local-stack.js';
 import { assertInvariants, TrafficSampler, type InvariantReport } from './invariants.js';
-import { waitFor } from './wait.js';
+import { waitFor } from '../../support/waits.js';
 
 /** What a case's hooks get to work with. */
 export interface CaseContext {
@@ -102,7 +103,9 @@ export async function startFaultGroup(apps: string[], files: Record<string, stri
 
 /** Resolves once the deployment's record shows `status` (e.g. WAITING_APPROVAL). */
 export function untilStatus(ctx: CaseContext, status: string) {
-  return waitFor(`${ctx.deploymentId()} to be ${status}`, async () =>
-    (await ctx.stack.core.history.getDeployment(ctx.deploymentId()))?.status === status ? true : undefined,
+  return waitFor(
+    `${ctx.deploymentId()} to be ${status}`,
+    async () => ((await ctx.stack.core.history.getDeployment(ctx.deploymentId()))?.status === status ? true : undefined),
+    { everyMs: 10 },
   );
 }

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { FINAL_STATUSES, type DeploymentRecord } from '../../../src/domain/deployment.js';
 import type { LocalStack } from '../../../src/local/stack.js';
-import { waitFor } from './wait.js';
+import { waitFor } from '../../support/waits.js';
 
 /**
  * Samples the traffic probe of one app's path every few ms while a case runs, so a 503 that lasts a
@@ -69,7 +69,7 @@ export async function assertInvariants(x: InvariantExpectation): Promise<Invaria
       if (!r || !FINAL_STATUSES.includes(r.status)) return undefined;
       return executionsOf(stack, deploymentId).every((e) => e.status !== 'RUNNING') ? r : undefined;
     },
-    30_000,
+    { timeoutMs: 30_000, everyMs: 10 },
   );
   x.sampler.stop();
 
@@ -84,7 +84,7 @@ export async function assertInvariants(x: InvariantExpectation): Promise<Invaria
       const s = await history.getAppState(app);
       return s.lockHolder === undefined ? s : undefined;
     },
-    5_000,
+    { timeoutMs: 5_000, everyMs: 10 },
   );
   expect(appState.queue, 'queue').not.toContain(deploymentId);
 

@@ -1,20 +1,21 @@
-import { ApprovalService } from '../../src/approval/service.js';
-import { ReplayCache } from '../../src/slack/signature.js';
-import { localClientConfig } from '../../src/aws/client-config.js';
-import { createSfnClient, SfnWorkflow } from '../../src/aws/sfn.js';
-import type { DeploymentEvent, EventPublisher } from '../../src/domain/events.js';
-import type { DeploymentPlan } from '../../src/domain/plan.js';
-import type { DynamoHistoryStore } from '../../src/aws/history/dynamo-history-store.js';
-import { newDeploymentRecord } from '../../src/history/records.js';
-import { startAwsServer, type AwsServer } from '../../src/local/aws-server.js';
-import { LocalSfn } from '../../src/local/sfn/index.js';
-import { createNotifier } from '../../src/slack/notifier.js';
-import { createHandler as createApprovalRequestHandler } from '../../functions/approval-request/handler.js';
-import { createHandler as createSlackHandler } from '../../functions/slack-interactions/handler.js';
-import { SLACK_RESPONSE_ORIGINS } from '../../src/slack/approval-endpoint.js';
-import { startHistory } from '../support/slack-history.js';
-import { blockActionsPayload, formBody, signedHeaders } from '../support/slack-sign.js';
-import { startSlackStandin, type SlackStandin } from '../support/slack-standin.js';
+import { ApprovalService } from '../../../src/approval/service.js';
+import { ReplayCache } from '../../../src/slack/signature.js';
+import { localClientConfig } from '../../../src/aws/client-config.js';
+import { createSfnClient, SfnWorkflow } from '../../../src/aws/sfn.js';
+import type { DeploymentEvent, EventPublisher } from '../../../src/domain/events.js';
+import type { DeploymentPlan } from '../../../src/domain/plan.js';
+import type { DynamoHistoryStore } from '../../../src/aws/history/dynamo-history-store.js';
+import { newDeploymentRecord } from '../../../src/history/records.js';
+import { startAwsServer, type AwsServer } from '../../../src/local/aws-server.js';
+import { LocalSfn } from '../../../src/local/sfn/index.js';
+import { createNotifier } from '../../../src/slack/notifier.js';
+import { createHandler as createApprovalRequestHandler } from '../../../functions/approval-request/handler.js';
+import { createHandler as createSlackHandler } from '../../../functions/slack-interactions/handler.js';
+import { SLACK_RESPONSE_ORIGINS } from '../../../src/slack/approval-endpoint.js';
+import { startHistory } from './history.js';
+import { blockActionsPayload, formBody, signedHeaders } from '../slack-sign.js';
+import { startSlackStandin, type SlackStandin } from '../slack-standin.js';
+import { waitUntil } from '../waits.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 const STATE_MACHINE = 'approval-only';
@@ -159,7 +160,7 @@ export async function startApprovalHarness(): Promise<ApprovalHarness> {
         name: plan.executionName,
         input: JSON.stringify({ plan, stage: plan.stages[0] }),
       });
-      await waitUntil(() => requested.has(plan.deploymentId));
+      await waitUntil(`the approval request of ${plan.deploymentId}`, () => requested.has(plan.deploymentId), Boolean, { timeoutMs: 10_000, everyMs: 5 });
       return { plan, executionArn: out.executionArn };
     },
     async click(o) {
@@ -202,15 +203,6 @@ function lambdaContext() {
     fail: () => {},
     succeed: () => {},
   };
-}
-
-/** Waits for something another part of the system does asynchronously (no fixed sleeps). */
-export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 export function approvalPlan(deploymentId: string, o: { approvers: string[]; minApproverNum?: number; timeoutSeconds?: number }): DeploymentPlan {

@@ -1,18 +1,16 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { ZERO_SHA } from '../../src/gitops/push-event.js';
-import { headSha, initRepo, writeAndCommit } from '../../src/local/git-repo.js';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../src/local/stack.js';
-import { FINAL_STATUSES, type DeploymentRecord, type DeploymentStatus } from '../../src/domain/deployment.js';
-import { createLogger } from '../../src/logging.js';
-import { postSignedWebhook } from '../../src/cli/push-webhook.js';
-import { buildPush } from './github.js';
-import { appendCallLog } from '../iam/support/call-log.js';
+import { headSha, initRepo, writeAndCommit } from '../../../src/local/git-repo.js';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../../src/local/stack.js';
+import { FINAL_STATUSES, type DeploymentRecord, type DeploymentStatus } from '../../../src/domain/deployment.js';
+import { createLogger } from '../../../src/logging.js';
+import { postSignedWebhook } from '../../../src/cli/push-webhook.js';
+import { buildPush } from '../github.js';
+import { appendCallLog } from '../../iam/support/call-log.js';
+import { waitFor } from '../waits.js';
 
-export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/apps', import.meta.url));
 export const REPO = 'local/manifests';
 
 export interface StackHarness {
@@ -96,11 +94,11 @@ export async function startStackHarness(opts: Partial<LocalStackOptions> & { app
           if (!record) return undefined;
           if (record.status === status) return record;
           if (FINAL_STATUSES.includes(record.status)) {
-            throw new Error(`deployment ${id} ended ${record.status} (${record.reason ?? 'no reason'}) while waiting for ${status}`);
+            throw new Error(`deployment ${id} ended ${record.status} (${record.reason ?? 'no reason'})`);
           }
           return undefined;
         },
-        timeoutMs,
+        { timeoutMs },
       );
     },
     eventsOf(id) {
@@ -120,42 +118,4 @@ export async function startStackHarness(opts: Partial<LocalStackOptions> & { app
       await rm(repoDir, { recursive: true, force: true });
     },
   };
-}
-
-/** The files of the given example apps, as `apps/<name>/<file>` → content, for one commit. */
-export async function exampleFiles(apps: string[]): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  const tmp = await mkdtemp(join(tmpdir(), 'stepcd-examples-'));
-  try {
-    for (const app of apps) {
-      await cp(join(EXAMPLES_DIR, app), join(tmp, app), { recursive: true });
-      for (const name of ['app.pipecd.yaml', 'servicedef.yaml', 'taskdef.yaml', 'taskdef.json', 'servicedef.json']) {
-        try {
-          files[`apps/${app}/${name}`] = await readFile(join(tmp, app, name), 'utf8');
-        } catch {
-          // Each example uses either YAML or JSON for a definition, not both.
-        }
-      }
-    }
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
-  return files;
-}
-
-export async function writeFileIn(dir: string, path: string, text: string) {
-  await writeFile(join(dir, path), text);
-}
-
-export { ZERO_SHA };
-
-/** Polls `probe` every 20 ms until it returns a value; real time, for the local SFN running in the background. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

@@ -1,9 +1,10 @@
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { localClientConfig } from '../../src/aws/client-config.js';
-import { startAwsServer, type AwsServer } from '../../src/local/aws-server.js';
-import { ManualClock } from '../../src/local/clock.js';
-import { LocalEventBus } from '../../src/local/eventbridge/index.js';
-import { LocalSfn } from '../../src/local/sfn/index.js';
+import { localClientConfig } from '../../../src/aws/client-config.js';
+import { startAwsServer, type AwsServer } from '../../../src/local/aws-server.js';
+import { ManualClock } from '../../../src/local/clock.js';
+import { LocalEventBus } from '../../../src/local/eventbridge/index.js';
+import { LocalSfn } from '../../../src/local/sfn/index.js';
+import { waitFor } from '../waits.js';
 
 export interface SfnHarness {
   clock: ManualClock;
@@ -43,13 +44,10 @@ export async function startSfnHarness(opts: { waitMs?: number } = {}): Promise<S
   };
 }
 
-/** Polls (no sleeping on a timer the test could control) until some callback task of the execution waits. */
-export async function openToken(sfn: LocalSfn, executionArn: string, timeoutMs = 5000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const open = sfn.listOpenTokens().find((t) => t.executionArn === executionArn);
-    if (open) return open.token;
-    if (Date.now() > deadline) throw new Error(`no open task token for ${executionArn}`);
-    await new Promise((r) => setImmediate(r));
-  }
+/** Polls (yielding only, no timer the test could control) until some callback task of the execution waits. */
+export function openToken(sfn: LocalSfn, executionArn: string, timeoutMs = 5000): Promise<string> {
+  return waitFor(`an open task token of ${executionArn}`, () => sfn.listOpenTokens().find((t) => t.executionArn === executionArn)?.token, {
+    timeoutMs,
+    everyMs: 0,
+  });
 }
