@@ -12,12 +12,15 @@ import type { DepsContext } from './deps.js';
  */
 export function buildMirrorDeps(ctx: DepsContext, options: { fetch?: typeof fetch } = {}): MirrorDeps {
   const now = ctx.now ?? Date.now;
+  // The mirror lives on GitHub's time: its claims age while a retry-after is slept through in real
+  // time, and its stamps are read by people. Locally the engine clock runs faster than both.
+  const wallNow = ctx.wallNow ?? Date.now;
   const doc = createDocumentClient(ctx.clients.dynamodb);
   const auth = githubTokenProvider(ctx.config.github, ctx.secrets, { ...options, now });
   const clients = new Map<string, GithubRest>();
   return {
-    history: new DynamoHistoryStore(doc, ctx.config.tableName, { now: () => new Date(now()) }),
-    links: new DynamoGithubDeploymentLinks(doc, ctx.config.tableName, () => new Date(now())),
+    history: new DynamoHistoryStore(doc, ctx.config.tableName, { now: () => new Date(wallNow()) }),
+    links: new DynamoGithubDeploymentLinks(doc, ctx.config.tableName, () => new Date(wallNow())),
     github(repo) {
       if (!isTrackedGithubRepo(ctx.config.github, repo)) return undefined;
       let client = clients.get(repo);
@@ -35,6 +38,6 @@ export function buildMirrorDeps(ctx: DepsContext, options: { fetch?: typeof fetc
       return client;
     },
     ...(ctx.config.dashboardUrl ? { dashboardUrl: ctx.config.dashboardUrl } : {}),
-    now: () => new Date(now()),
+    now: () => new Date(wallNow()),
   };
 }
