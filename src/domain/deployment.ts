@@ -119,6 +119,11 @@ export interface AppState {
   lockedAt?: string;
   /** Deployment ids queued behind the lock, oldest first. */
   queue: string[];
+  /**
+   * The task token each queued deployment's execution waits on (its Queued state), by deployment id:
+   * whoever frees the lock resumes the first of them with SendTaskSuccess.
+   */
+  queueTokens?: Record<string, string>;
   lastGood?: LastGood;
 }
 

@@ -13,6 +13,10 @@ export interface ExecutionData {
   cursor: Cursor;
   /** Set by Begin: ACQUIRED runs, QUEUED waits and retries, SUPERSEDED and CLOSED end without ECS calls. */
   lock?: 'ACQUIRED' | 'QUEUED' | 'SUPERSEDED' | 'CLOSED';
+  /** Set by Begin with QUEUED: the Queued state's TimeoutSecondsPath, the backstop for a lost hand-off. */
+  queue?: { backstopSeconds: number };
+  /** Set by Begin with ACQUIRED (the engine clock): spec.timeout counts from here. */
+  lockedAt?: string;
   executionArn?: string;
   /** Written by the ASL's Catch (`ResultPath: $.error`). */
   error?: { Error: string; Cause?: string };

@@ -39,7 +39,7 @@ export async function runStageTask(action: string, data: ExecutionData, deps: St
       await deps.history.setState(data.plan.deploymentId, result.state);
       if (result.status === 'failed') throw result.error;
       // A stage still stabilising when spec.timeout passes fails here rather than at its own stableTimeout.
-      if (result.status === 'pending' && deps.ports.now() > deploymentDeadline(data.plan)) {
+      if (result.status === 'pending' && deps.ports.now() > deploymentDeadline(data)) {
         throw new DeploymentTimeoutError(`${timeoutMessage(data.plan)} while ${data.cursor.stage?.name ?? 'a stage'} was stabilising`);
       }
       return {

@@ -60,8 +60,8 @@ describe('statemachines/deployment.asl.json', () => {
         continue;
       }
       const catcher = state.Catch?.find((c) => c.ErrorEquals.includes('States.ALL'));
-      // Begin has touched nothing yet: it ends through FinishFailed, which releases what it took.
-      expect(catcher?.Next, name).toBe(name === 'Begin' ? 'FinishFailed' : 'RollbackBegin');
+      // Begin and Queued have touched nothing yet: they end through FinishFailed, which releases what they took.
+      expect(catcher?.Next, name).toBe(name === 'Begin' || name === 'Queued' ? 'FinishFailed' : 'RollbackBegin');
     }
   });
 
@@ -71,7 +71,18 @@ describe('statemachines/deployment.asl.json', () => {
     expect(approval.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
     expect(approval.TimeoutSecondsPath).toBe('$.cursor.stage.with.timeoutSeconds');
     expect(approval.Parameters?.Payload?.['taskToken.$']).toBe('$$.Task.Token');
-    expect(definition.States['Queued']).toMatchObject({ Type: 'Wait', SecondsPath: '$.plan.options.pollIntervalSeconds', Next: 'Begin' });
+  });
+
+  it('queues on a task token with a backstop timeout that loops to Begin, instead of polling', () => {
+    const queued = definition.States['Queued']!;
+    expect(queued).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      TimeoutSecondsPath: '$.queue.backstopSeconds',
+      Next: 'Begin',
+    });
+    expect(queued.Parameters?.Payload).toMatchObject({ action: 'enqueue', 'taskToken.$': '$$.Task.Token' });
+    expect(queued.Catch?.[0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: 'Begin' });
   });
 
   it('names only errors stepcd throws, Step Functions raises or Lambda reports', () => {
