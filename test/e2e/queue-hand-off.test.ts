@@ -5,6 +5,7 @@ import type { ScaledClock } from '../../src/local/clock.js';
 import { exampleFiles, startStackHarness, waitFor, type StackHarness } from '../support/local-stack.js';
 
 const HOUR = 3_600_000;
+const MANIFEST = 'apps/canary/app.pipecd.yaml';
 
 /**
  * Queue by callback: a deployment that finds its app locked waits on a task token in the Queued
@@ -42,16 +43,21 @@ describe('queue by callback: the lock holder hands the lock on', () => {
 
   /** An image bump of canary whose app.pipecd.yaml sets spec.timeout. */
   async function bumpWithTimeout(tag: string, timeout: string) {
-    const path = 'apps/canary/app.pipecd.yaml';
-    const manifest = (await readFile(join(h.repoDir, path), 'utf8')).replace(/^ {2}timeout: .*\n/m, '');
-    return { ...(await h.imageBump('canary', tag)), [path]: manifest.replace(/^ {2}name: canary\n/m, `  name: canary\n  timeout: ${timeout}\n`) };
+    const manifest = (await readFile(join(h.repoDir, MANIFEST), 'utf8')).replace(/^ {2}timeout: .*\n/m, '');
+    return { ...(await h.imageBump('canary', tag)), [MANIFEST]: manifest.replace(/^ {2}name: canary\n/m, `  name: canary\n  timeout: ${timeout}\n`) };
   }
 
   /** A holder at its approval with B parked behind it; `end` ends the holder; B must then run. */
-  async function handsOnWhen(tags: [string, string], end: (holder: { id: string; arn: string }) => Promise<void>) {
-    const a = await h.deploy(await h.imageBump('canary', tags[0]));
+  async function handsOnWhen(
+    tags: [string, string],
+    end: (holder: { id: string; arn: string }) => Promise<void>,
+    holderFiles: (files: Record<string, string>) => Promise<Record<string, string>> = async (files) => files,
+  ) {
+    const manifest = await readFile(join(h.repoDir, MANIFEST), 'utf8');
+    const a = await h.deploy(await holderFiles(await h.imageBump('canary', tags[0])));
     await h.waitForStatus(a.id, 'WAITING_APPROVAL');
-    const b = await h.deploy(await h.imageBump('canary', tags[1]));
+    // B runs the app's usual pipeline, whatever the holder's commit changed in it.
+    const b = await h.deploy({ ...(await h.imageBump('canary', tags[1])), [MANIFEST]: manifest });
     await parked(b.arn, b.id);
     await end(a);
     await sfn().waitForExecution(a.arn, { timeoutMs: 60_000 });
@@ -83,6 +89,24 @@ describe('queue by callback: the lock holder hands the lock on', () => {
       await h.waitForStatus(holder.id, 'CANCELLED', 60_000);
     });
     expect((await history().getDeployment(a.id))?.status).toBe('CANCELLED');
+  });
+
+  it('success: when a holder that never touched ECS is stopped, the finaliser itself hands the lock on', async () => {
+    // The approval comes first in this holder's pipeline, so the stop finds ECS untouched: no rollback.
+    const approvalFirst = async (files: Record<string, string>) => {
+      const manifest = await readFile(join(h.repoDir, MANIFEST), 'utf8');
+      return { ...files, [MANIFEST]: manifest.replace(/^ {4}stages:\n/m, '    stages:\n      - name: WAIT_APPROVAL\n        with:\n          timeout: 30m\n') };
+    };
+    const { a } = await handsOnWhen(
+      ['13.0.0', '13.1.0'],
+      async (holder) => {
+        sfn().stopExecution(holder.arn, { error: 'Ops', cause: 'stopped by hand' });
+      },
+      approvalFirst,
+    );
+    const record = (await history().getDeployment(a.id))!;
+    expect(record.status).toBe('CANCELLED');
+    expect(record.reason).toContain('ECS was not touched');
   });
 
   it('success: queued 6 h behind an approval, it runs and succeeds: spec.timeout counts from when it took the lock', async () => {
