@@ -28,7 +28,7 @@ const definition = JSON.parse(text) as { StartAt: string; States: Record<string,
 const states = Object.entries(definition.States);
 const lambdaTasks = states.filter(([, s]) => s.Type === 'Task');
 /** The compensation chain: retried, but never caught (a failing rollback must not loop into itself). */
-const ROLLBACK_STATES = ['RollbackBegin', 'RollbackStep', 'FinishFailed'];
+const ROLLBACK_STATES = ['RollbackBegin', 'RollbackRecord', 'RollbackStep', 'FinishFailed'];
 
 describe('statemachines/deployment.asl.json', () => {
   it('passes asl-validator, given a clone because the validator mutates its input', () => {
@@ -71,6 +71,12 @@ describe('statemachines/deployment.asl.json', () => {
     expect(approval.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
     expect(approval.TimeoutSecondsPath).toBe('$.cursor.stage.with.timeoutSeconds');
     expect(approval.Parameters?.Payload?.['taskToken.$']).toBe('$$.Task.Token');
+  });
+
+  it('opens every rollback with the traffic restore (the stage Lambda), then records it', () => {
+    expect(definition.States['RollbackBegin']).toMatchObject({ Next: 'RollbackRecord', Parameters: { Payload: { action: 'rollback-traffic' } } });
+    expect(definition.States['RollbackBegin']?.Parameters?.FunctionName).toContain('stepcd-stage');
+    expect(definition.States['RollbackRecord']).toMatchObject({ Next: 'RollbackNeeded', Parameters: { Payload: { action: 'rollback-begin' } } });
   });
 
   it('queues on a task token with a backstop timeout that loops to Begin, instead of polling', () => {
