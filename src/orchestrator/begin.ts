@@ -8,8 +8,9 @@ import { handOffAfterEnd, nudgeQueued, queueBackstopSeconds } from './hand-off.j
 import { contendersOf, findSupersession, pushedAtOf, supersededReason, type Supersession } from './supersede.js';
 
 /**
- * Begin: take the per-app lock, or queue behind the deployment holding it. Before either, and again
- * on every poll while queued, the commit is checked against the app's deployed, running and queued
+ * Begin: take the per-app lock, or queue behind the deployment holding it (the ASL's Queued state then
+ * waits on a task token until a hand-off resumes it). Before either, and again each time it is
+ * resumed, the commit is checked against the app's deployed, running and queued
  * commits by Git ancestry: an older one ends SUPERSEDED, naming the newer commit (never an older
  * commit over a newer one, whatever order GitHub delivered the pushes in). Nothing here touches ECS,
  * so a SUPERSEDED or CLOSED end needs no rollback.

@@ -13,8 +13,11 @@ export interface ExecutionData {
   cursor: Cursor;
   /** Set by Begin: ACQUIRED runs, QUEUED waits and retries, SUPERSEDED and CLOSED end without ECS calls. */
   lock?: 'ACQUIRED' | 'QUEUED' | 'SUPERSEDED' | 'CLOSED';
-  /** Set by Begin with QUEUED: the Queued state's TimeoutSecondsPath, the backstop for a lost hand-off. */
-  queue?: { backstopSeconds: number };
+  /**
+   * Set by Begin with QUEUED: the Queued state's TimeoutSecondsPath, the backstop for a lost hand-off.
+   * Queued writes what resumed it (`ResultPath`): the hand-off's output, or the States.Timeout error.
+   */
+  queue?: { backstopSeconds: number; resumedBy?: unknown };
   /** Set by Begin with ACQUIRED (the engine clock): spec.timeout counts from here. */
   lockedAt?: string;
   executionArn?: string;
