@@ -40,12 +40,17 @@ export interface Config {
   kmsKeyArn?: string;
   /**
    * How long a queued deployment waits for the lock holder's hand-off before it checks the lock
-   * itself (STEPCD_QUEUE_BACKSTOP_SECONDS, default 300): the backstop for a lost hand-off.
+   * itself (STEPCD_QUEUE_BACKSTOP_SECONDS, default 900): the backstop for a lost hand-off.
    */
   queueBackstopSeconds?: number;
 }
 
-export const DEFAULT_QUEUE_BACKSTOP_SECONDS = 300;
+/**
+ * Each backstop loop enters 3 states (Queued, Begin, LockAcquired), so 900 s is 12 billed transitions
+ * an hour of queueing; a lost hand-off (SendTaskSuccess failing past the SDK's retries) is rare enough
+ * for its deployment to start up to 15 minutes late.
+ */
+export const DEFAULT_QUEUE_BACKSTOP_SECONDS = 900;
 
 export interface Secrets {
   githubWebhookSecret?: string;

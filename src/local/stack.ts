@@ -90,7 +90,7 @@ export type FunctionWrapper = (event: unknown, context: LocalLambdaContext, next
 
 /**
  * Locally a callback task's timeout runs in real seconds (src/local/sfn/task-tokens.ts), so the
- * queue's backstop for a lost hand-off is shorter than AWS's default of 300 s.
+ * queue's backstop for a lost hand-off is shorter than AWS's default of 900 s.
  */
 const LOCAL_QUEUE_BACKSTOP_SECONDS = 30;
 
