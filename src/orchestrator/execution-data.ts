@@ -26,6 +26,8 @@ export interface ExecutionData {
   /** Written by WAIT_APPROVAL (`ResultPath: $.approval`). */
   approval?: unknown;
   rollback?: RollbackProgress;
+  /** Written by RollbackBegin's Catch: the traffic restore failed, so RollbackStep routes traffic itself. */
+  trafficRestoreError?: { Error: string; Cause?: string };
   /** Set by the finaliser when it starts a rollback-only execution. */
   rollbackOnly?: boolean;
   /** Set by Finish for the Fail state (ErrorPath / CausePath). */
