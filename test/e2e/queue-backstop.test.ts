@@ -31,6 +31,13 @@ describe('queue by callback: a lost hand-off', () => {
     await h.waitForStatus(a.id, 'WAITING_APPROVAL');
     const b = await h.deploy(await h.imageBump('canary', '20.1.0'));
     await waitFor('B to store its queue token', async () => (await history().getAppState('canary')).queueTokens?.[b.id]);
+    // Queued behind a held lock, each backstop costs 3 transitions (Begin, LockAcquired, Queued): at
+    // the 900 s default, 12 an hour.
+    const queued0 = entered(b.arn, 'Queued');
+    const transitions0 = sfn().transitions(b.arn);
+    await waitFor('two backstops while A holds the lock', async () => (entered(b.arn, 'Queued') >= queued0 + 2 ? true : undefined), 20_000);
+    expect(sfn().transitions(b.arn) - transitions0).toBe(3 * (entered(b.arn, 'Queued') - queued0));
+    expect(await history().getAppState('canary')).toMatchObject({ lockHolder: a.id, queue: [b.id] });
 
     // Every hand-off (the holder's, and B's own check after it re-parks) is accepted and dropped.
     const dropped: string[] = [];
