@@ -20,7 +20,7 @@ const ok = <T extends object>(v: Maybe<T> | undefined): T | undefined => (v && !
 
 export interface GoalInputs {
   canary?: Maybe<{ transitions: { includingPollLoops: number }; lambdaInvocations: { total: number }; cost: { usd: { total: number } } }>;
-  rollback?: Maybe<{ reach: { byOperation: Record<string, number>; firstTrafficWriteAfter?: number } | null }>;
+  rollback?: Maybe<{ beforeTraffic: { awsCalls: number } | null }>;
   bundles?: Maybe<Record<string, { bytes: number; coldImportMs: number | null }>>;
   fanout?: Maybe<{ repoApps: number; allStartedMs: number | null }>;
   githubReadsPerApp?: number | null;
@@ -39,11 +39,9 @@ export function goalsOf(input: GoalInputs): Record<string, Goal> {
   const canary = ok(input.canary);
   const bundles = ok(input.bundles);
   const fanout = ok(input.fanout);
-  const reach = ok(input.rollback)?.reach;
+  const beforeTraffic = ok(input.rollback)?.beforeTraffic?.awsCalls;
   const sizes = bundles ? Object.values(bundles).map((b) => b.bytes) : [];
   const imports = bundles ? Object.values(bundles).flatMap((b) => (b.coldImportMs === null ? [] : [b.coldImportMs])) : [];
-  // Calls in the reach span other than the traffic write: an upper bound on what precedes it.
-  const beforeTraffic = reach ? Object.entries(reach.byOperation).reduce((n, [op, c]) => n + (op === 'elbv2:ModifyRule' ? 0 : c), 0) : null;
   const waiting = ok(input.waiting);
   const byKind = waiting ? Object.fromEntries(Object.entries(waiting).map(([kind, w]) => [kind, 'perHour' in w ? w.perHour : null])) : undefined;
   // The dearest wait is the figure: a deployment may do any of them, for hours. Unknown if any failed.
@@ -60,7 +58,7 @@ export function goalsOf(input: GoalInputs): Record<string, Goal> {
       beforeTraffic,
       '0',
       (v) => v === 0,
-      'AWS calls from failure detected to 100% on the last good version, less the ModifyRule',
+      'AWS calls from failure detected to the first traffic write (ModifyRule), any function, from the local cloud log',
     ),
     largestBundleBytes: row(sizes.length ? Math.max(...sizes) : null, '< 1000000', (v) => v < 1_000_000),
     coldImportMs: row(imports.length ? Math.max(...imports) : null, '< 100', (v) => v < 100, 'slowest bundle, median of its fresh-process imports'),

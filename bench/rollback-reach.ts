@@ -27,6 +27,13 @@ export interface RollbackFigures {
   status: string | null;
   /** From detection until a probe of 100 requests saw only 2xx from the last good version. */
   reach: { awsCalls: number; byOperation: Record<string, number>; emulatedMs: number; wallMs: number } | null;
+  /**
+   * Every AWS request any function made from detection to the first traffic write (ModifyRule, or
+   * ModifyListener for a default action), that write left out: what rollback does before users
+   * leave the failed version. From the local cloud's ordered log of all requests; the state
+   * machine's own Lambda invocations are transitions, not calls, and are not counted.
+   */
+  beforeTraffic: { awsCalls: number; byOperation: Record<string, number>; firstWrite: string } | null;
   /** From detection until the execution ended (rollback finished, history written). */
   toEnd: { awsCalls: number; emulatedMs: number; wallMs: number } | null;
   /** Probes taken between detection and the restore that saw any 503. */
@@ -42,7 +49,7 @@ export interface RollbackFigures {
  * good version again.
  */
 export async function measureRollbackReach(): Promise<RollbackFigures> {
-  const bench = await startBenchStack({ timings: FARGATE_LIKE_TIMINGS });
+  const bench = await startBenchStack({ timings: FARGATE_LIKE_TIMINGS, recordCalls: true });
   try {
     bench.autoApprove();
     const first = await bench.push(await exampleFiles([APP]), `add ${APP}`);
@@ -70,7 +77,7 @@ async function runFailingChange(bench: BenchStack, probe: () => ProbeResult, las
     sdkCalls: bench.calls.mark(),
   });
   let crashing = false;
-  let detected: { at: Moment; error: string } | undefined;
+  let detected: { at: Moment; error: string; recorded: number } | undefined;
   let restored: Moment | undefined;
   let probes = 0;
   let probesWith503 = 0;
@@ -92,7 +99,7 @@ async function runFailingChange(bench: BenchStack, probe: () => ProbeResult, las
     },
     after(name, _event, error) {
       if (name !== 'stage' || !crashing || detected || error === undefined) return;
-      detected = { at: now(), error: (error as Error).name };
+      detected = { at: now(), error: (error as Error).name, recorded: stack.cloud.calls.calls.length };
       check();
     },
   });
@@ -113,6 +120,7 @@ async function runFailingChange(bench: BenchStack, probe: () => ProbeResult, las
       detectedBy: detected?.error ?? null,
       status: record?.status ?? null,
       reach: detected && restored ? { ...span(bench, detected.at, restored), wallMs: roundMs(restored.wall - detected.at.wall) } : null,
+      beforeTraffic: detected ? callsBeforeTraffic(bench, detected.recorded) : null,
       toEnd: detected
         ? { awsCalls: span(bench, detected.at, end).awsCalls, emulatedMs: end.clock - detected.at.clock, wallMs: roundMs(end.wall - detected.at.wall) }
         : null,
@@ -142,6 +150,17 @@ function span(bench: BenchStack, from: Moment, to: Moment): { awsCalls: number; 
   }
   const byOperation = sortedCounts(addCounts(emulated, sdk));
   return { awsCalls: sum(Object.values(byOperation)), byOperation, emulatedMs: to.clock - from.clock };
+}
+
+const TRAFFIC_WRITES = new Set(['ModifyRule', 'ModifyListener']);
+
+function callsBeforeTraffic(bench: BenchStack, from: number): RollbackFigures['beforeTraffic'] {
+  const after = bench.stack.cloud.calls.calls.slice(from).filter((c) => c.principal !== 'state-machine');
+  const first = after.findIndex((c) => c.service === 'elasticloadbalancing' && TRAFFIC_WRITES.has(c.operation));
+  if (first < 0) return null;
+  const byOperation: Record<string, number> = {};
+  for (const c of after.slice(0, first)) byOperation[`${c.service}:${c.operation}`] = (byOperation[`${c.service}:${c.operation}`] ?? 0) + 1;
+  return { awsCalls: first, byOperation: sortedCounts(byOperation), firstWrite: `${after[first]!.principal} ${after[first]!.operation}` };
 }
 
 /** The one task definition serving every request, if every request succeeded on it. */

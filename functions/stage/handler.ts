@@ -8,11 +8,11 @@ import { stageServices } from '../../src/runtime/services.js';
 const logger = createLogger('stepcd-stage');
 
 export interface StageEvent {
-  action: 'start' | 'check' | 'rollback';
+  action: 'start' | 'check' | 'rollback-traffic' | 'rollback';
   data: ExecutionData;
 }
 
-/** The ECS stages' start and check steps, and one rollback step; all idempotent, all retried by the ASL. */
+/** The ECS stages' start and check steps, a rollback's traffic restore and one rollback step; all idempotent, all retried by the ASL. */
 export function createHandler(deps: LambdaDeps<StageTaskDeps>) {
   return middy(async (event: StageEvent, context: object) => {
     const { plan, cursor } = event.data;

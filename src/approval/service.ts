@@ -3,6 +3,7 @@ import { DetailType, type EventPublisher } from '../domain/events.js';
 import type { DeploymentPlan, PlannedStage } from '../domain/plan.js';
 import type { WorkflowPort } from '../domain/workflow.js';
 import { ErrorName, InvalidStateError, NotFoundError } from '../errors.js';
+import type { AppStateStore } from '../history/app-state-store.js';
 import type { ApprovalStore } from '../history/approval-store.js';
 import type { DeploymentStore } from '../history/deployment-store.js';
 import { announce } from '../notify/announce.js';
@@ -13,7 +14,9 @@ import { mayActIn, type GroupMembers } from '../slack/groups.js';
 import { cancelDeployment } from '../orchestrator/cancel.js';
 
 /** The approval items the service decides on, and the records it moves (votes, stage, status, cancel). */
-export type ApprovalHistory = ApprovalStore & Pick<DeploymentStore, 'getDeployment' | 'addApprovalVote' | 'setStageStatus' | 'setStatus' | 'requestCancel'>;
+export type ApprovalHistory = ApprovalStore &
+  Pick<DeploymentStore, 'getDeployment' | 'addApprovalVote' | 'setStageStatus' | 'setStatus' | 'requestCancel'> &
+  Pick<AppStateStore, 'getAppState'>;
 
 export interface ApprovalServiceDeps {
   history: ApprovalHistory;
@@ -197,6 +200,15 @@ export class ApprovalService {
       if (await this.deps.workflow.sendTaskFailure(approval.taskToken, ErrorName.Cancelled, `cancelled by ${by}`)) failed++;
     }
     return failed;
+  }
+
+  /**
+   * A queued deployment waits on a task token rather than polling: a cancel resumes it, so Begin
+   * sees the cancel now and ends it CANCELLED. False when it is not waiting in the queue.
+   */
+  async resumeQueued(app: string, deploymentId: string): Promise<boolean> {
+    const token = (await this.deps.history.getAppState(app)).queueTokens?.[deploymentId];
+    return token ? this.deps.workflow.sendTaskSuccess(token, { cancelRequested: true }) : false;
   }
 
   /**

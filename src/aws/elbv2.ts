@@ -86,6 +86,19 @@ export function createElbAdapter(config: AwsClientConfig | ElasticLoadBalancingV
         }
       }),
 
+    restoreRule: async (rule) => {
+      const actions = rule.actions as Action[];
+      try {
+        if (rule.isDefault) await client.send(new ModifyListenerCommand({ ListenerArn: rule.listenerArn, DefaultActions: actions }));
+        else await client.send(new ModifyRuleCommand({ RuleArn: rule.ruleArn, Actions: actions }));
+        return true;
+      } catch (err) {
+        // Deleted since the snapshot: nothing of it to restore (rollback's own reads see the rest).
+        if (GONE.has((err as { name?: string }).name ?? '')) return false;
+        throw wrapAwsError(`restoring the actions of ${rule.ruleArn}`, err);
+      }
+    },
+
     targetHealth: (targetGroupArn) =>
       call(`reading target health of ${targetGroupArn}`, async () => {
         const out = await client.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
@@ -100,6 +113,8 @@ export function createElbAdapter(config: AwsClientConfig | ElasticLoadBalancingV
       }),
   };
 }
+
+const GONE = new Set(['RuleNotFoundException', 'RuleNotFound', 'ListenerNotFoundException', 'ListenerNotFound']);
 
 function isPair(action: Action, primaryTg: string, canaryTg: string): boolean {
   const groups = action.ForwardConfig?.TargetGroups ?? [];
@@ -118,6 +133,7 @@ function toForwardRule(listenerArn: string, rule: Rule, primaryTg: string, canar
     listenerArn,
     isDefault: rule.IsDefault === true,
     weights: { primary: weightOf(primaryTg), canary: weightOf(canaryTg) },
+    actions: rule.Actions ?? [],
     ...(stickiness?.Enabled !== undefined
       ? { stickiness: { enabled: stickiness.Enabled, ...(stickiness.DurationSeconds !== undefined ? { durationSeconds: stickiness.DurationSeconds } : {}) } }
       : {}),

@@ -28,6 +28,9 @@ export function executionArnFor(stateMachineArn: string, name: string): string {
   return `${m[1]}:execution:${m[2]}:${name}`;
 }
 
+/** SendTask* answers for a task that is no longer waiting. */
+const CLOSED_TASK_ERRORS = new Set(['TaskTimedOut', 'TaskDoesNotExist']);
+
 function errorName(err: unknown): string | undefined {
   return (err as { name?: string })?.name;
 }
@@ -88,9 +91,9 @@ export class SfnWorkflow implements WorkflowPort {
   }
 
   /**
-   * TaskTimedOut is what SFN answers for a token that timed out or was already used: the approval
-   * is "already closed", which callers report to the user rather than fail on. InvalidToken (a token
-   * SFN never issued) is a bug or tampering and is thrown.
+   * TaskTimedOut (and TaskDoesNotExist) is what SFN answers for a token that timed out or was already
+   * used, or whose execution ended: the task is "already closed", which callers report to the user
+   * rather than fail on. InvalidToken (a token SFN never issued) is a bug or tampering and is thrown.
    */
   async sendTaskSuccess(taskToken: string, output: unknown): Promise<boolean> {
     return this.sendTask('completing a task', () => this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? {}) })));
@@ -105,7 +108,7 @@ export class SfnWorkflow implements WorkflowPort {
       await send();
       return true;
     } catch (err) {
-      if (errorName(err) === 'TaskTimedOut') return false;
+      if (CLOSED_TASK_ERRORS.has(errorName(err) ?? '')) return false;
       // The token is never part of the message: it is a credential to resume the execution.
       throw wrapAwsError(doing, err);
     }

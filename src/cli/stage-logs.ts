@@ -19,7 +19,7 @@ export interface StageLog {
 
 /** The ASL states that end the stage loop: what follows them belongs to completion or rollback. */
 const COMPLETE_STATES = new Set(['Complete', 'Succeeded']);
-const ROLLBACK_STATES = new Set(['RollbackBegin', 'RollbackNeeded', 'RollbackStep', 'RollbackDone', 'WaitRollback', 'FinishFailed']);
+const ROLLBACK_STATES = new Set(['RollbackBegin', 'RollbackRecord', 'RollbackNeeded', 'RollbackStep', 'RollbackDone', 'WaitRollback', 'FinishFailed']);
 
 /**
  * The execution's events in sections, in order. A stage's section opens when the ASL enters the

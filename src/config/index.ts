@@ -38,7 +38,19 @@ export interface Config {
   dashboardUrl?: string;
   /** The stack's KMS key (STEPCD_KMS_KEY_ARN): the stage function decrypts spec.encryption's secrets with it. */
   kmsKeyArn?: string;
+  /**
+   * How long a queued deployment waits for the lock holder's hand-off before it checks the lock
+   * itself (STEPCD_QUEUE_BACKSTOP_SECONDS, default 900): the backstop for a lost hand-off.
+   */
+  queueBackstopSeconds?: number;
 }
+
+/**
+ * Each backstop loop enters 3 states (Queued, Begin, LockAcquired), so 900 s is 12 billed transitions
+ * an hour of queueing; a lost hand-off (SendTaskSuccess failing past the SDK's retries) is rare enough
+ * for its deployment to start up to 15 minutes late.
+ */
+export const DEFAULT_QUEUE_BACKSTOP_SECONDS = 900;
 
 export interface Secrets {
   githubWebhookSecret?: string;
@@ -99,7 +111,16 @@ export function loadConfig(env: Env = process.env): Config {
     ...(env.STEPCD_KMS_KEY_ARN ? { kmsKeyArn: env.STEPCD_KMS_KEY_ARN } : {}),
     webhookFunctionName: env.AWS_LAMBDA_FUNCTION_NAME || undefined,
     dashboardUrl: dashboardUrl(env.STEPCD_DASHBOARD_URL),
+    queueBackstopSeconds: backstopSeconds(env.STEPCD_QUEUE_BACKSTOP_SECONDS),
   };
+}
+
+/** Whole seconds, at least 1: Step Functions' TimeoutSecondsPath takes a positive integer. */
+function backstopSeconds(value: string | undefined): number {
+  if (!value) return DEFAULT_QUEUE_BACKSTOP_SECONDS;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 1) throw new ConfigError(`STEPCD_QUEUE_BACKSTOP_SECONDS must be a whole number of seconds >= 1, got ${value}`);
+  return seconds;
 }
 
 /** An http(s) URL without a trailing slash, or undefined when unset. */

@@ -106,6 +106,26 @@ export interface DeploymentState {
   runTaskArns?: Record<string, string>;
   /** True once any ECS or ELBv2 mutation happened. */
   touched: boolean;
+  /**
+   * The listener rules as they stood before this deployment first changed a weight, taken from the
+   * reads that change made: rollback writes them back first, before it reads anything.
+   */
+  trafficRestore?: TrafficRestore;
+}
+
+export interface TrafficRestore {
+  targetGroups: { primary: string; canary: string };
+  rules: RuleSnapshot[];
+}
+
+/** One rule (or a listener's default action) as read: its action list is written back verbatim. */
+export interface RuleSnapshot {
+  ruleArn: string;
+  listenerArn: string;
+  isDefault: boolean;
+  weights: { primary: number; canary: number };
+  /** The action list as ELBv2 returned it (the adapter's shape; stages do not look inside). */
+  actions: unknown[];
 }
 
 export function emptyDeploymentState(): DeploymentState {
@@ -119,6 +139,11 @@ export interface AppState {
   lockedAt?: string;
   /** Deployment ids queued behind the lock, oldest first. */
   queue: string[];
+  /**
+   * The task token each queued deployment's execution waits on (its Queued state), by deployment id:
+   * whoever frees the lock resumes the first of them with SendTaskSuccess.
+   */
+  queueTokens?: Record<string, string>;
   lastGood?: LastGood;
 }
 

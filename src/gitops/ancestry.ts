@@ -19,7 +19,8 @@ export interface AncestryPort {
 
 /**
  * Ancestry between two commits never changes, so answers are kept for the life of the container:
- * a queued deployment polls Begin every few seconds and must not call GitHub each time.
+ * a queued deployment runs Begin again at every resume (a hand-off, a newer push, its backstop) and
+ * must not call GitHub each time.
  */
 export function cachedAncestry(port: AncestryPort, maxEntries = 1000): AncestryPort {
   const cache = new Map<string, Promise<CommitRelation>>();

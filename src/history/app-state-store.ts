@@ -10,6 +10,9 @@ export interface AppStateStore {
   /** Releases only if `deploymentId` holds it; a no-op otherwise. */
   releaseLock(app: string, deploymentId: string): Promise<void>;
   enqueue(app: string, deploymentId: string): Promise<void>;
+  /** Also forgets its queue token. */
   dequeue(app: string, deploymentId: string): Promise<void>;
+  /** Conditional write: stores the task token a queued deployment waits on; false when it is not queued. */
+  setQueueToken(app: string, deploymentId: string, taskToken: string): Promise<boolean>;
   setLastGood(app: string, lastGood: LastGood): Promise<void>;
 }

@@ -54,6 +54,8 @@ export interface LocalStackOptions extends LocalCloudOptions {
   logger?: StepcdLogger;
   /** The dashboard, served by the HTTP front on every path the API routes do not take. */
   dashboard?: HttpFrontOptions['dashboard'];
+  /** STEPCD_QUEUE_BACKSTOP_SECONDS: how long a queued deployment waits for a hand-off (default 30, real seconds). */
+  queueBackstopSeconds?: number;
   /** The stack-wide approver allowlist (STEPCD_APPROVERS on AWS). Default `['*']`: locally, anyone. */
   approvers?: string[];
   /**
@@ -87,10 +89,10 @@ export type LocalFunction = (event: unknown, context: LocalLambdaContext) => Pro
 export type FunctionWrapper = (event: unknown, context: LocalLambdaContext, next: LocalFunction) => Promise<unknown>;
 
 /**
- * The ASL's `Queued` loop waits on another deployment, not on ECS: it polls gently and leaves the
- * emulated clock alone, or a queued deployment would race time forward for the one it waits on.
+ * Locally a callback task's timeout runs in real seconds (src/local/sfn/task-tokens.ts), so the
+ * queue's backstop for a lost hand-off is shorter than AWS's default of 900 s.
  */
-const QUEUE_WAIT_POLICY = { Queued: { realMs: 50, advanceClock: false } };
+const LOCAL_QUEUE_BACKSTOP_SECONDS = 30;
 
 export const LOCAL_SECRETS = { githubWebhookSecret: 'local-webhook-secret', slackSigningSecret: 'local-slack-signing-secret' };
 
@@ -100,7 +102,7 @@ export const LOCAL_SECRETS = { githubWebhookSecret: 'local-webhook-secret', slac
  * Slack. Tests, `npm start` and `stepcd local` all run this.
  */
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
-  const cloud = await startLocalCloud({ ...opts, waitPolicy: { ...QUEUE_WAIT_POLICY, ...opts.waitPolicy } });
+  const cloud = await startLocalCloud(opts);
   try {
     const logger = opts.logger ?? createLogger('stepcd-local');
     const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
@@ -116,6 +118,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       slack: opts.slack ?? {},
       approvers: opts.approvers ?? ['*'],
       kmsKeyArn: cloud.kms.keyArn,
+      queueBackstopSeconds: opts.queueBackstopSeconds ?? LOCAL_QUEUE_BACKSTOP_SECONDS,
     };
     const gitops = {
       source: new LocalGitSource(opts.repoDir),

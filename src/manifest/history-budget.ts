@@ -39,7 +39,8 @@ export function stageEvents(stage: PlannedStage, pollSeconds: number): number {
 }
 
 function reservedEvents(pollSeconds: number): number {
-  const rollback = 3 * EVENTS.task + EVENTS.choice + (Math.ceil(ROLLBACK_WAIT_SECONDS / pollSeconds) + 1) * POLL_EVENTS;
+  // RollbackBegin (traffic), RollbackRecord, RollbackStep and FinishFailed.
+  const rollback = 4 * EVENTS.task + EVENTS.choice + (Math.ceil(ROLLBACK_WAIT_SECONDS / pollSeconds) + 1) * POLL_EVENTS;
   return FIXED_EVENTS + rollback;
 }
 

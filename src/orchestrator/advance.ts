@@ -29,7 +29,7 @@ export async function advance(data: ExecutionData, deps: OrchestratorDeps): Prom
   if (record.cancelRequested) {
     throw new CancelledError(`cancelled${byWhom(record.cancelRequestedBy)} before ${plan.stages[cursor.index + 1]?.name ?? 'completion'}`);
   }
-  const deadline = deploymentDeadline(plan);
+  const deadline = deploymentDeadline(data);
   if (now.getTime() > deadline) throw new DeploymentTimeoutError(timeoutMessage(plan));
 
   const index = cursor.index + 1;

@@ -4,11 +4,13 @@ import { newDeploymentRecord } from '../history/records.js';
 import { announce, notifySettings, reload } from './announce.js';
 import type { OrchestratorDeps } from './deps.js';
 import type { ExecutionData } from './execution-data.js';
+import { handOffAfterEnd, nudgeQueued, queueBackstopSeconds } from './hand-off.js';
 import { contendersAgainst, contendersOf, findSupersession, pushedAtOf, supersededReason, type Supersession } from './supersede.js';
 
 /**
- * Begin: take the per-app lock, or queue behind the deployment holding it. Before either, and again
- * on every poll while queued, the commit is checked against the app's deployed, running and queued
+ * Begin: take the per-app lock, or queue behind the deployment holding it (the ASL's Queued state then
+ * waits on a task token until a hand-off resumes it). Before either, and again each time it is
+ * resumed, the commit is checked against the app's deployed, running and queued
  * commits by Git ancestry: an older one ends SUPERSEDED, naming the newer commit (never an older
  * commit over a newer one, whatever order GitHub delivered the pushes in). Nothing here touches ECS,
  * so a SUPERSEDED or CLOSED end needs no rollback.
@@ -38,6 +40,8 @@ export async function begin(input: { plan: DeploymentPlan } & Partial<ExecutionD
     await history.dequeue(app, id);
     await history.setStatus(id, 'CANCELLED', { reason: 'cancelled while queued; nothing was deployed', at: now });
     await announce(deps, await reload(deps, plan), 'DEPLOYMENT_CANCELLED', { reason: 'cancelled while queued' });
+    // It may have been woken as the next in line: the lock passes to the one after it.
+    await handOffAfterEnd(deps, app);
     return { ...base, lock: 'CLOSED' };
   }
 
@@ -48,18 +52,21 @@ export async function begin(input: { plan: DeploymentPlan } & Partial<ExecutionD
   if (newer) return supersede(deps, plan, base, newer, now);
   // A newcomer joins the back of a non-empty queue even when the lock is free for a moment: taking
   // it would let the older queued commits deploy after this newer one.
+  const waiting: ExecutionData = { ...base, lock: 'QUEUED', queue: { backstopSeconds: queueBackstopSeconds(deps) } };
   if (!queued && appState.queue.length > 0) {
     await history.enqueue(app, id);
-    return { ...base, lock: 'QUEUED' };
+    // The ones queued before it may be older commits: they re-check now and end SUPERSEDED if so.
+    await nudgeQueued(deps, app, id);
+    return waiting;
   }
 
-  // Polling while queued writes nothing, not even a conditional write bound to fail: a live holder
-  // is seen in the app state just read, and the queue entry is already there.
+  // A backstop check while queued writes nothing, not even a conditional write bound to fail: a live
+  // holder is seen in the app state just read, and the queue entry is already there.
   const holder = appState.lockHolder;
   const blocked = holder !== undefined && holder !== id && !(await releaseIfStale(deps, app, holder));
   if (blocked || !(await history.tryLock(app, id))) {
     if (!queued) await history.enqueue(app, id);
-    return { ...base, lock: 'QUEUED' };
+    return waiting;
   }
   // The lock was free: a newer commit may have been deployed between the read above and the lock.
   const after = await history.getAppState(app);
@@ -79,7 +86,9 @@ export async function begin(input: { plan: DeploymentPlan } & Partial<ExecutionD
     await deps.notifier.deploymentStarted(running, notifySettings(plan));
   }
   const lastGood = appState.lastGood;
-  return { ...base, state: record.state ?? base.state, ...(lastGood ? { lastGood } : {}), lock: 'ACQUIRED' };
+  // spec.timeout counts from here, not from planning: time spent queued is not the deployment's.
+  const lockedAt = deps.now().toISOString();
+  return { ...base, state: record.state ?? base.state, ...(lastGood ? { lastGood } : {}), lock: 'ACQUIRED', lockedAt };
 }
 
 async function supersede(deps: OrchestratorDeps, plan: DeploymentPlan, base: ExecutionData, newer: Supersession, at: string): Promise<ExecutionData> {
@@ -89,6 +98,8 @@ async function supersede(deps: OrchestratorDeps, plan: DeploymentPlan, base: Exe
   await deps.history.setStatus(id, 'SUPERSEDED', { reason, at });
   deps.logger.info('superseded by a newer commit; nothing deployed', { newer: newer.by.deploymentId, sha: newer.by.sha, diverged: newer.diverged });
   await announce(deps, await reload(deps, plan), 'DEPLOYMENT_CANCELLED', { reason });
+  // Woken as the next in line (or holding the lock a moment): the lock passes to the one after it.
+  await handOffAfterEnd(deps, plan.app.name);
   return { ...base, lock: 'SUPERSEDED' };
 }
 

@@ -4,8 +4,14 @@ import type { DeploymentStore } from '../history/deployment-store.js';
 
 export interface CancelDeps {
   history: Pick<DeploymentStore, 'getDeployment' | 'requestCancel'>;
-  /** The approval service: fails the open task token so a waiting execution rolls back now. */
-  approvals: { cancelPending(deploymentId: string, opts?: { by?: string }): Promise<number> };
+  /**
+   * The approval service: fails the open approval token so a waiting execution rolls back now, and
+   * resumes a queued one's token so it leaves the queue now.
+   */
+  approvals: {
+    cancelPending(deploymentId: string, opts?: { by?: string }): Promise<number>;
+    resumeQueued(app: string, deploymentId: string): Promise<boolean>;
+  };
 }
 
 export type CancelResult =
@@ -16,8 +22,8 @@ export type CancelResult =
  * `stepcd cancel` (and Slack's Cancel): marks the deployment cancel-requested with who asked, then
  * fails any open approval token with stepcd.Cancelled. The flag is what the state machine acts on,
  * in every kind of wait: each stability and ANALYSIS check, each slice of a WAIT, Advance between
- * stages (then rollback, then CANCELLED), and Begin for a queued deployment (CANCELLED, nothing
- * deployed). The flag goes first so that an approval racing with the cancel cannot slip past it.
+ * stages (then rollback, then CANCELLED), and Begin for a queued deployment, which is resumed from
+ * its queue wait for it (CANCELLED, nothing deployed). The flag goes first so that an approval racing with the cancel cannot slip past it.
  */
 export async function cancelDeployment(deploymentId: string, deps: CancelDeps, opts: { by?: string } = {}): Promise<CancelResult> {
   const record = await deps.history.getDeployment(deploymentId);
@@ -27,6 +33,7 @@ export async function cancelDeployment(deploymentId: string, deps: CancelDeps, o
   }
   await deps.history.requestCancel(deploymentId, opts.by);
   const approvalsCancelled = await deps.approvals.cancelPending(deploymentId, opts.by ? { by: opts.by } : {});
+  if (record.status === 'PENDING') await deps.approvals.resumeQueued(record.app.name, deploymentId);
   const when = whenItTakesEffect(record.status, approvalsCancelled);
   return {
     kind: 'requested',
@@ -40,7 +47,7 @@ function whenItTakesEffect(status: DeploymentStatus, approvalsCancelled: number)
   if (approvalsCancelled > 0) return 'its pending approval was failed; rolling back now, then CANCELLED';
   switch (status) {
     case 'PENDING':
-      return 'it leaves the queue at its next check; nothing is deployed';
+      return 'it leaves the queue now; nothing is deployed';
     case 'ROLLING_BACK':
       return 'it is already rolling back; the rollback finishes and decides the outcome';
     default:

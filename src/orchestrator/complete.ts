@@ -1,6 +1,7 @@
 import { announce, notifySettings, reload } from './announce.js';
 import type { OrchestratorDeps } from './deps.js';
 import type { ExecutionData } from './execution-data.js';
+import { handOffAfterEnd } from './hand-off.js';
 
 /**
  * Complete: SUCCESS, and the new last good version for rollbacks to come. A pipeline that never
@@ -24,6 +25,7 @@ export async function complete(data: ExecutionData, deps: OrchestratorDeps): Pro
   await deps.history.setState(id, state);
   await deps.history.setStatus(id, 'SUCCESS', { at });
   await deps.history.releaseLock(plan.app.name, id);
+  await handOffAfterEnd(deps, plan.app.name);
   const record = await reload(deps, plan);
   await announce(deps, record, 'DEPLOYMENT_SUCCEEDED');
   await deps.notifier.deploymentEnded(record, notifySettings(plan));

@@ -1,8 +1,13 @@
 import type { DeploymentPlan } from '../domain/plan.js';
 
-/** When the deployment must have finished (spec.timeout, counted from when it was planned), epoch ms. */
-export function deploymentDeadline(plan: DeploymentPlan): number {
-  return Date.parse(plan.createdAt) + plan.options.timeoutSeconds * 1000;
+/**
+ * When the deployment must have finished, epoch ms: spec.timeout counted from when it took the app
+ * lock (`lockedAt`), so time queued behind another deployment is not spent from it. Data without
+ * `lockedAt` (an execution started before Begin recorded it) counts from planning, as it used to.
+ */
+export function deploymentDeadline(data: { plan: DeploymentPlan; lockedAt?: string }): number {
+  const from = data.lockedAt ? Date.parse(data.lockedAt) : Date.parse(data.plan.createdAt);
+  return from + data.plan.options.timeoutSeconds * 1000;
 }
 
 export function timeoutMessage(plan: DeploymentPlan): string {

@@ -12,7 +12,7 @@ export type OrchestratorHistory = Pick<
   DeploymentStore,
   'createDeployment' | 'getDeployment' | 'setExecution' | 'setStatus' | 'setStageStatus' | 'setState' | 'addError'
 > &
-  Pick<AppStateStore, 'getAppState' | 'tryLock' | 'releaseLock' | 'enqueue' | 'dequeue' | 'setLastGood'> &
+  Pick<AppStateStore, 'getAppState' | 'tryLock' | 'releaseLock' | 'enqueue' | 'dequeue' | 'setQueueToken' | 'setLastGood'> &
   Pick<ApprovalStore, 'closeApproval'>;
 
 /** What the orchestration steps need; built once per cold start (AWS) or per local cloud. */
@@ -31,4 +31,6 @@ export interface OrchestratorDeps {
    */
   wallNow(): Date;
   logger: StepcdLogger;
+  /** The Queued state's timeout (config.queueBackstopSeconds); DEFAULT_QUEUE_BACKSTOP_SECONDS when unset. */
+  queueBackstopSeconds?: number;
 }

@@ -5,13 +5,16 @@ import { complete } from './complete.js';
 import type { OrchestratorDeps } from './deps.js';
 import type { ExecutionData } from './execution-data.js';
 import { finishFailed } from './finish.js';
+import { parkInQueue } from './hand-off.js';
 import { rollbackBegin } from './rollback-begin.js';
 import { waitCheck } from './wait-check.js';
 
 export interface OrchestrateEvent {
-  action: 'begin' | 'advance' | 'wait-check' | 'complete' | 'rollback-begin' | 'finish';
+  action: 'begin' | 'enqueue' | 'advance' | 'wait-check' | 'complete' | 'rollback-begin' | 'finish';
   data: ExecutionData;
   executionArn?: string;
+  /** `enqueue` (the Queued state's callback task): the token the execution waits on. */
+  taskToken?: string;
 }
 
 /** The orchestrate Lambda's one entry: the ASL names the step in `action`. */
@@ -19,6 +22,10 @@ export async function orchestrate(event: OrchestrateEvent, deps: OrchestratorDep
   switch (event.action) {
     case 'begin':
       return begin(event.data, deps, event.executionArn);
+    case 'enqueue':
+      if (!event.taskToken) throw new InvalidStateError('enqueue needs the task token of the Queued state');
+      await parkInQueue(event.data, event.taskToken, deps);
+      return event.data;
     case 'advance':
       return advance(event.data, deps);
     case 'wait-check':

@@ -13,12 +13,21 @@ export interface ExecutionData {
   cursor: Cursor;
   /** Set by Begin: ACQUIRED runs, QUEUED waits and retries, SUPERSEDED and CLOSED end without ECS calls. */
   lock?: 'ACQUIRED' | 'QUEUED' | 'SUPERSEDED' | 'CLOSED';
+  /**
+   * Set by Begin with QUEUED: the Queued state's TimeoutSecondsPath, the backstop for a lost hand-off.
+   * Queued writes what resumed it (`ResultPath`): the hand-off's output, or the States.Timeout error.
+   */
+  queue?: { backstopSeconds: number; resumedBy?: unknown };
+  /** Set by Begin with ACQUIRED (the engine clock): spec.timeout counts from here. */
+  lockedAt?: string;
   executionArn?: string;
   /** Written by the ASL's Catch (`ResultPath: $.error`). */
   error?: { Error: string; Cause?: string };
   /** Written by WAIT_APPROVAL (`ResultPath: $.approval`). */
   approval?: unknown;
   rollback?: RollbackProgress;
+  /** Written by RollbackBegin's Catch: the traffic restore failed, so RollbackStep routes traffic itself. */
+  trafficRestoreError?: { Error: string; Cause?: string };
   /** Set by the finaliser when it starts a rollback-only execution. */
   rollbackOnly?: boolean;
   /** Set by Finish for the Fail state (ErrorPath / CausePath). */

@@ -4,6 +4,7 @@ import type { DeploymentPlan } from '../domain/plan.js';
 import { announce, notifySettings, reload } from './announce.js';
 import type { OrchestratorDeps } from './deps.js';
 import type { ExecutionData } from './execution-data.js';
+import { handOffAfterEnd } from './hand-off.js';
 import { describeFailure, outcomeOf } from './reasons.js';
 
 /** The `detail` of EventBridge's "Step Functions Execution Status Change" event. */
@@ -51,6 +52,7 @@ export async function finaliseExecution(change: ExecutionStatusChange, deps: Orc
   switch (decision.kind) {
     case 'release':
       await deps.history.releaseLock(app, id);
+      await handOffAfterEnd(deps, app);
       return 'already-final';
     case 'rollback': {
       // DEPLOYMENT_ROLLING_BACK once per rollback: a rollback already announced is only resumed.
@@ -128,6 +130,7 @@ async function finalise(deps: OrchestratorDeps, plan: DeploymentPlan, status: 'F
   await deps.history.setStatus(plan.deploymentId, status, { reason, at });
   await deps.history.releaseLock(plan.app.name, plan.deploymentId);
   await deps.history.dequeue(plan.app.name, plan.deploymentId);
+  await handOffAfterEnd(deps, plan.app.name);
   const record = await reload(deps, plan);
   await announce(deps, record, status === 'CANCELLED' ? 'DEPLOYMENT_CANCELLED' : 'DEPLOYMENT_FAILED', { reason });
   await deps.notifier.deploymentEnded(record, notifySettings(plan));

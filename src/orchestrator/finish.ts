@@ -1,6 +1,7 @@
 import { announce, notifySettings, reload } from './announce.js';
 import type { OrchestratorDeps } from './deps.js';
 import type { ExecutionData } from './execution-data.js';
+import { handOffAfterEnd } from './hand-off.js';
 import { describeFailure, outcomeOf } from './reasons.js';
 
 /** Finish (failure path): the final FAILURE or CANCELLED record, the event, the lock released. */
@@ -20,6 +21,7 @@ export async function finishFailed(data: ExecutionData, deps: OrchestratorDeps):
   await deps.history.releaseLock(plan.app.name, id);
   // Begin can fail while the deployment is queued; a dead entry would make newcomers wait a poll.
   await deps.history.dequeue(plan.app.name, id);
+  await handOffAfterEnd(deps, plan.app.name);
   const record = await reload(deps, plan);
   await announce(deps, record, outcome === 'CANCELLED' ? 'DEPLOYMENT_CANCELLED' : 'DEPLOYMENT_FAILED', { reason });
   await deps.notifier.deploymentEnded(record, notifySettings(plan));

@@ -1,7 +1,7 @@
 import { FINAL_STATUSES } from '../domain/deployment.js';
 import { CancelledError, DeploymentTimeoutError, InvalidStateError, StableTimeoutError } from '../errors.js';
 import type { DeploymentStore } from '../history/deployment-store.js';
-import { checkStage, rollbackStep, startStage } from '../stages/index.js';
+import { checkStage, restoreTraffic, rollbackStep, startStage } from '../stages/index.js';
 import type { StagePorts } from '../stages/ports.js';
 import type { StageInput } from '../stages/types.js';
 import { deploymentDeadline, timeoutMessage } from './deadline.js';
@@ -16,7 +16,8 @@ export interface StageTaskDeps {
 }
 
 /**
- * The stage Lambda: `start` and `check` of the current ECS or ANALYSIS stage, and one `rollback` step. The state
+ * The stage Lambda: `start` and `check` of the current ECS or ANALYSIS stage, the traffic restore that
+ * opens a rollback (`rollback-traffic`), and one `rollback` step. The state
  * is written to history after every call, before returning, so that a finaliser working from the
  * record alone (after StopExecution) knows every task set this deployment created.
  */
@@ -39,7 +40,7 @@ export async function runStageTask(action: string, data: ExecutionData, deps: St
       await deps.history.setState(data.plan.deploymentId, result.state);
       if (result.status === 'failed') throw result.error;
       // A stage still stabilising when spec.timeout passes fails here rather than at its own stableTimeout.
-      if (result.status === 'pending' && deps.ports.now() > deploymentDeadline(data.plan)) {
+      if (result.status === 'pending' && deps.ports.now() > deploymentDeadline(data)) {
         throw new DeploymentTimeoutError(`${timeoutMessage(data.plan)} while ${data.cursor.stage?.name ?? 'a stage'} was stabilising`);
       }
       return {
@@ -47,6 +48,13 @@ export async function runStageTask(action: string, data: ExecutionData, deps: St
         state: result.state,
         cursor: { ...data.cursor, status: result.status, ...(result.detail ? { detail: result.detail } : {}) },
       };
+    }
+    case 'rollback-traffic': {
+      // Only ahead of a rollback: with autoRollback off, traffic stays where the failure left it.
+      if (!data.plan.options.autoRollback) return data;
+      const result = await restoreTraffic(data.state, deps.ports);
+      if (result.restored.length > 0) await deps.history.setState(data.plan.deploymentId, result.state);
+      return { ...data, state: result.state };
     }
     case 'rollback': {
       const progress = data.rollback;

@@ -80,7 +80,13 @@ export function buildCoreDeps(ctx: DepsContext, tuning: NotifierTuning = {}): Co
 }
 
 export function buildOrchestratorDeps(ctx: DepsContext, overrides: { ancestry?: AncestryPort } = {}): OrchestratorDeps {
-  return { ...buildCoreDeps(ctx), ancestry: overrides.ancestry ?? githubAncestry(ctx), ...clocksOf(ctx), logger: ctx.logger };
+  return {
+    ...buildCoreDeps(ctx),
+    ancestry: overrides.ancestry ?? githubAncestry(ctx),
+    ...clocksOf(ctx),
+    logger: ctx.logger,
+    ...(ctx.config.queueBackstopSeconds ? { queueBackstopSeconds: ctx.config.queueBackstopSeconds } : {}),
+  };
 }
 
 /** The engine clock and the wall clock as the orchestration and trigger deps take them. */

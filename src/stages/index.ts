@@ -16,6 +16,7 @@ import { analysis } from './analysis.js';
 import { runTask } from './run-task.js';
 
 export { rollbackStep } from './rollback.js';
+export { restoreTraffic } from './restore-traffic.js';
 export type * from './ports.js';
 export type * from './types.js';
 

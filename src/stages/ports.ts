@@ -4,6 +4,8 @@
  * unit tests can fake a port without the SDK.
  */
 
+import type { RuleSnapshot } from '../domain/deployment.js';
+
 export type Tags = Record<string, string>;
 
 export type TaskSetStatus = 'PRIMARY' | 'ACTIVE' | 'DRAINING';
@@ -171,6 +173,8 @@ export interface ForwardRule {
   isDefault: boolean;
   weights: TrafficWeights;
   stickiness?: Stickiness;
+  /** The whole action list as read, so that a rollback can write it back with no read (RuleSnapshot). */
+  actions?: unknown[];
 }
 
 export interface TrafficWeights {
@@ -195,6 +199,11 @@ export interface ElbPort {
   findForwardRules(primaryTargetGroupArn: string, canaryTargetGroupArn: string): Promise<ForwardRule[]>;
   /** Rewrites the weights of the rule's forward action, keeping its stickiness and other actions. */
   setRuleWeights(rule: ForwardRule, groups: { primary: string; canary: string }, weights: TrafficWeights): Promise<void>;
+  /**
+   * Writes a rule's action list back as the snapshot holds it: one ModifyRule (ModifyListener for a
+   * default action) and no read. False when the rule or listener no longer exists.
+   */
+  restoreRule(rule: RuleSnapshot): Promise<boolean>;
   targetHealth(targetGroupArn: string): Promise<TargetHealth[]>;
 }
 

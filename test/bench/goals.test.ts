@@ -26,7 +26,7 @@ describe('the bench goals table', () => {
     const goals = goalsOf({
       bundles: { a: { bytes: 900_000, coldImportMs: 80 }, b: { bytes: 1_200_000, coldImportMs: 120 } },
       fanout: { repoApps: 1000, allStartedMs: 9_000 },
-      rollback: { reach: { byOperation: { 'elbv2:ModifyRule': 1, 'dynamodb:GetItem': 5 } } },
+      rollback: { beforeTraffic: { awsCalls: 5 } },
       waiting: { stability: { perHour: 720 }, approval: { perHour: 0 } },
     });
 

@@ -26,3 +26,16 @@ describe('loadConfig: GitHub App settings', () => {
     );
   });
 });
+
+describe('loadConfig: the queue backstop', () => {
+  it.each([
+    ['success: unset is 900 s (12 transitions an hour of queueing)', undefined, 900],
+    ['success: a whole number of seconds is taken', '120', 120],
+  ])('%s', (_name, value, expected) => {
+    expect(loadConfig({ ...BASE, ...(value ? { STEPCD_QUEUE_BACKSTOP_SECONDS: value } : {}) }).queueBackstopSeconds).toBe(expected);
+  });
+
+  it.each([['0'], ['1.5'], ['soon']])('fail: %s is refused at load, naming the setting', (value) => {
+    expect(() => loadConfig({ ...BASE, STEPCD_QUEUE_BACKSTOP_SECONDS: value })).toThrow(/STEPCD_QUEUE_BACKSTOP_SECONDS/);
+  });
+});

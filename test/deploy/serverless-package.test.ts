@@ -367,8 +367,9 @@ describe('serverless package (offline, stage ci)', () => {
         'github-webhook': ['states:DescribeExecution', 'states:StartExecution'],
         'slack-interactions': ['states:SendTaskFailure', 'states:SendTaskSuccess'],
         'approval-request': ['states:SendTaskFailure', 'states:SendTaskSuccess'],
-        finaliser: ['states:StartExecution'],
-        orchestrate: [],
+        // The lock's hand-off to the next queued deployment (SendTaskSuccess only, never Failure).
+        finaliser: ['states:SendTaskSuccess', 'states:StartExecution'],
+        orchestrate: ['states:SendTaskSuccess'],
         stage: [],
         'github-deployments': [],
         'drift-check': ['states:DescribeExecution'],

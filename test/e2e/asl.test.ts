@@ -28,7 +28,7 @@ const definition = JSON.parse(text) as { StartAt: string; States: Record<string,
 const states = Object.entries(definition.States);
 const lambdaTasks = states.filter(([, s]) => s.Type === 'Task');
 /** The compensation chain: retried, but never caught (a failing rollback must not loop into itself). */
-const ROLLBACK_STATES = ['RollbackBegin', 'RollbackStep', 'FinishFailed'];
+const ROLLBACK_STATES = ['RollbackBegin', 'RollbackRecord', 'RollbackStep', 'FinishFailed'];
 
 describe('statemachines/deployment.asl.json', () => {
   it('passes asl-validator, given a clone because the validator mutates its input', () => {
@@ -56,12 +56,14 @@ describe('statemachines/deployment.asl.json', () => {
   it('sends every failure of the pipeline to rollback, and gives the rollback chain no Catch', () => {
     for (const [name, state] of lambdaTasks) {
       if (ROLLBACK_STATES.includes(name)) {
-        expect(state.Catch, name).toBeUndefined();
+        // Only the traffic restore is caught, and only forward: RollbackStep then routes traffic itself.
+        if (name === 'RollbackBegin') expect(state.Catch?.map((c) => c.Next)).toEqual(['RollbackRecord']);
+        else expect(state.Catch, name).toBeUndefined();
         continue;
       }
       const catcher = state.Catch?.find((c) => c.ErrorEquals.includes('States.ALL'));
-      // Begin has touched nothing yet: it ends through FinishFailed, which releases what it took.
-      expect(catcher?.Next, name).toBe(name === 'Begin' ? 'FinishFailed' : 'RollbackBegin');
+      // Begin and Queued have touched nothing yet: they end through FinishFailed, which releases what they took.
+      expect(catcher?.Next, name).toBe(name === 'Begin' || name === 'Queued' ? 'FinishFailed' : 'RollbackBegin');
     }
   });
 
@@ -71,7 +73,24 @@ describe('statemachines/deployment.asl.json', () => {
     expect(approval.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
     expect(approval.TimeoutSecondsPath).toBe('$.cursor.stage.with.timeoutSeconds');
     expect(approval.Parameters?.Payload?.['taskToken.$']).toBe('$$.Task.Token');
-    expect(definition.States['Queued']).toMatchObject({ Type: 'Wait', SecondsPath: '$.plan.options.pollIntervalSeconds', Next: 'Begin' });
+  });
+
+  it('opens every rollback with the traffic restore (the stage Lambda), then records it', () => {
+    expect(definition.States['RollbackBegin']).toMatchObject({ Next: 'RollbackRecord', Parameters: { Payload: { action: 'rollback-traffic' } } });
+    expect(definition.States['RollbackBegin']?.Parameters?.FunctionName).toContain('stepcd-stage');
+    expect(definition.States['RollbackRecord']).toMatchObject({ Next: 'RollbackNeeded', Parameters: { Payload: { action: 'rollback-begin' } } });
+  });
+
+  it('queues on a task token with a backstop timeout that loops to Begin, instead of polling', () => {
+    const queued = definition.States['Queued']!;
+    expect(queued).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      TimeoutSecondsPath: '$.queue.backstopSeconds',
+      Next: 'Begin',
+    });
+    expect(queued.Parameters?.Payload).toMatchObject({ action: 'enqueue', 'taskToken.$': '$$.Task.Token' });
+    expect(queued.Catch?.[0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: 'Begin' });
   });
 
   it('names only errors stepcd throws, Step Functions raises or Lambda reports', () => {

@@ -26,38 +26,36 @@ describe('per-app serialization', () => {
   const history = () => h.stack.core.history;
   const approve = (id: string) => h.stack.approvals.approve({ deploymentId: id, user: 'U-LEAD', via: 'cli', now: new Date() });
 
-  /** Lets a queued execution poll Begin a few times, so a test sees it waiting rather than not yet started. */
-  async function pollsAtLeast(arn: string, begins: number) {
-    await waitFor(`${arn} to poll Begin ${begins} times`, async () => {
-      const entered = h.stack.cloud.sfn
-        .history(arn)
-        .filter((e) => e.type === 'TaskStateEntered' && (e.details as { value?: { name?: string } }).value?.name === 'Begin');
-      return entered.length >= begins ? true : undefined;
+  const begins = (arn: string) =>
+    h.stack.cloud.sfn.history(arn).filter((e) => e.type === 'TaskStateEntered' && (e.details as { value?: { name?: string } }).value?.name === 'Begin').length;
+
+  /** Waits until the queued execution waits on its queue token (the Queued state), its token stored. */
+  async function parked(arn: string, id: string) {
+    await waitFor(`${arn} to wait in Queued on a stored token`, async () => {
+      const open = h.stack.cloud.sfn.listOpenTokens().some((t) => t.executionArn === arn && t.stateName === 'Queued');
+      const stored = (await history().getAppState('canary')).queueTokens?.[id];
+      return open && stored ? true : undefined;
     });
   }
 
-  it('queues a second push behind the running one, without writing history while it waits, and runs it next', async () => {
+  it('queues a second push behind the running one on a task token (no polling, no writes while it waits), and hands the lock on to it', async () => {
     const a = await h.deploy(await h.imageBump('canary', '3.0.0'));
     await h.waitForStatus(a.id, 'WAITING_APPROVAL');
     const b = await h.deploy(await h.imageBump('canary', '3.1.0'));
-    await pollsAtLeast(b.arn, 2);
+    await parked(b.arn, b.id);
     const queuedRecord = await history().getDeployment(b.id);
     expect(queuedRecord?.status).toBe('PENDING');
     expect(await history().getAppState('canary')).toMatchObject({ lockHolder: a.id, queue: [b.id] });
     const writes = WRITE_METHODS.map((method) => vi.spyOn(history(), method));
-    await pollsAtLeast(b.arn, 5);
-    // Polling Begin while queued writes nothing: no record change, no lock attempt, no queue write.
+    const transitions = h.stack.cloud.sfn.transitions(b.arn);
+    await new Promise((r) => setTimeout(r, 1_500));
+    // Waiting on the token is no loop: no Begin again, no state transition, no write of any kind.
+    expect(begins(b.arn)).toBe(1);
+    expect(h.stack.cloud.sfn.transitions(b.arn)).toBe(transitions);
     expect((await history().getDeployment(b.id))?.updatedAt).toBe(queuedRecord?.updatedAt);
     const byB = writes.flatMap((spy) => spy.mock.calls).filter((args) => args.includes(b.id));
     for (const spy of writes) spy.mockRestore();
     expect(byB).toEqual([]);
-    // Waiting in the queue is not waiting on ECS: it must not race the shared emulated clock ahead
-    // (five 15 s polls would otherwise have moved it 75 s on top of real time × 60).
-    const clockBefore = h.stack.cloud.clock.now();
-    const realBefore = Date.now();
-    await pollsAtLeast(b.arn, 10);
-    const emulatedMs = h.stack.cloud.clock.now() - clockBefore;
-    expect(emulatedMs).toBeLessThanOrEqual((Date.now() - realBefore) * 60 + 1_000);
 
     expect((await approve(a.id)).kind).toBe('approved');
     expect((await h.stack.cloud.sfn.waitForExecution(a.arn, { timeoutMs: 30_000 })).status).toBe('SUCCEEDED');
@@ -66,7 +64,9 @@ describe('per-app serialization', () => {
     expect(ended.status).toBe('SUCCESS');
     // B's first stage started only after A ended.
     expect(Date.parse(running.stages[0]!.startedAt!)).toBeGreaterThanOrEqual(Date.parse(ended.endedAt!));
-    expect(await history().getAppState('canary')).toMatchObject({ lockHolder: b.id, queue: [] });
+    expect(await history().getAppState('canary')).toMatchObject({ lockHolder: b.id, queue: [], queueTokens: {} });
+    // Woken by A's hand-off, not by its backstop (30 s locally): Begin ran once more, and took the lock.
+    expect(begins(b.arn)).toBe(2);
 
     expect((await approve(b.id)).kind).toBe('approved');
     expect((await h.stack.cloud.sfn.waitForExecution(b.arn, { timeoutMs: 30_000 })).status).toBe('SUCCEEDED');
@@ -79,7 +79,7 @@ describe('per-app serialization', () => {
     const a = await h.deploy(await h.imageBump('canary', '4.0.0'));
     await h.waitForStatus(a.id, 'WAITING_APPROVAL');
     const b = await h.deploy(await h.imageBump('canary', '4.1.0'));
-    await pollsAtLeast(b.arn, 1);
+    await parked(b.arn, b.id);
     const c = await h.deploy(await h.imageBump('canary', '4.2.0'));
 
     const superseded = await h.waitForStatus(b.id, 'SUPERSEDED');
@@ -107,7 +107,7 @@ describe('per-app serialization', () => {
     const a = await h.deploy(await h.imageBump('canary', '6.0.0'));
     await h.waitForStatus(a.id, 'WAITING_APPROVAL');
     const b = await h.deploy(await h.imageBump('canary', '6.1.0'));
-    await pollsAtLeast(b.arn, 1);
+    await parked(b.arn, b.id);
 
     const result = await cancelDeployment(b.id, { history: history(), approvals: h.stack.approvals });
     expect(result).toMatchObject({ kind: 'requested', status: 'PENDING', approvalsCancelled: 0 });

@@ -186,7 +186,7 @@ describe('Step Functions history budget', () => {
       a.config.spec.pipeline.stages = [{ name: 'ECS_PRIMARY_ROLLOUT', with: { stableTimeout: '1h' } }];
     });
     expect(errors).toEqual([
-      "app.pipecd.yaml: spec.pipeline.stages could write up to 48669 Step Functions history events (polling every 1s until each stage's timeout), over the 25000 one execution can hold: at most 0 stages like these fit; use fewer stages, shorter stage timeouts or a longer spec.stepcd.pollInterval",
+      "app.pipecd.yaml: spec.pipeline.stages could write up to 48674 Step Functions history events (polling every 1s until each stage's timeout), over the 25000 one execution can hold: at most 0 stages like these fit; use fewer stages, shorter stage timeouts or a longer spec.stepcd.pollInterval",
     ]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { boundedWait } from '../../src/orchestrator/deadline.js';
+import type { DeploymentPlan } from '../../src/domain/plan.js';
+import { boundedWait, deploymentDeadline } from '../../src/orchestrator/deadline.js';
 
 describe('boundedWait', () => {
   const deadline = Date.parse('2026-01-01T01:00:00Z');
@@ -11,5 +12,15 @@ describe('boundedWait', () => {
     ['success: a deadline already passed waits nothing', 30, deadline + 5_000, { seconds: 0, cutShort: true }],
   ])('%s', (_name, duration, now, expected) => {
     expect(boundedWait(duration, deadline, now)).toEqual(expected);
+  });
+});
+
+describe('deploymentDeadline', () => {
+  const plan = { createdAt: '2026-01-01T00:00:00.000Z', options: { timeoutSeconds: 3600 } } as unknown as DeploymentPlan;
+  it.each([
+    ['success: it counts spec.timeout from when the deployment took the lock', '2026-01-01T06:00:00.000Z', Date.parse('2026-01-01T07:00:00Z')],
+    ['success: without lockedAt (an older execution) it counts from planning', undefined, Date.parse('2026-01-01T01:00:00Z')],
+  ])('%s', (_name, lockedAt, expected) => {
+    expect(deploymentDeadline({ plan, ...(lockedAt ? { lockedAt } : {}) })).toBe(expected);
   });
 });

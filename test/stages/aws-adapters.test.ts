@@ -72,8 +72,22 @@ describe('ELBv2 adapter: findForwardRules', () => {
     ).findForwardRules(P, C);
 
     expect(rules).toEqual([
-      { ruleArn: 'r-default-1', listenerArn: 'l1', isDefault: true, weights: { primary: 100, canary: 0 }, stickiness: { enabled: true, durationSeconds: 300 } },
-      { ruleArn: 'r-api-2', listenerArn: 'l2', isDefault: false, weights: { primary: 90, canary: 10 }, stickiness: { enabled: true, durationSeconds: 300 } },
+      {
+        ruleArn: 'r-default-1',
+        listenerArn: 'l1',
+        isDefault: true,
+        weights: { primary: 100, canary: 0 },
+        stickiness: { enabled: true, durationSeconds: 300 },
+        actions: [pair(100, 0)],
+      },
+      {
+        ruleArn: 'r-api-2',
+        listenerArn: 'l2',
+        isDefault: false,
+        weights: { primary: 90, canary: 10 },
+        stickiness: { enabled: true, durationSeconds: 300 },
+        actions: [pair(90, 10)],
+      },
     ]);
   });
 });

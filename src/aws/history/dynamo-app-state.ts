@@ -60,9 +60,10 @@ export class DynamoAppStateStore implements AppStateStore {
       this.table.update(
         {
           Key: appStateKey(app),
-          UpdateExpression: 'SET app = :app, queue = list_append(if_not_exists(queue, :empty), :ids)',
+          // The token map is made here, with the queue: a token is later set as one path inside it.
+          UpdateExpression: 'SET app = :app, queue = list_append(if_not_exists(queue, :empty), :ids), queueTokens = if_not_exists(queueTokens, :none)',
           ConditionExpression: 'attribute_not_exists(queue) OR NOT contains(queue, :id)',
-          ExpressionAttributeValues: { ':app': app, ':empty': [], ':ids': [deploymentId], ':id': deploymentId },
+          ExpressionAttributeValues: { ':app': app, ':empty': [], ':ids': [deploymentId], ':id': deploymentId, ':none': {} },
         },
         `queueing deployment ${deploymentId} of app ${app}`,
       ),
@@ -75,27 +76,59 @@ export class DynamoAppStateStore implements AppStateStore {
    * refusal carries the queue as it now stands to try again with.
    */
   async dequeue(app: string, deploymentId: string): Promise<void> {
-    let { queue } = await this.getAppState(app);
+    let current = await this.getAppState(app);
     for (let attempt = 0; attempt < DEQUEUE_ATTEMPTS; attempt++) {
-      const index = queue.indexOf(deploymentId);
+      const index = current.queue.indexOf(deploymentId);
       if (index < 0) return;
+      // A path inside a missing map is invalid for REMOVE: an item queued before tokens had none.
+      const token = current.queueTokens ? ', queueTokens.#id' : '';
       try {
         await this.table.update(
           {
             Key: appStateKey(app),
-            UpdateExpression: `REMOVE queue[${index}]`,
+            UpdateExpression: `REMOVE queue[${index}]${token}`,
             ConditionExpression: `queue[${index}] = :id`,
             ExpressionAttributeValues: { ':id': deploymentId },
+            ...(token ? { ExpressionAttributeNames: { '#id': deploymentId } } : {}),
           },
           `dequeueing deployment ${deploymentId} of app ${app}`,
         );
         return;
       } catch (err) {
         if (!(err instanceof ConditionalWriteConflictError)) throw err;
-        queue = appStateFromItem(app, err.current).queue;
+        current = appStateFromItem(app, err.current);
       }
     }
     throw new InvalidStateError(`could not dequeue deployment ${deploymentId} of app ${app}: the queue kept changing (${DEQUEUE_ATTEMPTS} attempts)`);
+  }
+
+  async setQueueToken(app: string, deploymentId: string, taskToken: string): Promise<boolean> {
+    const doing = `storing the queue token of deployment ${deploymentId} of app ${app}`;
+    const stored = await applied(
+      this.table.update(
+        {
+          Key: appStateKey(app),
+          UpdateExpression: 'SET queueTokens.#id = :token',
+          ConditionExpression: 'contains(queue, :id) AND attribute_exists(queueTokens)',
+          ExpressionAttributeNames: { '#id': deploymentId },
+          ExpressionAttributeValues: { ':id': deploymentId, ':token': taskToken },
+        },
+        doing,
+      ),
+    );
+    if (stored) return true;
+    // Refused: not queued, or queued before the token map existed (then the map is made with it).
+    return applied(
+      this.table.update(
+        {
+          Key: appStateKey(app),
+          UpdateExpression: 'SET queueTokens = :tokens',
+          ConditionExpression: 'contains(queue, :id) AND attribute_not_exists(queueTokens)',
+          ExpressionAttributeValues: { ':id': deploymentId, ':tokens': { [deploymentId]: taskToken } },
+        },
+        doing,
+      ),
+    );
   }
 
   async setLastGood(app: string, lastGood: LastGood): Promise<void> {

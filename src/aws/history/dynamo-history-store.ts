@@ -54,6 +54,7 @@ export class DynamoHistoryStore implements HistoryStore {
   releaseLock: HistoryStore['releaseLock'] = (app, id) => this.apps.releaseLock(app, id);
   enqueue: HistoryStore['enqueue'] = (app, id) => this.apps.enqueue(app, id);
   dequeue: HistoryStore['dequeue'] = (app, id) => this.apps.dequeue(app, id);
+  setQueueToken: HistoryStore['setQueueToken'] = (app, id, token) => this.apps.setQueueToken(app, id, token);
   setLastGood: HistoryStore['setLastGood'] = (app, lastGood) => this.apps.setLastGood(app, lastGood);
 
   putApproval: HistoryStore['putApproval'] = (record) => this.approvals.putApproval(record);

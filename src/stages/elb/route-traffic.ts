@@ -1,4 +1,4 @@
-import type { DeploymentState } from '../../domain/deployment.js';
+import type { DeploymentState, TrafficRestore } from '../../domain/deployment.js';
 import type { DeploymentPlan } from '../../domain/plan.js';
 import { InvalidStateError, UnhealthyCanaryError } from '../../errors.js';
 import type { ForwardRule, StagePorts, TargetHealth, TrafficWeights } from '../ports.js';
@@ -36,14 +36,25 @@ export async function routeTraffic(
   }
   const toChange = rulesToChange(rules, weights);
   if (toChange.length > 0 && weights.canary > 0) await assertCanaryHealthy(pair.canary, ports);
+  // Before the first weight this deployment changes: what rollback writes back, without reading.
+  const trafficRestore = state.trafficRestore ?? (toChange.length > 0 ? snapshotOf(rules, pair) : undefined);
   for (const rule of toChange) {
     await ports.elb.setRuleWeights(rule, pair, weights);
   }
   const changed = toChange.map((r) => r.ruleArn);
   if (changed.length > 0) ports.log('changed listener rule weights', { ruleArns: changed, weights });
   const routedRuleArns = [...new Set([...state.routedRuleArns, ...changed])];
-  const next = changed.length > 0 ? { ...state, routedRuleArns, touched: true } : state;
+  const next = changed.length > 0 ? { ...state, routedRuleArns, touched: true, ...(trafficRestore ? { trafficRestore } : {}) } : state;
   return { state: next, changed, rules };
+}
+
+/** The rules as read; one the adapter read without its action list cannot be restored blind. */
+function snapshotOf(rules: readonly ForwardRule[], targetGroups: TargetGroupPair): TrafficRestore | undefined {
+  if (rules.some((r) => !r.actions)) return undefined;
+  return {
+    targetGroups,
+    rules: rules.map((r) => ({ ruleArn: r.ruleArn, listenerArn: r.listenerArn, isDefault: r.isDefault, weights: r.weights, actions: r.actions ?? [] })),
+  };
 }
 
 async function assertCanaryHealthy(canaryTargetGroupArn: string, ports: StagePorts): Promise<void> {

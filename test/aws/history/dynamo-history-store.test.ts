@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalDynamo } from '../../../src/local/dynamo.js';
 import type { DynamoHistoryStore } from '../../../src/aws/history/dynamo-history-store.js';
 import { newDeploymentRecord } from '../../../src/history/records.js';
@@ -234,6 +234,31 @@ describe('DynamoHistoryStore: app lock and queue', () => {
     for (const id of ['a', 'b', 'c', 'd']) await store.enqueue(app, id);
     await Promise.all([store.dequeue(app, 'a'), store.dequeue(app, 'c')]);
     expect((await store.getAppState(app)).queue).toEqual(['b', 'd']);
+  });
+
+  it('stores the queue token of a queued deployment only, and forgets it when the deployment leaves the queue', async () => {
+    const app = uid('app');
+    expect(await store.setQueueToken(app, 'q1', 'token-before')).toBe(false);
+    for (const id of ['q1', 'q2']) await store.enqueue(app, id);
+    expect(await store.setQueueToken(app, 'q1', 'token-1')).toBe(true);
+    expect(await store.setQueueToken(app, 'q2', 'token-2')).toBe(true);
+    // A new wait of the same deployment brings a new token: it replaces the old one.
+    expect(await store.setQueueToken(app, 'q1', 'token-1b')).toBe(true);
+    expect((await store.getAppState(app)).queueTokens).toEqual({ q1: 'token-1b', q2: 'token-2' });
+
+    await store.dequeue(app, 'q1');
+    expect(await store.getAppState(app)).toMatchObject({ queue: ['q2'], queueTokens: { q2: 'token-2' } });
+    expect(await store.setQueueToken(app, 'q1', 'token-late')).toBe(false);
+    expect((await store.getAppState(app)).queueTokens).toEqual({ q2: 'token-2' });
+  });
+
+  it('stores a token on an item queued before tokens existed, and dequeues from one that has none', async () => {
+    const app = uid('app');
+    const Key = { PK: `APP#${app}`, SK: 'STATE' };
+    await doc.send(new PutCommand({ TableName: dynamo.tableName, Item: { ...Key, app, queue: ['old', 'older'] } }));
+    await store.dequeue(app, 'older');
+    expect(await store.setQueueToken(app, 'old', 'token-old')).toBe(true);
+    expect(await store.getAppState(app)).toMatchObject({ queue: ['old'], queueTokens: { old: 'token-old' } });
   });
 
   it('returns an empty state for an app never seen and records the last good deployment', async () => {
