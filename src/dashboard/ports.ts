@@ -18,7 +18,7 @@ export interface DashboardDeps {
     Pick<ApprovalStore, 'getApproval'>;
   /** The apps to list beside those with a deployment in progress. */
   appNames(): Promise<string[]>;
-  approvals: Pick<ApprovalService, 'approve' | 'reject' | 'cancelPending'>;
+  approvals: Pick<ApprovalService, 'approve' | 'reject' | 'cancelPending' | 'cancelStageWait'>;
   /** The viewer's AWS identity (STS GetCallerIdentity ARN): the actor every action records. */
   callerArn(): Promise<string>;
   /** Traffic weights and task sets while a deployment runs; absent when nothing can be read. */

@@ -36,5 +36,6 @@ export function lambdaServices(logger: StepcdLogger): LambdaServices {
     githubWebhook: of('githubWebhook'),
     githubDeployments: of('githubDeployments'),
     driftCheck: of('driftCheck'),
+    ecsEvents: of('ecsEvents'),
   };
 }

@@ -32,6 +32,13 @@ export interface LocalSfnOptions {
 export interface WaitPolicy {
   realMs?: number;
   advanceClock?: boolean;
+  /**
+   * For a `.waitForTaskToken` task that waits on emulated ECS (a stability wait): its TimeoutSeconds
+   * runs on the cloud's clock, and while it waits the clock moves `stepMs` ahead every `everyMs` real
+   * ms (default 10), as a Wait state fast-forwards, so the world it waits on gets there quickly. An
+   * event or SendTask* still ends it early; only the timeout needs the emulated time to pass.
+   */
+  callbackOnClock?: { stepMs: number; everyMs?: number };
 }
 
 export interface StateMachineRecord {
