@@ -95,9 +95,10 @@ export type FunctionWrapper = (event: unknown, context: LocalLambdaContext, next
 const QUEUE_WAIT_POLICY = { Queued: { realMs: 50, advanceClock: false } };
 /**
  * A stability or ANALYSIS wait waits on emulated ECS and CloudWatch: its backstop timeout runs on the
- * cloud's clock, which moves 5 s every 10 real ms while it waits (see WaitPolicy.callbackOnClock).
+ * cloud's clock, which moves 5 s every 10 real ms while it waits and nothing reacts to an event
+ * (see WaitPolicy.callbackOnClock; a test may set its own step).
  */
-const STABILITY_WAIT_POLICY = { WaitStable: { callbackOnClock: { stepMs: 5_000, everyMs: 10 } } };
+const STABILITY_WAIT_STEP = { stepMs: 5_000, everyMs: 10 };
 /** What the EcsEventsRules of serverless.yml deliver to the ecs-events function (default bus). */
 const ECS_EVENTS_PATTERN = {
   source: ['aws.ecs', 'aws.cloudwatch'],
@@ -113,7 +114,12 @@ export const LOCAL_SECRETS = { githubWebhookSecret: 'local-webhook-secret', slac
  * Slack. Tests, `npm start` and `stepcd local` all run this.
  */
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
-  const cloud = await startLocalCloud({ ...opts, waitPolicy: { ...QUEUE_WAIT_POLICY, ...STABILITY_WAIT_POLICY, ...opts.waitPolicy } });
+  const stageCalls = new InFlight();
+  let quiet = () => stageCalls.idle();
+  const step = { ...STABILITY_WAIT_STEP, ...opts.waitPolicy?.WaitStable?.callbackOnClock };
+  const stabilityWait = { WaitStable: { ...opts.waitPolicy?.WaitStable, callbackOnClock: { ...step, quiet: () => quiet() } } };
+  const cloud = await startLocalCloud({ ...opts, waitPolicy: { ...QUEUE_WAIT_POLICY, ...opts.waitPolicy, ...stabilityWait } });
+  quiet = () => stageCalls.idle() && cloud.events.idle();
   try {
     const logger = opts.logger ?? createLogger('stepcd-local');
     const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
@@ -149,7 +155,6 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const core = services.core();
     const approvals = services.approvals(secrets);
 
-    const stageCalls = new InFlight();
     const functions = registerFunctions(cloud, services, secrets, stageCalls);
     const definition = substituteDefinition(await readFile(DEFINITION_FILE, 'utf8'), localFunctionArn);
     await cloud.sfn.createStateMachine({ name: STATE_MACHINE_NAME, definition });
@@ -275,6 +280,10 @@ class InFlight {
       call.then(forget, forget);
       return call;
     };
+  }
+
+  idle(): boolean {
+    return this.calls.size === 0;
   }
 
   /** Resolves once every call in flight now has settled (calls started later are not waited for). */
