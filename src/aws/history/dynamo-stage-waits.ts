@@ -62,16 +62,14 @@ export class DynamoStageWaitStore implements StageWaitStore {
   async closeWait(wait: StageWait): Promise<boolean> {
     const doing = `closing the stage wait of deployment ${wait.deploymentId}`;
     const close = (key: { PK: string; SK: string }) =>
-      applied(
-        this.table.update(
-          {
-            Key: key,
-            UpdateExpression: 'SET closed = :closed, closedAt = :at',
-            ConditionExpression: 'taskToken = :token AND closed = :open',
-            ExpressionAttributeValues: { ':closed': true, ':open': false, ':token': wait.taskToken, ':at': this.table.stamp() },
-          },
-          doing,
-        ),
+      this.table.updateIf(
+        {
+          Key: key,
+          UpdateExpression: 'SET closed = :closed, closedAt = :at',
+          ConditionExpression: 'taskToken = :token AND closed = :open',
+          ExpressionAttributeValues: { ':closed': true, ':open': false, ':token': wait.taskToken, ':at': this.table.stamp() },
+        },
+        doing,
       );
     if (!(await close(currentKey(wait.deploymentId)))) return false;
     for (const key of waitKeys(wait.target)) await close(byTargetKey(key, wait.deploymentId));
