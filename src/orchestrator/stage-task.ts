@@ -45,11 +45,14 @@ export async function runStageTask(action: string, data: ExecutionData, deps: St
     case 'await': {
       // The ASL's WaitStable: a task-token wait resumed by an event, a found-ready target, or its timeout.
       if (!taskToken) throw new InvalidStateError('the await action needs the task token ($$.Task.Token)');
-      await assertNotCancelled(data, deps.history);
       if (deps.ports.now() > deploymentDeadline(data.plan)) {
         throw new DeploymentTimeoutError(`${timeoutMessage(data.plan)} while ${data.cursor.stage?.name ?? 'a stage'} was ${waitingAs(data)}`);
       }
-      const opened = await openStageWait(stageInput(data), taskToken, { ports: deps.ports, waits: deps.history, tokens: deps.tokens });
+      // The cancel flag is read after the token is stored: `stepcd cancel` sets the flag, then fails
+      // the stored token, so one of the two always sees the other.
+      const opened = await openStageWait(stageInput(data), taskToken, { ports: deps.ports, waits: deps.history, tokens: deps.tokens }, () =>
+        assertNotCancelled(data, deps.history),
+      );
       return { ...data, cursor: { ...data.cursor, detail: opened.detail } };
     }
     case 'check': {

@@ -12,7 +12,13 @@ import { waitTargetOf } from './target.js';
  * the stage's error name (the token dies with the invocation). Otherwise the execution sleeps until
  * an event, the slice's TimeoutSeconds (the backstop), or a cancel.
  */
-export async function openStageWait(input: StageInput, taskToken: string, deps: StabilityDeps): Promise<{ waiting: boolean; detail: string }> {
+export async function openStageWait(
+  input: StageInput,
+  taskToken: string,
+  deps: StabilityDeps,
+  /** Runs once the token is stored: a cancel flag read here cannot miss a cancel that missed the token. */
+  afterOpen: () => Promise<void> = async () => undefined,
+): Promise<{ waiting: boolean; detail: string }> {
   const target = waitTargetOf(input);
   const wait: StageWait = {
     deploymentId: input.plan.deploymentId,
@@ -22,6 +28,7 @@ export async function openStageWait(input: StageInput, taskToken: string, deps: 
     openedAt: new Date(deps.ports.now()).toISOString(),
   };
   await deps.waits.openWait(wait);
+  await afterOpen();
   const verdict = await judgeTarget(target, deps.ports);
   if (verdict.status === 'failed') {
     await deps.waits.closeWait(wait);
