@@ -41,11 +41,17 @@ export class EcsEventEmitter {
       this.steadySent.set(set.arn, set.stabilityStatusAt);
       this.emit(now, steadyStateEvent(set, set.stabilityStatusAt));
     }
+    // One catch-up may replay many crash cycles of a set at once (a clock jump over a crash loop,
+    // which ECS itself would throttle): send the newest stop of each set, and count the rest as seen.
+    const newestStop = new Map<string, Task>();
     for (const task of this.world.tasks.values()) {
       if (this.stoppedSent.has(task.arn) || taskStatusAt(task, now, this.timings) !== 'STOPPED') continue;
       this.stoppedSent.add(task.arn);
-      this.emit(now, taskStoppedEvent(task));
+      const group = task.taskSetId || task.arn;
+      const seen = newestStop.get(group);
+      if (!seen || (task.stoppedAt ?? 0) >= (seen.stoppedAt ?? 0)) newestStop.set(group, task);
     }
+    for (const task of newestStop.values()) this.emit(now, taskStoppedEvent(task));
     this.flush(now);
   }
 
