@@ -21,7 +21,10 @@ interface Moment {
 export interface RollbackFigures {
   scenario: string;
   emulatorTimings: typeof FARGATE_LIKE_TIMINGS;
-  /** The error the failing stage Lambda threw: the moment it returned is "failure detected". */
+  /**
+   * The error the failing stage ended with. "Failure detected" is the moment the stage Lambda threw
+   * it, or the ecs-events function's SendTaskFailure on the waiting stage's token answered.
+   */
   detectedBy: string | null;
   /** The pipeline's final status (FAILURE after a rollback). */
   status: string | null;
@@ -103,13 +106,19 @@ async function runFailingChange(bench: BenchStack, probe: () => ProbeResult, las
       check();
     },
   });
-  const stopWatching = bench.calls.onResponse(check);
+  // A stage waiting on events is failed by the ecs-events function, not by a stage Lambda throwing.
+  const stopWatching = bench.calls.onResponse((call) => {
+    if (crashing && !detected && call.service === 'sfn' && call.operation === 'SendTaskFailure')
+      detected = { at: now(), error: '', recorded: stack.cloud.calls.calls.length };
+    check();
+  });
   const timer = setInterval(check, PROBE_EVERY_MS);
   try {
     const pushed = await bench.bumpImage(APP, '2.0.0');
     const started = pushed.body.apps?.[0];
     if (!started?.executionArn) throw new Error(`the failing change started no execution: ${JSON.stringify(pushed.body)}`);
     await stack.cloud.sfn.waitForExecution(started.executionArn, { timeoutMs: 60_000 });
+    if (detected && !detected.error) detected.error = failedTaskError(stack.cloud.sfn.history(started.executionArn)) ?? '';
     await stack.cloud.events.drain();
     check();
     const end = now();
@@ -169,4 +178,11 @@ export function onlyVersion(result: ProbeResult): string | undefined {
   if (result.outcomes['503'] > 0 || (result.outcomes['404'] ?? 0) > 0 || versions.length !== 1) return undefined;
   const [version] = versions;
   return version !== undefined && result.byVersion[version] === result.total ? version : undefined;
+}
+
+/** The error of the execution's first failed task (TaskFailed), as its history names it. */
+function failedTaskError(history: readonly { type: string; details?: { value: Record<string, unknown> } }[]): string | undefined {
+  const failed = history.find((e) => e.type === 'TaskFailed');
+  const error = failed?.details?.value.error;
+  return typeof error === 'string' ? error : undefined;
 }

@@ -8,17 +8,19 @@ import { stageServices } from '../../src/runtime/services.js';
 const logger = createLogger('stepcd-stage');
 
 export interface StageEvent {
-  action: 'start' | 'check' | 'rollback-traffic' | 'rollback';
+  action: 'start' | 'await' | 'check' | 'rollback-traffic' | 'rollback';
   data: ExecutionData;
+  /** Only for `await` (WaitStable's waitForTaskToken); never logged. */
+  taskToken?: string;
 }
 
-/** The ECS stages' start and check steps, a rollback's traffic restore and one rollback step; all idempotent, all retried by the ASL. */
+/** The ECS stages' start, await (event-driven wait) and check steps, a rollback's traffic restore and one rollback step; all idempotent, all retried by the ASL. */
 export function createHandler(deps: LambdaDeps<StageTaskDeps>) {
   return middy(async (event: StageEvent, context: object) => {
     const { plan, cursor } = event.data;
     logger.appendKeys({ deploymentId: plan.deploymentId, app: plan.app.name, stage: cursor?.stage?.name ?? event.action });
-    return runStageTask(event.action, event.data, deps(context));
-  }).use(injectLambdaContext(logger, { resetKeys: true }));
+    return runStageTask(event.action, event.data, deps(context), event.taskToken);
+  }).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }));
 }
 
 // No secrets: the stage function touches only ECS, ELB and CloudWatch.

@@ -6,6 +6,7 @@ import { ErrorName, InvalidStateError, NotFoundError } from '../errors.js';
 import type { AppStateStore } from '../history/app-state-store.js';
 import type { ApprovalStore } from '../history/approval-store.js';
 import type { DeploymentStore } from '../history/deployment-store.js';
+import type { StageWaitStore } from '../history/stage-wait-store.js';
 import { announce } from '../notify/announce.js';
 import { notifySettings, type Notifier } from '../slack/notifier.js';
 import { toApprovalView } from '../slack/blocks.js';
@@ -15,6 +16,7 @@ import { cancelDeployment } from '../orchestrator/cancel.js';
 
 /** The approval items the service decides on, and the records it moves (votes, stage, status, cancel). */
 export type ApprovalHistory = ApprovalStore &
+  Pick<StageWaitStore, 'currentWait' | 'closeWait'> &
   Pick<DeploymentStore, 'getDeployment' | 'addApprovalVote' | 'setStageStatus' | 'setStatus' | 'requestCancel'> &
   Pick<AppStateStore, 'getAppState'>;
 
@@ -209,6 +211,21 @@ export class ApprovalService {
   async resumeQueued(app: string, deploymentId: string): Promise<boolean> {
     const token = (await this.deps.history.getAppState(app)).queueTokens?.[deploymentId];
     return token ? this.deps.workflow.sendTaskSuccess(token, { cancelRequested: true }) : false;
+  }
+
+  /**
+   * Fails the deployment's open stability or ANALYSIS wait with stepcd.Cancelled, so a stage sleeping
+   * on ECS events rolls back now rather than at its next backstop check. Once-only against a racing
+   * event (closeWait); false when nothing was waiting.
+   */
+  async cancelStageWait(deploymentId: string, opts: { by?: string } = {}): Promise<boolean> {
+    const wait = await this.deps.history.currentWait(deploymentId);
+    if (!wait || !(await this.deps.history.closeWait(wait))) return false;
+    const doing =
+      wait.target.kind === 'alarms'
+        ? 'ANALYSIS was analysing'
+        : `${(await this.load(deploymentId)).stages[wait.stageIndex]?.name ?? 'a stage'} was stabilising`;
+    return this.deps.workflow.sendTaskFailure(wait.taskToken, ErrorName.Cancelled, `cancelled by ${opts.by ?? 'cancel'} while ${doing}`);
   }
 
   /**

@@ -21,7 +21,7 @@ export interface DashboardDeps {
   appNames(): Promise<string[]>;
   /** The drift check's last verdict per app (APP#<app>/DRIFT), for the drift mark. */
   drift: Pick<DriftStore, 'getDrift'>;
-  approvals: Pick<ApprovalService, 'approve' | 'reject' | 'cancelPending' | 'resumeQueued'>;
+  approvals: Pick<ApprovalService, 'approve' | 'reject' | 'cancelPending' | 'resumeQueued' | 'cancelStageWait'>;
   /** The viewer's AWS identity (STS GetCallerIdentity ARN): the actor every action records. */
   callerArn(): Promise<string>;
   /** Traffic weights and task sets while a deployment runs; absent when nothing can be read. */

@@ -75,14 +75,22 @@ export interface TargetGroupRef {
   containerPort: number;
 }
 
+/** See PlanOptions.stabilityBackstopSeconds. */
+export const DEFAULT_STABILITY_BACKSTOP_SECONDS = 300;
+
 export interface PlanOptions {
   autoRollback: boolean;
   /** Whole-deployment timeout (spec.timeout, default 6h). */
   timeoutSeconds: number;
   slackChannel?: string;
   mentions: Mention[];
-  /** Seconds between stability checks in the ASL wait loop. */
+  /** Seconds between slices of a WAIT stage (and, before event-driven waits, between stability checks). */
   pollIntervalSeconds: number;
+  /**
+   * A stability wait sleeps on a task token resumed by ECS events; this is the longest it sleeps
+   * without a check, in case an event is lost (spec.stepcd.stabilityBackstop). Default 300.
+   */
+  stabilityBackstopSeconds?: number;
   /**
    * Who may cancel from Slack (the app's approver rule): every WAIT_APPROVAL stage's approvers, else
    * the stack-wide allowlist; `*` is anyone. Set by the webhook's planner; absent means nobody in Slack.

@@ -79,7 +79,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     ...(opts.waitPolicy ? { waitPolicy: opts.waitPolicy } : {}),
   });
   const emulator = createEcsElbv2Emulator({ clock, timings: opts.timings });
-  const cloudwatch = createLocalCloudWatch(clock);
+  const cloudwatch = createLocalCloudWatch(clock, events);
   const sts = createLocalSts(opts.callerArn);
   const kms = createLocalKms({
     region: LOCAL_REGION,
@@ -94,6 +94,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     throw err;
   }
   const aws = server;
+  // ECS reports steady states and stopped tasks to the account's default bus, as on AWS.
+  const stopEcsEvents = emulator.emitEvents(events);
   let stopping: Promise<void> | undefined;
   return {
     clock,
@@ -111,6 +113,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     kms,
     stop() {
       stopping ??= (async () => {
+        stopEcsEvents();
         // Stopping an execution emits its status change, whose subscriber (the finaliser) may start a
         // rollback execution: settle until neither runs, or dynalite closes under a live request.
         for (let round = 0; round < 5; round++) {

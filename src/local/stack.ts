@@ -5,6 +5,7 @@ import { createHandler as finaliserHandler, type StatusChangeEvent } from '../..
 import { createHandler as githubDeploymentsHandler } from '../../functions/github-deployments/create-handler.js';
 import { createHandler as orchestrateHandler } from '../../functions/orchestrate/handler.js';
 import { createHandler as slackHandler } from '../../functions/slack-interactions/handler.js';
+import { createHandler as ecsEventsHandler } from '../../functions/ecs-events/handler.js';
 import { createHandler as stageHandler } from '../../functions/stage/handler.js';
 import type { ApprovalService } from '../approval/service.js';
 import { asPrincipal, LOCAL_ACCOUNT, LOCAL_REGION } from '../aws/client-config.js';
@@ -21,6 +22,7 @@ import { ASL_FUNCTIONS, substituteDefinition } from '../runtime/functions.js';
 import { checkDrift, type AppDriftResult } from '../drift/check.js';
 import { composeServices, type Services } from '../runtime/services.js';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './cloud.js';
+import { envelope } from './eventbridge/bus.js';
 import { startHttpFront, type HttpFront, type HttpFrontOptions, type HttpRoute } from './http-front.js';
 import { seedTopology, type SeededTopology, type Topology } from './seed.js';
 import type { LocalLambdaContext } from './sfn/index.js';
@@ -93,6 +95,18 @@ export type FunctionWrapper = (event: unknown, context: LocalLambdaContext, next
  * queue's backstop for a lost hand-off is shorter than AWS's default of 900 s.
  */
 const LOCAL_QUEUE_BACKSTOP_SECONDS = 30;
+/**
+ * A stability or ANALYSIS wait waits on emulated ECS and CloudWatch: its backstop timeout runs on the
+ * cloud's clock, which moves 5 s every 10 real ms while it waits and nothing reacts to an event
+ * (see WaitPolicy.callbackOnClock; a test may set its own step).
+ */
+const STABILITY_WAIT_STEP = { stepMs: 5_000, everyMs: 10 };
+/** What the EcsEventsRules of serverless.yml deliver to the ecs-events function (default bus). */
+const ECS_EVENTS_PATTERN = {
+  source: ['aws.ecs', 'aws.cloudwatch'],
+  detailType: ['ECS Service Action', 'ECS Task State Change', 'CloudWatch Alarm State Change'],
+  eventBusName: ['default'],
+};
 
 export const LOCAL_SECRETS = { githubWebhookSecret: 'local-webhook-secret', slackSigningSecret: 'local-slack-signing-secret' };
 
@@ -102,7 +116,12 @@ export const LOCAL_SECRETS = { githubWebhookSecret: 'local-webhook-secret', slac
  * Slack. Tests, `npm start` and `stepcd local` all run this.
  */
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
-  const cloud = await startLocalCloud(opts);
+  const stageCalls = new InFlight();
+  let quiet = () => stageCalls.idle();
+  const step = { ...STABILITY_WAIT_STEP, ...opts.waitPolicy?.WaitStable?.callbackOnClock };
+  const stabilityWait = { WaitStable: { ...opts.waitPolicy?.WaitStable, callbackOnClock: { ...step, quiet: () => quiet() } } };
+  const cloud = await startLocalCloud({ ...opts, waitPolicy: { ...opts.waitPolicy, ...stabilityWait } });
+  quiet = () => stageCalls.idle() && cloud.events.idle();
   try {
     const logger = opts.logger ?? createLogger('stepcd-local');
     const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
@@ -139,7 +158,6 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const core = services.core();
     const approvals = services.approvals(secrets);
 
-    const stageCalls = new InFlight();
     const functions = registerFunctions(cloud, services, secrets, stageCalls);
     const definition = substituteDefinition(await readFile(DEFINITION_FILE, 'utf8'), localFunctionArn);
     await cloud.sfn.createStateMachine({ name: STATE_MACHINE_NAME, definition });
@@ -151,6 +169,19 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       // timeout (SettleInFlight). Local Waits last milliseconds, so wait for those calls here instead.
       await stageCalls.settled();
       await finalise(change, lambdaContext('finaliser'));
+    });
+
+    const ecsEvents = ecsEventsHandler(() => services.ecsEvents(secrets));
+    cloud.events.subscribe(ECS_EVENTS_PATTERN, async (event) => {
+      // Lambda retries a failed asynchronous invocation twice; so does this target, sooner.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return void (await ecsEvents(envelope(event) as never, lambdaContext('ecs-events')));
+        } catch (err) {
+          if (attempt >= 2) throw err;
+          await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+        }
+      }
     });
 
     if (opts.githubApiUrl) {
@@ -252,6 +283,10 @@ class InFlight {
       call.then(forget, forget);
       return call;
     };
+  }
+
+  idle(): boolean {
+    return this.calls.size === 0;
   }
 
   /** Resolves once every call in flight now has settled (calls started later are not waited for). */

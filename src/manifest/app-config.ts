@@ -43,6 +43,8 @@ export interface AppConfig {
   /** imagePolicy.tagPattern, compiled (RE2) once it is known to be valid. */
   tagPattern?: RE2JS;
   pollIntervalSeconds: number;
+  /** spec.stepcd.stabilityBackstop: the longest a stability wait sleeps on ECS events without a check. */
+  stabilityBackstopSeconds?: number;
   /** spec.encryption and spec.attachment as written; see encryption.ts. */
   encryption?: unknown;
   attachment?: unknown;
@@ -323,8 +325,8 @@ function readMentions(ctx: ReadContext, raw: unknown): Mention[] {
 function readStepcd(
   ctx: ReadContext,
   raw: unknown,
-): Pick<AppConfig, 'slackChannel' | 'allowMutableTags' | 'imagePolicy' | 'tagPattern' | 'pollIntervalSeconds'> {
-  const s = readObject(ctx, raw, 'spec.stepcd', { slackChannel: nonEmpty, imagePolicy: ANY, pollInterval: ANY }) ?? {};
+): Pick<AppConfig, 'slackChannel' | 'allowMutableTags' | 'imagePolicy' | 'tagPattern' | 'pollIntervalSeconds' | 'stabilityBackstopSeconds'> {
+  const s = readObject(ctx, raw, 'spec.stepcd', { slackChannel: nonEmpty, imagePolicy: ANY, pollInterval: ANY, stabilityBackstop: ANY }) ?? {};
   const policy =
     readObject(ctx, s.imagePolicy, 'spec.stepcd.imagePolicy', {
       allowMutableTags: bool,
@@ -341,6 +343,7 @@ function readStepcd(
     s.pollInterval === undefined
       ? DEFAULT_POLL_INTERVAL_SECONDS
       : (positiveDuration(ctx, s.pollInterval, 'spec.stepcd.pollInterval') ?? DEFAULT_POLL_INTERVAL_SECONDS);
+  const backstop = s.stabilityBackstop === undefined ? undefined : positiveDuration(ctx, s.stabilityBackstop, 'spec.stepcd.stabilityBackstop');
   const imagePolicy: ImagePolicy = {
     allowMutableTags: policy.allowMutableTags ?? false,
     requireDigest: policy.requireDigest ?? false,
@@ -352,5 +355,6 @@ function readStepcd(
     imagePolicy,
     ...(tagPattern && { tagPattern }),
     pollIntervalSeconds: poll,
+    ...(backstop !== undefined && { stabilityBackstopSeconds: backstop }),
   };
 }

@@ -236,6 +236,7 @@ function toManifest(
     mentions: config.mentions,
     ...(config.slackChannel !== undefined && { slackChannel: config.slackChannel }),
     pollIntervalSeconds: config.pollIntervalSeconds,
+    ...(config.stabilityBackstopSeconds !== undefined && { stabilityBackstopSeconds: config.stabilityBackstopSeconds }),
     files,
   };
 }

@@ -31,6 +31,7 @@ export interface AppManifest {
   mentions: Mention[];
   slackChannel?: string;
   pollIntervalSeconds: number;
+  stabilityBackstopSeconds?: number;
   /** spec.encryption's ciphertexts, for the stage function to decrypt into the task definition. */
   encryptedSecrets?: Record<string, string>;
   /** Repo-relative paths the app reads (config, service definition unless standalone, task definition, attachments). */

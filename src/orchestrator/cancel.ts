@@ -5,22 +5,25 @@ import type { DeploymentStore } from '../history/deployment-store.js';
 export interface CancelDeps {
   history: Pick<DeploymentStore, 'getDeployment' | 'requestCancel'>;
   /**
-   * The approval service: fails the open approval token so a waiting execution rolls back now, and
-   * resumes a queued one's token so it leaves the queue now.
+   * The approval service: fails the open approval token so a waiting execution rolls back now,
+   * fails the open stability/ANALYSIS wait token, and resumes a queued one's token so it leaves the
+   * queue now.
    */
   approvals: {
     cancelPending(deploymentId: string, opts?: { by?: string }): Promise<number>;
     resumeQueued(app: string, deploymentId: string): Promise<boolean>;
+    /** Fails the open stability/ANALYSIS wait token, if any (see ApprovalService.cancelStageWait). */
+    cancelStageWait?(deploymentId: string, opts?: { by?: string }): Promise<boolean>;
   };
 }
 
 export type CancelResult =
   | { kind: 'already-final'; status: DeploymentStatus; message: string }
-  | { kind: 'requested'; status: DeploymentStatus; approvalsCancelled: number; message: string };
+  | { kind: 'requested'; status: DeploymentStatus; approvalsCancelled: number; stageWaitCancelled: boolean; message: string };
 
 /**
  * `stepcd cancel` (and Slack's Cancel): marks the deployment cancel-requested with who asked, then
- * fails any open approval token with stepcd.Cancelled. The flag is what the state machine acts on,
+ * fails any open approval token and any open stability/ANALYSIS wait token with stepcd.Cancelled. The flag is what the state machine acts on,
  * in every kind of wait: each stability and ANALYSIS check, each slice of a WAIT, Advance between
  * stages (then rollback, then CANCELLED), and Begin for a queued deployment, which is resumed from
  * its queue wait for it (CANCELLED, nothing deployed). The flag goes first so that an approval racing with the cancel cannot slip past it.
@@ -32,13 +35,18 @@ export async function cancelDeployment(deploymentId: string, deps: CancelDeps, o
     return { kind: 'already-final', status: record.status, message: `deployment ${deploymentId} already finished (${record.status})` };
   }
   await deps.history.requestCancel(deploymentId, opts.by);
-  const approvalsCancelled = await deps.approvals.cancelPending(deploymentId, opts.by ? { by: opts.by } : {});
+  const by = opts.by ? { by: opts.by } : {};
+  const approvalsCancelled = await deps.approvals.cancelPending(deploymentId, by);
+  const stageWaitCancelled = (await deps.approvals.cancelStageWait?.(deploymentId, by)) ?? false;
   if (record.status === 'PENDING') await deps.approvals.resumeQueued(record.app.name, deploymentId);
-  const when = whenItTakesEffect(record.status, approvalsCancelled);
+  const when = stageWaitCancelled
+    ? 'its stability or ANALYSIS wait was failed; rolling back now, then CANCELLED'
+    : whenItTakesEffect(record.status, approvalsCancelled);
   return {
     kind: 'requested',
     status: record.status,
     approvalsCancelled,
+    stageWaitCancelled,
     message: `cancel requested for deployment ${deploymentId} (${record.status}): ${when}`,
   };
 }

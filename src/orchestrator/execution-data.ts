@@ -23,6 +23,8 @@ export interface ExecutionData {
   executionArn?: string;
   /** Written by the ASL's Catch (`ResultPath: $.error`). */
   error?: { Error: string; Cause?: string };
+  /** Written by WaitStable (`ResultPath: $.wake`): what resumed the wait, or its timeout. */
+  wake?: unknown;
   /** Written by WAIT_APPROVAL (`ResultPath: $.approval`). */
   approval?: unknown;
   rollback?: RollbackProgress;
@@ -44,6 +46,8 @@ export interface Cursor {
   needsCheck?: boolean;
   status?: 'done' | 'pending';
   detail?: string;
+  /** For a stage waiting on events: the TimeoutSeconds of each WaitStable task (its backstop slice). */
+  waitTimeoutSeconds?: number;
   /** For a WAIT stage: the seconds of the next slice the ASL's Wait state waits (SecondsPath); 0 when over. */
   waitSeconds?: number;
   /** For a WAIT stage: when the whole wait ends (its duration, bounded by spec.timeout). */

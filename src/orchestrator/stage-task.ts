@@ -4,6 +4,9 @@ import type { DeploymentStore } from '../history/deployment-store.js';
 import { checkStage, restoreTraffic, rollbackStep, startStage } from '../stages/index.js';
 import type { StagePorts } from '../stages/ports.js';
 import type { StageInput } from '../stages/types.js';
+import type { StageWaitStore } from '../history/stage-wait-store.js';
+import { openStageWait, waitSliceSeconds, waitTargetOf, type WaitTokenPort } from '../stability/index.js';
+import { DEFAULT_STABILITY_BACKSTOP_SECONDS } from '../domain/plan.js';
 import { deploymentDeadline, timeoutMessage } from './deadline.js';
 import type { ExecutionData } from './execution-data.js';
 import { mergeStates } from './state-merge.js';
@@ -12,7 +15,9 @@ import { ROLLBACK_LIMIT_SECONDS, rollbackOverdue } from './rollback-limit.js';
 
 export interface StageTaskDeps {
   ports: StagePorts;
-  history: Pick<DeploymentStore, 'getDeployment' | 'setState'>;
+  history: Pick<DeploymentStore, 'getDeployment' | 'setState'> & StageWaitStore;
+  /** Settles the task token of a stability or ANALYSIS wait found already over (the `await` action). */
+  tokens: WaitTokenPort;
 }
 
 /**
@@ -21,17 +26,35 @@ export interface StageTaskDeps {
  * is written to history after every call, before returning, so that a finaliser working from the
  * record alone (after StopExecution) knows every task set this deployment created.
  */
-export async function runStageTask(action: string, data: ExecutionData, deps: StageTaskDeps): Promise<ExecutionData> {
+export async function runStageTask(action: string, data: ExecutionData, deps: StageTaskDeps, taskToken?: string): Promise<ExecutionData> {
   switch (action) {
     case 'start': {
       await assertStillDeploying(data, deps.history);
       const result = await startStage(stageInput(data), deps.ports);
       await deps.history.setState(data.plan.deploymentId, result.state);
+      const next = { ...data, state: result.state };
       return {
-        ...data,
-        state: result.state,
-        cursor: { ...data.cursor, needsCheck: result.needsCheck, ...(result.detail ? { detail: result.detail } : {}) },
+        ...next,
+        cursor: {
+          ...data.cursor,
+          needsCheck: result.needsCheck,
+          ...(result.detail ? { detail: result.detail } : {}),
+          ...(result.needsCheck ? { waitTimeoutSeconds: waitTimeout(next, deps.ports.now()) } : {}),
+        },
       };
+    }
+    case 'await': {
+      // The ASL's WaitStable: a task-token wait resumed by an event, a found-ready target, or its timeout.
+      if (!taskToken) throw new InvalidStateError('the await action needs the task token ($$.Task.Token)');
+      if (deps.ports.now() > deploymentDeadline(data)) {
+        throw new DeploymentTimeoutError(`${timeoutMessage(data.plan)} while ${data.cursor.stage?.name ?? 'a stage'} was ${waitingAs(data)}`);
+      }
+      // The cancel flag is read after the token is stored: `stepcd cancel` sets the flag, then fails
+      // the stored token, so one of the two always sees the other.
+      const opened = await openStageWait(stageInput(data), taskToken, { ports: deps.ports, waits: deps.history, tokens: deps.tokens }, () =>
+        assertNotCancelled(data, deps.history),
+      );
+      return { ...data, cursor: { ...data.cursor, detail: opened.detail } };
     }
     case 'check': {
       // Every kind of stability or ANALYSIS wait ends within one check of a cancel request.
@@ -94,8 +117,18 @@ async function assertNotCancelled(data: ExecutionData, history: Pick<DeploymentS
   const record = await history.getDeployment(data.plan.deploymentId);
   const stage = data.cursor.stage?.name ?? 'a stage';
   if (record?.cancelRequested) {
-    throw new CancelledError(`cancelled${byWhom(record.cancelRequestedBy)} while ${stage} was ${stage === 'ANALYSIS' ? 'analysing' : 'stabilising'}`);
+    throw new CancelledError(`cancelled${byWhom(record.cancelRequestedBy)} while ${stage} was ${waitingAs(data)}`);
   }
+}
+
+function waitingAs(data: ExecutionData): string {
+  return data.cursor.stage?.name === 'ANALYSIS' ? 'analysing' : 'stabilising';
+}
+
+/** The TimeoutSeconds of each WaitStable task of the current stage (see waitSliceSeconds). */
+function waitTimeout(data: ExecutionData, now: number): number {
+  const backstop = data.plan.options.stabilityBackstopSeconds ?? DEFAULT_STABILITY_BACKSTOP_SECONDS;
+  return waitSliceSeconds(waitTargetOf(stageInput(data)), backstop, (deploymentDeadline(data) - now) / 1000);
 }
 
 function stageInput(data: ExecutionData): StageInput {

@@ -48,6 +48,7 @@ export function buildPlan({ app, repo, commit, trigger, serviceExists, now, salt
       ...(app.slackChannel !== undefined && { slackChannel: app.slackChannel }),
       mentions: app.mentions,
       pollIntervalSeconds: app.pollIntervalSeconds,
+      ...(app.stabilityBackstopSeconds !== undefined && { stabilityBackstopSeconds: app.stabilityBackstopSeconds }),
     },
     createdAt: now.toISOString(),
     ...(app.encryptedSecrets && { encryptedSecrets: app.encryptedSecrets }),

@@ -4,6 +4,7 @@ import { DynamoHistoryStore } from '../aws/history/dynamo-history-store.js';
 import { createEventBridgeClient, EventBridgePublisher } from '../aws/eventbridge.js';
 import { createSfnClient, SfnWorkflow } from '../aws/sfn.js';
 import { createAwsStagePorts } from '../aws/stage-ports.js';
+import { SfnWaitTokens } from '../aws/wait-tokens.js';
 import type { Config, Secrets } from '../config/index.js';
 import { ConfigError } from '../errors.js';
 import { cachedAncestry, type AncestryPort } from '../gitops/ancestry.js';
@@ -12,6 +13,8 @@ import { githubCredentialSecret, githubTokenProvider } from '../gitops/github-cr
 import type { StepcdLogger } from '../logging.js';
 import { createNotifier, type Notifier } from '../slack/notifier.js';
 import type { OrchestratorDeps, StageTaskDeps } from '../orchestrator/index.js';
+import type { StabilityDeps } from '../stability/index.js';
+import type { StagePorts } from '../stages/ports.js';
 
 /**
  * The one place that turns configuration into ports. Lambda handlers call it with AWS client
@@ -119,17 +122,31 @@ function githubAncestry(ctx: DepsContext): AncestryPort {
 }
 
 export function buildStageTaskDeps(ctx: DepsContext): StageTaskDeps {
-  const now = ctx.now ?? Date.now;
   return {
     history: new DynamoHistoryStore(createDocumentClient(ctx.clients.dynamodb), ctx.config.tableName),
-    ports: createAwsStagePorts({
-      ecs: ctx.clients.ecs,
-      elbv2: ctx.clients.elbv2,
-      cloudwatch: ctx.clients.cloudwatch,
-      // KMS shares the region (and, locally, the one AWS port) of the ECS client.
-      ...(ctx.config.kmsKeyArn && { kms: { config: ctx.clients.ecs, keyId: ctx.config.kmsKeyArn } }),
-      now,
-      log: (message, fields) => ctx.logger.info(message, { ...fields }),
-    }),
+    tokens: new SfnWaitTokens(createSfnClient(ctx.clients.sfn)),
+    ports: stagePorts(ctx),
   };
+}
+
+/** The ecs-events function: the stage wait items, the tokens, and the reads that re-check a target. */
+export function buildStabilityDeps(ctx: DepsContext): StabilityDeps {
+  return {
+    waits: new DynamoHistoryStore(createDocumentClient(ctx.clients.dynamodb), ctx.config.tableName),
+    tokens: new SfnWaitTokens(createSfnClient(ctx.clients.sfn)),
+    ports: stagePorts(ctx),
+  };
+}
+
+function stagePorts(ctx: DepsContext): StagePorts {
+  const now = ctx.now ?? Date.now;
+  return createAwsStagePorts({
+    ecs: ctx.clients.ecs,
+    elbv2: ctx.clients.elbv2,
+    cloudwatch: ctx.clients.cloudwatch,
+    // KMS shares the region (and, locally, the one AWS port) of the ECS client.
+    ...(ctx.config.kmsKeyArn && { kms: { config: ctx.clients.ecs, keyId: ctx.config.kmsKeyArn } }),
+    now,
+    log: (message, fields) => ctx.logger.info(message, { ...fields }),
+  });
 }

@@ -12,7 +12,8 @@ import type { StepcdLogger } from '../logging.js';
 import type { OrchestratorDeps, StageTaskDeps } from '../orchestrator/index.js';
 import { buildApprovalService } from './approval.js';
 import { buildDriftCheckDeps } from './drift-deps.js';
-import { buildCoreDeps, buildOrchestratorDeps, buildStageTaskDeps, type CoreDeps, type DepsContext } from './deps.js';
+import { buildCoreDeps, buildOrchestratorDeps, buildStabilityDeps, buildStageTaskDeps, type CoreDeps, type DepsContext } from './deps.js';
+import type { StabilityDeps } from '../stability/index.js';
 import { buildMirrorDeps } from './mirror.js';
 import { buildLocalWebhookDeps, productionDeps, type LocalGitops } from './webhook.js';
 
@@ -25,7 +26,8 @@ export type FunctionName =
   | 'approval-request'
   | 'finaliser'
   | 'github-deployments'
-  | 'drift-check';
+  | 'drift-check'
+  | 'ecs-events';
 
 /** Everything the services are built from: the only difference between AWS and the local cloud. */
 export interface RuntimeEnv {
@@ -66,6 +68,7 @@ export interface Services {
   githubWebhook(secrets: Secrets): WebhookDeps;
   githubDeployments(secrets: Secrets): MirrorDeps;
   driftCheck(secrets: Secrets): DriftCheckDeps;
+  ecsEvents(secrets: Secrets): StabilityDeps;
 }
 
 /** One function's dependencies from the secrets of a call; see Services for when they are (re)built. */
@@ -135,6 +138,8 @@ export const githubDeploymentsServices: FunctionBuilder<MirrorDeps> = (env) =>
 
 export const driftCheckServices: FunctionBuilder<DriftCheckDeps> = (env) => lazy((secrets) => buildDriftCheckDeps(contextOf(env)(secrets, 'drift-check')));
 
+export const ecsEventsServices: FunctionBuilder<StabilityDeps> = (env) => lazy((secrets) => buildStabilityDeps(contextOf(env)(secrets, 'ecs-events')));
+
 /** The one composition root: every port of every function is built here, for AWS and locally. */
 export function composeServices(env: RuntimeEnv): Services {
   const ctx = contextOf(env);
@@ -150,6 +155,7 @@ export function composeServices(env: RuntimeEnv): Services {
     githubWebhook: githubWebhookServices(env),
     githubDeployments: githubDeploymentsServices(env),
     driftCheck: driftCheckServices(env),
+    ecsEvents: ecsEventsServices(env),
   };
 }
 

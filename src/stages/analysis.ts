@@ -41,7 +41,11 @@ export const analysis: StageExecutor<'ANALYSIS'> = {
  * Missing and firing alarms fail, in the manifest's order so the message is stable; otherwise the
  * stage is done once `durationSeconds` have passed since it started.
  */
-export function judgeAlarms(stage: AnalysisStage, found: readonly AlarmStatus[], elapsedMs: number): AnalysisVerdict {
+export function judgeAlarms(
+  stage: Pick<AnalysisStage, 'with'> | { with: { alarms: readonly string[]; durationSeconds: number } },
+  found: readonly AlarmStatus[],
+  elapsedMs: number,
+): AnalysisVerdict {
   const byName = new Map(found.map((a) => [a.name, a]));
   const missing = stage.with.alarms.filter((name) => !byName.has(name));
   if (missing.length > 0) {

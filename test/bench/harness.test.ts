@@ -36,8 +36,9 @@ describe('measurePipelines', () => {
       expect(typeof f.wallMs).toBe('number');
     }
     // Only the pipelines wait for a person: the approval is answered through the approval service.
+    // Every other SendTaskSuccess resumed a stability wait, each followed by one CheckStable.
     expect(figures.canary.lambdaInvocations['approval-request']).toBe(1);
-    expect(figures.canary.awsCalls.byOperation['sfn:SendTaskSuccess']).toBe(1);
+    expect(figures.canary.awsCalls.byOperation['sfn:SendTaskSuccess']).toBe(1 + (figures.canary.transitions.byState.CheckStable ?? 0));
     expect(figures.quickSync.lambdaInvocations['approval-request']).toBeUndefined();
   });
 });

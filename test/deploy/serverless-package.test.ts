@@ -25,7 +25,17 @@ import { startSsmStub } from './support/ssm-stub.js';
 import { readZip } from './support/zip.js';
 
 const STAGE = 'ci';
-const FUNCTIONS = ['github-webhook', 'slack-interactions', 'orchestrate', 'stage', 'approval-request', 'finaliser', 'github-deployments', 'drift-check'];
+const FUNCTIONS = [
+  'github-webhook',
+  'slack-interactions',
+  'orchestrate',
+  'stage',
+  'approval-request',
+  'finaliser',
+  'github-deployments',
+  'drift-check',
+  'ecs-events',
+];
 const STATE_MACHINE_NAME = `stepcd-${STAGE}-deployment`;
 const STATE_MACHINE_ARN = `arn:aws:states:us-east-1:123456789012:stateMachine:${STATE_MACHINE_NAME}`;
 // The placeholders serverless.yml gives the ci stage for the PassRole targets.
@@ -281,10 +291,12 @@ describe('serverless package (offline, stage ci)', () => {
       expect(reads.flatMap(resourcesOf)).toEqual(['arn:aws:cloudwatch:us-east-1:123456789012:alarm:*']);
     });
 
-    it('keeps ECS, ELBv2 and CloudWatch access to the stage function, except the webhook and the drift check reading', () => {
+    it('keeps ECS, ELBv2 and CloudWatch access to the stage function, except the webhook, the drift check and ecs-events reading', () => {
       // The webhook reads services (quick sync or pipeline) and task definitions (a pull request's plan
-      // preview); the drift check reads services, task sets and listener rules, and writes nothing.
-      const reads: Record<string, { ecs: string[]; elb: string[] }> = {
+      // preview); the drift check reads services, task sets and listener rules, and writes nothing;
+      // ecs-events re-checks a wait's task set, task or alarms with one describe.
+      const reads: Record<string, { ecs: string[]; elb: string[]; cloudwatch?: string[] }> = {
+        'ecs-events': { ecs: ['ecs:DescribeTaskSets', 'ecs:DescribeTasks', 'ecs:ListTasks'], elb: [], cloudwatch: ['cloudwatch:DescribeAlarms'] },
         'github-webhook': { ecs: ['ecs:DescribeServices', 'ecs:DescribeTaskDefinition'], elb: [] },
         'drift-check': {
           ecs: ['ecs:DescribeServices', 'ecs:DescribeTaskSets'],
@@ -295,7 +307,7 @@ describe('serverless package (offline, stage ci)', () => {
         const role = roleOf(lambdaNamed(name)[1]);
         expect(allowed(role, 'ecs'), name).toEqual(reads[name]?.ecs ?? []);
         expect(allowed(role, 'elasticloadbalancing'), name).toEqual(reads[name]?.elb ?? []);
-        expect(allowed(role, 'cloudwatch'), name).toEqual([]);
+        expect(allowed(role, 'cloudwatch'), name).toEqual(reads[name]?.cloudwatch ?? []);
       }
     });
 
@@ -370,9 +382,11 @@ describe('serverless package (offline, stage ci)', () => {
         // The lock's hand-off to the next queued deployment (SendTaskSuccess only, never Failure).
         finaliser: ['states:SendTaskSuccess', 'states:StartExecution'],
         orchestrate: ['states:SendTaskSuccess'],
-        stage: [],
+        // WaitStable's await resumes a wait it finds already over; ecs-events resumes or fails one.
+        stage: ['states:SendTaskSuccess'],
         'github-deployments': [],
         'drift-check': ['states:DescribeExecution'],
+        'ecs-events': ['states:SendTaskFailure', 'states:SendTaskSuccess'],
       };
       for (const name of FUNCTIONS) expect(allowed(roleOf(lambdaNamed(name)[1]), 'states'), name).toEqual(expected[name]);
     });
@@ -451,6 +465,41 @@ describe('serverless package (offline, stage ci)', () => {
         ([, p]) => render(props(p).FunctionName) === `<GetAtt ${finaliserId}.Arn>` && props(p).Principal === 'events.amazonaws.com',
       );
       expect(permissions).toHaveLength(1);
+    });
+
+    it('feeds ECS steady states and failures, stopped tasks and alarms going to ALARM from the default bus to ecs-events', () => {
+      const [fnId] = lambdaNamed('ecs-events');
+      const rules = resourcesOfType(template, 'AWS::Events::Rule')
+        .filter(
+          ([, r]) => Array.isArray(props(r).Targets) && (props(r).Targets as Array<{ Arn: unknown }>).some((t) => render(t.Arn) === `<GetAtt ${fnId}.Arn>`),
+        )
+        .map(([, r]) => props(r));
+      for (const rule of rules) {
+        expect(rule.EventBusName).toBeUndefined();
+        expect(rule.State).toBe('ENABLED');
+      }
+      const patterns = rules.map((r) => r.EventPattern).sort((a, b) => String(a['detail-type']).localeCompare(String(b['detail-type'])));
+      expect(patterns).toEqual([
+        { source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'], detail: { state: { value: ['ALARM'] } } },
+        {
+          source: ['aws.ecs'],
+          'detail-type': ['ECS Service Action'],
+          detail: {
+            eventName: [
+              'SERVICE_STEADY_STATE',
+              'TASKSET_STEADY_STATE',
+              'SERVICE_TASK_START_IMPAIRED',
+              'SERVICE_TASK_PLACEMENT_FAILURE',
+              'SERVICE_TASK_CONFIGURATION_FAILURE',
+            ],
+          },
+        },
+        { source: ['aws.ecs'], 'detail-type': ['ECS Task State Change'], detail: { lastStatus: ['STOPPED'] } },
+      ]);
+      const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(
+        ([, p]) => render(props(p).FunctionName) === `<GetAtt ${fnId}.Arn>` && props(p).Principal === 'events.amazonaws.com',
+      );
+      expect(permissions).toHaveLength(3);
     });
 
     it('ships the E2E example rule disabled, on DEPLOYMENT_SUCCEEDED for the chosen labels on the stepcd bus', () => {

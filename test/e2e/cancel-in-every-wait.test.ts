@@ -77,7 +77,7 @@ describe('cancel in every kind of wait', () => {
       name: 'stability: ECS_CANARY_ROLLOUT whose targets never turn healthy (stableTimeout 2h)',
       pipeline: pipelineWith('      - name: WAIT\n        with:\n          duration: 1m\n', '          scale: 30\n          stableTimeout: 2h\n'),
       arrange: () => h.stack.cloud.emulator.faults.unhealthyTargets({ targetGroupArn: CANARY_TG }),
-      waiting: (r, arn) => stageRunning(0)(r) && entered(arn, 'CheckStable'),
+      waiting: (r, arn) => stageRunning(0)(r) && entered(arn, 'WaitStable'),
       stage: { index: 0, name: 'ECS_CANARY_ROLLOUT' },
       reason: `cancelled by ${OPS} while ECS_CANARY_ROLLOUT was stabilising`,
     },
@@ -91,7 +91,7 @@ describe('cancel in every kind of wait', () => {
     {
       name: 'ANALYSIS: a two-hour analysis over a quiet alarm',
       pipeline: pipelineWith(`      - name: ANALYSIS\n        with:\n          duration: 2h\n          alarms: [${ALARM}]\n`),
-      waiting: (r, arn) => stageRunning(2)(r) && entered(arn, 'CheckStable'),
+      waiting: (r, arn) => stageRunning(2)(r) && entered(arn, 'WaitStable'),
       stage: { index: 2, name: 'ANALYSIS' },
       reason: `cancelled by ${OPS} while ANALYSIS was analysing`,
     },

@@ -4,6 +4,7 @@ import { DynamoAppStateStore } from './dynamo-app-state.js';
 import { DynamoApprovalStore } from './dynamo-approvals.js';
 import { DynamoDeliveryStore } from './dynamo-deliveries.js';
 import { DynamoDeploymentStore } from './dynamo-deployments.js';
+import { DynamoStageWaitStore } from './dynamo-stage-waits.js';
 import { DynamoTable } from './dynamo-table.js';
 import { DynamoTriggerSettingsStore } from './dynamo-trigger-settings.js';
 
@@ -24,6 +25,7 @@ export class DynamoHistoryStore implements HistoryStore {
   private readonly approvals: DynamoApprovalStore;
   private readonly deliveries: DynamoDeliveryStore;
   private readonly triggers: DynamoTriggerSettingsStore;
+  private readonly waits: DynamoStageWaitStore;
 
   constructor(doc: DynamoDBDocumentClient, tableName: string, options: DynamoHistoryStoreOptions = {}) {
     const table = new DynamoTable(doc, tableName, options.now ?? (() => new Date()));
@@ -32,6 +34,7 @@ export class DynamoHistoryStore implements HistoryStore {
     this.approvals = new DynamoApprovalStore(table);
     this.deliveries = new DynamoDeliveryStore(table);
     this.triggers = new DynamoTriggerSettingsStore(table);
+    this.waits = new DynamoStageWaitStore(table);
   }
 
   putDeployment: HistoryStore['putDeployment'] = (record) => this.deployments.putDeployment(record);
@@ -66,4 +69,9 @@ export class DynamoHistoryStore implements HistoryStore {
 
   getTriggerSettings: HistoryStore['getTriggerSettings'] = (blobIds) => this.triggers.getTriggerSettings(blobIds);
   putTriggerSettings: HistoryStore['putTriggerSettings'] = (entries) => this.triggers.putTriggerSettings(entries);
+
+  openWait: HistoryStore['openWait'] = (wait) => this.waits.openWait(wait);
+  waitsOn: HistoryStore['waitsOn'] = (key) => this.waits.waitsOn(key);
+  currentWait: HistoryStore['currentWait'] = (id) => this.waits.currentWait(id);
+  closeWait: HistoryStore['closeWait'] = (wait) => this.waits.closeWait(wait);
 }

@@ -79,6 +79,20 @@ export class DynamoTable {
     }
   }
 
+  /**
+   * A conditional update that only says whether it applied: a refusal reads nothing back, so a
+   * caller that never needs the refused item (a once-only close) needs no GetItem.
+   */
+  async updateIf(input: WithoutTable<UpdateCommandInput> & { Key: Key }, doing: string): Promise<boolean> {
+    try {
+      await this.doc.send(new UpdateCommand({ ...input, TableName: this.name }));
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw wrapAwsError(doing, err);
+    }
+  }
+
   async query(input: WithoutTable<QueryCommandInput>, limit: number, doing: string): Promise<Item[]> {
     const items: Item[] = [];
     let startKey: Record<string, unknown> | undefined;

@@ -8,6 +8,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *   Approval     PK=DEP#<id>        SK=APPROVAL#<index>
  *   App state    PK=APP#<app>       SK=STATE
  *   Delivery     PK=DELIVERY#<id>   SK=DELIVERY          ttl=<epoch seconds>
+ *   Stage wait   PK=DEP#<id>        SK=WAIT              ttl   (the open task token of a stability/ANALYSIS wait)
+ *   Waiter       PK=WAIT#<key>      SK=DEP#<id>          ttl   (key: ecs-service:, ecs-task:, alarm:)
  *   Active       GSI2PK=ACTIVE      GSI2SK=<createdAt>#<id>   (sparse: only while not final)
  */
 export const TABLE_KEYS = {

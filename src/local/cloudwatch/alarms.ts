@@ -22,7 +22,11 @@ export interface LocalAlarm {
  */
 export class LocalAlarms {
   private readonly alarms = new Map<string, LocalAlarm>();
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    /** Told of every change of an alarm's state value, as CloudWatch tells EventBridge. */
+    private readonly onStateChange?: (alarm: LocalAlarm, previous: Pick<LocalAlarm, 'state' | 'reason' | 'stateUpdatedAt'>) => void,
+  ) {}
 
   /** Creates or updates; an update keeps the current state, as PutMetricAlarm does. */
   put(name: string, definition: Record<string, unknown>): void {
@@ -45,9 +49,12 @@ export class LocalAlarms {
   setState(name: string, state: AlarmState, reason: string): boolean {
     const alarm = this.alarms.get(name);
     if (!alarm) return false;
+    const previous = { state: alarm.state, reason: alarm.reason, stateUpdatedAt: alarm.stateUpdatedAt };
     alarm.state = state;
     alarm.reason = reason;
     alarm.stateUpdatedAt = this.clock.now();
+    // CloudWatch sends an event only when the value changes, not for a repeated SetAlarmState.
+    if (previous.state !== state) this.onStateChange?.(alarm, previous);
     return true;
   }
 

@@ -13,8 +13,30 @@ export interface LocalCloudWatch {
   handler: ServiceHandler;
 }
 
-export function createLocalCloudWatch(clock: Clock): LocalCloudWatch {
-  const alarms = new LocalAlarms(clock);
+/** Where alarm state change events go: structurally the local EventBridge bus. */
+export interface AlarmEventSink {
+  publishLocal(event: { source: string; detailType: string; detail: unknown; eventBusName?: string; resources?: string[] }): unknown;
+}
+
+/**
+ * The local CloudWatch; with a sink it sends "CloudWatch Alarm State Change" to the default bus in
+ * AWS's shape (alarmName, state and previousState with value, reason and timestamp).
+ */
+export function createLocalCloudWatch(clock: Clock, sink?: AlarmEventSink): LocalCloudWatch {
+  const alarms = new LocalAlarms(clock, (alarm, previous) =>
+    sink?.publishLocal({
+      source: 'aws.cloudwatch',
+      detailType: 'CloudWatch Alarm State Change',
+      eventBusName: 'default',
+      resources: [alarm.arn],
+      detail: {
+        alarmName: alarm.name,
+        state: { value: alarm.state, reason: alarm.reason, timestamp: new Date(alarm.stateUpdatedAt).toISOString() },
+        previousState: { value: previous.state, reason: previous.reason, timestamp: new Date(previous.stateUpdatedAt).toISOString() },
+        configuration: { description: typeof alarm.definition.AlarmDescription === 'string' ? alarm.definition.AlarmDescription : '' },
+      },
+    }),
+  );
   const calls: string[] = [];
   return { alarms, calls, handler: cloudWatchServiceHandler(alarms, calls) };
 }

@@ -7,6 +7,7 @@ import { ECS_OPERATIONS } from './ecs/operations.js';
 import type { ElbContext } from './elbv2/context.js';
 import { ELBV2_OPERATIONS } from './elbv2/operations.js';
 import { ApiError } from './errors.js';
+import { EcsEventEmitter, type EcsEventSink } from './ecs-events.js';
 import { Faults } from './faults.js';
 import { ArnFactory } from './ids.js';
 import { Inspector } from './inspect.js';
@@ -29,6 +30,11 @@ export interface LocalEcsElbv2 extends EcsElbv2Emulator {
    * would), have exactly this ARN, so a repository written against real AWS ARNs runs unchanged.
    */
   pinTargetGroupArn(arn: string): boolean;
+  /**
+   * Sends the ECS events AWS would (see ecs-events.ts) to `sink` from now on, catching the world up
+   * every `tickMs` real ms so they fire without a request. Returns a stop function.
+   */
+  emitEvents(sink: EcsEventSink, opts?: { tickMs?: number }): () => void;
 }
 
 /**
@@ -94,6 +100,12 @@ export function createEcsElbv2Emulator(opts: EmulatorOptions): LocalEcsElbv2 {
 
   return {
     handler,
+    emitEvents(sink, emitOpts = {}) {
+      const emitter = new EcsEventEmitter(world, timings, clock, faults, sink);
+      const timer = setInterval(() => emitter.scan(catchUp()), emitOpts.tickMs ?? 10);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
     faults,
     calls,
     clock,

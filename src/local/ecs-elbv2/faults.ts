@@ -37,12 +37,25 @@ export interface CrashSubject {
   taskSetArn: string;
 }
 
+/**
+ * Faults of the emitted ECS events: `lose` drops the next N (Infinity: all), `loseRatio` a steady
+ * share (deterministically: every k-th), `delayMs` holds each back on the emulated clock.
+ */
+export interface EventFaults {
+  lose?: number;
+  loseRatio?: number;
+  delayMs?: number;
+}
+
 /** Fault state shared by the request handler (call faults), the scheduler (crashes) and health (targets). */
 export class Faults implements FaultInjector {
   private callFaults: CallFault[] = [];
   private crashRules: CrashRule[] = [];
   private unhealthy = new Set<string>();
   private exitRules: ExitRule[] = [];
+  private eventRule: EventFaults = {};
+  private eventsSeen = 0;
+  private eventsLost = 0;
 
   constructor(private readonly clock: Clock) {}
 
@@ -73,7 +86,32 @@ export class Faults implements FaultInjector {
     this.unhealthy.add(f.targetGroupArn);
   }
 
+  /** Replaces the event faults (see EventFaults). */
+  events(f: EventFaults): void {
+    if (f.loseRatio !== undefined && !(f.loseRatio >= 0 && f.loseRatio <= 1)) throw new Error('events needs a loseRatio in 0–1');
+    this.eventRule = { ...f };
+  }
+
+  /** What happens to the next emitted event: dropped, or sent after `delayMs` (0: now). */
+  eventFate(): { lost: true } | { lost: false; delayMs: number } {
+    const n = this.eventsSeen++;
+    const { lose, loseRatio, delayMs } = this.eventRule;
+    const lostByCount = lose !== undefined && lose > 0;
+    if (lostByCount) this.eventRule.lose = (lose as number) - 1;
+    if (lostByCount || (loseRatio !== undefined && Math.floor((n + 1) * loseRatio) > Math.floor(n * loseRatio))) {
+      this.eventsLost++;
+      return { lost: true };
+    }
+    return { lost: false, delayMs: delayMs ?? 0 };
+  }
+
+  /** How many emitted events the faults dropped so far. */
+  get lostEvents(): number {
+    return this.eventsLost;
+  }
+
   clear(): void {
+    this.eventRule = {};
     this.callFaults = [];
     this.crashRules = [];
     this.unhealthy.clear();

@@ -89,6 +89,11 @@ export class LocalEventBus {
     return this.events.filter((e) => matches(pattern, e));
   }
 
+  /** No delivery is under way (nothing a target is still reacting to). */
+  idle(): boolean {
+    return this.inFlight.size === 0;
+  }
+
   /** Resolves once every delivery started so far (and any they caused) has finished. */
   async drain(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);

@@ -272,13 +272,17 @@ export class LocalExecution {
   private async callback(state: StateInfo, input: unknown): Promise<unknown> {
     const token = this.mintedToken ?? this.deps.tokens.mint();
     this.mintedToken = undefined;
+    const policy = this.deps.waitPolicy[state.name] ?? {};
+    const timeoutMs = callbackTimeoutMs(state, input);
+    const onClock = policy.callbackOnClock;
     const waiting = this.deps.tokens.open(token, {
       executionArn: this.executionArn,
       stateName: state.name,
-      timeoutMs: callbackTimeoutMs(state, input),
+      ...(timeoutMs !== undefined && !onClock ? { timeoutMs } : {}),
     });
     // Settled later by SendTask*, a timeout or a stop; observed here so a stop before the invoke returns is no unhandled rejection.
     waiting.catch(() => undefined);
+    const openedAt = this.deps.clock.now();
     const { FunctionName, Payload } = lambdaParameters(state, input);
     try {
       await this.deps.functions.invoke(FunctionName, Payload);
@@ -286,7 +290,30 @@ export class LocalExecution {
       this.deps.tokens.discard(token);
       throw err;
     }
+    if (onClock) this.runOnClock(token, waiting, onClock, policy.advanceClock !== false, timeoutMs === undefined ? undefined : openedAt + timeoutMs);
     return waiting;
+  }
+
+  /** See WaitPolicy.callbackOnClock: the clock moves while the token waits; the timeout is on the clock. */
+  private runOnClock(
+    token: string,
+    waiting: Promise<unknown>,
+    opts: { stepMs: number; everyMs?: number; quiet?: () => boolean },
+    advance: boolean,
+    deadline?: number,
+  ): void {
+    const clock = this.deps.clock as Clock & { advance?: (ms: number) => void };
+    const timer = setInterval(() => {
+      if (deadline !== undefined && clock.now() >= deadline) {
+        this.deps.tokens.expire(token);
+        return;
+      }
+      if (opts.quiet && !opts.quiet()) return;
+      if (advance) clock.advance?.(deadline === undefined ? opts.stepMs : Math.min(opts.stepMs, Math.max(0, deadline - clock.now())));
+    }, opts.everyMs ?? 10);
+    timer.unref();
+    const stop = () => clearInterval(timer);
+    waiting.then(stop, stop);
   }
 
   private putEvents(input: unknown): unknown {

@@ -32,6 +32,15 @@ export interface LocalSfnOptions {
 export interface WaitPolicy {
   realMs?: number;
   advanceClock?: boolean;
+  /**
+   * For a `.waitForTaskToken` task that waits on emulated ECS (a stability wait): its TimeoutSeconds
+   * runs on the cloud's clock, and while it waits the clock moves `stepMs` ahead every `everyMs` real
+   * ms (default 10), as a Wait state fast-forwards, so the world it waits on gets there quickly. An
+   * event or SendTask* still ends it early; only the timeout needs the emulated time to pass. The
+   * clock moves only once the task's Lambda has returned and while `quiet()` says nothing else is
+   * under way (an event being delivered, a Lambda running), so time never jumps under a reaction.
+   */
+  callbackOnClock?: { stepMs: number; everyMs?: number; quiet?: () => boolean };
 }
 
 export interface StateMachineRecord {

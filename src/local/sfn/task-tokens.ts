@@ -67,6 +67,14 @@ export class TaskTokens {
     this.lookup(token);
   }
 
+  /** Times an open token out now (a TimeoutSeconds kept on the cloud's clock): the task fails with States.Timeout. */
+  expire(token: string): void {
+    const entry = this.entries.get(token);
+    if (!entry?.open) return;
+    this.close(entry);
+    entry.reject(new StateError('States.Timeout', 'The task did not receive SendTaskSuccess or SendTaskFailure before its TimeoutSeconds'));
+  }
+
   /** Closes a token without settling it, e.g. when the callback Lambda itself failed. */
   discard(token: string): void {
     const entry = this.entries.get(token);

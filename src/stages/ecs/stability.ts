@@ -63,7 +63,7 @@ function describeStop(task: StoppedTask): string {
 }
 
 /** Waits on one task set: its stability, judged from the set and its stopped tasks. */
-export async function taskSetStability(
+export function taskSetStability(
   plan: DeploymentPlan,
   ports: StagePorts,
   taskSetId: string,
@@ -71,6 +71,18 @@ export async function taskSetStability(
   stableTimeoutSeconds: number,
 ): Promise<Stability> {
   const { cluster, serviceName } = plan.serviceDefinition;
+  return taskSetStabilityIn(cluster, serviceName, ports, taskSetId, startedAt, stableTimeoutSeconds);
+}
+
+/** The same, given the cluster and service alone (the ecs-events function has no plan). */
+export async function taskSetStabilityIn(
+  cluster: string,
+  serviceName: string,
+  ports: Pick<StagePorts, 'ecs' | 'now'>,
+  taskSetId: string,
+  startedAt: string,
+  stableTimeoutSeconds: number,
+): Promise<Stability> {
   const taskSet = await ports.ecs.describeTaskSet(cluster, serviceName, taskSetId);
   // Stopped tasks matter only while the set is not yet steady; skip the call otherwise.
   const stopped = taskSet && taskSet.stabilityStatus !== 'STEADY_STATE' ? await ports.ecs.stoppedTasksOf(cluster, taskSetId) : [];
