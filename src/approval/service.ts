@@ -221,6 +221,8 @@ export class ApprovalService {
   async cancelStageWait(deploymentId: string, opts: { by?: string } = {}): Promise<boolean> {
     const wait = await this.deps.history.currentWait(deploymentId);
     if (!wait || !(await this.deps.history.closeWait(wait))) return false;
+    // A WAIT says so in the words its own cancel check uses (openWaitStage).
+    if (wait.target.kind === 'duration') return this.deps.workflow.sendTaskFailure(wait.taskToken, ErrorName.Cancelled, `cancelled by ${opts.by ?? 'cancel'} during WAIT`);
     const doing =
       wait.target.kind === 'alarms'
         ? 'ANALYSIS was analysing'

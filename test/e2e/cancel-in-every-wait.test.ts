@@ -84,7 +84,7 @@ describe('cancel in every kind of wait', () => {
     {
       name: 'WAIT: a two-hour WAIT with 20% of traffic on the canary',
       pipeline: pipelineWith('      - name: WAIT\n        with:\n          duration: 2h\n'),
-      waiting: (r, arn) => stageRunning(2)(r) && entered(arn, 'WaitCheck'),
+      waiting: (r, arn) => stageRunning(2)(r) && entered(arn, 'WAIT'),
       stage: { index: 2, name: 'WAIT' },
       reason: `cancelled by ${OPS} during WAIT`,
     },
