@@ -8,9 +8,9 @@ import { stageServices } from '../../src/runtime/services.js';
 const logger = createLogger('stepcd-stage');
 
 export interface StageEvent {
-  action: 'start' | 'await' | 'check' | 'rollback-traffic' | 'rollback';
+  action: 'start' | 'await' | 'wait' | 'check' | 'rollback-traffic' | 'rollback';
   data: ExecutionData;
-  /** Only for `await` (WaitStable's waitForTaskToken); never logged. */
+  /** Only for `await` (WaitStable) and `wait` (WAIT), both waitForTaskToken; never logged. */
   taskToken?: string;
 }
 

@@ -221,11 +221,14 @@ export class ApprovalService {
   async cancelStageWait(deploymentId: string, opts: { by?: string } = {}): Promise<boolean> {
     const wait = await this.deps.history.currentWait(deploymentId);
     if (!wait || !(await this.deps.history.closeWait(wait))) return false;
+    // A WAIT says so in the words its own cancel check uses (openWaitStage).
+    const by = opts.by ?? 'cancel';
+    if (wait.target.kind === 'duration') return this.deps.workflow.sendTaskFailure(wait.taskToken, ErrorName.Cancelled, `cancelled by ${by} during WAIT`);
     const doing =
       wait.target.kind === 'alarms'
         ? 'ANALYSIS was analysing'
         : `${(await this.load(deploymentId)).stages[wait.stageIndex]?.name ?? 'a stage'} was stabilising`;
-    return this.deps.workflow.sendTaskFailure(wait.taskToken, ErrorName.Cancelled, `cancelled by ${opts.by ?? 'cancel'} while ${doing}`);
+    return this.deps.workflow.sendTaskFailure(wait.taskToken, ErrorName.Cancelled, `cancelled by ${by} while ${doing}`);
   }
 
   /**

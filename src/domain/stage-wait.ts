@@ -5,7 +5,9 @@
 export type WaitTarget =
   | { kind: 'task-set'; cluster: string; service: string; taskSetId: string; startedAt: string; stableTimeoutSeconds: number }
   | { kind: 'task'; cluster: string; taskArn: string; essentialContainers: string[]; startedAt: string; timeoutSeconds: number }
-  | { kind: 'alarms'; alarms: string[]; startedAt: string; durationSeconds: number };
+  | { kind: 'alarms'; alarms: string[]; startedAt: string; durationSeconds: number }
+  /** A WAIT stage: nothing but its own timeout (or a cancel) ends it, so no event key names it. */
+  | { kind: 'duration'; startedAt: string; durationSeconds: number };
 
 /** One open wait of a stage on a task token (the token never leaves DynamoDB and Step Functions). */
 export interface StageWait {
@@ -35,5 +37,7 @@ export function waitKeys(target: WaitTarget): string[] {
       return [taskKey(target.taskArn)];
     case 'alarms':
       return target.alarms.map(alarmKey);
+    case 'duration':
+      return [];
   }
 }

@@ -101,6 +101,11 @@ const LOCAL_QUEUE_BACKSTOP_SECONDS = 30;
  * (see WaitPolicy.callbackOnClock; a test may set its own step).
  */
 const STABILITY_WAIT_STEP = { stepMs: 5_000, everyMs: 10 };
+/**
+ * A WAIT stage's one task-token wait ends by its timeout, on the cloud's clock like a stability wait's;
+ * nothing reacts to it, so the clock moves a minute a step and an emulated hour passes in 60 steps.
+ */
+const WAIT_STAGE_STEP = { stepMs: 60_000, everyMs: 10 };
 /** What the EcsEventsRules of serverless.yml deliver to the ecs-events function (default bus). */
 const ECS_EVENTS_PATTERN = {
   source: ['aws.ecs', 'aws.cloudwatch'],
@@ -119,7 +124,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const stageCalls = new InFlight();
   let quiet = () => stageCalls.idle();
   const step = { ...STABILITY_WAIT_STEP, ...opts.waitPolicy?.WaitStable?.callbackOnClock };
-  const stabilityWait = { WaitStable: { ...opts.waitPolicy?.WaitStable, callbackOnClock: { ...step, quiet: () => quiet() } } };
+  const waitStep = { ...WAIT_STAGE_STEP, ...opts.waitPolicy?.WAIT?.callbackOnClock };
+  const stabilityWait = {
+    WaitStable: { ...opts.waitPolicy?.WaitStable, callbackOnClock: { ...step, quiet: () => quiet() } },
+    WAIT: { ...opts.waitPolicy?.WAIT, callbackOnClock: { ...waitStep, quiet: () => quiet() } },
+  };
   const cloud = await startLocalCloud({ ...opts, waitPolicy: { ...opts.waitPolicy, ...stabilityWait } });
   quiet = () => stageCalls.idle() && cloud.events.idle();
   try {

@@ -29,8 +29,8 @@ export function stageEvents(stage: PlannedStage, pollSeconds: number): number {
       return STAGE_EVENTS + polls(stage.with.stableTimeoutSeconds);
     case StageKind.ANALYSIS:
       return STAGE_EVENTS + polls(stage.with.durationSeconds);
+    // Advance, RouteStage and one callback task, however long the wait: neither polls.
     case StageKind.WAIT:
-      return EVENTS.task + EVENTS.choice + EVENTS.wait;
     case StageKind.WAIT_APPROVAL:
       return EVENTS.task + EVENTS.choice + EVENTS.callbackTask;
     default:

@@ -3,7 +3,7 @@ import { announce, notifySettings, reload } from './announce.js';
 import type { OrchestratorDeps } from './deps.js';
 import { boundedWait, deploymentDeadline, timeoutMessage } from './deadline.js';
 import type { Cursor, ExecutionData } from './execution-data.js';
-import { byWhom, waitSlice } from './wait-check.js';
+import { byWhom } from './wait-stage.js';
 
 /**
  * Advance: close the stage that just finished, check for a cancel request and the deployment's own
@@ -43,7 +43,8 @@ export async function advance(data: ExecutionData, deps: OrchestratorDeps): Prom
   if (stage.name === 'WAIT') {
     const wait = boundedWait(stage.with.durationSeconds, deadline, now.getTime());
     next.waitEndsAt = new Date(now.getTime() + wait.seconds * 1000).toISOString();
-    next.waitSeconds = waitSlice(wait.seconds, plan.options.pollIntervalSeconds);
+    // The WAIT task's TimeoutSeconds (a positive integer on AWS); a zero wait is ended by its own task at once.
+    next.waitSeconds = Math.max(1, wait.seconds);
     if (wait.cutShort) next.waitCutShort = true;
   }
   if (stage.name === 'WAIT_APPROVAL') {

@@ -12,7 +12,7 @@ export interface CancelDeps {
   approvals: {
     cancelPending(deploymentId: string, opts?: { by?: string }): Promise<number>;
     resumeQueued(app: string, deploymentId: string): Promise<boolean>;
-    /** Fails the open stability/ANALYSIS wait token, if any (see ApprovalService.cancelStageWait). */
+    /** Fails the open stability, ANALYSIS or WAIT token, if any (see ApprovalService.cancelStageWait). */
     cancelStageWait?(deploymentId: string, opts?: { by?: string }): Promise<boolean>;
   };
 }
@@ -23,8 +23,8 @@ export type CancelResult =
 
 /**
  * `stepcd cancel` (and Slack's Cancel): marks the deployment cancel-requested with who asked, then
- * fails any open approval token and any open stability/ANALYSIS wait token with stepcd.Cancelled. The flag is what the state machine acts on,
- * in every kind of wait: each stability and ANALYSIS check, each slice of a WAIT, Advance between
+ * fails any open approval token and any open stability/ANALYSIS/WAIT token with stepcd.Cancelled. The flag is what the state machine acts on,
+ * in every kind of wait: each stability and ANALYSIS check, the WAIT's token wait as it opens, Advance between
  * stages (then rollback, then CANCELLED), and Begin for a queued deployment, which is resumed from
  * its queue wait for it (CANCELLED, nothing deployed). The flag goes first so that an approval racing with the cancel cannot slip past it.
  */
@@ -40,7 +40,7 @@ export async function cancelDeployment(deploymentId: string, deps: CancelDeps, o
   const stageWaitCancelled = (await deps.approvals.cancelStageWait?.(deploymentId, by)) ?? false;
   if (record.status === 'PENDING') await deps.approvals.resumeQueued(record.app.name, deploymentId);
   const when = stageWaitCancelled
-    ? 'its stability or ANALYSIS wait was failed; rolling back now, then CANCELLED'
+    ? 'its stability, ANALYSIS or WAIT task token was failed; rolling back now, then CANCELLED'
     : whenItTakesEffect(record.status, approvalsCancelled);
   return {
     kind: 'requested',

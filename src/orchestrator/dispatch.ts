@@ -7,10 +7,9 @@ import type { ExecutionData } from './execution-data.js';
 import { finishFailed } from './finish.js';
 import { parkInQueue } from './hand-off.js';
 import { rollbackBegin } from './rollback-begin.js';
-import { waitCheck } from './wait-check.js';
 
 export interface OrchestrateEvent {
-  action: 'begin' | 'enqueue' | 'advance' | 'wait-check' | 'complete' | 'rollback-begin' | 'finish';
+  action: 'begin' | 'enqueue' | 'advance' | 'complete' | 'rollback-begin' | 'finish';
   data: ExecutionData;
   executionArn?: string;
   /** `enqueue` (the Queued state's callback task): the token the execution waits on. */
@@ -28,8 +27,6 @@ export async function orchestrate(event: OrchestrateEvent, deps: OrchestratorDep
       return event.data;
     case 'advance':
       return advance(event.data, deps);
-    case 'wait-check':
-      return waitCheck(event.data, deps);
     case 'complete':
       return complete(event.data, deps);
     case 'rollback-begin':

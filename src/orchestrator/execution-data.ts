@@ -48,7 +48,7 @@ export interface Cursor {
   detail?: string;
   /** For a stage waiting on events: the TimeoutSeconds of each WaitStable task (its backstop slice). */
   waitTimeoutSeconds?: number;
-  /** For a WAIT stage: the seconds of the next slice the ASL's Wait state waits (SecondsPath); 0 when over. */
+  /** For a WAIT stage: the TimeoutSeconds of its one task-token wait (the whole bounded wait, at least 1). */
   waitSeconds?: number;
   /** For a WAIT stage: when the whole wait ends (its duration, bounded by spec.timeout). */
   waitEndsAt?: string;

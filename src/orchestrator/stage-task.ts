@@ -10,7 +10,7 @@ import { DEFAULT_STABILITY_BACKSTOP_SECONDS } from '../domain/plan.js';
 import { deploymentDeadline, timeoutMessage } from './deadline.js';
 import type { ExecutionData } from './execution-data.js';
 import { mergeStates } from './state-merge.js';
-import { byWhom } from './wait-check.js';
+import { byWhom, openWaitStage } from './wait-stage.js';
 import { ROLLBACK_LIMIT_SECONDS, rollbackOverdue } from './rollback-limit.js';
 
 export interface StageTaskDeps {
@@ -21,7 +21,7 @@ export interface StageTaskDeps {
 }
 
 /**
- * The stage Lambda: `start` and `check` of the current ECS or ANALYSIS stage, the traffic restore that
+ * The stage Lambda: `start` and `check` of the current ECS or ANALYSIS stage, the WAIT's token wait (`wait`), the traffic restore that
  * opens a rollback (`rollback-traffic`), and one `rollback` step. The state
  * is written to history after every call, before returning, so that a finaliser working from the
  * record alone (after StopExecution) knows every task set this deployment created.
@@ -55,6 +55,11 @@ export async function runStageTask(action: string, data: ExecutionData, deps: St
         assertNotCancelled(data, deps.history),
       );
       return { ...data, cursor: { ...data.cursor, detail: opened.detail } };
+    }
+    case 'wait': {
+      // The ASL's WAIT: a task-token wait that its own timeout ends (the duration) or a cancel fails.
+      if (!taskToken) throw new InvalidStateError('the wait action needs the task token ($$.Task.Token)');
+      return openWaitStage(data, taskToken, { history: deps.history, tokens: deps.tokens, now: deps.ports.now });
     }
     case 'check': {
       // Every kind of stability or ANALYSIS wait ends within one check of a cancel request.

@@ -34,5 +34,9 @@ export async function judgeTarget(target: WaitTarget, ports: Pick<StagePorts, 'e
       if (verdict.status === 'failed') return { status: 'failed', error: new AnalysisFailedError(verdict.reason) };
       return { status: verdict.status === 'done' ? 'ready' : 'pending', detail: verdict.detail };
     }
+    case 'duration': {
+      const done = elapsedMs / 1000 >= target.durationSeconds;
+      return { status: done ? 'ready' : 'pending', detail: done ? `waited ${target.durationSeconds}s` : `waiting ${target.durationSeconds}s` };
+    }
   }
 }

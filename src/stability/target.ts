@@ -45,6 +45,7 @@ function totalSeconds(target: WaitTarget): number {
     case 'task':
       return target.timeoutSeconds;
     case 'alarms':
+    case 'duration':
       return target.durationSeconds;
   }
 }

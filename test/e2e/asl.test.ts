@@ -67,8 +67,13 @@ describe('statemachines/deployment.asl.json', () => {
     }
   });
 
-  it('runs WAIT as a Wait state and WAIT_APPROVAL as a callback task bounded by the stage timeout', () => {
-    expect(definition.States['WAIT']).toMatchObject({ Type: 'Wait', SecondsPath: '$.cursor.waitSeconds' });
+  it('runs WAIT as one callback task whose timeout is the WAIT, and WAIT_APPROVAL as one bounded by the stage timeout', () => {
+    const wait = definition.States['WAIT']!;
+    expect(wait).toMatchObject({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', TimeoutSecondsPath: '$.cursor.waitSeconds' });
+    expect(wait.Parameters?.Payload).toMatchObject({ action: 'wait', 'taskToken.$': '$$.Task.Token' });
+    // Its timeout is the WAIT's end: caught onward, never retried (a retry would wait the whole duration again).
+    expect(wait.Catch?.[0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: 'Advance' });
+    expect(wait.Retry?.flatMap((r) => r.ErrorEquals)).not.toContain('States.Timeout');
     const approval = definition.States['WAIT_APPROVAL']!;
     expect(approval.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
     expect(approval.TimeoutSecondsPath).toBe('$.cursor.stage.with.timeoutSeconds');

@@ -43,7 +43,9 @@ describe('cancel in every kind of wait', () => {
   let header: string;
 
   beforeAll(async () => {
-    h = await startStackHarness();
+    // The 2h WAIT's timeout moves 5 s a step (as a stability wait's does), not a minute: 14 real
+    // seconds before it would end by itself, so a slow machine still cancels it mid-wait.
+    h = await startStackHarness({ waitPolicy: { WAIT: { callbackOnClock: { stepMs: 5_000 } } } });
     cloudwatch = new CloudWatchClient(h.stack.cloud.clientConfigs.cloudwatch);
     await putTarget5xxAlarm(cloudwatch, ALARM);
     const files = await exampleFiles(['canary']);
@@ -84,7 +86,7 @@ describe('cancel in every kind of wait', () => {
     {
       name: 'WAIT: a two-hour WAIT with 20% of traffic on the canary',
       pipeline: pipelineWith('      - name: WAIT\n        with:\n          duration: 2h\n'),
-      waiting: (r, arn) => stageRunning(2)(r) && entered(arn, 'WaitCheck'),
+      waiting: (r, arn) => stageRunning(2)(r) && entered(arn, 'WAIT'),
       stage: { index: 2, name: 'WAIT' },
       reason: `cancelled by ${OPS} during WAIT`,
     },

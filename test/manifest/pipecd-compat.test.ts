@@ -176,7 +176,9 @@ describe('hostile YAML', () => {
 describe('Step Functions history budget', () => {
   it('success: an ECS stage costs its overhead plus one poll round per pollInterval of its stable timeout', () => {
     expect(stageEvents({ index: 0, name: 'ECS_PRIMARY_ROLLOUT', with: { stableTimeoutSeconds: 600 } }, 15)).toBe(14 + 41 * 9);
-    expect(stageEvents({ index: 0, name: 'WAIT', with: { durationSeconds: 600 } }, 15)).toBe(9);
+    // A WAIT is one callback task whatever its length: Advance (5), RouteStage (2), the task (6).
+    expect(stageEvents({ index: 0, name: 'WAIT', with: { durationSeconds: 600 } }, 15)).toBe(13);
+    expect(stageEvents({ index: 0, name: 'WAIT', with: { durationSeconds: 36_000 } }, 15)).toBe(13);
   });
 
   it('success: the documented examples fit; fail: a long poll-heavy pipeline is refused with the limit', async () => {
