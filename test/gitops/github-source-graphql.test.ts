@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ErrorName } from '../../src/errors.js';
 import { GithubSource } from '../../src/gitops/github-source.js';
 import { RefusedFileError } from '../../src/manifest/index.js';
 import { GithubStandin, GRAPHQL_MAX_OBJECTS } from './github-standin.js';
@@ -75,6 +76,14 @@ describe('GithubSource reads files by batched GraphQL', () => {
     const s = source();
     expect(await s.readFile(SHA, 'apps/api/servicedef.yaml')).toBeUndefined();
     expect(await s.readFile(SHA, 'apps/api')).toBeUndefined();
+  });
+
+  it('fail: a GraphQL rate limit (200 with RATE_LIMITED) is throttling, and the next read asks again', async () => {
+    github.graphqlRateLimited = 1;
+    const s = source();
+
+    await expect(s.readFile(SHA, 'apps/api/app.pipecd.yaml')).rejects.toMatchObject({ name: ErrorName.Throttled, retryable: true });
+    expect(await s.readFile(SHA, 'apps/api/app.pipecd.yaml')).toBe(files['apps/api/app.pipecd.yaml']);
   });
 
   it('fail: refuses a file over the limit by its listed size, reading none of it', async () => {

@@ -47,6 +47,8 @@ export class GithubStandin {
   readonly commits = new Map<string, StandinCommit>();
   /** Bytes past which GraphQL's Blob.text is cut off (isTruncated); tests lower it. */
   graphqlTextLimit = 512 * 1024;
+  /** GraphQL queries still to answer as GitHub does past the primary limit: 200 with a RATE_LIMITED error. */
+  graphqlRateLimited = 0;
   /** Shas whose tree listing GitHub would truncate. */
   readonly truncated = new Set<string>();
   /** Installation tokens issued, with their expiry; repository calls must carry a live one (when an App is set). */
@@ -149,6 +151,10 @@ export class GithubStandin {
    * a repository it cannot see, more objects than the stand-in's limit.
    */
   private graphql(body: unknown): unknown {
+    if (this.graphqlRateLimited > 0) {
+      this.graphqlRateLimited--;
+      return { errors: [{ type: 'RATE_LIMITED', message: 'API rate limit already exceeded for installation ID 7.' }] };
+    }
     const query = (body as { query?: unknown } | undefined)?.query;
     if (typeof query !== 'string') return { errors: [{ message: 'A query attribute must be specified and must be a string.' }] };
     const repo = query.match(/^query \{ repository\(owner: ("(?:[^"\\]|\\.)*"), name: ("(?:[^"\\]|\\.)*")\) \{ (.*) \} \}$/s);
