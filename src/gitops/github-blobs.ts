@@ -11,9 +11,9 @@ export interface GraphqlBlob {
 }
 
 /**
- * Blobs per query. GitHub's GraphQL limits count connection nodes (500,000) and points (a query
- * without connections costs 1); neither bounds aliases, so this cap and the byte budget below keep
- * the response (and GitHub's 10 s query timeout) small: 100 manifests of a few kB each.
+ * Blobs per query. GitHub's documented GraphQL limits count connection nodes (500,000) and points
+ * (this query has no connections); they do not state an alias count, so this cap and the byte
+ * budget below keep each query and its response small, well inside GitHub's query timeout.
  */
 export const MAX_BLOBS_PER_QUERY = 100;
 /** Expected response bytes per query, from the tree listing's sizes (a manifest is at most 256 KiB). */
