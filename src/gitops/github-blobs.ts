@@ -94,11 +94,14 @@ export class GraphqlBlobReader {
     const errors = body.errors ?? [];
     if (errors.some((e) => e.type === 'RATE_LIMITED')) throw new ThrottledError(`${doing}: GitHub rate-limited the query: ${errors[0]?.message}`);
     const repository = body.data?.repository;
-    if (!repository || errors.length > 0) {
-      const first = errors[0];
+    // An error on one object (its path is repository.<alias>) leaves that file to REST; any other fails the query.
+    const whole = errors.filter((e) => !(e.path?.length === 2 && e.path[0] === 'repository'));
+    if (!repository || whole.length > 0) {
+      const first = whole[0] ?? errors[0];
       const status = first?.type === 'NOT_FOUND' ? 404 : first?.type === 'FORBIDDEN' ? 403 : 422;
       throw wrapGithubError(doing, { status, message: first?.message ?? 'no repository in the answer' });
     }
+    for (const e of errors) repository[String(e.path![1])] = null;
     return repository;
   }
 }

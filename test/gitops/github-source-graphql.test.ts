@@ -72,6 +72,20 @@ describe('GithubSource reads files by batched GraphQL', () => {
     expect(asked(/\/contents\//).map((r) => r.path)).toEqual([`/repos/${REPO}/contents/apps/api/taskdef.yaml`]);
   });
 
+  it('reads a file whose object alone failed by REST, and the rest of its query as given', async () => {
+    github.graphqlFailing.add('apps/api/taskdef.yaml');
+    const asked = since();
+    try {
+      expect(await readAll(source(), ['apps/api/app.pipecd.yaml', 'apps/api/taskdef.yaml'])).toEqual([
+        files['apps/api/app.pipecd.yaml'],
+        files['apps/api/taskdef.yaml'],
+      ]);
+    } finally {
+      github.graphqlFailing.clear();
+    }
+    expect(asked(/^\/graphql$|\/contents\//).map((r) => r.path)).toEqual(['/graphql', `/repos/${REPO}/contents/apps/api/taskdef.yaml`]);
+  });
+
   it('answers a missing file or a directory as not a file', async () => {
     const s = source();
     expect(await s.readFile(SHA, 'apps/api/servicedef.yaml')).toBeUndefined();

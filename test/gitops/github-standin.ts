@@ -49,6 +49,8 @@ export class GithubStandin {
   graphqlTextLimit = 512 * 1024;
   /** GraphQL queries still to answer as GitHub does past the primary limit: 200 with a RATE_LIMITED error. */
   graphqlRateLimited = 0;
+  /** Paths whose GraphQL object answers null with an error of its own (as a per-field failure does). */
+  readonly graphqlFailing = new Set<string>();
   /** Shas whose tree listing GitHub would truncate. */
   readonly truncated = new Set<string>();
   /** Installation tokens issued, with their expiry; repository calls must carry a live one (when an App is set). */
@@ -182,9 +184,20 @@ export class GithubStandin {
       };
     }
     const repository: Record<string, unknown> = {};
+    const errors: unknown[] = [];
     for (const [, alias, expression] of objects) {
       const [sha, ...rest] = (JSON.parse(expression!) as string).split(':');
       const path = rest.join(':');
+      if (this.graphqlFailing.has(path)) {
+        repository[alias!] = null;
+        errors.push({
+          type: 'SERVICE_UNAVAILABLE',
+          path: ['repository', alias],
+          locations: [{ line: 1, column: 1 }],
+          message: 'Something went wrong while executing your query.',
+        });
+        continue;
+      }
       const files = this.commits.get(sha!)?.files;
       const text = files?.[path];
       if (text !== undefined) {
@@ -205,7 +218,7 @@ export class GithubStandin {
         repository[alias!] = null;
       }
     }
-    return { data: { repository } };
+    return errors.length > 0 ? { data: { repository }, errors } : { data: { repository } };
   }
 
   private tree(res: ServerResponse, sha: string, recursive: string | null) {
