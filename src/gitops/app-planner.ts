@@ -46,7 +46,16 @@ export class ManifestPlanner implements AppPlanner {
 
   async plan(request: Parameters<AppPlanner['plan']>[0]): Promise<PlanOutcome> {
     const { configPath, files, push, trigger, now, repository, salt } = request;
-    const loaded = await loadApp({ readFile: (path) => files.read(path) }, configPath);
+    const loaded = await loadApp(
+      {
+        readFile: (path) => files.read(path),
+        // filesAt keeps each read in flight by path, so loadApp's own reads join these.
+        prefetch: (paths) => {
+          for (const path of paths) files.read(path).catch(() => undefined);
+        },
+      },
+      configPath,
+    );
     // Checked even for a broken app, so that both sides of a clash are told about the other.
     const conflicts = await conflictsOf(files, configPath, repository);
     if (!loaded.ok || conflicts.length > 0) {

@@ -1,4 +1,5 @@
 import { InvalidStateError } from '../errors.js';
+import { GraphqlBlobReader, type GraphqlBlob } from './github-blobs.js';
 import { githubRepoClient, type GithubClientOptions, type Octokit } from './github-client.js';
 import { wrapGithubError } from './github-errors.js';
 import type { ManifestSource, TreeFile } from './manifest-source.js';
@@ -15,8 +16,8 @@ export type GithubSourceOptions = GithubClientOptions;
 const TREE_CACHE_SIZE = 4;
 
 /**
- * ManifestSource over the GitHub REST API (ARCHITECTURE §1). Three endpoints: git trees (recursive),
- * git commits (for a parent), and contents at a ref.
+ * ManifestSource over the GitHub API (ARCHITECTURE §1): git trees (recursive), git commits (for a
+ * parent), file texts in batches by GraphQL, and REST contents at a ref for what GraphQL cannot give.
  *
  * Changed paths come from diffing the two recursive trees, not from the compare API: compare lists
  * at most 300 files with no way to page through the rest, so a large push would silently skip apps.
@@ -27,9 +28,12 @@ export class GithubSource implements ManifestSource {
   private readonly owner: string;
   private readonly name: string;
   private readonly trees = new Map<string, Promise<TreeEntry[]>>();
+  private readonly byPath = new WeakMap<TreeEntry[], Map<string, TreeEntry>>();
+  private readonly blobs: GraphqlBlobReader;
 
   constructor(options: GithubSourceOptions) {
     ({ octokit: this.octokit, owner: this.owner, name: this.name } = githubRepoClient(options));
+    this.blobs = new GraphqlBlobReader(this.octokit, this.owner, this.name);
   }
 
   async listFiles(sha: string): Promise<string[]> {
@@ -47,8 +51,32 @@ export class GithubSource implements ManifestSource {
     return diffTrees(baseTree, headTree);
   }
 
-  /** The file's text at `sha`; undefined when it is missing or is not a file (a directory, a submodule). */
+  /**
+   * The file's text at `sha`; undefined when it is missing or is not a file (a directory, a submodule).
+   * A regular file of the tree listing (which every push reads anyway) is read in a GraphQL batch
+   * with the others asked for meanwhile; the rest, and any blob GraphQL cannot give exactly, by REST.
+   */
   async readFile(sha: string, path: string): Promise<string | undefined> {
+    const entry = this.indexOf(await this.tree(sha)).get(path);
+    // Symlinks (120000) need GitHub's REST resolution; absent paths may run through a symlinked directory.
+    if (entry?.type !== 'blob' || (entry.mode !== '100644' && entry.mode !== '100755')) return this.readFileByRest(sha, path);
+    // The listing's size refuses a big file before any of it is read.
+    checkManifestSize(path, entry.size ?? 0);
+    const text = exactText(await this.blobs.read(sha, path, entry.size ?? 0));
+    return text ?? this.readFileByRest(sha, path);
+  }
+
+  private indexOf(entries: TreeEntry[]): Map<string, TreeEntry> {
+    let index = this.byPath.get(entries);
+    if (!index) {
+      index = new Map(entries.map((e) => [e.path, e]));
+      this.byPath.set(entries, index);
+    }
+    return index;
+  }
+
+  /** The contents API: one request per file. */
+  private async readFileByRest(sha: string, path: string): Promise<string | undefined> {
     const doing = `reading ${path} at ${sha}`;
     let data: unknown;
     try {
@@ -94,7 +122,9 @@ export class GithubSource implements ManifestSource {
     );
     // A truncated tree would silently hide apps (and changes); refusing is the only safe answer.
     if (data.truncated) throw new InvalidStateError(`${doing}: GitHub truncated the tree (repository too large for one listing)`);
-    return data.tree.flatMap((e) => (e.path && e.type && e.mode && e.sha ? [{ path: e.path, type: e.type, mode: e.mode, sha: e.sha }] : []));
+    return data.tree.flatMap((e) =>
+      e.path && e.type && e.mode && e.sha ? [{ path: e.path, type: e.type, mode: e.mode, sha: e.sha, ...(e.size !== undefined ? { size: e.size } : {}) }] : [],
+    );
   }
 
   private async firstParent(sha: string): Promise<string | undefined> {
@@ -111,4 +141,16 @@ export class GithubSource implements ManifestSource {
       throw wrapGithubError(doing, err);
     }
   }
+}
+
+/**
+ * GraphQL's text when it is exactly the committed bytes as UTF-8, else undefined (then REST decides):
+ * binary or truncated blobs have no (full) text, and bytes that are not UTF-8 come back altered, so
+ * the text must re-encode to the blob's byte size and carry no U+FFFD. A leading BOM is dropped, as
+ * decodeManifestBytes does for the REST path, so both paths give the same text.
+ */
+function exactText(blob: GraphqlBlob | null): string | undefined {
+  if (!blob || blob.isBinary || blob.isTruncated || blob.text === null) return undefined;
+  if (Buffer.byteLength(blob.text) !== blob.byteSize || blob.text.includes('\uFFFD')) return undefined;
+  return blob.text.startsWith('\uFEFF') ? blob.text.slice(1) : blob.text;
 }

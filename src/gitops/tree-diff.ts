@@ -5,6 +5,8 @@ export interface TreeEntry {
   type: string;
   mode: string;
   sha: string;
+  /** Bytes of a blob (GitHub's trees API gives it; absent for trees and submodules). */
+  size?: number;
 }
 
 /**

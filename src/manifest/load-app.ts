@@ -55,6 +55,13 @@ export async function analyzeApp(files: ManifestFiles, configPath: string): Prom
   const label = config.name ?? configFile;
 
   const templating = readTemplating({ issues, file: configFile, check: 'app config' }, dir, config.encryption, config.attachment);
+  // Read one at a time below (issues keep their order); a batching source gets them all in one request.
+  const definitions = [config.isStandalone ? undefined : config.serviceDefinitionFile, config.taskDefinitionFile].flatMap((named) => {
+    const file = named === undefined ? undefined : resolveInApp(dir, named);
+    return file === undefined ? [] : [file];
+  });
+  // Attachment sources are resolved already.
+  files.prefetch?.([...Object.values(templating.attachmentSources), ...definitions]);
   const attachments = await readAttachments(files, issues, templating);
   const sourcesFor = (file: string): TemplateSources => ({
     ...(templating.decryptionTargets.includes(file) && { secrets: new Set(Object.keys(templating.encryptedSecrets)) }),

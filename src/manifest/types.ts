@@ -5,6 +5,11 @@ import type { Mention, PlannedStage, ServiceDefinition, StandaloneTarget, Target
 export interface ManifestFiles {
   /** `path` is relative to the repository root, '/'-separated; undefined means the file does not exist. */
   readFile(path: string): Promise<string | undefined>;
+  /**
+   * Optional: the files about to be read, so a source that batches (GitHub's GraphQL) can ask for
+   * them together. The reads that follow must find them in flight; nothing is returned or thrown here.
+   */
+  prefetch?(paths: readonly string[]): void;
 }
 
 /** One app, validated and with every default filled in. */

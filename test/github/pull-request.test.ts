@@ -71,7 +71,8 @@ describe('pull_request: check run, status and one comment, never a deployment', 
   const writesSince = (n: number) =>
     github.requests
       .slice(n)
-      .filter((r) => r.method !== 'GET')
+      // A GraphQL query is a POST that only reads (the manifests, batched).
+      .filter((r) => r.method !== 'GET' && r.path !== '/graphql')
       .map((r) => `${r.method} ${r.path}`);
 
   beforeAll(async () => {
@@ -119,11 +120,11 @@ describe('pull_request: check run, status and one comment, never a deployment', 
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body.startsWith(`${COMMENT_MARKER}\n**stepcd** at \`2222222\``)).toBe(true);
     expect(comments[0]!.body).toContain('`apps/canary/servicedef.yaml:9:3` `deploymentController.type` must be EXTERNAL');
-    // Per app: one read of each manifest file at the head, and two tree listings for the PR.
-    const reads = github.requests.slice(since).filter((x) => x.method === 'GET' && x.path.includes('/contents/'));
-    expect(reads.map((x) => x.path).sort()).toEqual(
-      ['app.pipecd.yaml', 'servicedef.yaml', 'taskdef.yaml'].map((f) => `/repos/${GH_REPO}/contents/apps/canary/${f}`),
-    );
+    // Per app: one read of each manifest file at the head (in GraphQL batches), and two tree listings for the PR.
+    const reads = github.requests.slice(since).filter((x) => x.path === '/graphql');
+    const asked = reads.flatMap((x) => [...String((x.body as { query: string }).query).matchAll(/expression: "[0-9a-f]{40}:([^"]+)"/g)].map((m) => m[1]));
+    expect(asked.sort()).toEqual(['app.pipecd.yaml', 'servicedef.yaml', 'taskdef.yaml'].map((f) => `apps/canary/${f}`));
+    expect(github.requests.slice(since).filter((x) => x.path.includes('/contents/'))).toEqual([]);
     expect(await executions()).toBe(before);
   });
 

@@ -68,7 +68,7 @@ describe('GithubAppTokenProvider', () => {
     expect(text).toBe('kind: ECSApp\n');
     expect(github.issued.length).toBe(before + 1);
     const token = github.issued.at(-1)!.token;
-    expect(github.calls(/contents/).at(-1)?.authorization).toBe(`Bearer ${token}`);
+    expect(github.calls(/^\/graphql$/).at(-1)?.authorization).toBe(`Bearer ${token}`);
     expect(github.jwtClaims.at(-1)).toMatchObject({ iss: APP_ID });
   });
 
@@ -101,7 +101,7 @@ describe('GithubAppTokenProvider', () => {
     const p = provider();
     const source = new GithubSource({ repo: REPO, auth: p, baseUrl: github.url });
     const first = await p.token();
-    github.fail(/contents/, 401, { message: 'Bad credentials' });
+    github.fail(/^\/graphql$/, 401, { message: 'Bad credentials' });
 
     await expect(source.readFile(SHA, 'apps/api/app.pipecd.yaml')).rejects.toMatchObject({ name: ErrorName.Unauthorized });
     const text = await source.readFile(SHA, 'apps/api/app.pipecd.yaml');

@@ -74,12 +74,15 @@ describe('a cold push of many apps through the webhook, counted at the GitHub st
     // Over 100 unknown configs: answered at once, analysed and started by the continuations.
     expect(res.statusCode).toBe(202);
     expect(workflow.started).toHaveLength(APPS);
-    const reads = github.requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/repos/${REPO}/`));
-    const contents = reads.filter((r) => r.path.includes('/contents/')).map((r) => r.path);
-    expect(new Set(contents).size).toBe(contents.length);
-    expect(contents).toHaveLength(APPS * 3);
-    // Plus the one tree listing (payload paths name the changes, so no base tree).
-    expect(reads.length - contents.length).toBe(1);
-    expect(reads.length / APPS).toBeLessThanOrEqual(3.01);
+    // Every request to GitHub is a read: REST GETs and GraphQL POSTs alike.
+    const reads = github.requests.filter((r) => r.path.startsWith(`/repos/${REPO}/`) || r.path === '/graphql');
+    expect(reads.filter((r) => r.path.includes('/contents/'))).toEqual([]);
+    // Each file is asked for once across all the batches: the config is not read again for planning.
+    const asked = github
+      .calls(/^\/graphql$/)
+      .flatMap((r) => [...String((r.body as { query: string }).query).matchAll(/expression: "([^"]+)"/g)].map((m) => m[1]));
+    expect(new Set(asked).size).toBe(asked.length);
+    expect(asked).toHaveLength(APPS * 3);
+    expect(reads.length / APPS).toBeLessThanOrEqual(2);
   });
 });

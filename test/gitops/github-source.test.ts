@@ -139,7 +139,7 @@ describe('GithubSource.readFile', () => {
 describe('GithubSource errors', () => {
   const cases: { name: string; path: RegExp; status: number; headers?: Record<string, string>; message?: string; error: string; retryable: boolean }[] = [
     { name: 'fail: a 502 is transient', path: /git\/trees/, status: 502, error: ErrorName.Transient, retryable: true },
-    { name: 'fail: a 503 on contents is transient', path: /contents/, status: 503, error: ErrorName.Transient, retryable: true },
+    { name: 'fail: a 503 on a GraphQL file read is transient', path: /graphql/, status: 503, error: ErrorName.Transient, retryable: true },
     { name: 'fail: a 429 is throttling', path: /git\/trees/, status: 429, error: ErrorName.Throttled, retryable: true },
     {
       name: 'fail: a 403 with no rate left is throttling',
@@ -151,7 +151,7 @@ describe('GithubSource errors', () => {
     },
     {
       name: 'fail: a 403 secondary rate limit is throttling',
-      path: /contents/,
+      path: /graphql/,
       status: 403,
       message: 'You have exceeded a secondary rate limit',
       error: ErrorName.Throttled,
@@ -166,7 +166,7 @@ describe('GithubSource errors', () => {
     github.fail(path, status, { ...(headers ? { headers } : {}), ...(message ? { message } : {}) });
     const s = source();
 
-    const err = await (path.source.includes('contents') ? s.readFile(HEAD, 'README.md') : s.listFiles(HEAD)).catch((e: unknown) => e);
+    const err = await (path.source.includes('graphql') ? s.readFile(HEAD, 'README.md') : s.listFiles(HEAD)).catch((e: unknown) => e);
 
     expect(err).toMatchObject({ name: error, retryable, message: expect.stringContaining(`GitHub answered ${status}`) });
     expect((err as Error).cause).toMatchObject({ status });

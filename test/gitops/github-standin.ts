@@ -45,6 +45,12 @@ interface Fault {
 export class GithubStandin {
   readonly requests: RecordedRequest[] = [];
   readonly commits = new Map<string, StandinCommit>();
+  /** Bytes past which GraphQL's Blob.text is cut off (isTruncated); tests lower it. */
+  graphqlTextLimit = 512 * 1024;
+  /** GraphQL queries still to answer as GitHub does past the primary limit: 200 with a RATE_LIMITED error. */
+  graphqlRateLimited = 0;
+  /** Paths whose GraphQL object answers null with an error of its own (as a per-field failure does). */
+  readonly graphqlFailing = new Set<string>();
   /** Shas whose tree listing GitHub would truncate. */
   readonly truncated = new Set<string>();
   /** Installation tokens issued, with their expiry; repository calls must carry a live one (when an App is set). */
@@ -113,6 +119,10 @@ export class GithubStandin {
     const token = path.match(/^\/app\/installations\/([^/]+)\/access_tokens$/);
     if (token && req.method === 'POST') return this.installationToken(req, res, token[1]!);
 
+    if (path === '/graphql' && req.method === 'POST') {
+      if (this.app && !this.liveToken(req.headers.authorization)) return send(res, 401, { message: 'Bad credentials' });
+      return send(res, 200, this.graphql(body));
+    }
     const prefix = `/repos/${this.repo}/`;
     if (!path.startsWith(prefix)) return send(res, 404, { message: 'Not Found' });
     if (this.app && !this.liveToken(req.headers.authorization)) return send(res, 401, { message: 'Bad credentials' });
@@ -134,6 +144,81 @@ export class GithubStandin {
     const contents = rest.match(/^contents\/(.+)$/);
     if (contents) return this.contents(res, contents[1]!, url.searchParams.get('ref'));
     return send(res, 404, { message: 'Not Found' });
+  }
+
+  /**
+   * GraphQL, for exactly the query form stepcd sends: `repository(owner:, name:)` with aliased
+   * `object(expression: "<sha>:<path>") { ... on Blob { text byteSize isBinary isTruncated } }`.
+   * Like GitHub it answers 200 with an `errors` array for what it refuses: a query it cannot parse,
+   * a repository it cannot see, more objects than the stand-in's limit.
+   */
+  private graphql(body: unknown): unknown {
+    if (this.graphqlRateLimited > 0) {
+      this.graphqlRateLimited--;
+      return { errors: [{ type: 'RATE_LIMITED', message: 'API rate limit already exceeded for installation ID 7.' }] };
+    }
+    const query = (body as { query?: unknown } | undefined)?.query;
+    if (typeof query !== 'string') return { errors: [{ message: 'A query attribute must be specified and must be a string.' }] };
+    const repo = query.match(/^query \{ repository\(owner: ("(?:[^"\\]|\\.)*"), name: ("(?:[^"\\]|\\.)*")\) \{ (.*) \} \}$/s);
+    if (!repo) return { errors: [{ message: 'Parse error: stand-in serves only repository { object(expression:) } queries' }] };
+    const [owner, name] = [JSON.parse(repo[1]!) as string, JSON.parse(repo[2]!) as string];
+    const selection = /(\w+): object\(expression: ("(?:[^"\\]|\\.)*")\) \{ \.\.\. on Blob \{ text byteSize isBinary isTruncated \} \}/gs;
+    const objects = [...repo[3]!.matchAll(selection)];
+    if (objects.map((m) => m[0]).join(' ') !== repo[3]) return { errors: [{ message: 'Parse error: unexpected selection' }] };
+    if (objects.length > GRAPHQL_MAX_OBJECTS) {
+      return {
+        errors: [{ type: 'MAX_NODE_LIMIT_EXCEEDED', message: `This query requests ${objects.length} objects, over the limit of ${GRAPHQL_MAX_OBJECTS}.` }],
+      };
+    }
+    if (`${owner}/${name}` !== this.repo) {
+      return {
+        data: { repository: null },
+        errors: [
+          {
+            type: 'NOT_FOUND',
+            path: ['repository'],
+            locations: [{ line: 1, column: 9 }],
+            message: `Could not resolve to a Repository with the name '${owner}/${name}'.`,
+          },
+        ],
+      };
+    }
+    const repository: Record<string, unknown> = {};
+    const errors: unknown[] = [];
+    for (const [, alias, expression] of objects) {
+      const [sha, ...rest] = (JSON.parse(expression!) as string).split(':');
+      const path = rest.join(':');
+      if (this.graphqlFailing.has(path)) {
+        repository[alias!] = null;
+        errors.push({
+          type: 'SERVICE_UNAVAILABLE',
+          path: ['repository', alias],
+          locations: [{ line: 1, column: 1 }],
+          message: 'Something went wrong while executing your query.',
+        });
+        continue;
+      }
+      const files = this.commits.get(sha!)?.files;
+      const text = files?.[path];
+      if (text !== undefined) {
+        const bytes = Buffer.from(text);
+        const isBinary = bytes.includes(0);
+        const isTruncated = !isBinary && bytes.byteLength > this.graphqlTextLimit;
+        repository[alias!] = {
+          text: isBinary ? null : isTruncated ? bytes.subarray(0, this.graphqlTextLimit).toString('utf8') : text,
+          byteSize: bytes.byteLength,
+          isBinary,
+          isTruncated,
+        };
+      } else if (files && Object.keys(files).some((p) => p.startsWith(`${path}/`))) {
+        // A Tree: the inline fragment on Blob selects nothing from it.
+        repository[alias!] = {};
+      } else {
+        // GitHub resolves an expression naming nothing to null, without an error.
+        repository[alias!] = null;
+      }
+    }
+    return errors.length > 0 ? { data: { repository }, errors } : { data: { repository } };
   }
 
   private tree(res: ServerResponse, sha: string, recursive: string | null) {
@@ -246,6 +331,9 @@ export class GithubStandin {
     return issued !== undefined && issued.expiresAt > this.app!.now();
   }
 }
+
+/** Objects per GraphQL query the stand-in accepts (stepcd sends at most 100). */
+export const GRAPHQL_MAX_OBJECTS = 100;
 
 /** Git's blob id: sha1 of `blob <size>\0<content>`. */
 function blobSha(text: string): string {

@@ -166,6 +166,12 @@ describe('the production webhook deps (GitHub App auth, buildCoreDeps) on the lo
         .map((c) => c.path)
         .sort(),
     ).toEqual([`/repos/${GITHUB_REPO}/git/trees/${base}`, `/repos/${GITHUB_REPO}/git/trees/${head}`]);
+    // The manifests came by GraphQL with the installation token (the config read once, then the two
+    // definitions together), never by one contents request each.
+    expect(github.calls(/\/contents\//)).toEqual([]);
+    const queries = github.calls(/^\/graphql$/);
+    expect(queries.map((q) => [...String((q.body as { query: string }).query).matchAll(/ object\(/g)].length)).toEqual([1, 2]);
+    expect(queries.map((q) => q.authorization)).toEqual(queries.map(() => `Bearer ${github.issued[0]!.token}`));
     const run = await h.stack.cloud.sfn.waitForExecution(apps[0]!.executionArn, { timeoutMs: 30_000 });
     expect(run.status).toBe('SUCCEEDED');
     expect(await h.stack.core.history.getDeployment(apps[0]!.deploymentId)).toMatchObject({ status: 'SUCCESS', commit: { sha: head } });
