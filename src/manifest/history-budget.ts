@@ -12,29 +12,42 @@ export const MAX_HISTORY_EVENTS = 25_000;
 const EVENTS = { choice: 2, wait: 2, task: 5, callbackTask: 6 } as const;
 /** ExecutionStarted, Init, Prepare, Begin, LockAcquired, Complete, Succeeded, ExecutionSucceeded. */
 const FIXED_EVENTS = 2 + EVENTS.choice + 2 + EVENTS.task + EVENTS.choice + EVENTS.task + 2;
-/** Advance, RouteStage, the stage's task and NeedsCheck: what every Lambda stage costs before it polls. */
+/** Advance, RouteStage, the stage's task and NeedsCheck: what every Lambda stage costs before it waits. */
 const STAGE_EVENTS = EVENTS.task + EVENTS.choice + EVENTS.task + EVENTS.choice;
-/** One WaitStable → CheckStable → IsStable round. */
+/** One WaitRollback → RollbackStep → RollbackDone round of the rollback's poll. */
 const POLL_EVENTS = EVENTS.wait + EVENTS.task + EVENTS.choice;
+/** A wake: CheckStable and IsStable after ecs-events (or a found-ready target) resumes WaitStable. */
+const WAKE_EVENTS = EVENTS.task + EVENTS.choice;
 /** Rollback waits up to 30 minutes for a restored set (src/stages/rollback.ts), plus its begin and finish. */
 const ROLLBACK_WAIT_SECONDS = 1800;
 
-/** The most history events one stage can write, waiting its full timeout at `pollSeconds`. */
-export function stageEvents(stage: PlannedStage, pollSeconds: number): number {
-  const polls = (seconds: number) => (Math.ceil(seconds / pollSeconds) + 1) * POLL_EVENTS;
+/**
+ * The most history events one stage can write. A stage waiting for ECS sleeps on a task token in
+ * slices of at most `backstopSeconds` until its timeout (src/stability/target.ts waitSliceSeconds):
+ * one WaitStable entry per slice plus the one that finds the timeout passed, and each entry may end
+ * in a wake. A wake only comes when a look says ready or failed, so this bounds it from above.
+ */
+export function stageEvents(stage: PlannedStage, backstopSeconds: number): number {
+  const sliced = (timeoutSeconds: number) => {
+    const entries = Math.ceil((Math.ceil(timeoutSeconds) + 1) / Math.max(1, backstopSeconds)) + 1;
+    return STAGE_EVENTS + entries * (EVENTS.callbackTask + WAKE_EVENTS);
+  };
   switch (stage.name) {
     case StageKind.ECS_SYNC:
     case StageKind.ECS_CANARY_ROLLOUT:
     case StageKind.ECS_PRIMARY_ROLLOUT:
-      return STAGE_EVENTS + polls(stage.with.stableTimeoutSeconds);
+      return sliced(stage.with.stableTimeoutSeconds);
+    case StageKind.ECS_RUN_TASK:
+      return sliced(stage.with.timeoutSeconds);
+    // ANALYSIS waits its whole window at once; alarm events fail it early, the look at the end decides.
     case StageKind.ANALYSIS:
-      return STAGE_EVENTS + polls(stage.with.durationSeconds);
+      return STAGE_EVENTS + 2 * (EVENTS.callbackTask + WAKE_EVENTS);
     // Advance, RouteStage and one callback task, however long the wait: neither polls.
     case StageKind.WAIT:
     case StageKind.WAIT_APPROVAL:
       return EVENTS.task + EVENTS.choice + EVENTS.callbackTask;
     default:
-      return STAGE_EVENTS + POLL_EVENTS;
+      return STAGE_EVENTS;
   }
 }
 
@@ -45,21 +58,28 @@ function reservedEvents(pollSeconds: number): number {
 }
 
 /**
- * Refuses a pipeline that could outgrow one execution's history: each ECS stage polls its task set
- * every pollInterval until stable, so a long stableTimeout with a short pollInterval costs as much
- * as many stages. The error gives the stage count that would fit, at this pipeline's average cost.
+ * Refuses a pipeline that could outgrow one execution's history: each ECS stage looks at its task
+ * set once per stability backstop slice until its timeout, so a long stableTimeout with a short
+ * spec.stepcd.stabilityBackstop costs as much as many stages; the rollback reserve polls every
+ * pollInterval. The error gives the stage count that would fit, at this pipeline's average cost.
  */
-export function checkHistoryBudget(issues: IssueList, configFile: string, stages: readonly PlannedStage[], pollSeconds: number): void {
+export function checkHistoryBudget(
+  issues: IssueList,
+  configFile: string,
+  stages: readonly PlannedStage[],
+  timing: { pollSeconds: number; backstopSeconds: number },
+): void {
   if (stages.length === 0) return;
-  const perStage = stages.map((s) => stageEvents(s, pollSeconds));
-  const total = reservedEvents(pollSeconds) + perStage.reduce((a, b) => a + b, 0);
+  const perStage = stages.map((s) => stageEvents(s, timing.backstopSeconds));
+  const reserved = reservedEvents(timing.pollSeconds);
+  const total = reserved + perStage.reduce((a, b) => a + b, 0);
   if (total <= MAX_HISTORY_EVENTS) return;
   const average = Math.ceil(perStage.reduce((a, b) => a + b, 0) / stages.length);
-  const limit = Math.max(0, Math.floor((MAX_HISTORY_EVENTS - reservedEvents(pollSeconds)) / average));
+  const limit = Math.max(0, Math.floor((MAX_HISTORY_EVENTS - reserved) / average));
   issues.error(
     'pipeline',
     configFile,
     'spec.pipeline.stages',
-    `could write up to ${total} Step Functions history events (polling every ${pollSeconds}s until each stage's timeout), over the ${MAX_HISTORY_EVENTS} one execution can hold: at most ${limit} stages like these fit; use fewer stages, shorter stage timeouts or a longer spec.stepcd.pollInterval`,
+    `could write up to ${total} Step Functions history events (a stability check every ${timing.backstopSeconds}s until each stage's timeout, a rollback polling every ${timing.pollSeconds}s), over the ${MAX_HISTORY_EVENTS} one execution can hold: at most ${limit} stages like these fit; use fewer stages, shorter stage timeouts or a longer spec.stepcd.stabilityBackstop (or pollInterval)`,
   );
 }

@@ -11,7 +11,7 @@ import { buildPlan } from '../plan/build-plan.js';
 import { InvalidManifestError } from '../errors.js';
 import { dirOf, resolveInApp } from './paths.js';
 import type { AppManifest, LoadResult, ManifestFiles } from './types.js';
-import type { ServiceDefinition } from '../domain/plan.js';
+import { DEFAULT_STABILITY_BACKSTOP_SECONDS, type ServiceDefinition } from '../domain/plan.js';
 
 /** Everything learned about one app: the manifest when it is valid, and every issue either way. */
 export interface Analysis {
@@ -97,7 +97,10 @@ export async function analyzeApp(files: ManifestFiles, configPath: string): Prom
 
   checkTopology(issues, configFile, config);
   checkPipelineEnd(issues, configFile, config);
-  checkHistoryBudget(issues, configFile, config.stages, config.pollIntervalSeconds);
+  checkHistoryBudget(issues, configFile, config.stages, {
+    pollSeconds: config.pollIntervalSeconds,
+    backstopSeconds: config.stabilityBackstopSeconds ?? DEFAULT_STABILITY_BACKSTOP_SECONDS,
+  });
   if (service && serviceDefinition && config.accessType === 'SERVICE_DISCOVERY' && serviceDefinition.serviceRegistries === undefined) {
     // Without a registry the task sets would be reachable by nothing: SERVICE_DISCOVERY has no target groups.
     issues.error('service definition', service.file, 'serviceRegistries', 'is required when spec.input.accessType is SERVICE_DISCOVERY');

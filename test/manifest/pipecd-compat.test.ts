@@ -174,21 +174,24 @@ describe('hostile YAML', () => {
 });
 
 describe('Step Functions history budget', () => {
-  it('success: an ECS stage costs its overhead plus one poll round per pollInterval of its stable timeout', () => {
-    expect(stageEvents({ index: 0, name: 'ECS_PRIMARY_ROLLOUT', with: { stableTimeoutSeconds: 600 } }, 15)).toBe(14 + 41 * 9);
+  it('success: an ECS stage costs its overhead plus one wait slice (and a possible wake) per stabilityBackstop of its stable timeout', () => {
+    // 601 s in 300 s slices: 3 slices and the entry that finds the timeout passed, each a callback task (6) and a wake (7).
+    expect(stageEvents({ index: 0, name: 'ECS_PRIMARY_ROLLOUT', with: { stableTimeoutSeconds: 600 } }, 300)).toBe(14 + 4 * 13);
+    // ANALYSIS is one wait of its whole window however long: the start and the look at the end.
+    expect(stageEvents({ index: 0, name: 'ANALYSIS', with: { durationSeconds: 36_000 } as never }, 300)).toBe(14 + 2 * 13);
     // A WAIT is one callback task whatever its length: Advance (5), RouteStage (2), the task (6).
     expect(stageEvents({ index: 0, name: 'WAIT', with: { durationSeconds: 600 } }, 15)).toBe(13);
     expect(stageEvents({ index: 0, name: 'WAIT', with: { durationSeconds: 36_000 } }, 15)).toBe(13);
   });
 
-  it('success: the documented examples fit; fail: a long poll-heavy pipeline is refused with the limit', async () => {
+  it('success: the documented examples fit; fail: a long check-heavy pipeline is refused with the limit', async () => {
     expect((await load(() => {})).errors).toEqual([]);
     const { errors } = await load((a) => {
-      a.config.spec.stepcd = { pollInterval: '1s' };
+      a.config.spec.stepcd = { stabilityBackstop: '1s' };
       a.config.spec.pipeline.stages = [{ name: 'ECS_PRIMARY_ROLLOUT', with: { stableTimeout: '1h' } }];
     });
     expect(errors).toEqual([
-      "app.pipecd.yaml: spec.pipeline.stages could write up to 48674 Step Functions history events (polling every 1s until each stage's timeout), over the 25000 one execution can hold: at most 0 stages like these fit; use fewer stages, shorter stage timeouts or a longer spec.stepcd.pollInterval",
+      "app.pipecd.yaml: spec.pipeline.stages could write up to 47971 Step Functions history events (a stability check every 1s until each stage's timeout, a rollback polling every 15s), over the 25000 one execution can hold: at most 0 stages like these fit; use fewer stages, shorter stage timeouts or a longer spec.stepcd.stabilityBackstop (or pollInterval)",
     ]);
   });
 });
