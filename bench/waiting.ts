@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ManualClock } from '../src/local/clock.js';
+import { DEFAULT_QUEUE_BACKSTOP_SECONDS } from '../src/config/index.js';
 import type { EmulatorTimings } from '../src/local/ecs-elbv2/index.js';
 import { EXAMPLES_DIR } from '../test/support/examples.js';
 import { startBenchStack, type BenchStack } from './support/bench-stack.js';
@@ -40,6 +41,8 @@ const DURATIONS: Record<WaitKind, [number, number]> = {
 };
 
 const APP = 'waiting';
+/** How far the emulated clock moves every 10 real ms while the queued deployment waits. */
+const QUEUE_CLOCK_STEP_MS = 15_000;
 
 /**
  * Transitions per hour of waiting, for each kind of wait, from real executions of the one ASL: each
@@ -69,9 +72,16 @@ export async function measureWaiting(opts: { only?: readonly WaitKind[] } = {}):
 async function runScenario(kind: WaitKind, seconds: number): Promise<WaitRun> {
   const clock = new ManualClock();
   const timings: Partial<EmulatorTimings> = kind === 'stability' ? { taskStartMs: (seconds - 30) * 1000, healthyAfterMs: 30_000 } : {};
-  // Locally the queue's Wait leaves the clock alone (it waits on another deployment, not on ECS);
-  // here it moves the clock by its nominal seconds like any Wait, so the queue is priced per poll.
-  const bench = await startBenchStack({ clock, timings, waitPolicy: { Queued: { realMs: 5, advanceClock: true } } });
+  // Queued waits on a task token whose timeout is the backstop for a lost hand-off. Locally that
+  // timeout runs in real seconds; here it runs on the emulated clock (as WaitStable's does), at
+  // AWS's default backstop, and the clock moves while the token waits, so every backstop that
+  // fires (Queued → Begin → LockAcquired → Queued) is in the execution history and is counted.
+  const bench = await startBenchStack({
+    clock,
+    timings,
+    queueBackstopSeconds: DEFAULT_QUEUE_BACKSTOP_SECONDS,
+    waitPolicy: { Queued: { callbackOnClock: { stepMs: QUEUE_CLOCK_STEP_MS } } },
+  });
   try {
     await bench.commit(await scenarioFiles(kind, seconds), `${kind} scenario`);
     if (kind === 'analysis') {
@@ -103,12 +113,13 @@ async function runQueue(bench: BenchStack, clock: ManualClock, seconds: number):
   );
   const queuedAt = clock.now();
   const queued = await pushAndStart(bench, '1.2.0');
-  // The queue's own Waits move the clock. A queue that does not poll (it waits on an event) never
-  // enters Queued: then, after a real second without one, time is moved here instead.
+  // The clock moves while Queued's token waits (callbackOnClock). A queue that never enters Queued
+  // (it waits some other way) would leave the clock still: then, after a real second without it,
+  // time is moved here instead.
   const since = performance.now();
   await until(() => {
     if (clock.now() - queuedAt >= seconds * 1000) return true;
-    if (!entered(bench, queued, 'Queued') && performance.now() - since > 1_000) clock.advance(15_000);
+    if (!entered(bench, queued, 'Queued') && performance.now() - since > 1_000) clock.advance(QUEUE_CLOCK_STEP_MS);
     return false;
   }, `the clock to pass ${seconds} s`);
   // The queued deployment has the same approval stage: approved at once, it adds no waiting of its own.

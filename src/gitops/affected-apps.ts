@@ -57,7 +57,7 @@ function isUnder(path: string, dir: string): boolean {
 
 /** Reads the trigger-relevant fields of an app config (see trigger-settings.ts), placed at its path. */
 export function readAppTrigger(configPath: string, text: string | undefined): AppTrigger {
-  return appTriggerOf(configPath, parseTriggerSettings(text));
+  return appTriggerOf(configPath, parseTriggerSettings(text, configPath));
 }
 
 /** Pure: content-only settings (possibly from the cache) resolved against the config's directory. */

@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseManifestText } from '../manifest/parse-file.js';
 import type { TriggerSettings } from '../domain/trigger-settings.js';
 
 /**
@@ -6,13 +6,10 @@ import type { TriggerSettings } from '../domain/trigger-settings.js';
  * invalid app is reported as TRIGGER_FAILED rather than silently skipped; full validation is
  * src/manifest's job.
  */
-export function parseTriggerSettings(text: string | undefined): TriggerSettings {
-  let doc: unknown;
-  try {
-    doc = text === undefined ? undefined : parseYaml(text);
-  } catch {
-    doc = undefined;
-  }
+export function parseTriggerSettings(text: string | undefined, configPath = 'app.pipecd.yaml'): TriggerSettings {
+  // The planner parses the same text the same way, so the parse is shared (src/manifest/parse-file.ts).
+  const parsed = text === undefined ? undefined : parseManifestText(configPath, text);
+  const doc = parsed?.ok ? parsed.value : undefined;
   const spec = field(doc, 'spec');
   const onCommit = field(field(spec, 'trigger'), 'onCommit');
   const input = field(spec, 'input');

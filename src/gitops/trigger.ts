@@ -246,7 +246,7 @@ async function repositoryApps(
   const read = await mapBounded(missing, limits.parallelism * 2, async (config) => {
     // A refused config (a symlink out, not UTF-8, too big) still names an app: its planner reports why.
     const text = await files.read(config.path).catch(refusedAsMissing);
-    const settings = parseTriggerSettings(text);
+    const settings = parseTriggerSettings(text, config.path);
     // A config listed but unreadable is not cached: its absence says nothing about its blob.
     if (text !== undefined) fresh.set(config.id, settings);
     return appTriggerOf(config.path, settings);

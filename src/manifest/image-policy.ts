@@ -10,7 +10,14 @@ const DOMAIN = `${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]+)?`;
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*';
 const TAG = '[\\w][\\w.-]{0,127}';
 const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
-const REFERENCE = RE2JS.compile(`^((?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`);
+const REFERENCE_SOURCE = `^((?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::(${TAG}))?(?:@(${DIGEST}))?$`;
+// Compiled on first use, not at import: every bundle that validates manifests loads this module,
+// and compiling the grammar is part of each cold start whether the request parses an image or not.
+let reference: RE2JS | undefined;
+function referenceRegex(): RE2JS {
+  reference ??= RE2JS.compile(REFERENCE_SOURCE);
+  return reference;
+}
 /** Docker's limit on the repository name. */
 const MAX_NAME_LENGTH = 255;
 
@@ -31,7 +38,7 @@ export interface ImagePolicy {
 
 /** The parts of an OCI reference, or why it is not one. */
 export function parseImageReference(image: string): { ok: true; ref: ImageReference } | { ok: false; reason: string } {
-  const m = REFERENCE.matcher(image);
+  const m = referenceRegex().matcher(image);
   if (!m.matches()) return { ok: false, reason: `is not a valid image reference${hint(image)}` };
   const name = m.group(1) ?? '';
   if (name.length > MAX_NAME_LENGTH)

@@ -13,10 +13,42 @@ export type ParsedFile = { ok: true; value: unknown } | { ok: false; issues: Syn
  * input (alias bombs, deep nesting, unknown tags) is an issue too, never a thrown ReferenceError.
  */
 export function parseManifestText(file: string, text: string): ParsedFile {
+  // A push reads each app config for its trigger settings, its identity and its plan: the same
+  // text is parsed once, and the value shared (frozen, so no reader can change another's copy).
+  const key = `${file}\u0000${text}`;
+  const known = parsedTexts.get(key);
+  if (known) {
+    parsedTexts.delete(key);
+    parsedTexts.set(key, known);
+    return known;
+  }
+  const parsed = parseUncached(file, text);
+  parsedTexts.set(key, parsed);
+  if (parsedTexts.size > MAX_PARSED_TEXTS) parsedTexts.delete(parsedTexts.keys().next().value as string);
+  return parsed;
+}
+
+/** Enough for every file of a 1,000-app push (config, service and task definition). */
+const MAX_PARSED_TEXTS = 4_096;
+const parsedTexts = new Map<string, ParsedFile>();
+
+function parseUncached(file: string, text: string): ParsedFile {
   const parsed = file.toLowerCase().endsWith('.json') ? parseJson(file, text) : parseYaml(file, text);
-  if (!parsed.ok) return parsed;
+  if (!parsed.ok) return deepFreeze(parsed);
   const problem = plainDataProblem(parsed.value);
-  return problem ? failure(file, problem) : parsed;
+  return deepFreeze(problem ? failure(file, problem) : parsed);
+}
+
+/** Plain data only (checked first), so an explicit stack walks it whatever its depth. */
+function deepFreeze<T>(root: T): T {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value === null || typeof value !== 'object' || Object.isFrozen(value)) continue;
+    Object.freeze(value);
+    for (const child of Object.values(value)) stack.push(child);
+  }
+  return root;
 }
 
 function failure(file: string, message: string, at?: { line: number; column: number }): ParsedFile {
