@@ -23,10 +23,7 @@ describe('queue by callback: a lost hand-off', () => {
   const history = () => h.stack.core.history;
   const sfn = () => h.stack.cloud.sfn;
   const approve = (id: string) => h.stack.approvals.approve({ deploymentId: id, user: 'U-LEAD', via: 'cli', now: new Date() });
-  const entered = (arn: string, state: string) =>
-    sfn()
-      .history(arn)
-      .filter((e) => e.type === 'TaskStateEntered' && (e.details as { value?: { name?: string } }).value?.name === state).length;
+  const entered = (arn: string, state: string) => h.entered(arn, state);
 
   it('success: the backstop loops the queued deployment to Begin once, and it takes the lock', async () => {
     const a = await h.deploy(await h.imageBump('canary', '20.0.0'));

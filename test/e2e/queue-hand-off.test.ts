@@ -29,10 +29,7 @@ describe('queue by callback: the lock holder hands the lock on', () => {
   const history = () => h.stack.core.history;
   const sfn = () => h.stack.cloud.sfn;
   const approve = (id: string) => h.stack.approvals.approve({ deploymentId: id, user: 'U-LEAD', via: 'cli', now: new Date() });
-  const entered = (arn: string, state: string) =>
-    sfn()
-      .history(arn)
-      .filter((e) => e.type === 'TaskStateEntered' && (e.details as { value?: { name?: string } }).value?.name === state).length;
+  const entered = (arn: string, state: string) => h.entered(arn, state);
 
   async function parked(arn: string, id: string) {
     await waitFor(`${arn} to wait in Queued on a stored token`, async () => {

@@ -26,8 +26,7 @@ describe('per-app serialization', () => {
   const history = () => h.stack.core.history;
   const approve = (id: string) => h.stack.approvals.approve({ deploymentId: id, user: 'U-LEAD', via: 'cli', now: new Date() });
 
-  const begins = (arn: string) =>
-    h.stack.cloud.sfn.history(arn).filter((e) => e.type === 'TaskStateEntered' && (e.details as { value?: { name?: string } }).value?.name === 'Begin').length;
+  const begins = (arn: string) => h.entered(arn, 'Begin');
 
   /** Waits until the queued execution waits on its queue token (the Queued state), its token stored. */
   async function parked(arn: string, id: string) {

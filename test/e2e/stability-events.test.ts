@@ -54,8 +54,7 @@ describe('stability and ANALYSIS by event', () => {
     await h?.stop();
   });
 
-  const entered = (arn: string, state: string) =>
-    h.stack.cloud.sfn.history(arn).filter((e) => e.type.endsWith('StateEntered') && (e.details as { value?: { name?: string } }).value?.name === state).length;
+  const entered = (arn: string, state: string) => h.entered(arn, state);
   /** What resumed each wait that CheckStable followed: `event`, `check` (found over at once), or a timeout. */
   const wakes = (arn: string) =>
     h.stack.cloud.sfn

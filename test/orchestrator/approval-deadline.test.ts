@@ -1,33 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentEvent, EventPublisher } from '../../src/domain/events.js';
 import type { DeploymentPlan } from '../../src/domain/plan.js';
-import type { WorkflowPort } from '../../src/domain/workflow.js';
 import type { DynamoHistoryStore } from '../../src/aws/history/dynamo-history-store.js';
 import { newDeploymentRecord } from '../../src/history/records.js';
 import type { LocalDynamo } from '../../src/local/dynamo.js';
+import { orchestratorDepsAt, planOf, T0 } from '../support/orchestrator.js';
 import { startHistory } from '../support/stacks/history.js';
-import { createLogger } from '../../src/logging.js';
-import { NoopNotifier } from '../../src/slack/notifier.js';
 import { advance, rollbackBegin, type OrchestratorDeps } from '../../src/orchestrator/index.js';
 
-const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
-
 function planWithApproval(id: string, timeoutSeconds: number): DeploymentPlan {
-  return {
-    deploymentId: id,
-    executionName: `web-aaaaaaa-${id}`,
-    app: { name: 'web', dir: 'apps/web', labels: {}, repo: 'o/r' },
-    commit: { sha: 'a'.repeat(40), message: 'bump', author: 'dev' },
-    trigger: { kind: 'cli' },
-    strategy: 'PIPELINE',
-    stages: [{ index: 0, name: 'WAIT_APPROVAL', with: { approvers: [], minApproverNum: 1, timeoutSeconds: 3600 } }],
-    taskDefinition: { family: 'web' },
-    serviceDefinition: { cluster: 'c', serviceName: 'web' },
-    targetGroups: {},
-    accessType: 'ELB',
-    options: { autoRollback: true, timeoutSeconds, mentions: [], pollIntervalSeconds: 15 },
-    createdAt: new Date(T0).toISOString(),
-  };
+  return planOf(id, [{ index: 0, name: 'WAIT_APPROVAL', with: { approvers: [], minApproverNum: 1, timeoutSeconds: 3600 } }], timeoutSeconds);
 }
 
 /** Events are not under test here; the workflow is never called by Advance or RollbackBegin. */
@@ -37,25 +19,11 @@ class Events implements EventPublisher {
     this.sent.push(event);
   }
 }
-const unusedWorkflow = new Proxy({} as WorkflowPort, {
-  get: (_t, name) => () => Promise.reject(new Error(`workflow.${String(name)} is not expected here`)),
-});
-
-const unusedAncestry = { compare: () => Promise.reject(new Error('ancestry is not expected here')) };
 
 describe('WAIT_APPROVAL and spec.timeout', () => {
   let dynamo: LocalDynamo;
   let history: DynamoHistoryStore;
-  const depsAt = (ms: number): OrchestratorDeps => ({
-    history,
-    events: new Events(),
-    ancestry: unusedAncestry,
-    notifier: new NoopNotifier(),
-    workflow: unusedWorkflow,
-    now: () => new Date(ms),
-    wallNow: () => new Date(ms),
-    logger: createLogger('test', { logLevel: 'SILENT' }),
-  });
+  const depsAt = (ms: number): OrchestratorDeps => orchestratorDepsAt(history, ms, new Events());
 
   beforeAll(async () => {
     ({ dynamo, history } = await startHistory());

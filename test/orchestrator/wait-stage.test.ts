@@ -1,37 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoHistoryStore } from '../../src/aws/history/dynamo-history-store.js';
 import type { DeploymentPlan } from '../../src/domain/plan.js';
-import type { WorkflowPort } from '../../src/domain/workflow.js';
 import { newDeploymentRecord } from '../../src/history/records.js';
 import type { LocalDynamo } from '../../src/local/dynamo.js';
-import { createLogger } from '../../src/logging.js';
 import { advance, type OrchestratorDeps } from '../../src/orchestrator/index.js';
 import { openWaitStage } from '../../src/orchestrator/wait-stage.js';
-import { NoopNotifier } from '../../src/slack/notifier.js';
+import { orchestratorDepsAt, planOf, T0 } from '../support/orchestrator.js';
 import { startHistory } from '../support/stacks/history.js';
 
-const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
-
 function planWithWait(id: string, durationSeconds: number, timeoutSeconds = 21_600): DeploymentPlan {
-  return {
-    deploymentId: id,
-    executionName: `web-aaaaaaa-${id}`,
-    app: { name: 'web', dir: 'apps/web', labels: {}, repo: 'o/r' },
-    commit: { sha: 'a'.repeat(40), message: 'bump', author: 'dev' },
-    trigger: { kind: 'cli' },
-    strategy: 'PIPELINE',
-    stages: [{ index: 0, name: 'WAIT', with: { durationSeconds } }],
-    taskDefinition: { family: 'web' },
-    serviceDefinition: { cluster: 'c', serviceName: 'web' },
-    targetGroups: {},
-    accessType: 'ELB',
-    options: { autoRollback: true, timeoutSeconds, mentions: [], pollIntervalSeconds: 15 },
-    createdAt: new Date(T0).toISOString(),
-  };
+  return planOf(id, [{ index: 0, name: 'WAIT', with: { durationSeconds } }], timeoutSeconds);
 }
-
-const unused = <T extends object>(what: string) =>
-  new Proxy({} as T, { get: (_t, name) => () => Promise.reject(new Error(`${what}.${String(name)} is not expected here`)) });
 
 describe('WAIT as one task-token wait', () => {
   let dynamo: LocalDynamo;
@@ -42,16 +21,7 @@ describe('WAIT as one task-token wait', () => {
     resume: async (token: string) => (resumed.push(token), true),
     fail: () => Promise.reject(new Error('a WAIT never fails its own token')),
   };
-  const depsAt = (ms: number): OrchestratorDeps => ({
-    history,
-    events: { publish: async () => undefined },
-    ancestry: { compare: () => Promise.reject(new Error('ancestry is not expected here')) },
-    notifier: new NoopNotifier(),
-    workflow: unused<WorkflowPort>('workflow'),
-    now: () => new Date(ms),
-    wallNow: () => new Date(ms),
-    logger: createLogger('test', { logLevel: 'SILENT' }),
-  });
+  const depsAt = (ms: number): OrchestratorDeps => orchestratorDepsAt(history, ms);
 
   beforeAll(async () => {
     ({ dynamo, history } = await startHistory());

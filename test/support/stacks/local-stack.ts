@@ -25,6 +25,8 @@ export interface StackHarness {
   deploy(files: Record<string, string | null>, message?: string): Promise<{ id: string; arn: string; sha: string }>;
   /** Pushes the files and waits for every deployment it started to SUCCEED (throws otherwise): a test's baseline. */
   deployBaseline(files: Record<string, string | null>, message?: string): Promise<PushResponse>;
+  /** How many times the execution entered the named state so far (any state type). */
+  entered(executionArn: string, state: string): number;
   /** Polls history until the deployment reaches `status` (or any final status, if it ends first). */
   waitForStatus(id: string, status: DeploymentStatus, timeoutMs?: number): Promise<DeploymentRecord>;
   /** The stepcd DetailTypes published for one deployment, in order. */
@@ -85,6 +87,11 @@ export async function startStackHarness(opts: Partial<LocalStackOptions> & { app
         if (run.status !== 'SUCCEEDED') throw new Error(`baseline deployment of ${app.app} ended ${run.status}: ${run.error ?? ''} ${run.cause ?? ''}`);
       }
       return res.body;
+    },
+    entered(executionArn, state) {
+      return stack.cloud.sfn
+        .history(executionArn)
+        .filter((e) => e.type.endsWith('StateEntered') && (e.details as { value?: { name?: string } }).value?.name === state).length;
     },
     async waitForStatus(id, status, timeoutMs = 20_000) {
       return waitFor(
