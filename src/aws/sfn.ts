@@ -29,7 +29,22 @@ export function executionArnFor(stateMachineArn: string, name: string): string {
 }
 
 /** SendTask* answers for a task that is no longer waiting. */
-const CLOSED_TASK_ERRORS = new Set(['TaskTimedOut', 'TaskDoesNotExist']);
+const CLOSED_TASK_ERRORS: ReadonlySet<string> = new Set(['TaskTimedOut', 'TaskDoesNotExist']);
+
+/**
+ * Sends one SendTaskSuccess/Failure: true when it was taken, false when the task no longer waits (one
+ * of `closed`), otherwise the error wrapped with what was being done. The token is never part of the
+ * message: it is a credential to resume the execution.
+ */
+export async function sendTaskResult(doing: string, send: () => Promise<unknown>, closed: ReadonlySet<string> = CLOSED_TASK_ERRORS): Promise<boolean> {
+  try {
+    await send();
+    return true;
+  } catch (err) {
+    if (closed.has(errorName(err) ?? '')) return false;
+    throw wrapAwsError(doing, err);
+  }
+}
 
 function errorName(err: unknown): string | undefined {
   return (err as { name?: string })?.name;
@@ -96,22 +111,11 @@ export class SfnWorkflow implements WorkflowPort {
    * rather than fail on. InvalidToken (a token SFN never issued) is a bug or tampering and is thrown.
    */
   async sendTaskSuccess(taskToken: string, output: unknown): Promise<boolean> {
-    return this.sendTask('completing a task', () => this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? {}) })));
+    return sendTaskResult('completing a task', () => this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? {}) })));
   }
 
   async sendTaskFailure(taskToken: string, error: string, cause: string): Promise<boolean> {
-    return this.sendTask(`failing a task with ${error}`, () => this.client.send(new SendTaskFailureCommand({ taskToken, error, cause })));
-  }
-
-  private async sendTask(doing: string, send: () => Promise<unknown>): Promise<boolean> {
-    try {
-      await send();
-      return true;
-    } catch (err) {
-      if (CLOSED_TASK_ERRORS.has(errorName(err) ?? '')) return false;
-      // The token is never part of the message: it is a credential to resume the execution.
-      throw wrapAwsError(doing, err);
-    }
+    return sendTaskResult(`failing a task with ${error}`, () => this.client.send(new SendTaskFailureCommand({ taskToken, error, cause })));
   }
 }
 
