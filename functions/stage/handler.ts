@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { secretParameterNames, secretsMiddleware } from '../../src/config/secrets.js';
 import { createLogger } from '../../src/logging.js';
 import { runStageTask, type ExecutionData, type StageTaskDeps } from '../../src/orchestrator/index.js';
 import { lambdaFunction, type LambdaDeps } from '../../src/runtime/lambda.js';
@@ -14,7 +15,11 @@ export interface StageEvent {
   taskToken?: string;
 }
 
-/** The ECS stages' start, await (event-driven wait) and check steps, a rollback's traffic restore and one rollback step; all idempotent, all retried by the ASL. */
+/**
+ * The ECS stages' start, await (event-driven wait) and check steps, a rollback's traffic restore and one
+ * rollback step; all idempotent, all retried by the ASL. A start or check that finishes its stage also
+ * advances the deployment (and completes it after the last stage).
+ */
 export function createHandler(deps: LambdaDeps<StageTaskDeps>) {
   return middy(async (event: StageEvent, context: object) => {
     const { plan, cursor } = event.data;
@@ -23,5 +28,7 @@ export function createHandler(deps: LambdaDeps<StageTaskDeps>) {
   }).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }));
 }
 
-// No secrets: the stage function touches only ECS, ELB and CloudWatch.
-export const handler = createHandler(lambdaFunction(logger, stageServices).deps);
+// The Slack bot token: advancing a stage updates the deployment's Slack message.
+export const handler = createHandler(lambdaFunction(logger, stageServices).deps).use(
+  secretsMiddleware(secretParameterNames({ required: [], optional: ['slackBotToken'] })),
+);

@@ -1,6 +1,6 @@
 import { CancelledError, DeploymentTimeoutError } from '../errors.js';
 import { announce, notifySettings, reload } from './announce.js';
-import type { OrchestratorDeps } from './deps.js';
+import type { StepDeps } from './deps.js';
 import { boundedWait, deploymentDeadline, timeoutMessage } from './deadline.js';
 import type { Cursor, ExecutionData } from './execution-data.js';
 import { byWhom } from './wait-stage.js';
@@ -10,7 +10,7 @@ import { byWhom } from './wait-stage.js';
  * timeout (spec.timeout), then open the next stage. The check sits between stages so a cancel never
  * interrupts an ECS call half-way.
  */
-export async function advance(data: ExecutionData, deps: OrchestratorDeps): Promise<ExecutionData> {
+export async function advance(data: ExecutionData, deps: StepDeps): Promise<ExecutionData> {
   const { plan, cursor } = data;
   const id = plan.deploymentId;
   const now = deps.now();

@@ -4,6 +4,7 @@ import { newDeploymentRecord } from '../history/records.js';
 import { announce, notifySettings, reload } from './announce.js';
 import type { OrchestratorDeps } from './deps.js';
 import type { ExecutionData } from './execution-data.js';
+import { advanceAndRoute } from './route.js';
 import { handOffAfterEnd, nudgeQueued, queueBackstopSeconds } from './hand-off.js';
 import { contendersAgainst, contendersOf, findSupersession, pushedAtOf, supersededReason, type Supersession } from './supersede.js';
 
@@ -88,7 +89,8 @@ export async function begin(input: { plan: DeploymentPlan } & Partial<ExecutionD
   const lastGood = appState.lastGood;
   // spec.timeout counts from here, not from planning: time spent queued is not the deployment's.
   const lockedAt = deps.now().toISOString();
-  return { ...base, state: record.state ?? base.state, ...(lastGood ? { lastGood } : {}), lock: 'ACQUIRED', lockedAt };
+  // Opens the first stage here, so the state machine goes straight from Begin to it.
+  return advanceAndRoute({ ...base, state: record.state ?? base.state, ...(lastGood ? { lastGood } : {}), lock: 'ACQUIRED', lockedAt }, deps);
 }
 
 async function supersede(deps: OrchestratorDeps, plan: DeploymentPlan, base: ExecutionData, newer: Supersession, at: string): Promise<ExecutionData> {

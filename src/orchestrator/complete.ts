@@ -1,5 +1,5 @@
 import { announce, notifySettings, reload } from './announce.js';
-import type { OrchestratorDeps } from './deps.js';
+import type { StepDeps } from './deps.js';
 import type { ExecutionData } from './execution-data.js';
 import { handOffAfterEnd } from './hand-off.js';
 
@@ -7,7 +7,7 @@ import { handOffAfterEnd } from './hand-off.js';
  * Complete: SUCCESS, and the new last good version for rollbacks to come. A pipeline that never
  * replaced the primary (a canary-only pipeline) leaves the previous last good in place.
  */
-export async function complete(data: ExecutionData, deps: OrchestratorDeps): Promise<ExecutionData> {
+export async function complete(data: ExecutionData, deps: StepDeps): Promise<ExecutionData> {
   const { plan, state } = data;
   const id = plan.deploymentId;
   const at = deps.wallNow().toISOString();

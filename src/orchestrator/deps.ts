@@ -15,14 +15,16 @@ export type OrchestratorHistory = Pick<
   Pick<AppStateStore, 'getAppState' | 'tryLock' | 'releaseLock' | 'enqueue' | 'dequeue' | 'setQueueToken' | 'setLastGood'> &
   Pick<ApprovalStore, 'closeApproval'>;
 
-/** What the orchestration steps need; built once per cold start (AWS) or per local cloud. */
-export interface OrchestratorDeps {
+/**
+ * What moving a deployment from stage to stage needs (Advance, Complete, the lock hand-off): the
+ * orchestrate function has it, and so does the stage function, which advances and completes in the
+ * same invocation as the stage it ran.
+ */
+export interface StepDeps {
   history: OrchestratorHistory;
   events: EventPublisher;
   notifier: Notifier;
   workflow: WorkflowPort;
-  /** Git ancestry, so that Begin never lets an older commit replace a newer one (ARCHITECTURE §5). */
-  ancestry: AncestryPort;
   /** The engine's clock: deadlines, wait ends, the start of stages and rollbacks for their timeouts. */
   now(): Date;
   /**
@@ -33,4 +35,10 @@ export interface OrchestratorDeps {
   logger: StepcdLogger;
   /** The Queued state's timeout (config.queueBackstopSeconds); DEFAULT_QUEUE_BACKSTOP_SECONDS when unset. */
   queueBackstopSeconds?: number;
+}
+
+/** What the orchestration steps need; built once per cold start (AWS) or per local cloud. */
+export interface OrchestratorDeps extends StepDeps {
+  /** Git ancestry, so that Begin never lets an older commit replace a newer one (ARCHITECTURE §5). */
+  ancestry: AncestryPort;
 }

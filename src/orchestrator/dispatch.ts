@@ -1,5 +1,4 @@
 import { InvalidStateError } from '../errors.js';
-import { advance } from './advance.js';
 import { begin } from './begin.js';
 import { complete } from './complete.js';
 import type { OrchestratorDeps } from './deps.js';
@@ -7,6 +6,7 @@ import type { ExecutionData } from './execution-data.js';
 import { finishFailed } from './finish.js';
 import { parkInQueue } from './hand-off.js';
 import { rollbackBegin } from './rollback-begin.js';
+import { advanceAndRoute, closeEndedWait } from './route.js';
 
 export interface OrchestrateEvent {
   action: 'begin' | 'enqueue' | 'advance' | 'complete' | 'rollback-begin' | 'finish';
@@ -26,9 +26,11 @@ export async function orchestrate(event: OrchestrateEvent, deps: OrchestratorDep
       await parkInQueue(event.data, event.taskToken, deps);
       return event.data;
     case 'advance':
-      return advance(event.data, deps);
+      // Only between two waits: every other stage's own task advances.
+      return advanceAndRoute(event.data, deps);
     case 'complete':
-      return complete(event.data, deps);
+      // After a WAIT or WAIT_APPROVAL that was the last stage (otherwise the last stage's task completes).
+      return complete(await closeEndedWait(event.data, deps), deps);
     case 'rollback-begin':
       return rollbackBegin(event.data, deps);
     case 'finish':

@@ -1,5 +1,6 @@
 import type { DeploymentState, LastGood } from '../domain/deployment.js';
 import type { DeploymentPlan, PlannedStage } from '../domain/plan.js';
+import type { Route } from './route.js';
 
 /**
  * The execution data that flows between the states of statemachines/deployment.asl.json. Every
@@ -21,6 +22,8 @@ export interface ExecutionData {
   /** Set by Begin with ACQUIRED (the engine clock): spec.timeout counts from here. */
   lockedAt?: string;
   executionArn?: string;
+  /** The state the ASL's Route choice runs next; set by every task that moves the deployment on. */
+  route?: Route;
   /** Written by the ASL's Catch (`ResultPath: $.error`). */
   error?: { Error: string; Cause?: string };
   /** Written by WaitStable (`ResultPath: $.wake`): what resumed the wait, or its timeout. */
@@ -52,6 +55,11 @@ export interface Cursor {
   waitSeconds?: number;
   /** For a WAIT stage: when the whole wait ends (its duration, bounded by spec.timeout). */
   waitEndsAt?: string;
+  /**
+   * For a WAIT or WAIT_APPROVAL: the state the ASL's AfterWait choice runs when the wait ends. A stage
+   * task or Complete closes the wait itself as it starts (one task fewer); another wait needs Advance.
+   */
+  then?: Route;
   /** The WAIT was shortened to end at the deployment's deadline; Advance fails it when it ends. */
   waitCutShort?: boolean;
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_QUEUE_BACKSTOP_SECONDS } from '../config/index.js';
-import type { OrchestratorDeps } from './deps.js';
+import type { StepDeps } from './deps.js';
 import type { ExecutionData } from './execution-data.js';
 
 /**
@@ -13,7 +13,7 @@ import type { ExecutionData } from './execution-data.js';
  * between Begin and Queued has no fresh token yet; Queued checks the lock itself once its token is
  * stored (`parkInQueue`), so a release in that gap is not missed either.
  */
-export async function handOff(deps: OrchestratorDeps, app: string): Promise<string | undefined> {
+export async function handOff(deps: StepDeps, app: string): Promise<string | undefined> {
   const state = await deps.history.getAppState(app);
   if (state.lockHolder !== undefined) return undefined;
   for (const id of state.queue) {
@@ -32,7 +32,7 @@ export async function handOff(deps: OrchestratorDeps, app: string): Promise<stri
  * find its record final, and a caught one would roll back a finished deployment). It is logged as an
  * error, not hidden: the queued deployment's backstop (`queueBackstopSeconds`) takes the lock then.
  */
-export async function handOffAfterEnd(deps: OrchestratorDeps, app: string): Promise<void> {
+export async function handOffAfterEnd(deps: StepDeps, app: string): Promise<void> {
   try {
     await handOff(deps, app);
   } catch (err) {
@@ -49,7 +49,7 @@ export async function handOffAfterEnd(deps: OrchestratorDeps, app: string): Prom
  * the lock is next handed on. Each re-parks on a new token otherwise. A failure only delays that to
  * the next hand-off, so it is logged, not thrown (Begin's retry would not send it again).
  */
-export async function nudgeQueued(deps: OrchestratorDeps, app: string, newcomer: string): Promise<void> {
+export async function nudgeQueued(deps: StepDeps, app: string, newcomer: string): Promise<void> {
   try {
     const state = await deps.history.getAppState(app);
     for (const id of state.queue) {
@@ -71,7 +71,7 @@ export async function nudgeQueued(deps: OrchestratorDeps, app: string, newcomer:
  * the other). A deployment no longer queued (it was dequeued meanwhile) or cancelled is resumed at
  * once and Begin decides what it is.
  */
-export async function parkInQueue(data: ExecutionData, taskToken: string, deps: OrchestratorDeps): Promise<void> {
+export async function parkInQueue(data: ExecutionData, taskToken: string, deps: StepDeps): Promise<void> {
   const app = data.plan.app.name;
   const id = data.plan.deploymentId;
   // A cancel between Begin and this write found no token to resume: it is seen here instead.
@@ -83,7 +83,7 @@ export async function parkInQueue(data: ExecutionData, taskToken: string, deps: 
 }
 
 /** The Queued state's TimeoutSecondsPath: the backstop for a lost hand-off. */
-export function queueBackstopSeconds(deps: OrchestratorDeps): number {
+export function queueBackstopSeconds(deps: StepDeps): number {
   return deps.queueBackstopSeconds ?? DEFAULT_QUEUE_BACKSTOP_SECONDS;
 }
 
@@ -91,7 +91,7 @@ export function queueBackstopSeconds(deps: OrchestratorDeps): number {
  * SendTaskSuccess; false when the task no longer waits. InvalidToken is also "gone" here: the token
  * came from our own table, so it names an execution of a state machine since replaced.
  */
-async function resume(deps: OrchestratorDeps, token: string): Promise<boolean> {
+async function resume(deps: StepDeps, token: string): Promise<boolean> {
   try {
     return await deps.workflow.sendTaskSuccess(token, { handedOff: true });
   } catch (err) {

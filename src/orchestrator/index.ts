@@ -3,7 +3,7 @@ export { orchestrate, type OrchestrateEvent } from './dispatch.js';
 export { begin } from './begin.js';
 export { cancelDeployment, type CancelDeps, type CancelResult } from './cancel.js';
 export { complete } from './complete.js';
-export type { OrchestratorDeps } from './deps.js';
+export type { OrchestratorDeps, StepDeps } from './deps.js';
 export type { ExecutionData, TaskEvent } from './execution-data.js';
 export { finaliseExecution, rollbackExecutionName, type ExecutionStatusChange } from './finaliser.js';
 export { finishFailed } from './finish.js';

@@ -12,12 +12,16 @@ import type { ExecutionData } from './execution-data.js';
 import { mergeStates } from './state-merge.js';
 import { byWhom, openWaitStage } from './wait-stage.js';
 import { ROLLBACK_LIMIT_SECONDS, rollbackOverdue } from './rollback-limit.js';
+import type { StepDeps } from './deps.js';
+import { advanceAndRoute, closeEndedWait } from './route.js';
 
 export interface StageTaskDeps {
   ports: StagePorts;
   history: Pick<DeploymentStore, 'getDeployment' | 'setState'> & StageWaitStore;
   /** Settles the task token of a stability or ANALYSIS wait found already over (the `await` action). */
   tokens: WaitTokenPort;
+  /** Advance and Complete, run by the task that finished a stage instead of by tasks of their own. */
+  steps: StepDeps;
 }
 
 /**
@@ -25,23 +29,22 @@ export interface StageTaskDeps {
  * opens a rollback (`rollback-traffic`), and one `rollback` step. The state
  * is written to history after every call, before returning, so that a finaliser working from the
  * record alone (after StopExecution) knows every task set this deployment created.
+ *
+ * A `start` or `check` that finishes its stage advances to the next one (and completes the deployment
+ * after the last) in the same invocation, and names the next state in `route`. A `start` that follows
+ * a WAIT or WAIT_APPROVAL first closes it.
  */
 export async function runStageTask(action: string, data: ExecutionData, deps: StageTaskDeps, taskToken?: string): Promise<ExecutionData> {
   switch (action) {
     case 'start': {
-      await assertStillDeploying(data, deps.history);
-      const result = await startStage(stageInput(data), deps.ports);
-      await deps.history.setState(data.plan.deploymentId, result.state);
-      const next = { ...data, state: result.state };
-      return {
-        ...next,
-        cursor: {
-          ...data.cursor,
-          needsCheck: result.needsCheck,
-          ...(result.detail ? { detail: result.detail } : {}),
-          ...(result.needsCheck ? { waitTimeoutSeconds: waitTimeout(next, deps.ports.now()) } : {}),
-        },
-      };
+      const current = await closeEndedWait(data, deps.steps);
+      await assertStillDeploying(current, deps.history);
+      const result = await startStage(stageInput(current), deps.ports);
+      await deps.history.setState(current.plan.deploymentId, result.state);
+      const next = { ...current, state: result.state };
+      const cursor = { ...current.cursor, needsCheck: result.needsCheck, ...(result.detail ? { detail: result.detail } : {}) };
+      if (!result.needsCheck) return advanceAndRoute({ ...next, cursor }, deps.steps, { completes: true });
+      return { ...next, route: 'WaitStable', cursor: { ...cursor, waitTimeoutSeconds: waitTimeout(next, deps.ports.now()) } };
     }
     case 'await': {
       // The ASL's WaitStable: a task-token wait resumed by an event, a found-ready target, or its timeout.
@@ -71,11 +74,12 @@ export async function runStageTask(action: string, data: ExecutionData, deps: St
       if (result.status === 'pending' && deps.ports.now() > deploymentDeadline(data)) {
         throw new DeploymentTimeoutError(`${timeoutMessage(data.plan)} while ${data.cursor.stage?.name ?? 'a stage'} was stabilising`);
       }
-      return {
+      const checked: ExecutionData = {
         ...data,
         state: result.state,
         cursor: { ...data.cursor, status: result.status, ...(result.detail ? { detail: result.detail } : {}) },
       };
+      return result.status === 'done' ? advanceAndRoute(checked, deps.steps, { completes: true }) : { ...checked, route: 'WaitStable' };
     }
     case 'rollback-traffic': {
       // Only ahead of a rollback: with autoRollback off, traffic stays where the failure left it.

@@ -12,7 +12,7 @@ import { GithubAncestry } from '../gitops/github-ancestry.js';
 import { githubCredentialSecret, githubTokenProvider } from '../gitops/github-credentials.js';
 import type { StepcdLogger } from '../logging.js';
 import { createNotifier, type Notifier } from '../slack/notifier.js';
-import type { OrchestratorDeps, StageTaskDeps } from '../orchestrator/index.js';
+import type { OrchestratorDeps, StageTaskDeps, StepDeps } from '../orchestrator/index.js';
 import type { StabilityDeps } from '../stability/index.js';
 import type { StagePorts } from '../stages/ports.js';
 
@@ -83,9 +83,13 @@ export function buildCoreDeps(ctx: DepsContext, tuning: NotifierTuning = {}): Co
 }
 
 export function buildOrchestratorDeps(ctx: DepsContext, overrides: { ancestry?: AncestryPort } = {}): OrchestratorDeps {
+  return { ...buildStepDeps(ctx), ancestry: overrides.ancestry ?? githubAncestry(ctx) };
+}
+
+/** Advance, Complete and the lock hand-off: the orchestrate function's deps but commit ancestry. */
+function buildStepDeps(ctx: DepsContext): StepDeps {
   return {
     ...buildCoreDeps(ctx),
-    ancestry: overrides.ancestry ?? githubAncestry(ctx),
     ...clocksOf(ctx),
     logger: ctx.logger,
     ...(ctx.config.queueBackstopSeconds ? { queueBackstopSeconds: ctx.config.queueBackstopSeconds } : {}),
@@ -126,6 +130,7 @@ export function buildStageTaskDeps(ctx: DepsContext): StageTaskDeps {
     history: new DynamoHistoryStore(createDocumentClient(ctx.clients.dynamodb), ctx.config.tableName),
     tokens: new SfnWaitTokens(createSfnClient(ctx.clients.sfn)),
     ports: stagePorts(ctx),
+    steps: buildStepDeps(ctx),
   };
 }
 
