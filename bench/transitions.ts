@@ -20,14 +20,18 @@ export interface TransitionFigures {
 
 /**
  * Each loop in statemachines/deployment.asl.json, named by the state that starts a repeat and the
- * states of one iteration. Stabilise: a repeat starts when WaitStable is entered straight from
- * IsStable (the first WaitStable comes from NeedsCheck). Rollback and queue: WaitRollback and Queued
- * are only ever entered to go round again.
+ * states of one iteration. Stabilise: a repeat starts when WaitStable is entered again, straight from
+ * itself (a backstop slice ended) or from Route after a CheckStable that found the stage still pending
+ * (the first WaitStable comes from Route after the stage's own task). Rollback and queue: WaitRollback
+ * and Queued are only ever entered to go round again.
  */
 const LOOPS = {
-  stabilise: { states: ['WaitStable', 'CheckStable', 'IsStable'], repeatsWhen: (prev: string | undefined) => prev === 'IsStable' },
+  stabilise: {
+    states: ['WaitStable', 'CheckStable', 'Route'],
+    repeatsWhen: (entered: readonly string[], i: number) => entered[i - 1] === 'WaitStable' || (entered[i - 1] === 'Route' && entered[i - 2] === 'CheckStable'),
+  },
   rollback: { states: ['WaitRollback', 'RollbackStep', 'RollbackDone'], repeatsWhen: () => true },
-  queue: { states: ['Queued', 'Begin', 'LockAcquired'], repeatsWhen: () => true },
+  queue: { states: ['Queued', 'Begin', 'Route'], repeatsWhen: () => true },
 } as const;
 
 type LoopName = keyof typeof LOOPS;
@@ -76,7 +80,7 @@ export function classifyTransitions(entered: readonly string[], total: number): 
 function repeatAt(entered: readonly string[], i: number): LoopName | undefined {
   const name = entered[i];
   for (const [loop, spec] of Object.entries(LOOPS) as [LoopName, (typeof LOOPS)[LoopName]][]) {
-    if (spec.states[0] === name && spec.repeatsWhen(entered[i - 1])) return loop;
+    if (spec.states[0] === name && spec.repeatsWhen(entered, i)) return loop;
   }
   return undefined;
 }

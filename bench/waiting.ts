@@ -75,7 +75,7 @@ async function runScenario(kind: WaitKind, seconds: number): Promise<WaitRun> {
   // Queued waits on a task token whose timeout is the backstop for a lost hand-off. Locally that
   // timeout runs in real seconds; here it runs on the emulated clock (as WaitStable's does), at
   // AWS's default backstop, and the clock moves while the token waits, so every backstop that
-  // fires (Queued → Begin → LockAcquired → Queued) is in the execution history and is counted.
+  // fires (Queued → Begin → Route → Queued) is in the execution history and is counted.
   const bench = await startBenchStack({
     clock,
     timings,

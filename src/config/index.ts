@@ -46,7 +46,7 @@ export interface Config {
 }
 
 /**
- * Each backstop loop enters 3 states (Queued, Begin, LockAcquired), so 900 s is 12 billed transitions
+ * Each backstop loop enters 3 states (Queued, Begin, Route), so 900 s is 12 billed transitions
  * an hour of queueing; a lost hand-off (SendTaskSuccess failing past the SDK's retries) is rare enough
  * for its deployment to start up to 15 minutes late.
  */

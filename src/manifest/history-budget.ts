@@ -10,13 +10,13 @@ export const MAX_HISTORY_EVENTS = 25_000;
  * Scheduled/Started/Succeeded for a task, plus Submitted for a callback task).
  */
 const EVENTS = { choice: 2, wait: 2, task: 5, callbackTask: 6 } as const;
-/** ExecutionStarted, Init, Prepare, Begin, LockAcquired, Complete, Succeeded, ExecutionSucceeded. */
+/** ExecutionStarted, Init, Prepare, Begin, Route, Complete (after a last wait), Succeeded, ExecutionSucceeded. */
 const FIXED_EVENTS = 2 + EVENTS.choice + 2 + EVENTS.task + EVENTS.choice + EVENTS.task + 2;
-/** Advance, RouteStage, the stage's task and NeedsCheck: what every Lambda stage costs before it waits. */
-const STAGE_EVENTS = EVENTS.task + EVENTS.choice + EVENTS.task + EVENTS.choice;
+/** The stage's task (which also advanced to the next stage) and Route: what every Lambda stage costs before it waits. */
+const STAGE_EVENTS = EVENTS.task + EVENTS.choice;
 /** One WaitRollback → RollbackStep → RollbackDone round of the rollback's poll. */
 const POLL_EVENTS = EVENTS.wait + EVENTS.task + EVENTS.choice;
-/** A wake: CheckStable and IsStable after ecs-events (or a found-ready target) resumes WaitStable. */
+/** A wake: CheckStable and Route after ecs-events (or a found-ready target) resumes WaitStable. */
 const WAKE_EVENTS = EVENTS.task + EVENTS.choice;
 /** Rollback waits up to 30 minutes for a restored set (src/stages/rollback.ts), plus its begin and finish. */
 const ROLLBACK_WAIT_SECONDS = 1800;
@@ -42,10 +42,11 @@ export function stageEvents(stage: PlannedStage, backstopSeconds: number): numbe
     // ANALYSIS waits its whole window at once; alarm events fail it early, the look at the end decides.
     case StageKind.ANALYSIS:
       return STAGE_EVENTS + 2 * (EVENTS.callbackTask + WAKE_EVENTS);
-    // Advance, RouteStage and one callback task, however long the wait: neither polls.
+    // One callback task however long the wait (neither polls), AfterWait, and Advance and Route when
+    // another wait follows it.
     case StageKind.WAIT:
     case StageKind.WAIT_APPROVAL:
-      return EVENTS.task + EVENTS.choice + EVENTS.callbackTask;
+      return EVENTS.callbackTask + EVENTS.choice + EVENTS.task + EVENTS.choice;
     default:
       return STAGE_EVENTS;
   }

@@ -16,11 +16,14 @@ export async function advance(data: ExecutionData, deps: StepDeps): Promise<Exec
   const now = deps.now();
   const at = deps.wallNow().toISOString();
 
+  const before = await reload(deps, plan);
   // Back to RUNNING before the approval stage is announced as done, so its event says RUNNING.
-  if ((await reload(deps, plan)).status === 'WAITING_APPROVAL') await deps.history.setStatus(id, 'RUNNING', { at });
+  if (before.status === 'WAITING_APPROVAL') await deps.history.setStatus(id, 'RUNNING', { at });
   // A WAIT cut short by the deadline did not run its course: it stays open, and fails with the timeout.
   if (cursor.waitCutShort && cursor.stage?.name === 'WAIT') throw new DeploymentTimeoutError(timeoutMessage(plan));
-  if (cursor.index >= 0 && cursor.stage) {
+  // A retried task (its answer lost after it advanced) closes the stage once: one STAGE_SUCCEEDED.
+  const closed = before.stages.find((s) => s.index === cursor.index)?.status === 'SUCCESS';
+  if (cursor.index >= 0 && cursor.stage && !closed) {
     await deps.history.setStageStatus(id, cursor.index, 'SUCCESS', { at, ...(cursor.detail ? { detail: cursor.detail } : {}) });
     await announce(deps, await reload(deps, plan), 'STAGE_SUCCEEDED', { stage: { index: cursor.index, name: cursor.stage.name } });
   }

@@ -1,3 +1,4 @@
+import type { PlannedStage } from '../domain/plan.js';
 import { StageKind } from '../domain/stage-kinds.js';
 import { CancelledError, DeploymentTimeoutError } from '../errors.js';
 import { advance } from './advance.js';
@@ -44,6 +45,11 @@ export async function advanceAndRoute(data: ExecutionData, deps: StepDeps, opts:
   const stage = cursor.stage?.name as StageKind;
   if (!WAITS.includes(stage)) return { ...next, route: stage };
   return { ...next, route: stage, cursor: { ...cursor, then: thenAfter(next) } };
+}
+
+/** The stage a `start` runs: the cursor's, or the one after the wait it closes first. */
+export function stageToStart(data: Pick<ExecutionData, 'plan' | 'cursor'>): PlannedStage | undefined {
+  return isWait(data.cursor) ? data.plan.stages[data.cursor.index + 1] : data.cursor.stage;
 }
 
 /** A stage task or Complete that follows a wait: closes the wait first (the Advance it replaces). */

@@ -1,6 +1,7 @@
 import { FINAL_STATUSES } from '../domain/deployment.js';
 import { CancelledError, DeploymentTimeoutError, InvalidStateError, StableTimeoutError } from '../errors.js';
 import type { DeploymentStore } from '../history/deployment-store.js';
+import type { DeploymentRecord } from '../domain/deployment.js';
 import { checkStage, restoreTraffic, rollbackStep, startStage } from '../stages/index.js';
 import type { StagePorts } from '../stages/ports.js';
 import type { StageInput } from '../stages/types.js';
@@ -37,8 +38,11 @@ export interface StageTaskDeps {
 export async function runStageTask(action: string, data: ExecutionData, deps: StageTaskDeps, taskToken?: string): Promise<ExecutionData> {
   switch (action) {
     case 'start': {
+      const id = data.plan.deploymentId;
+      const record = await deps.history.getDeployment(id);
+      if (record?.status === 'SUCCESS') return completedAlready(data);
       const current = await closeEndedWait(data, deps.steps);
-      await assertStillDeploying(current, deps.history);
+      assertStillDeploying(current, current === data ? record : await deps.history.getDeployment(id));
       const result = await startStage(stageInput(current), deps.ports);
       await deps.history.setState(current.plan.deploymentId, result.state);
       const next = { ...current, state: result.state };
@@ -54,9 +58,9 @@ export async function runStageTask(action: string, data: ExecutionData, deps: St
       }
       // The cancel flag is read after the token is stored: `stepcd cancel` sets the flag, then fails
       // the stored token, so one of the two always sees the other.
-      const opened = await openStageWait(stageInput(data), taskToken, { ports: deps.ports, waits: deps.history, tokens: deps.tokens }, () =>
-        assertNotCancelled(data, deps.history),
-      );
+      const opened = await openStageWait(stageInput(data), taskToken, { ports: deps.ports, waits: deps.history, tokens: deps.tokens }, async () => {
+        await assertNotCancelled(data, deps.history);
+      });
       return { ...data, cursor: { ...data.cursor, detail: opened.detail } };
     }
     case 'wait': {
@@ -66,7 +70,7 @@ export async function runStageTask(action: string, data: ExecutionData, deps: St
     }
     case 'check': {
       // Every kind of stability or ANALYSIS wait ends within one check of a cancel request.
-      await assertNotCancelled(data, deps.history);
+      if ((await assertNotCancelled(data, deps.history))?.status === 'SUCCESS') return completedAlready(data);
       const result = await checkStage(stageInput(data), deps.ports);
       await deps.history.setState(data.plan.deploymentId, result.state);
       if (result.status === 'failed') throw result.error;
@@ -113,21 +117,29 @@ export async function runStageTask(action: string, data: ExecutionData, deps: St
  * stop a Lambda already invoked, and the finaliser may be rolling this deployment back by now. One
  * read, and a mutation less for rollback to chase.
  */
-async function assertStillDeploying(data: ExecutionData, history: Pick<DeploymentStore, 'getDeployment'>): Promise<void> {
-  const record = await history.getDeployment(data.plan.deploymentId);
+function assertStillDeploying(data: ExecutionData, record: DeploymentRecord | undefined): void {
   if (!record) return;
   if (record.status === 'ROLLING_BACK' || FINAL_STATUSES.includes(record.status)) {
     throw new CancelledError(`deployment is ${record.status}; ${data.cursor.stage?.name ?? 'the stage'} was not started`);
   }
-  if (record.cancelRequested) throw new CancelledError(`cancelled before ${data.cursor.stage?.name ?? 'the stage'} started`);
+  if (record.cancelRequested) throw new CancelledError(`cancelled${byWhom(record.cancelRequestedBy)} before ${data.cursor.stage?.name ?? 'the stage'} started`);
 }
 
-async function assertNotCancelled(data: ExecutionData, history: Pick<DeploymentStore, 'getDeployment'>): Promise<void> {
+async function assertNotCancelled(data: ExecutionData, history: Pick<DeploymentStore, 'getDeployment'>): Promise<DeploymentRecord | undefined> {
   const record = await history.getDeployment(data.plan.deploymentId);
   const stage = data.cursor.stage?.name ?? 'a stage';
-  if (record?.cancelRequested) {
+  if (record?.cancelRequested && record.status !== 'SUCCESS') {
     throw new CancelledError(`cancelled${byWhom(record.cancelRequestedBy)} while ${stage} was ${waitingAs(data)}`);
   }
+  return record;
+}
+
+/**
+ * The record is SUCCESS, so this is a retry of the task that completed the deployment, whose answer
+ * was lost: the work is done, and doing it again would announce DEPLOYMENT_SUCCEEDED twice.
+ */
+function completedAlready(data: ExecutionData): ExecutionData {
+  return { ...data, route: 'Succeeded' };
 }
 
 function waitingAs(data: ExecutionData): string {

@@ -9,20 +9,22 @@ describe('classifyTransitions', () => {
   it('success: counts a first stabilise pass as fixed cost and each further pass as poll loop', () => {
     const entered = [
       'Begin',
-      'LockAcquired',
+      'Route',
       'ECS_SYNC',
-      'NeedsCheck',
+      'Route',
+      'WaitStable',
       'WaitStable',
       'CheckStable',
-      'IsStable',
+      'Route',
       'WaitStable',
       'CheckStable',
-      'IsStable',
-      'Advance',
+      'Route',
+      'Succeeded',
     ];
     const figures = classifyTransitions(entered, entered.length);
-    expect(figures.pollLoops).toEqual({ stabilise: 3, rollback: 0, queue: 0 });
-    expect(figures.excludingPollLoops).toBe(entered.length - 3);
+    // A backstop slice that ended (WaitStable again, 1) and a check that found it pending (3).
+    expect(figures.pollLoops).toEqual({ stabilise: 4, rollback: 0, queue: 0 });
+    expect(figures.excludingPollLoops).toBe(entered.length - 4);
     expect(figures.includingPollLoops).toBe(entered.length);
     expect(figures.byState.WaitStable).toBe(2);
   });
@@ -30,10 +32,10 @@ describe('classifyTransitions', () => {
   it('success: counts every WaitRollback and Queued iteration as poll loop, and retries apart', () => {
     const entered = [
       'Begin',
-      'LockAcquired',
+      'Route',
       'Queued',
       'Begin',
-      'LockAcquired',
+      'Route',
       'RollbackBegin',
       'RollbackStep',
       'RollbackDone',
@@ -49,7 +51,7 @@ describe('classifyTransitions', () => {
   });
 
   it('success: counts an iteration cut short by the end of the execution as far as it went', () => {
-    const figures = classifyTransitions(['IsStable', 'WaitStable'], 2);
+    const figures = classifyTransitions(['CheckStable', 'Route', 'WaitStable'], 3);
     expect(figures.pollLoops.stabilise).toBe(1);
   });
 });

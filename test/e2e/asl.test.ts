@@ -37,12 +37,25 @@ describe('statemachines/deployment.asl.json', () => {
     expect(result.isValid).toBe(true);
   });
 
-  it('has a state for every stage kind, reached from RouteStage on the stage name', () => {
-    const route = definition.States['RouteStage'];
+  it('has a state for every stage kind, reached from Route on the state the last task named', () => {
+    const route = definition.States['Route'];
     for (const kind of STAGE_KINDS) {
       expect(definition.States[kind], kind).toBeDefined();
-      expect(route?.Choices?.find((c) => c.StringEquals === kind)?.Next).toBe(kind);
+      expect(route?.Choices?.find((c) => c.Variable === '$.route' && c.StringEquals === kind)?.Next).toBe(kind);
     }
+  });
+
+  it('goes from a stage task straight to Route: the task advanced, so there is no Advance between stages', () => {
+    for (const kind of STAGE_KINDS.filter((k) => k !== 'WAIT' && k !== 'WAIT_APPROVAL')) {
+      expect(definition.States[kind]?.Next, kind).toBe('Route');
+    }
+    expect(definition.States['Begin']?.Next).toBe('Route');
+    expect(definition.States['CheckStable']?.Next).toBe('Route');
+    // A wait's result is the token's answer: AfterWait goes on to what the task that opened it named.
+    expect(definition.States['WAIT']?.Next).toBe('AfterWait');
+    expect(definition.States['WAIT_APPROVAL']?.Next).toBe('AfterWait');
+    const after = definition.States['AfterWait']?.Choices?.map((c) => c.StringEquals);
+    expect(after).toEqual([...STAGE_KINDS.filter((k) => k !== 'WAIT' && k !== 'WAIT_APPROVAL'), 'Advance', 'Complete']);
   });
 
   it('retries the retryable error names on every Lambda task, with backoff', () => {
@@ -72,7 +85,7 @@ describe('statemachines/deployment.asl.json', () => {
     expect(wait).toMatchObject({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', TimeoutSecondsPath: '$.cursor.waitSeconds' });
     expect(wait.Parameters?.Payload).toMatchObject({ action: 'wait', 'taskToken.$': '$$.Task.Token' });
     // Its timeout is the WAIT's end: caught onward, never retried (a retry would wait the whole duration again).
-    expect(wait.Catch?.[0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: 'Advance' });
+    expect(wait.Catch?.[0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: 'AfterWait' });
     expect(wait.Retry?.flatMap((r) => r.ErrorEquals)).not.toContain('States.Timeout');
     const approval = definition.States['WAIT_APPROVAL']!;
     expect(approval.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelDeployment } from '../../src/orchestrator/index.js';
+import type { ExecutionData } from '../../src/orchestrator/execution-data.js';
 import { exampleFiles } from '../support/examples.js';
 import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { waitFor } from '../support/waits.js';
@@ -65,10 +66,11 @@ describe('cancel and stop', () => {
   it('cancels between two ECS stages: the next stage never starts, and the record ends CANCELLED after rollback', async () => {
     let cancelled: Promise<unknown> | undefined;
     const undo = h.stack.interceptFunction('stage', async (event, context, next) => {
-      const { action, data } = event as { action: string; data: { plan: { deploymentId: string }; cursor: { stage?: { name: string } } } };
-      const out = await next(event, context);
-      // Cancel once the canary is up, while the execution is between ECS_CANARY_ROLLOUT and routing.
-      if (action === 'check' && data.cursor.stage?.name === 'ECS_CANARY_ROLLOUT' && (out as { cursor: { status?: string } }).cursor.status === 'done') {
+      const { action, data } = event as { action: string; data: ExecutionData };
+      const out = (await next(event, context)) as ExecutionData;
+      // Cancel once the canary is up: its check found it done and opened the routing stage, which has
+      // not started yet.
+      if (action === 'check' && data.cursor.stage?.name === 'ECS_CANARY_ROLLOUT' && out.route === 'ECS_TRAFFIC_ROUTING') {
         cancelled ??= cancelDeployment(data.plan.deploymentId, cancelDeps(), { by: 'U-OPS' });
         await cancelled;
       }
@@ -82,11 +84,10 @@ describe('cancel and stop', () => {
 
       const record = await h.stack.core.history.getDeployment(id);
       expect(record?.status).toBe('CANCELLED');
-      expect(record?.reason).toMatch(/^cancelled by U-OPS before ECS_TRAFFIC_ROUTING; rolled back/);
-      // The canary stage itself succeeded; the cancel belongs to the deployment.
-      expect(record?.stages.map((s) => s.status)).toEqual(['SUCCESS', 'NOT_STARTED', 'NOT_STARTED', 'NOT_STARTED', 'NOT_STARTED', 'NOT_STARTED']);
-      expect(record?.errors).toMatchObject([{ error: 'stepcd.Cancelled' }]);
-      expect(record?.errors[0]?.stage).toBeUndefined();
+      expect(record?.reason).toMatch(/^cancelled by U-OPS before ECS_TRAFFIC_ROUTING started; rolled back/);
+      // The canary stage itself succeeded; the routing stage was opened but cancelled before any call.
+      expect(record?.stages.map((s) => s.status)).toEqual(['SUCCESS', 'CANCELLED', 'NOT_STARTED', 'NOT_STARTED', 'NOT_STARTED', 'NOT_STARTED']);
+      expect(record?.errors).toMatchObject([{ error: 'stepcd.Cancelled', stage: 'ECS_TRAFFIC_ROUTING' }]);
       expect(h.eventsOf(id)).toContain('DEPLOYMENT_ROLLING_BACK');
       expect(h.eventsOf(id).at(-1)).toBe('DEPLOYMENT_CANCELLED');
       await expectRestored();

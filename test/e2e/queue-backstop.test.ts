@@ -30,7 +30,7 @@ describe('queue by callback: a lost hand-off', () => {
     await h.waitForStatus(a.id, 'WAITING_APPROVAL');
     const b = await h.deploy(await h.imageBump('canary', '20.1.0'));
     await waitFor('B to store its queue token', async () => (await history().getAppState('canary')).queueTokens?.[b.id]);
-    // Queued behind a held lock, each backstop costs 3 transitions (Begin, LockAcquired, Queued): at
+    // Queued behind a held lock, each backstop costs 3 transitions (Begin, Route, Queued): at
     // the 900 s default, 12 an hour.
     const queued0 = entered(b.arn, 'Queued');
     const transitions0 = sfn().transitions(b.arn);

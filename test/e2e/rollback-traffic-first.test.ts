@@ -4,6 +4,7 @@ import type { ExecutionData } from '../../src/orchestrator/index.js';
 import { exampleFiles } from '../support/examples.js';
 import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
 import { waitFor } from '../support/waits.js';
+import { stageToStart } from '../../src/orchestrator/route.js';
 
 const TRAFFIC_WRITES = new Set(['ModifyRule', 'ModifyListener']);
 
@@ -42,7 +43,7 @@ describe('rollback writes traffic back before anything else', () => {
     let failedAt: number | undefined;
     const undo = h.stack.interceptFunction('stage', async (event, context, next) => {
       const e = event as { action?: string; data?: ExecutionData };
-      if (e.action === 'start' && e.data?.cursor.stage?.name === crashAt) {
+      if (e.action === 'start' && e.data && stageToStart(e.data)?.name === crashAt) {
         h.stack.cloud.emulator.faults.crashTasks({ image: `canary:${tag}`, reason: 'Essential container in task exited' });
       }
       try {

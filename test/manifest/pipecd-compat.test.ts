@@ -174,14 +174,14 @@ describe('hostile YAML', () => {
 });
 
 describe('Step Functions history budget', () => {
-  it('success: an ECS stage costs its overhead plus one wait slice (and a possible wake) per stabilityBackstop of its stable timeout', () => {
+  it('success: an ECS stage costs its task and Route plus one wait slice (and a possible wake) per stabilityBackstop of its stable timeout', () => {
     // 601 s in 300 s slices: 3 slices and the entry that finds the timeout passed, each a callback task (6) and a wake (7).
-    expect(stageEvents({ index: 0, name: 'ECS_PRIMARY_ROLLOUT', with: { stableTimeoutSeconds: 600 } }, 300)).toBe(14 + 4 * 13);
+    expect(stageEvents({ index: 0, name: 'ECS_PRIMARY_ROLLOUT', with: { stableTimeoutSeconds: 600 } }, 300)).toBe(7 + 4 * 13);
     // ANALYSIS is one wait of its whole window however long: the start and the look at the end.
-    expect(stageEvents({ index: 0, name: 'ANALYSIS', with: { durationSeconds: 36_000 } as never }, 300)).toBe(14 + 2 * 13);
-    // A WAIT is one callback task whatever its length: Advance (5), RouteStage (2), the task (6).
-    expect(stageEvents({ index: 0, name: 'WAIT', with: { durationSeconds: 600 } }, 15)).toBe(13);
-    expect(stageEvents({ index: 0, name: 'WAIT', with: { durationSeconds: 36_000 } }, 15)).toBe(13);
+    expect(stageEvents({ index: 0, name: 'ANALYSIS', with: { durationSeconds: 36_000 } as never }, 300)).toBe(7 + 2 * 13);
+    // A WAIT is one callback task whatever its length (6), AfterWait (2), and Advance (5) and Route (2) if a wait follows.
+    expect(stageEvents({ index: 0, name: 'WAIT', with: { durationSeconds: 600 } }, 15)).toBe(15);
+    expect(stageEvents({ index: 0, name: 'WAIT', with: { durationSeconds: 36_000 } }, 15)).toBe(15);
   });
 
   it('success: the documented examples fit; fail: a long check-heavy pipeline is refused with the limit', async () => {
@@ -191,7 +191,7 @@ describe('Step Functions history budget', () => {
       a.config.spec.pipeline.stages = [{ name: 'ECS_PRIMARY_ROLLOUT', with: { stableTimeout: '1h' } }];
     });
     expect(errors).toEqual([
-      "app.pipecd.yaml: spec.pipeline.stages could write up to 47971 Step Functions history events (a stability check every 1s until each stage's timeout, a rollback polling every 15s), over the 25000 one execution can hold: at most 0 stages like these fit; use fewer stages, shorter stage timeouts or a longer spec.stepcd.stabilityBackstop (or pollInterval)",
+      "app.pipecd.yaml: spec.pipeline.stages could write up to 47964 Step Functions history events (a stability check every 1s until each stage's timeout, a rollback polling every 15s), over the 25000 one execution can hold: at most 0 stages like these fit; use fewer stages, shorter stage timeouts or a longer spec.stepcd.stabilityBackstop (or pollInterval)",
     ]);
   });
 });

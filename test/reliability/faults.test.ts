@@ -4,6 +4,8 @@ import type { EmulatedService } from '../../src/local/ecs-elbv2/types.js';
 import { exampleFiles } from '../support/examples.js';
 import { startFaultGroup, untilStatus, type FaultCase, type FaultGroup } from './support/fault-runner.js';
 import { createSummary } from './support/summary.js';
+import { stageToStart } from '../../src/orchestrator/route.js';
+import type { ExecutionData } from '../../src/orchestrator/execution-data.js';
 
 /**
  * Faults injected into every stage of the canary pipeline (examples/apps/canary: 0 ECS_CANARY_ROLLOUT,
@@ -54,8 +56,8 @@ function throwOnce(index: number, stage: string): FaultCase {
     stageWrapper: () => {
       let thrown = false;
       return async (event, context, next) => {
-        const e = event as { action: string; data: { cursor?: { stage?: { index: number } } } };
-        if (!thrown && e.action === 'start' && e.data.cursor?.stage?.index === index) {
+        const e = event as { action: string; data: ExecutionData };
+        if (!thrown && e.action === 'start' && stageToStart(e.data)?.index === index) {
           thrown = true;
           throw new Error(`injected crash in ${stage}`);
         }

@@ -5,6 +5,8 @@ import { exampleFiles } from '../../support/examples.js';
 import { startStackHarness, type StackHarness } from '../../support/stacks/local-stack.js';
 import { assertInvariants, TrafficSampler, type InvariantReport } from './invariants.js';
 import { waitFor } from '../../support/waits.js';
+import { stageToStart } from '../../../src/orchestrator/route.js';
+import type { ExecutionData } from '../../../src/orchestrator/execution-data.js';
 
 /** What a case's hooks get to work with. */
 export interface CaseContext {
@@ -73,8 +75,8 @@ export async function startFaultGroup(apps: string[], files: Record<string, stri
     let armed = false;
     const wrapper = c.stageWrapper?.(ctx);
     const undo = stack.interceptFunction('stage', async (event, context, next) => {
-      const e = event as { action: string; data: { cursor?: { stage?: { index: number } } } };
-      if (!armed && c.atStage && e.action === 'start' && e.data.cursor?.stage?.index === c.atStage.index) {
+      const e = event as { action: string; data: ExecutionData };
+      if (!armed && c.atStage && e.action === 'start' && stageToStart(e.data)?.index === c.atStage.index) {
         armed = true;
         c.atStage.arm(ctx);
       }
