@@ -1,4 +1,5 @@
 import type { ExecutionData } from '../src/orchestrator/index.js';
+import { stageToStart } from '../src/orchestrator/route.js';
 import type { ProbeResult } from '../src/local/ecs-elbv2/index.js';
 import { FARGATE_LIKE_TIMINGS } from './pipelines.js';
 import { exampleFiles } from '../test/support/examples.js';
@@ -95,7 +96,7 @@ async function runFailingChange(bench: BenchStack, probe: () => ProbeResult, las
   const removeHook = bench.addHook({
     before(name, event) {
       const { action, data } = event as { action?: string; data?: ExecutionData };
-      if (name === 'stage' && action === 'start' && data?.cursor.stage?.name === 'ECS_PRIMARY_ROLLOUT' && !crashing) {
+      if (name === 'stage' && action === 'start' && data && stageToStart(data)?.name === 'ECS_PRIMARY_ROLLOUT' && !crashing) {
         crashing = true;
         stack.cloud.emulator.faults.crashTasks({ image: `${APP}:2.0.0`, reason: 'Essential container in task exited' });
       }

@@ -26,15 +26,22 @@ export interface TransitionFigures {
  * and Queued are only ever entered to go round again.
  */
 const LOOPS = {
+  // A backstop slice that ended: WaitStable straight again.
+  stabiliseSlice: { states: ['WaitStable'], repeatsWhen: (entered: readonly string[], i: number) => entered[i - 1] === 'WaitStable' },
+  // A check that found the stage still pending, and the wait after it.
   stabilise: {
     states: ['WaitStable', 'CheckStable', 'Route'],
-    repeatsWhen: (entered: readonly string[], i: number) => entered[i - 1] === 'WaitStable' || (entered[i - 1] === 'Route' && entered[i - 2] === 'CheckStable'),
+    repeatsWhen: (entered: readonly string[], i: number) => entered[i - 1] === 'Route' && entered[i - 2] === 'CheckStable',
   },
   rollback: { states: ['WaitRollback', 'RollbackStep', 'RollbackDone'], repeatsWhen: () => true },
   queue: { states: ['Queued', 'Begin', 'Route'], repeatsWhen: () => true },
 } as const;
 
+/** The figure each loop is reported under (both kinds of stability repeat are stabilise). */
+const REPORTED_AS = { stabiliseSlice: 'stabilise', stabilise: 'stabilise', rollback: 'rollback', queue: 'queue' } as const;
+
 type LoopName = keyof typeof LOOPS;
+type ReportedLoop = (typeof REPORTED_AS)[LoopName];
 
 /** Names of the states entered, in order, from GetExecutionHistory events. */
 export function enteredStates(history: readonly HistoryEvent[]): string[] {
@@ -49,7 +56,7 @@ export function enteredStates(history: readonly HistoryEvent[]): string[] {
 
 /** Splits `total` billed transitions of an execution whose entered states are `entered`. */
 export function classifyTransitions(entered: readonly string[], total: number): TransitionFigures {
-  const pollLoops: Record<LoopName, number> = { stabilise: 0, rollback: 0, queue: 0 };
+  const pollLoops: Record<ReportedLoop, number> = { stabilise: 0, rollback: 0, queue: 0 };
   const byState: Record<string, number> = {};
   for (const name of entered) byState[name] = (byState[name] ?? 0) + 1;
 
@@ -64,7 +71,7 @@ export function classifyTransitions(entered: readonly string[], total: number): 
     const states = LOOPS[repeat].states;
     let n = 0;
     while (n < states.length && entered[i + n] === states[n]) n += 1;
-    pollLoops[repeat] += n;
+    pollLoops[REPORTED_AS[repeat]] += n;
     i += n;
   }
   const repeats = pollLoops.stabilise + pollLoops.rollback + pollLoops.queue;

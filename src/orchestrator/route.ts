@@ -41,7 +41,8 @@ export async function advanceAndRoute(data: ExecutionData, deps: StepDeps, opts:
     throw err;
   }
   const { cursor } = next;
-  if (cursor.done) return opts.completes ? { ...(await complete(next, deps)), route: 'Succeeded' } : { ...next, route: 'Complete' };
+  if (cursor.done)
+    return opts.completes && (await stillRunning(next, deps)) ? { ...(await complete(next, deps)), route: 'Succeeded' } : { ...next, route: 'Complete' };
   const stage = cursor.stage?.name as StageKind;
   if (!WAITS.includes(stage)) return { ...next, route: stage };
   return { ...next, route: stage, cursor: { ...cursor, then: thenAfter(next) } };
@@ -55,6 +56,17 @@ export function stageToStart(data: Pick<ExecutionData, 'plan' | 'cursor'>): Plan
 /** A stage task or Complete that follows a wait: closes the wait first (the Advance it replaces). */
 export async function closeEndedWait(data: ExecutionData, deps: StepDeps): Promise<ExecutionData> {
   return isWait(data.cursor) ? advance(data, deps) : data;
+}
+
+/**
+ * A StopExecution does not stop a Lambda already invoked: the last stage's task may still be running
+ * when the execution is ABORTED, and must then leave the record to the finaliser, as the Complete task
+ * it replaces would never have run. (The answer is discarded: the execution is over.)
+ */
+async function stillRunning(data: ExecutionData, deps: StepDeps): Promise<boolean> {
+  if (!data.executionArn) return true;
+  const execution = await deps.workflow.describeExecution(data.executionArn);
+  return execution === undefined || execution.status === 'RUNNING';
 }
 
 function thenAfter(data: ExecutionData): Route {
