@@ -6,7 +6,7 @@ import type { Cursor, ExecutionData } from './execution-data.js';
 import { byWhom } from './wait-stage.js';
 
 /**
- * Advance: close the stage that just finished, check for a cancel request and the deployment's own
+ * Advance (run by the task that finished the stage; see route.ts): close the stage that just finished, check for a cancel request and the deployment's own
  * timeout (spec.timeout), then open the next stage. The check sits between stages so a cancel never
  * interrupts an ECS call half-way.
  */

@@ -24,8 +24,8 @@ export type CancelResult =
 /**
  * `stepcd cancel` (and Slack's Cancel): marks the deployment cancel-requested with who asked, then
  * fails any open approval token and any open stability/ANALYSIS/WAIT token with stepcd.Cancelled. The flag is what the state machine acts on,
- * in every kind of wait: each stability and ANALYSIS check, the WAIT's token wait as it opens, Advance between
- * stages (then rollback, then CANCELLED), and Begin for a queued deployment, which is resumed from
+ * in every kind of wait: each stability and ANALYSIS check, the WAIT's token wait as it opens, the advance between
+ * stages and each stage's start (then rollback, then CANCELLED), and Begin for a queued deployment, which is resumed from
  * its queue wait for it (CANCELLED, nothing deployed). The flag goes first so that an approval racing with the cancel cannot slip past it.
  */
 export async function cancelDeployment(deploymentId: string, deps: CancelDeps, opts: { by?: string } = {}): Promise<CancelResult> {

@@ -118,7 +118,8 @@ export function decideFinalisation(f: FinalisationFacts): FinalisationDecision {
 /**
  * Whether ECS may have been changed. The recorded state alone is not enough: a stage Lambda still in
  * flight when the execution was stopped records its state after it acts, maybe after this runs.
- * Advance marks an ECS stage RUNNING before its Lambda is invoked, so that is the safe signal;
+ * The advance that opens an ECS stage marks it RUNNING before its start makes any ECS call (in the
+ * task before it, or in its own start after a wait), so that is the safe signal;
  * rolling back an untouched service is a no-op.
  */
 function ecsMayBeTouched(record: DeploymentRecord): boolean {

@@ -15,7 +15,7 @@ export function describeFailure(error: { Error: string; Cause?: string } | undef
       return message || 'rejected';
     case ErrorName.Cancelled:
       return message || 'cancelled';
-    // Found by Advance between stages: the stage in the cursor had already succeeded.
+    // Found by the advance between stages: the stage in the cursor had already succeeded.
     case ErrorName.DeploymentTimeout:
       return message || 'deployment exceeded its timeout (spec.timeout)';
     default:

@@ -23,7 +23,7 @@ export async function rollbackBegin(data: ExecutionData, deps: OrchestratorDeps)
   const errorName = error?.Error ?? 'stepcd.Unknown';
   const outcome = outcomeOf(errorName);
 
-  // A cancel or the deployment timeout is found by Advance after it closed the stage: that stage
+  // A cancel or the deployment timeout found by the advance after it closed the stage: that stage
   // succeeded, and the failure belongs to the deployment, not to it.
   const failedStage = stage && (await stageStillRunning(deps, plan, cursor.index)) ? stage : undefined;
   if (failedStage) {
