@@ -26,7 +26,7 @@ describe('classifyTransitions', () => {
     expect(figures.pollLoops).toEqual({ stabilise: 4, rollback: 0, queue: 0 });
     expect(figures.excludingPollLoops).toBe(entered.length - 4);
     expect(figures.includingPollLoops).toBe(entered.length);
-    expect(figures.byState.WaitStable).toBe(2);
+    expect(figures.byState.WaitStable).toBe(3);
   });
 
   it('success: counts every WaitRollback and Queued iteration as poll loop, and retries apart', () => {

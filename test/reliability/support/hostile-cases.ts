@@ -152,7 +152,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   ),
   one(
     'pipeline: too long for one execution history',
-    "app.pipecd.yaml: spec.pipeline.stages could write up to 57771 Step Functions history events (a stability check every 10s until each stage's timeout, a rollback polling every 15s), over the 25000 one execution can hold: at most 5 stages like these fit; use fewer stages, shorter stage timeouts or a longer spec.stepcd.stabilityBackstop (or pollInterval)",
+    "app.pipecd.yaml: spec.pipeline.stages could write up to 57687 Step Functions history events (a stability check every 10s until each stage's timeout, a rollback polling every 15s), over the 25000 one execution can hold: at most 5 stages like these fit; use fewer stages, shorter stage timeouts or a longer spec.stepcd.stabilityBackstop (or pollInterval)",
     {
       mutate: (a) => {
         a.config.spec.stepcd = { stabilityBackstop: '10s' };
