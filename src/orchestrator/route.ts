@@ -19,7 +19,7 @@ const WAITS: readonly string[] = [StageKind.WAIT, StageKind.WAIT_APPROVAL];
 /** Stage kinds whose task is the stage function's `start`, which can close a wait that ended before it. */
 const CLOSES_A_WAIT: readonly string[] = Object.values(StageKind).filter((k) => !WAITS.includes(k));
 
-export function isWait(cursor: Cursor): boolean {
+function isWait(cursor: Cursor): boolean {
   return cursor.stage !== undefined && WAITS.includes(cursor.stage.name);
 }
 

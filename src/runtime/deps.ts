@@ -35,7 +35,7 @@ export interface DepsContext {
   wallNow?: () => number;
 }
 
-/** History, events, workflow and notifier: what every function but the stage one needs. */
+/** History, events, workflow and notifier: what every function that moves or reports a deployment needs. */
 export interface CoreDeps {
   history: DynamoHistoryStore;
   events: EventBridgePublisher;
@@ -87,9 +87,9 @@ export function buildOrchestratorDeps(ctx: DepsContext, overrides: { ancestry?: 
 }
 
 /** Advance, Complete and the lock hand-off: the orchestrate function's deps but commit ancestry. */
-function buildStepDeps(ctx: DepsContext): StepDeps {
+function buildStepDeps(ctx: DepsContext, core: CoreDeps = buildCoreDeps(ctx)): StepDeps {
   return {
-    ...buildCoreDeps(ctx),
+    ...core,
     ...clocksOf(ctx),
     logger: ctx.logger,
     ...(ctx.config.queueBackstopSeconds ? { queueBackstopSeconds: ctx.config.queueBackstopSeconds } : {}),
@@ -126,11 +126,13 @@ function githubAncestry(ctx: DepsContext): AncestryPort {
 }
 
 export function buildStageTaskDeps(ctx: DepsContext): StageTaskDeps {
+  // One history store for the stage's own writes and for the advance after it.
+  const core = buildCoreDeps(ctx);
   return {
-    history: new DynamoHistoryStore(createDocumentClient(ctx.clients.dynamodb), ctx.config.tableName),
+    history: core.history,
     tokens: new SfnWaitTokens(createSfnClient(ctx.clients.sfn)),
     ports: stagePorts(ctx),
-    steps: buildStepDeps(ctx),
+    steps: buildStepDeps(ctx, core),
   };
 }
 
