@@ -25,6 +25,7 @@ import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './clou
 import { type CapturedEvent, envelope } from './eventbridge/bus.js';
 import { startHttpFront, type HttpFront, type HttpFrontOptions, type HttpRoute } from './http-front.js';
 import { seedTopology, type SeededTopology, type Topology } from './seed.js';
+import { InvocationLog } from './invocation-log.js';
 import { readFunctionEventRules } from './serverless-rules.js';
 import type { LocalLambdaContext } from './sfn/index.js';
 
@@ -78,6 +79,8 @@ export interface LocalStack {
    * front's GitHub and Slack routes, and the webhook's own continuations.
    */
   invocations(): Record<string, number>;
+  /** Real ms of each finished invocation counted there, per function. */
+  invocationDurations(): Record<string, number[]>;
   stop(): Promise<void>;
 }
 
@@ -120,7 +123,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   };
   const cloud = await startLocalCloud({ ...opts, waitPolicy: { ...opts.waitPolicy, ...stabilityWait } });
   quiet = () => stageCalls.idle() && cloud.events.idle();
-  const invocations = new Counts();
+  const invocations = new InvocationLog();
   try {
     const logger = opts.logger ?? createLogger('stepcd-local');
     const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
@@ -142,10 +145,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       source: new LocalGitSource(opts.repoDir),
       ancestry: cachedAncestry(new LocalGitAncestry(opts.repoDir)),
       // Each continuation is an asynchronous invocation of github-webhook on AWS.
-      deferrer: new InProcessDeferrer((push, paths) => {
-        invocations.add('github-webhook');
-        return triggerDeployments(push, services.githubWebhook(secrets), paths);
-      }),
+      deferrer: new InProcessDeferrer((push, paths) =>
+        invocations.time('github-webhook', () => triggerDeployments(push, services.githubWebhook(secrets), paths)),
+      ),
       // Locally a Slack stand-in (config.slack.apiUrl) also serves the response_urls.
       ...(config.slack.apiUrl ? { responseUrlOrigins: [new URL(config.slack.apiUrl).origin] } : {}),
     };
@@ -174,9 +176,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         // Lambda retries a failed asynchronous invocation twice (after about 1 and 2 minutes); so
         // does this target, sooner. Each attempt is an invocation.
         for (let attempt = 0; ; attempt++) {
-          invocations.add(name);
           try {
-            return void (await invoke(event));
+            return void (await invocations.time(name, () => invoke(event)));
           } catch (err) {
             if (attempt >= 2) throw err;
             await new Promise((r) => setTimeout(r, retryMs * (attempt + 1)));
@@ -215,17 +216,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const runDriftCheck = (apps?: string[]) => checkDrift(services.driftCheck(secrets), apps);
     const counted =
       (name: string, route: HttpRoute): HttpRoute =>
-      (...args) => {
-        invocations.add(name);
-        return route(...args);
-      };
+      (...args) =>
+        invocations.time(name, async () => route(...args));
     const front = await startHttpFront({
       routes: {
-        'POST /local/drift-check': async (event) => {
-          invocations.add('drift-check');
+        'POST /local/drift-check': counted('drift-check', async (event) => {
           const apps = event.body ? (JSON.parse(event.body) as { apps?: string[] }).apps : undefined;
           return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ results: await runDriftCheck(apps) }) };
-        },
+        }),
         'POST /webhooks/github': counted('github-webhook', createWebhookRoute(services.githubWebhook(secrets)) as HttpRoute),
         'POST /slack/interactions': counted('slack-interactions', ((event) => slack(event, lambdaContext('slack-interactions'))) as HttpRoute),
       },
@@ -249,7 +247,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         return () => registerFunction(cloud, name, original, stageCalls, invocations);
       },
       checkDrift: runDriftCheck,
-      invocations: () => invocations.snapshot(),
+      invocations: () => invocations.counts(),
+      invocationDurations: () => invocations.durationsMs(),
       async stop() {
         await front.close();
         // A deferred push continuation still writes to DynamoDB; let it land before dynalite closes.
@@ -268,7 +267,7 @@ function registerFunctions(
   services: Services,
   secrets: Secrets,
   stageCalls: InFlight,
-  invocations: Counts,
+  invocations: InvocationLog,
 ): Record<LocalFunctionName, LocalFunction> {
   const orchestrate = orchestrateHandler(() => services.orchestrate(secrets));
   const stage = stageHandler(() => services.stage(secrets));
@@ -283,26 +282,12 @@ function registerFunctions(
 }
 
 /** On AWS the state machine's role invokes the function: each call is recorded as its request. */
-function registerFunction(cloud: LocalCloud, name: string, fn: LocalFunction, stageCalls: InFlight, invocations: Counts): void {
+function registerFunction(cloud: LocalCloud, name: string, fn: LocalFunction, stageCalls: InFlight, invocations: InvocationLog): void {
   const invoked: LocalFunction = (event, context) => {
-    invocations.add(name);
     cloud.calls.record({ principal: 'state-machine', service: 'lambda', operation: 'Invoke', input: { FunctionName: localFunctionArn(name) } });
-    return fn(event, context);
+    return invocations.time(name, () => fn(event, context));
   };
   cloud.sfn.registerFunction(name, name === ASL_FUNCTIONS.StageFunctionArn ? stageCalls.track(invoked) : invoked);
-}
-
-/** Invocations per function name. */
-class Counts {
-  private readonly counts = new Map<string, number>();
-
-  add(name: string): void {
-    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
-  }
-
-  snapshot(): Record<string, number> {
-    return Object.fromEntries(this.counts);
-  }
 }
 
 /** Calls of a function that have not returned yet, so the finaliser can let them land first. */
