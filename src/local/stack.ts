@@ -169,10 +169,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     // Each event-driven function hears exactly the rules serverless.yml gives it, so it runs when it would on AWS.
     const rules = await readFunctionEventRules({ stateMachineName: STATE_MACHINE_NAME, eventBusName: cloud.eventBusName });
-    const onEvents = (name: string, invoke: (event: CapturedEvent) => Promise<unknown>, retryMs: number) => {
+    const onEvents = (name: string, invoke: (event: CapturedEvent) => Promise<unknown>, retryMs: number, before?: () => Promise<void>) => {
       const declared = rules[name];
       if (!declared?.length) throw new Error(`serverless.yml gives ${name} no EventBridge rule`);
       const target = async (event: CapturedEvent) => {
+        await before?.();
         // Lambda retries a failed asynchronous invocation twice (after about 1 and 2 minutes); so
         // does this target, sooner. Each attempt is an invocation.
         for (let attempt = 0; ; attempt++) {
@@ -190,14 +191,15 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const finalise = finaliserHandler(() => services.finaliser(secrets));
     onEvents(
       'finaliser',
-      async (event) => {
+      (event) => {
         const change: StatusChangeEvent = { source: event.source, 'detail-type': event.detailType, detail: event.detail as StatusChangeEvent['detail'] };
-        // On AWS a stopped execution's stage Lambda runs on, and the rollback execution waits out its
-        // timeout (SettleInFlight). Local Waits last milliseconds, so wait for those calls here instead.
-        await stageCalls.settled();
-        await finalise(change, lambdaContext('finaliser'));
+        return finalise(change, lambdaContext('finaliser'));
       },
       100,
+      // On AWS a stopped execution's stage Lambda runs on, and the rollback execution waits out its
+      // timeout (SettleInFlight). Local Waits last milliseconds, so wait for those calls here instead
+      // (before the invocation, so its measured duration is the finaliser's own).
+      () => stageCalls.settled(),
     );
 
     const ecsEvents = ecsEventsHandler(() => services.ecsEvents(secrets));
