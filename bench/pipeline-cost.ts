@@ -3,9 +3,6 @@ import { estimateCost, type CostEstimate, type LambdaUsage } from './cost.js';
 import type { BenchStack } from './support/bench-stack.js';
 import { addCounts, diffCounts, roundMs, sortedCounts, sum } from './support/stats.js';
 
-/** Statuses serverless.yml's finaliser rule matches: on AWS the finaliser runs only for these. */
-const FINALISER_STATUSES = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
-
 export interface PipelineFigures {
   app: string;
   strategy: string | null;
@@ -25,7 +22,9 @@ export interface PipelineFigures {
  * Runs one deployment of `app` (an image bump pushed through the webhook) to its end and reads what it
  * cost: transitions from the local SFN, Lambda invocations and their measured durations, and every
  * AWS call (ECS/ELBv2 from the emulator's log, DynamoDB/SFN/EventBridge from the SDK call counter).
- * The app must already be deployed once, so this is a change and not a first deployment.
+ * Invocations are the local stack's own count of each one where it happened (its state machine
+ * tasks, EventBridge deliveries by serverless.yml's rules, the webhook and Slack routes, webhook
+ * continuations): none is assumed. The app must already be deployed once, so this is a change.
  */
 export async function measurePipeline(
   bench: BenchStack,
@@ -34,8 +33,9 @@ export async function measurePipeline(
   const { stack } = bench;
   const emulatedBefore = stack.cloud.emulator.calls.byOperation();
   const mark = bench.calls.mark();
-  const invocationsBefore = stack.cloud.sfn.invocations();
-  const durationsBefore = Object.fromEntries(Object.entries(bench.durations).map(([k, v]) => [k, v.length]));
+  const invocationsBefore = stack.invocations();
+  const sfnInvocationsBefore = stack.cloud.sfn.invocations();
+  const durationsBefore = Object.fromEntries(Object.entries(stack.invocationDurations()).map(([k, v]) => [k, v.length]));
 
   const pushed = await bench.bumpImage(opts.app, opts.tag);
   const started = pushed.body.apps?.find((a) => a.app === opts.app);
@@ -45,21 +45,22 @@ export async function measurePipeline(
   const arn = started.executionArn;
   const run = await stack.cloud.sfn.waitForExecution(arn, { timeoutMs: opts.timeoutMs ?? 60_000 });
   const wallMs = performance.now() - pushed.sentAt;
-  // The finaliser runs off the status-change event: let the bus deliver before reading counters.
+  // The finaliser, ecs-events and github-deployments run off events: let the bus deliver (and what
+  // they cause settle) before reading counters.
   await stack.cloud.events.drain();
+  await settledInvocations(stack);
 
   const sdkCalls = bench.calls.byOperation({ from: mark, services: ['dynamodb', 'sfn', 'events'] });
   const emulatedCalls = diffCounts(stack.cloud.emulator.calls.byOperation(), emulatedBefore);
   const byOperation = sortedCounts(addCounts(emulatedCalls, sdkCalls));
-  const invocations: Record<string, number> = { ...diffCounts(stack.cloud.sfn.invocations(), invocationsBefore), 'github-webhook': 1 };
-  const finaliserRuns = stack.cloud.events.events.filter((e) => {
-    const detail = e.detail as { executionArn?: string; status?: string };
-    return e.source === 'aws.states' && detail.executionArn === arn && FINALISER_STATUSES.has(detail.status ?? '');
-  }).length;
-  if (finaliserRuns > 0) invocations.finaliser = finaliserRuns;
-
-  const durations: Record<string, number[]> = { 'github-webhook': [pushed.responseMs] };
-  for (const [name, list] of Object.entries(bench.durations)) durations[name] = list.slice(durationsBefore[name] ?? 0);
+  const invocations = diffCounts(stack.invocations(), invocationsBefore);
+  // Two counters of the state machine's tasks, kept apart: the stack's, and the local SFN's own.
+  const sfnInvocations = diffCounts(stack.cloud.sfn.invocations(), sfnInvocationsBefore);
+  for (const [name, n] of Object.entries(sfnInvocations)) {
+    if (invocations[name] !== n) throw new Error(`${name}: the local SFN invoked it ${n} times, the stack counted ${invocations[name] ?? 0}`);
+  }
+  const durations: Record<string, number[]> = {};
+  for (const [name, list] of Object.entries(stack.invocationDurations())) durations[name] = list.slice(durationsBefore[name] ?? 0);
   const usage: Record<string, LambdaUsage> = {};
   for (const [name, count] of Object.entries(invocations)) {
     usage[name] = { invocations: count, memoryMb: opts.memoryMb[name] ?? 128, durationsMs: durations[name] ?? [] };
@@ -80,6 +81,14 @@ export async function measurePipeline(
     wallMs: roundMs(wallMs),
     emulatedMs: (run.stopDate?.getTime() ?? stack.cloud.clock.now()) - run.startDate.getTime(),
   };
+}
+
+/** Until every counted invocation has finished (an approval click answers just after it resumes the execution). */
+async function settledInvocations(stack: BenchStack['stack']): Promise<void> {
+  const finished = () => Object.values(stack.invocationDurations()).reduce((n, list) => n + list.length, 0);
+  const started = () => Object.values(stack.invocations()).reduce((n, c) => n + c, 0);
+  for (let i = 0; i < 500 && finished() < started(); i++) await new Promise((r) => setTimeout(r, 2));
+  await stack.cloud.events.drain();
 }
 
 function byService(byOperation: Record<string, number>): Record<string, number> {

@@ -6,6 +6,7 @@ import { startLocalStack, type LocalFunctionName, type LocalStack, type LocalSta
 import { postSignedWebhook } from '../../src/cli/push-webhook.js';
 import { buildPush } from '../../test/support/github.js';
 import { AwsCallCounter } from './aws-calls.js';
+import { clickApprove } from './slack-click.js';
 
 const REPO = 'local/manifests';
 const TIMED_FUNCTIONS: LocalFunctionName[] = ['orchestrate', 'stage', 'approval-request'];
@@ -42,7 +43,10 @@ export interface BenchStack {
   bumpImage(app: string, tag: string): Promise<PushResult>;
   /** Runs `hook` around every invocation of the state machine's functions. Returns an undo. */
   addHook(hook: InvocationHook): () => void;
-  /** Approves each deployment as soon as its approval request Lambda has returned (the token is stored by then). Returns an undo. */
+  /**
+   * Approves each deployment as soon as its approval request Lambda has returned (the token is
+   * stored by then), by clicking Approve in Slack (clickApprove). Returns an undo.
+   */
   autoApprove(): () => void;
   stop(): Promise<void>;
 }
@@ -119,12 +123,13 @@ export async function startBenchStack(opts: Partial<LocalStackOptions> = {}): Pr
       return addHook({
         after(name: LocalFunctionName, event: unknown, error: unknown) {
           if (name !== 'approval-request' || error !== undefined) return;
-          const deploymentId = (event as { plan?: { deploymentId?: string } }).plan?.deploymentId;
-          if (!deploymentId) return;
+          const { plan, stage } = event as { plan?: { deploymentId?: string }; stage?: { index?: unknown } };
+          if (!plan?.deploymentId || typeof stage?.index !== 'number') return;
           // After the request Lambda returned (the token is stored), as a person clicking would be.
-          const vote = stack.approvals.approve({ deploymentId, user: 'U-BENCH', via: 'cli', now: new Date(stack.cloud.clock.now()) });
+          const vote = clickApprove(stack, { deploymentId: plan.deploymentId, stageIndex: stage.index, user: 'U-BENCH' });
           approving.add(vote);
-          void vote.catch(() => undefined).finally(() => approving.delete(vote));
+          // A refused click leaves the deployment waiting, and the measured run then times out saying so.
+          void vote.catch((err: unknown) => console.error('[bench] approval click failed:', err)).finally(() => approving.delete(vote));
         },
       });
     },

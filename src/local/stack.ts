@@ -22,25 +22,15 @@ import { ASL_FUNCTIONS, substituteDefinition } from '../runtime/functions.js';
 import { checkDrift, type AppDriftResult } from '../drift/check.js';
 import { composeServices, type Services } from '../runtime/services.js';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './cloud.js';
-import { envelope } from './eventbridge/bus.js';
+import { type CapturedEvent, envelope } from './eventbridge/bus.js';
 import { startHttpFront, type HttpFront, type HttpFrontOptions, type HttpRoute } from './http-front.js';
 import { seedTopology, type SeededTopology, type Topology } from './seed.js';
+import { InvocationLog } from './invocation-log.js';
+import { readFunctionEventRules } from './serverless-rules.js';
 import type { LocalLambdaContext } from './sfn/index.js';
 
 export const DEFINITION_FILE = fileURLToPath(new URL('../../statemachines/deployment.asl.json', import.meta.url));
 const STATE_MACHINE_NAME = 'stepcd-local-deployment';
-/** What the GithubDeploymentsRule of serverless.yml delivers: every deployment event, no stage events. */
-const GITHUB_DEPLOYMENT_EVENTS = [
-  'DEPLOYMENT_TRIGGERED',
-  'DEPLOYMENT_TRIGGER_FAILED',
-  'DEPLOYMENT_STARTED',
-  'DEPLOYMENT_WAIT_APPROVAL',
-  'DEPLOYMENT_APPROVED',
-  'DEPLOYMENT_ROLLING_BACK',
-  'DEPLOYMENT_SUCCEEDED',
-  'DEPLOYMENT_FAILED',
-  'DEPLOYMENT_CANCELLED',
-];
 
 export interface LocalStackOptions extends LocalCloudOptions {
   /** A git repository of app manifests; webhooks for `repo` read it. */
@@ -83,6 +73,14 @@ export interface LocalStack {
   interceptFunction(name: LocalFunctionName, wrapper: FunctionWrapper): () => void;
   /** Runs the scheduled drift check now, as the drift-check function (also `POST /local/drift-check`). */
   checkDrift(apps?: string[]): Promise<AppDriftResult[]>;
+  /**
+   * Lambda invocations per function since start, each counted where it happens: the state machine's
+   * tasks, EventBridge deliveries to the event-driven functions (with their retries), the HTTP
+   * front's GitHub and Slack routes, and the webhook's own continuations.
+   */
+  invocations(): Record<string, number>;
+  /** Real ms of each finished invocation counted there, per function. */
+  invocationDurations(): Record<string, number[]>;
   stop(): Promise<void>;
 }
 
@@ -106,12 +104,6 @@ const STABILITY_WAIT_STEP = { stepMs: 5_000, everyMs: 10 };
  * nothing reacts to it, so the clock moves a minute a step and an emulated hour passes in 60 steps.
  */
 const WAIT_STAGE_STEP = { stepMs: 60_000, everyMs: 10 };
-/** What the EcsEventsRules of serverless.yml deliver to the ecs-events function (default bus). */
-const ECS_EVENTS_PATTERN = {
-  source: ['aws.ecs', 'aws.cloudwatch'],
-  detailType: ['ECS Service Action', 'ECS Task State Change', 'CloudWatch Alarm State Change'],
-  eventBusName: ['default'],
-};
 
 export const LOCAL_SECRETS = { githubWebhookSecret: 'local-webhook-secret', slackSigningSecret: 'local-slack-signing-secret' };
 
@@ -131,6 +123,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   };
   const cloud = await startLocalCloud({ ...opts, waitPolicy: { ...opts.waitPolicy, ...stabilityWait } });
   quiet = () => stageCalls.idle() && cloud.events.idle();
+  const invocations = new InvocationLog();
   try {
     const logger = opts.logger ?? createLogger('stepcd-local');
     const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
@@ -151,7 +144,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const gitops = {
       source: new LocalGitSource(opts.repoDir),
       ancestry: cachedAncestry(new LocalGitAncestry(opts.repoDir)),
-      deferrer: new InProcessDeferrer((push, paths) => triggerDeployments(push, services.githubWebhook(secrets), paths)),
+      // Each continuation is an asynchronous invocation of github-webhook on AWS.
+      deferrer: new InProcessDeferrer((push, paths) =>
+        invocations.time('github-webhook', () => triggerDeployments(push, services.githubWebhook(secrets), paths)),
+      ),
       // Locally a Slack stand-in (config.slack.apiUrl) also serves the response_urls.
       ...(config.slack.apiUrl ? { responseUrlOrigins: [new URL(config.slack.apiUrl).origin] } : {}),
     };
@@ -167,63 +163,71 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const core = services.core();
     const approvals = services.approvals(secrets);
 
-    const functions = registerFunctions(cloud, services, secrets, stageCalls);
+    const functions = registerFunctions(cloud, services, secrets, stageCalls, invocations);
     const definition = substituteDefinition(await readFile(DEFINITION_FILE, 'utf8'), localFunctionArn);
     await cloud.sfn.createStateMachine({ name: STATE_MACHINE_NAME, definition });
 
-    const finalise = finaliserHandler(() => services.finaliser(secrets));
-    cloud.events.subscribe({ source: ['aws.states'], detailType: ['Step Functions Execution Status Change'] }, async (event) => {
-      const change: StatusChangeEvent = { source: event.source, 'detail-type': event.detailType, detail: event.detail as StatusChangeEvent['detail'] };
-      // On AWS a stopped execution's stage Lambda runs on, and the rollback execution waits out its
-      // timeout (SettleInFlight). Local Waits last milliseconds, so wait for those calls here instead.
-      await stageCalls.settled();
-      await finalise(change, lambdaContext('finaliser'));
-    });
-
-    const ecsEvents = ecsEventsHandler(() => services.ecsEvents(secrets));
-    cloud.events.subscribe(ECS_EVENTS_PATTERN, async (event) => {
-      // Lambda retries a failed asynchronous invocation twice; so does this target, sooner.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return void (await ecsEvents(envelope(event) as never, lambdaContext('ecs-events')));
-        } catch (err) {
-          if (attempt >= 2) throw err;
-          await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
-        }
-      }
-    });
-
-    if (opts.githubApiUrl) {
-      const mirror = githubDeploymentsHandler(() => services.githubDeployments(secrets));
-      const feed = async (event: { source: string; detailType: string; detail: unknown }) => {
-        const input = { source: event.source, 'detail-type': event.detailType, detail: event.detail };
+    // Each event-driven function hears exactly the rules serverless.yml gives it, so it runs when it would on AWS.
+    const rules = await readFunctionEventRules({ stateMachineName: STATE_MACHINE_NAME, eventBusName: cloud.eventBusName });
+    const onEvents = (name: string, invoke: (event: CapturedEvent) => Promise<unknown>, retryMs: number, before?: () => Promise<void>) => {
+      const declared = rules[name];
+      if (!declared?.length) throw new Error(`serverless.yml gives ${name} no EventBridge rule`);
+      const target = async (event: CapturedEvent) => {
+        await before?.();
         // Lambda retries a failed asynchronous invocation twice (after about 1 and 2 minutes); so
-        // does this target, sooner.
+        // does this target, sooner. Each attempt is an invocation.
         for (let attempt = 0; ; attempt++) {
           try {
-            return void (await mirror(input, lambdaContext('github-deployments')));
+            return void (await invocations.time(name, () => invoke(event)));
           } catch (err) {
             if (attempt >= 2) throw err;
-            await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
+            await new Promise((r) => setTimeout(r, retryMs * (attempt + 1)));
           }
         }
       };
-      cloud.events.subscribe({ source: ['stepcd'], detailType: GITHUB_DEPLOYMENT_EVENTS }, feed);
-      cloud.events.subscribe({ source: ['aws.states'], detailType: ['Step Functions Execution Status Change'] }, (event) =>
-        (event.detail as { status?: string }).status === 'RUNNING' ? undefined : feed(event),
+      for (const rule of declared) cloud.events.subscribe(rule, target);
+    };
+
+    const finalise = finaliserHandler(() => services.finaliser(secrets));
+    onEvents(
+      'finaliser',
+      (event) => {
+        const change: StatusChangeEvent = { source: event.source, 'detail-type': event.detailType, detail: event.detail as StatusChangeEvent['detail'] };
+        return finalise(change, lambdaContext('finaliser'));
+      },
+      100,
+      // On AWS a stopped execution's stage Lambda runs on, and the rollback execution waits out its
+      // timeout (SettleInFlight). Local Waits last milliseconds, so wait for those calls here instead
+      // (before the invocation, so its measured duration is the finaliser's own).
+      () => stageCalls.settled(),
+    );
+
+    const ecsEvents = ecsEventsHandler(() => services.ecsEvents(secrets));
+    onEvents('ecs-events', (event) => ecsEvents(envelope(event) as never, lambdaContext('ecs-events')), 100);
+
+    if (opts.githubApiUrl) {
+      const mirror = githubDeploymentsHandler(() => services.githubDeployments(secrets));
+      onEvents(
+        'github-deployments',
+        (event) => mirror({ source: event.source, 'detail-type': event.detailType, detail: event.detail }, lambdaContext('github-deployments')),
+        250,
       );
     }
 
     const slack = slackHandler(() => services.slackInteractions(secrets));
     const runDriftCheck = (apps?: string[]) => checkDrift(services.driftCheck(secrets), apps);
+    const counted =
+      (name: string, route: HttpRoute): HttpRoute =>
+      (...args) =>
+        invocations.time(name, async () => route(...args));
     const front = await startHttpFront({
       routes: {
-        'POST /local/drift-check': async (event) => {
+        'POST /local/drift-check': counted('drift-check', async (event) => {
           const apps = event.body ? (JSON.parse(event.body) as { apps?: string[] }).apps : undefined;
           return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ results: await runDriftCheck(apps) }) };
-        },
-        'POST /webhooks/github': createWebhookRoute(services.githubWebhook(secrets)) as HttpRoute,
-        'POST /slack/interactions': ((event) => slack(event, lambdaContext('slack-interactions'))) as HttpRoute,
+        }),
+        'POST /webhooks/github': counted('github-webhook', createWebhookRoute(services.githubWebhook(secrets)) as HttpRoute),
+        'POST /slack/interactions': counted('slack-interactions', ((event) => slack(event, lambdaContext('slack-interactions'))) as HttpRoute),
       },
       ...(opts.dashboard ? { dashboard: opts.dashboard } : {}),
       ...(opts.httpPort ? { port: opts.httpPort } : {}),
@@ -241,10 +245,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       interceptFunction(name, wrapper) {
         const original = functions[name];
         const wrapped: LocalFunction = (event, context) => wrapper(event, context, original);
-        registerFunction(cloud, name, wrapped, stageCalls);
-        return () => registerFunction(cloud, name, original, stageCalls);
+        registerFunction(cloud, name, wrapped, stageCalls, invocations);
+        return () => registerFunction(cloud, name, original, stageCalls, invocations);
       },
       checkDrift: runDriftCheck,
+      invocations: () => invocations.counts(),
+      invocationDurations: () => invocations.durationsMs(),
       async stop() {
         await front.close();
         // A deferred push continuation still writes to DynamoDB; let it land before dynalite closes.
@@ -258,7 +264,13 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   }
 }
 
-function registerFunctions(cloud: LocalCloud, services: Services, secrets: Secrets, stageCalls: InFlight): Record<LocalFunctionName, LocalFunction> {
+function registerFunctions(
+  cloud: LocalCloud,
+  services: Services,
+  secrets: Secrets,
+  stageCalls: InFlight,
+  invocations: InvocationLog,
+): Record<LocalFunctionName, LocalFunction> {
   const orchestrate = orchestrateHandler(() => services.orchestrate(secrets));
   const stage = stageHandler(() => services.stage(secrets));
   const approvalRequest = approvalRequestHandler(() => services.approvalRequest(secrets));
@@ -267,15 +279,15 @@ function registerFunctions(cloud: LocalCloud, services: Services, secrets: Secre
     [ASL_FUNCTIONS.StageFunctionArn]: (event, context) => stage(event as never, context),
     [ASL_FUNCTIONS.ApprovalRequestFunctionArn]: (event, context) => approvalRequest(event as never, context),
   };
-  for (const [name, fn] of Object.entries(functions)) registerFunction(cloud, name, fn, stageCalls);
+  for (const [name, fn] of Object.entries(functions)) registerFunction(cloud, name, fn, stageCalls, invocations);
   return functions;
 }
 
 /** On AWS the state machine's role invokes the function: each call is recorded as its request. */
-function registerFunction(cloud: LocalCloud, name: string, fn: LocalFunction, stageCalls: InFlight): void {
+function registerFunction(cloud: LocalCloud, name: string, fn: LocalFunction, stageCalls: InFlight, invocations: InvocationLog): void {
   const invoked: LocalFunction = (event, context) => {
     cloud.calls.record({ principal: 'state-machine', service: 'lambda', operation: 'Invoke', input: { FunctionName: localFunctionArn(name) } });
-    return fn(event, context);
+    return invocations.time(name, () => fn(event, context));
   };
   cloud.sfn.registerFunction(name, name === ASL_FUNCTIONS.StageFunctionArn ? stageCalls.track(invoked) : invoked);
 }

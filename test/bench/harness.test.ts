@@ -35,11 +35,26 @@ describe('measurePipelines', () => {
       expect(f.cost.usd.total).toBeGreaterThan(f.cost.usd.stepFunctions);
       expect(typeof f.wallMs).toBe('number');
     }
-    // Only the pipelines wait for a person: the approval is answered through the approval service.
+    // Only the pipelines wait for a person, who clicks Approve in Slack: one request, one click.
     // Every other SendTaskSuccess resumed a stability wait, each followed by one CheckStable.
-    expect(figures.canary.lambdaInvocations['approval-request']).toBe(1);
-    expect(figures.canary.awsCalls.byOperation['sfn:SendTaskSuccess']).toBe(1 + (figures.canary.transitions.byState.CheckStable ?? 0));
+    for (const f of [figures.canary, figures.blueGreen]) {
+      expect(f.lambdaInvocations['approval-request']).toBe(1);
+      expect(f.lambdaInvocations['slack-interactions']).toBe(1);
+      expect(f.awsCalls.byOperation['sfn:SendTaskSuccess']).toBe(1 + (f.transitions.byState.CheckStable ?? 0));
+    }
     expect(figures.quickSync.lambdaInvocations['approval-request']).toBeUndefined();
+    expect(figures.quickSync.lambdaInvocations['slack-interactions']).toBeUndefined();
+    for (const f of [figures.quickSync, figures.canary, figures.blueGreen]) {
+      // Each wait that an event resumed cost at least that one ecs-events invocation; the scale-in
+      // stops of the replaced task sets cost none.
+      const resumedByEvent = f.awsCalls.byOperation['sfn:SendTaskSuccess']! - (f.lambdaInvocations['slack-interactions'] ?? 0);
+      expect(f.lambdaInvocations['ecs-events']).toBeGreaterThanOrEqual(resumedByEvent);
+      // Every execution succeeded: the finaliser's rule (FAILED, TIMED_OUT, ABORTED) invoked nothing.
+      expect(f.lambdaInvocations.finaliser).toBeUndefined();
+      // No GitHub API is configured for the bench, so no mirror runs.
+      expect(f.lambdaInvocations['github-deployments']).toBeUndefined();
+      expect(f.cost.lambda['ecs-events']?.durationSource).toBe('measured');
+    }
   });
 });
 

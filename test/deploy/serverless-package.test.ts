@@ -494,7 +494,18 @@ describe('serverless package (offline, stage ci)', () => {
             ],
           },
         },
-        { source: ['aws.ecs'], 'detail-type': ['ECS Task State Change'], detail: { lastStatus: ['STOPPED'] } },
+        {
+          source: ['aws.ecs'],
+          'detail-type': ['ECS Task State Change'],
+          detail: {
+            lastStatus: ['STOPPED'],
+            $or: [
+              { stopCode: ['TaskFailedToStart', 'EssentialContainerExited'] },
+              { stopCode: ['ServiceSchedulerInitiated'], stoppedReason: [{ 'anything-but': { prefix: 'Scaling activity initiated by' } }] },
+              { group: [{ 'anything-but': { prefix: 'service:' } }], stopCode: [{ 'anything-but': ['UserInitiated'] }] },
+            ],
+          },
+        },
       ]);
       const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(
         ([, p]) => render(props(p).FunctionName) === `<GetAtt ${fnId}.Arn>` && props(p).Principal === 'events.amazonaws.com',

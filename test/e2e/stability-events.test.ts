@@ -1,4 +1,5 @@
 import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import type { ScaledClock } from '../../src/local/clock.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleFiles } from '../support/examples.js';
 import { startStackHarness, type StackHarness } from '../support/stacks/local-stack.js';
@@ -143,6 +144,44 @@ describe('stability and ANALYSIS by event', () => {
       // the delay: every event sent since the fault was set arrives 20 emulated minutes late.
       expect(result).toMatchObject({ waits: 1, checks: 1, wokeBy: ['event'] });
       expect(result.emulatedMs).toBeGreaterThanOrEqual(20 * 60_000);
+      expect(result.emulatedMs).toBeLessThan(HOUR_MS);
+    } finally {
+      h.stack.cloud.emulator.faults.clear();
+    }
+  });
+
+  it('invokes ecs-events for the events a wait can end on, and not for the scale-in stops of old task sets', async () => {
+    const invoked = () => h.stack.invocations()['ecs-events'] ?? 0;
+    const [invokedBefore, eventsBefore] = [invoked(), h.stack.cloud.events.events.length];
+    const result = await run(canaryApp(header, ROLLOUT));
+    // The cleaned-up canary set's tasks drain and stop on the emulated clock after the execution ends.
+    (h.stack.cloud.clock as ScaledClock).advance(10 * 60_000);
+    const published = () => h.stack.cloud.events.events.slice(eventsBefore);
+    const scaleIns = () =>
+      published().filter(
+        (e) =>
+          e.detailType === 'ECS Task State Change' &&
+          String((e.detail as { stoppedReason?: string }).stoppedReason).startsWith('Scaling activity initiated by'),
+      );
+    await waitFor('the scale-in stops', async () => (scaleIns().length > 0 ? true : undefined));
+    await h.stack.cloud.events.drain();
+
+    expect(result.ended.status).toBe('SUCCEEDED');
+    expect(scaleIns().every((e) => (e.detail as { stopCode?: string }).stopCode === 'ServiceSchedulerInitiated')).toBe(true);
+    // Every invocation was for a steady state (or alarm): none for the stops, none assumed.
+    const wakeable = published().filter((e) => e.detailType === 'ECS Service Action' || e.detailType === 'CloudWatch Alarm State Change');
+    expect(wakeable.length).toBeGreaterThan(0);
+    expect(invoked() - invokedBefore).toBe(wakeable.length);
+  });
+
+  it('fails the canary on the stop events of tasks that fail their ELB health checks, long before its timeout', async () => {
+    h.stack.cloud.emulator.faults.failHealthChecks({ image: `canary:15.${tag}.0`, check: 'elb', afterMs: 60_000 });
+    try {
+      const result = await run(canaryApp(header, ROLLOUT));
+      expect(result.record?.status).toBe('FAILURE');
+      expect(result.record?.reason).toContain('Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:');
+      // One wait, failed by the second stop's event: no backstop slice ended, so no check ran.
+      expect(result).toMatchObject({ waits: 1, checks: 0 });
       expect(result.emulatedMs).toBeLessThan(HOUR_MS);
     } finally {
       h.stack.cloud.emulator.faults.clear();

@@ -85,6 +85,29 @@ describe('GitHub Deployments mirror', () => {
     expect(before.statuses.at(-1)?.state).toBe('inactive');
   });
 
+  it('is invoked once per event its two rules deliver: each stepcd deployment event and the end of the execution', async () => {
+    const invoked = () => h.stack.invocations()['github-deployments'] ?? 0;
+    const [invokedBefore, eventsBefore] = [invoked(), h.stack.cloud.events.events.length];
+    const { id, sha } = await h.deploy(await h.imageBump('simple', '1.2.0'), 'simple: 1.2.0');
+    await h.waitForStatus(id, 'SUCCESS');
+    expect((await statesOf(sha, 'simple/dev')).at(-1)).toBe('success');
+    await h.stack.cloud.events.drain();
+
+    // What AWS would deliver, read off the bus without the matcher: DEPLOYMENT_* on the stepcd bus,
+    // and this state machine's executions ending (not starting) on the default bus.
+    const delivered = h.stack.cloud.events.events
+      .slice(eventsBefore)
+      .filter((e) =>
+        e.source === 'stepcd'
+          ? e.eventBusName === h.stack.config.eventBusName && e.detailType.startsWith('DEPLOYMENT_')
+          : e.source === 'aws.states' && (e.detail as { status: string }).status !== 'RUNNING',
+      );
+    expect(delivered.map((e) => e.detailType)).toEqual(
+      expect.arrayContaining(['DEPLOYMENT_TRIGGERED', 'DEPLOYMENT_SUCCEEDED', 'Step Functions Execution Status Change']),
+    );
+    expect(invoked() - invokedBefore).toBe(delivered.length);
+  });
+
   it('ends a rejected deployment failure', async () => {
     const { id, sha } = await h.deploy(await h.imageBump('approval', '1.1.0'), 'approval: 1.1.0');
     await h.waitForStatus(id, 'WAITING_APPROVAL');

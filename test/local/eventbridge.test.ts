@@ -81,6 +81,31 @@ describe('LocalEventBus: delivery', () => {
     expect(got).toEqual(['states:ABORTED', 'stepcd:stepcd']);
   });
 
+  it('delivers to a rule by its bus and its event pattern over the envelope, and refuses a pattern AWS refuses', async () => {
+    const bus = new LocalEventBus({ clock: new ManualClock() });
+    const got: string[] = [];
+    bus.subscribe({ pattern: { source: ['aws.ecs'], detail: { lastStatus: ['STOPPED'], stopCode: [{ 'anything-but': 'UserInitiated' }] } } }, (e) => {
+      got.push((e.detail as { taskArn: string }).taskArn);
+    });
+    bus.subscribe({ eventBusName: 'stepcd', pattern: { 'detail-type': [{ prefix: 'DEPLOYMENT_' }] } }, (e) => {
+      got.push(e.detailType);
+    });
+    const stopped = (taskArn: string, stopCode: string) => ({
+      source: 'aws.ecs',
+      detailType: 'ECS Task State Change',
+      detail: { taskArn, lastStatus: 'STOPPED', stopCode },
+    });
+    bus.publishLocal(stopped('t1', 'EssentialContainerExited'));
+    bus.publishLocal(stopped('t2', 'UserInitiated'));
+    bus.publishLocal({ ...stopped('t3', 'EssentialContainerExited'), eventBusName: 'stepcd' });
+    bus.publishLocal({ source: 'stepcd', detailType: 'DEPLOYMENT_STARTED', detail: {}, eventBusName: 'stepcd' });
+    bus.publishLocal({ source: 'stepcd', detailType: 'DEPLOYMENT_FAILED', detail: {} });
+    await bus.drain();
+
+    expect(got).toEqual(['t1', 'DEPLOYMENT_STARTED']);
+    expect(() => bus.subscribe({ pattern: { source: 'aws.ecs' } }, () => undefined)).toThrow(/must be an array/);
+  });
+
   it('forwards every event in the EventBridge envelope to a local HTTP target', async () => {
     const received: Array<Record<string, unknown>> = [];
     const target: Server = createServer((req, res) => {

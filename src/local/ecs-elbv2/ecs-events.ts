@@ -97,13 +97,12 @@ function taskStoppedEvent(task: Task): PendingEvent['event'] {
       ...(task.stopCode ? { stopCode: task.stopCode } : {}),
       ...(task.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),
       ...(stoppedAt ? { stoppedAt } : {}),
-      containers: task.containers.map((c) => ({
-        name: c.name,
-        image: c.image,
-        lastStatus: 'STOPPED',
-        ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
-        ...(c.reason ? { reason: c.reason } : {}),
-      })),
+      // As DescribeTasks shows them: the first container stands for the one a crash fault stops.
+      containers: task.containers.map((c, i) => {
+        const exitCode = i === 0 && task.exitCode !== undefined ? task.exitCode : c.exitCode;
+        const reason = i === 0 && task.containerReason !== undefined ? task.containerReason : c.reason;
+        return { name: c.name, image: c.image, lastStatus: 'STOPPED', ...(exitCode !== undefined ? { exitCode } : {}), ...(reason ? { reason } : {}) };
+      }),
       version: 3,
     },
   };

@@ -10,10 +10,17 @@ interface CallFault {
   remaining?: number;
 }
 
+/**
+ * How a matching task ends: its essential container exits (`exit`, with the rule's reason), or the
+ * service scheduler stops it for failing its load balancer's or its container's health checks.
+ */
+export type CrashCause = 'exit' | 'elb-health-check' | 'container-health-check';
+
 export interface CrashRule {
   family?: string;
   image?: string;
   taskSetId?: string;
+  cause: CrashCause;
   reason: string;
   afterMs: number;
   /** Tasks already running when the rule was injected crash from this moment, not in the past. */
@@ -67,7 +74,16 @@ export class Faults implements FaultInjector {
     if (f.family === undefined && f.image === undefined && f.taskSetId === undefined) {
       throw new Error('crashTasks needs a family, an image or a taskSetId to match');
     }
-    this.crashRules.push({ ...f, afterMs: f.afterMs ?? 0, since: this.clock.now() });
+    this.crashRules.push({ ...f, cause: 'exit', afterMs: f.afterMs ?? 0, since: this.clock.now() });
+  }
+
+  failHealthChecks(f: { family?: string; image?: string; taskSetId?: string; check: 'elb' | 'container'; afterMs?: number }): void {
+    if (f.family === undefined && f.image === undefined && f.taskSetId === undefined) {
+      throw new Error('failHealthChecks needs a family, an image or a taskSetId to match');
+    }
+    const { check, ...match } = f;
+    const cause = check === 'elb' ? 'elb-health-check' : 'container-health-check';
+    this.crashRules.push({ ...match, cause, reason: cause, afterMs: f.afterMs ?? 0, since: this.clock.now() });
   }
 
   exitCodes(f: ExitRule): void {

@@ -1,6 +1,6 @@
 import type { ArnFactory } from './ids.js';
 import { hexOf } from './ids.js';
-import type { Faults } from './faults.js';
+import type { CrashCause, Faults } from './faults.js';
 import { computedDesiredCount, stabilityOf, taskStatusAt, wasRegistered } from './lifecycle.js';
 import type { Observer } from './observe.js';
 import type { Cluster, Tag, Task, TaskDefinition, TaskSet, World } from './state.js';
@@ -168,13 +168,24 @@ export class Scheduler {
     for (let n = 0; n < MAX_EVENTS_PER_RECONCILE; n++) {
       const next = this.nextCrash(now);
       if (!next) return;
-      const { task, at, reason, period } = next;
-      task.stopRequestedAt = at;
-      task.stoppedAt = at;
-      task.stoppedReason = reason;
-      task.stopCode = 'EssentialContainerExited';
-      task.exitCode = 1;
-      task.containerReason = reason;
+      const { task, at, reason, cause, period } = next;
+      if (cause === 'exit') {
+        task.stopRequestedAt = at;
+        task.stoppedAt = at;
+        task.stoppedReason = reason;
+        task.stopCode = 'EssentialContainerExited';
+        task.exitCode = 1;
+        task.containerReason = reason;
+      } else {
+        // The scheduler stops an unhealthy task as it scales one in (its target drains first), with
+        // the reason ECS gives; its containers get SIGTERM, then SIGKILL.
+        const why =
+          cause === 'elb-health-check'
+            ? `Task failed ELB health checks in (target-group ${task.target?.targetGroupArn ?? ''})`
+            : 'Task failed container health checks';
+        this.stopTask(task, at, why, 'ServiceSchedulerInitiated');
+        task.exitCode = 137;
+      }
       const set = this.world.taskSets.get(task.taskSetId);
       if (!set || set.status === 'DRAINING') continue;
       // Over a long clock jump, cycles older than the kept history would be pruned anyway: start the
@@ -184,8 +195,8 @@ export class Scheduler {
     }
   }
 
-  private nextCrash(now: number): { task: Task; at: number; reason: string; period: number } | undefined {
-    let next: { task: Task; at: number; reason: string; period: number } | undefined;
+  private nextCrash(now: number): { task: Task; at: number; reason: string; cause: CrashCause; period: number } | undefined {
+    let next: { task: Task; at: number; reason: string; cause: CrashCause; period: number } | undefined;
     for (const task of this.world.tasks.values()) {
       if (task.stopRequestedAt !== undefined) continue;
       const set = this.world.taskSets.get(task.taskSetId);
@@ -196,10 +207,11 @@ export class Scheduler {
         taskSetId: task.taskSetId,
         taskSetArn: set?.arn ?? '',
       });
-      if (!rule) continue;
+      // A task without a load balancer has no ELB health checks to fail.
+      if (!rule || (rule.cause === 'elb-health-check' && !task.target)) continue;
       const at = Math.max(task.runningAt + rule.afterMs, rule.since, task.createdAt + MIN_CRASH_CYCLE_MS);
       const period = Math.max(this.timings.taskStartMs + rule.afterMs, MIN_CRASH_CYCLE_MS);
-      if (at <= now && (!next || at < next.at)) next = { task, at, reason: rule.reason, period };
+      if (at <= now && (!next || at < next.at)) next = { task, at, reason: rule.reason, cause: rule.cause, period };
     }
     return next;
   }

@@ -37,6 +37,13 @@ export interface FaultInjector {
    */
   crashTasks(f: { family?: string; image?: string; taskSetId?: string; reason: string; afterMs?: number }): void;
   /**
+   * Tasks matching fail their load balancer's (`elb`) or their container's health checks `afterMs`
+   * after starting: the service scheduler stops each as ECS does (stopCode ServiceSchedulerInitiated,
+   * "Task failed ELB health checks in (target-group ...)" or "Task failed container health checks")
+   * and starts a replacement.
+   */
+  failHealthChecks(f: { family?: string; image?: string; taskSetId?: string; check: 'elb' | 'container'; afterMs?: number }): void;
+  /**
    * Standalone tasks (RunTask) matching family and/or image: `container` (default every container)
    * exits with `exitCode` and `reason` after `runMs` (default timings.standaloneRunMs). Later rules win.
    */

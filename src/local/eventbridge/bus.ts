@@ -3,6 +3,7 @@ import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../aws/client-config.js';
 import type { ServiceHandler } from '../aws-server.js';
 import type { Clock } from '../clock.js';
 import { eventBridgeServiceHandler } from './handler.js';
+import { type EventPattern, matchesPattern, validatePattern } from './pattern.js';
 
 /** An event as the local bus captured it; `detail` is parsed JSON. */
 export interface CapturedEvent {
@@ -25,12 +26,23 @@ export interface LocalEventInput {
   time?: Date;
 }
 
-/** Matches when every given field lists the event's value (EventBridge's "any of" on exact strings). */
-export interface EventPattern {
+/** A rule as EventBridge holds one: the bus it is on (default `default`) and its event pattern. */
+export interface EventRule {
+  eventBusName?: string;
+  pattern: EventPattern;
+}
+
+/**
+ * A shorthand for tests and the CLI: matches when every given list holds the event's value. A
+ * function's subscription is an EventRule, with the pattern its serverless.yml rule declares.
+ */
+export interface EventSelector {
   source?: string[];
   detailType?: string[];
   eventBusName?: string[];
 }
+
+export type EventFilter = EventRule | EventSelector;
 
 export type EventTarget = (event: CapturedEvent) => Promise<void> | void;
 
@@ -49,7 +61,7 @@ export interface LocalEventBusOptions {
  */
 export class LocalEventBus {
   readonly events: CapturedEvent[] = [];
-  private readonly subscriptions = new Set<{ pattern: EventPattern; target: EventTarget }>();
+  private readonly subscriptions = new Set<{ filter: EventFilter; target: EventTarget }>();
   private readonly inFlight = new Set<Promise<void>>();
   /** Serves PutEvents over awsJson1_1 on the local cloud's AWS port. */
   readonly handler: ServiceHandler;
@@ -58,9 +70,10 @@ export class LocalEventBus {
     this.handler = eventBridgeServiceHandler(this);
   }
 
-  /** Returns a function that removes the subscription. */
-  subscribe(pattern: EventPattern, target: EventTarget): () => void {
-    const sub = { pattern, target };
+  /** Returns a function that removes the subscription. A pattern EventBridge would refuse throws. */
+  subscribe(filter: EventFilter, target: EventTarget): () => void {
+    if ('pattern' in filter) validatePattern(filter.pattern);
+    const sub = { filter, target };
     this.subscriptions.add(sub);
     return () => this.subscriptions.delete(sub);
   }
@@ -77,16 +90,16 @@ export class LocalEventBus {
     };
     this.events.push(event);
     this.opts.log?.(`[events] ${event.eventBusName} ${event.source} ${event.detailType} ${JSON.stringify(event.detail)}`);
-    for (const { pattern, target } of this.subscriptions) {
-      if (matches(pattern, event)) this.track(deliver(target, event));
+    for (const { filter, target } of this.subscriptions) {
+      if (matches(filter, event)) this.track(deliver(target, event));
     }
     if (this.opts.forwardUrl) this.track(forward(this.opts.forwardUrl, event));
     return event;
   }
 
   /** Captured events matching a pattern, oldest first. */
-  find(pattern: EventPattern = {}): CapturedEvent[] {
-    return this.events.filter((e) => matches(pattern, e));
+  find(filter: EventFilter = {}): CapturedEvent[] {
+    return this.events.filter((e) => matches(filter, e));
   }
 
   /** No delivery is under way (nothing a target is still reacting to). */
@@ -105,11 +118,12 @@ export class LocalEventBus {
   }
 }
 
-export function matches(pattern: EventPattern, event: CapturedEvent): boolean {
+export function matches(filter: EventFilter, event: CapturedEvent): boolean {
+  if ('pattern' in filter) return busName(filter.eventBusName) === event.eventBusName && matchesPattern(filter.pattern, envelope(event));
   return (
-    (!pattern.source || pattern.source.includes(event.source)) &&
-    (!pattern.detailType || pattern.detailType.includes(event.detailType)) &&
-    (!pattern.eventBusName || pattern.eventBusName.includes(event.eventBusName))
+    (!filter.source || filter.source.includes(event.source)) &&
+    (!filter.detailType || filter.detailType.includes(event.detailType)) &&
+    (!filter.eventBusName || filter.eventBusName.includes(event.eventBusName))
   );
 }
 
