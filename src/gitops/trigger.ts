@@ -68,13 +68,25 @@ export interface TriggerLimits {
   /** Past this many ms since the start, remaining apps are deferred (GitHub gives up after 10 s). */
   inlineBudgetMs: number;
   /**
+   * The same for a continuation, which answers nobody: only the function's own timeout (29 s in
+   * serverless.yml) bounds it, so it defers again only when it is truly slow, not at GitHub's limit.
+   */
+  continuationBudgetMs: number;
+  /**
    * Config reads the webhook may still need after the cache. Past this, the response would risk
    * GitHub's 10 s timeout (on AWS each read is a GitHub API call), so the whole push is deferred.
    */
   maxAnalysisReads: number;
 }
 
-export const DEFAULT_TRIGGER_LIMITS: TriggerLimits = { parallelism: 8, waveApps: 10, maxInlineApps: 50, inlineBudgetMs: 6_000, maxAnalysisReads: 100 };
+export const DEFAULT_TRIGGER_LIMITS: TriggerLimits = {
+  parallelism: 8,
+  waveApps: 10,
+  maxInlineApps: 50,
+  inlineBudgetMs: 6_000,
+  continuationBudgetMs: 20_000,
+  maxAnalysisReads: 100,
+};
 
 export interface TriggerDeps {
   source: ManifestSource;
@@ -177,7 +189,8 @@ export async function triggerDeployments(push: PushEvent, deps: TriggerDeps, sco
     files,
     repository,
   }));
-  const overBudget = () => deps.wallNow().getTime() - startedAt > limits.inlineBudgetMs;
+  const budgetMs = scope === undefined ? limits.inlineBudgetMs : limits.continuationBudgetMs;
+  const overBudget = () => deps.wallNow().getTime() - startedAt > budgetMs;
   const results = [
     ...(await triggerApps(requests, deps, { ...limits, overBudget })),
     ...configPaths.slice(limits.maxInlineApps).map(
