@@ -1,5 +1,5 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
-import { EVENT_SOURCE, type DeploymentEvent, type EventPublisher } from '../domain/events.js';
+import { EVENT_SOURCE, type BatchEventPublisher, type DeploymentEvent } from '../domain/events.js';
 import { ErrorName, StepcdError, wrapAwsError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
 
@@ -37,6 +37,18 @@ function classify(errorCode: string | undefined): ErrorName {
   return ErrorName.AwsError;
 }
 
+/** How often entries EventBridge refused for a passing reason are sent again, and the first wait. */
+export interface PublishRetry {
+  attempts: number;
+  baseDelayMs: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const DEFAULT_PUBLISH_RETRY: PublishRetry = { attempts: 3, baseDelayMs: 50 };
+/** Per-entry ErrorCodes that a later attempt may not get (EventBridge's own advice: retry these). */
+const RETRYABLE_ENTRY_CODES = new Set(['ThrottlingException', 'InternalFailure', 'InternalException']);
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
  * Publishes deployment events to one bus with Source `stepcd`.
  *
@@ -45,25 +57,58 @@ function classify(errorCode: string | undefined): ErrorName {
  * rolls back a deployment. This class still throws, typed, so that the choice is the caller's and is
  * never made silently here.
  */
-export class EventBridgePublisher implements EventPublisher {
+export class EventBridgePublisher implements BatchEventPublisher {
   constructor(
     private readonly client: EventBridgeClient,
     private readonly eventBusName: string,
+    private readonly retry: PublishRetry = DEFAULT_PUBLISH_RETRY,
   ) {}
 
   async publish(event: DeploymentEvent): Promise<void> {
     await this.publishMany([event]);
   }
 
-  /** Sends in batches of 10; every batch is attempted, then all refused entries are reported together. */
+  /**
+   * Sends in batches of 10; every batch is attempted, then the first failed call is thrown, or all
+   * refused entries are reported together.
+   */
   async publishMany(events: readonly DeploymentEvent[]): Promise<void> {
-    const rejected: RejectedEvent[] = [];
+    const outcomes = await this.publishEach(events);
+    const failures = outcomes.filter((o): o is Error => o !== undefined);
+    const callFailure = failures.find((f) => !(f instanceof EventPublishError));
+    if (callFailure) throw callFailure;
+    if (failures.length > 0) throw new EventPublishError(failures.flatMap((f) => (f as EventPublishError).rejected));
+  }
+
+  /**
+   * One outcome per event, in order: undefined once EventBridge took it, else why not. Batches of 10
+   * (PutEvents' limit). A call answers per entry (FailedEntryCount), so only the entries refused for
+   * a passing reason (throttling, an internal failure) are sent again, with backoff; the rest of the
+   * batch is never sent twice. A call that fails as a whole fails its batch's events.
+   */
+  async publishEach(events: readonly DeploymentEvent[]): Promise<(Error | undefined)[]> {
+    const outcomes = new Array<Error | undefined>(events.length).fill(undefined);
     for (let start = 0; start < events.length; start += PUT_EVENTS_BATCH) {
-      const batch = events.slice(start, start + PUT_EVENTS_BATCH);
-      const results = await this.put(batch);
-      rejected.push(...rejectedEntries(batch, results));
+      let pending = events.slice(start, start + PUT_EVENTS_BATCH).map((event, i) => ({ event, index: start + i }));
+      for (let attempt = 1; pending.length > 0; attempt += 1) {
+        if (attempt > 1) await (this.retry.sleep ?? sleepFor)(this.retry.baseDelayMs * 2 ** (attempt - 2));
+        let results: PutEventsResultEntry[];
+        try {
+          results = await this.put(pending.map((p) => p.event));
+        } catch (err) {
+          for (const p of pending) outcomes[p.index] = err as Error;
+          break;
+        }
+        const again: typeof pending = [];
+        pending.forEach((p, i) => {
+          const refused = rejectedEntries([p.event], [results[i] ?? {}])[0];
+          outcomes[p.index] = refused ? new EventPublishError([refused]) : undefined;
+          if (refused && RETRYABLE_ENTRY_CODES.has(refused.errorCode) && attempt < this.retry.attempts) again.push(p);
+        });
+        pending = again;
+      }
     }
-    if (rejected.length > 0) throw new EventPublishError(rejected);
+    return outcomes;
   }
 
   private async put(batch: readonly DeploymentEvent[]): Promise<PutEventsResultEntry[]> {

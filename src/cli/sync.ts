@@ -1,5 +1,5 @@
-import { createEcsAdapter } from '../aws/ecs.js';
-import { ManifestPlanner, serviceLookupOver } from '../gitops/app-planner.js';
+import { ManifestPlanner } from '../gitops/app-planner.js';
+import { createServiceLookup } from '../aws/ecs-services.js';
 import { githubTrackedBranch } from '../gitops/github-branch.js';
 import { localTrackedBranch } from '../gitops/local-git-branch.js';
 import type { TrackedBranch } from '../operations/ports.js';
@@ -32,7 +32,7 @@ export async function syncCommand(opts: SyncOptions, target: Target, out: Output
       { app: opts.app, ...(opts.commit ? { commit: opts.commit } : {}), actor },
       {
         git: tracked.git,
-        planner: new ManifestPlanner(serviceLookupOver(createEcsAdapter(target.clients.ecs)), tracked.stackApprovers),
+        planner: new ManifestPlanner(createServiceLookup(target.clients.ecs), tracked.stackApprovers),
         history: target.history,
         workflow: target.workflow,
         events: target.events,

@@ -43,3 +43,9 @@ export interface DeploymentEvent {
 export interface EventPublisher {
   publish(event: DeploymentEvent): Promise<void>;
 }
+
+/** A publisher that sends many events in few calls (PutEvents takes 10) and says which failed. */
+export interface BatchEventPublisher extends EventPublisher {
+  /** One outcome per event, in order: undefined when it was published, else the error. Never throws. */
+  publishEach(events: readonly DeploymentEvent[]): Promise<(Error | undefined)[]>;
+}

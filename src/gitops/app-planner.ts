@@ -1,32 +1,19 @@
 import { resolveApprovers } from '../approval/approver-rule.js';
 import type { AppRef } from '../domain/plan.js';
 import { InvalidManifestError } from '../errors.js';
-import type { ManifestIssue } from '../manifest/issues.js';
 import { loadApp } from '../manifest/load-app.js';
 import { RefusedFileError } from '../manifest/refusal.js';
 import { conflictsOf } from './app-index.js';
 import type { AppManifest } from '../manifest/types.js';
-import type { EcsPort } from '../stages/ports.js';
 import { buildPlan } from '../plan/build-plan.js';
 import { deploymentIdFor } from '../plan/ids.js';
 import { appDirOf, readAppTrigger } from './affected-apps.js';
-import type { AppPlanner, PlanOutcome } from './trigger.js';
+import { mapBounded } from './bounded.js';
+import { lookUpServices, type ServiceAnswer, type ServiceLookup } from './service-lookup.js';
+import type { AppPlanner, PlanOutcome, PlanRequest } from './trigger.js';
 
-/** Whether the app's ECS service exists: a first deployment quick-syncs (ARCHITECTURE §4). */
-export interface ServiceLookup {
-  serviceExists(cluster: string, serviceName: string): Promise<boolean>;
-  /** Whether it exists and which app's it is (its stepcd:app tag), in one call. */
-  serviceOwner?(cluster: string, serviceName: string): Promise<{ exists: boolean; app?: string }>;
-}
-
-export function serviceLookupOver(ecs: Pick<EcsPort, 'findService'>): ServiceLookup {
-  const owner = async (cluster: string, serviceName: string) => {
-    const service = await ecs.findService(cluster, serviceName);
-    const app = service?.tags['stepcd:app'];
-    return { exists: service !== undefined, ...(app ? { app } : {}) };
-  };
-  return { serviceExists: async (cluster, serviceName) => (await owner(cluster, serviceName)).exists, serviceOwner: owner };
-}
+/** Apps loaded at once when the caller does not say. */
+const DEFAULT_PLAN_PARALLELISM = 8;
 
 /**
  * The real planner: src/manifest validates, src/plan plans. A failed service lookup is thrown, not
@@ -44,26 +31,37 @@ export class ManifestPlanner implements AppPlanner {
     return deploymentIdFor(ref);
   }
 
-  async plan(request: Parameters<AppPlanner['plan']>[0]): Promise<PlanOutcome> {
-    const { configPath, files, push, trigger, now, repository, salt } = request;
-    const loaded = await loadApp(
-      {
-        readFile: (path) => files.read(path),
-        // filesAt keeps each read in flight by path, so loadApp's own reads join these.
-        prefetch: (paths) => {
-          for (const path of paths) files.read(path).catch(() => undefined);
-        },
-      },
-      configPath,
-    );
-    // Checked even for a broken app, so that both sides of a clash are told about the other.
-    const conflicts = await conflictsOf(files, configPath, repository);
-    if (!loaded.ok || conflicts.length > 0) {
-      const issues = loaded.ok ? conflicts : [...loaded.issues, ...conflicts];
-      return { ok: false, app: loaded.ok ? refOf(loaded.app, push.repo) : await fallbackRef(request), issues };
+  async plan(request: PlanRequest): Promise<PlanOutcome> {
+    const [settled] = await this.planMany([request]);
+    if (settled?.status !== 'fulfilled') throw settled?.reason;
+    return settled.value;
+  }
+
+  /**
+   * Many apps of one push: each is loaded and checked (a few at a time), then every service is looked
+   * up with one lookup per cluster, then each is planned. One app's failure is its own result.
+   */
+  async planMany(requests: readonly PlanRequest[], opts: { parallelism?: number } = {}): Promise<PromiseSettledResult<PlanOutcome>[]> {
+    const loaded = await mapBounded(requests, opts.parallelism ?? DEFAULT_PLAN_PARALLELISM, (request) => settle(loadChecked(request)));
+    const valid: AppManifest[] = [];
+    for (const l of loaded) {
+      const value = l.status === 'fulfilled' ? l.value : undefined;
+      if (value && 'app' in value) valid.push(value.app);
     }
-    const { app } = loaded;
-    const lookup = await lookUpService(this.services, app);
+    const answers = await lookUpServices(this.services, valid);
+    let next = 0;
+    return loaded.map((l, i) => {
+      if (l.status === 'rejected') return l;
+      if ('outcome' in l.value) return { status: 'fulfilled', value: l.value.outcome };
+      const { app } = l.value;
+      const answer = answers[next++]!;
+      return settleNow(() => this.planLoaded(requests[i]!, app, answer));
+    });
+  }
+
+  private planLoaded(request: PlanRequest, app: AppManifest, lookup: ServiceAnswer): PlanOutcome {
+    const { configPath, push, trigger, now, repository, salt } = request;
+    if ('error' in lookup) throw lookup.error;
     if ('issue' in lookup) return { ok: false, app: refOf(app, push.repo), issues: [lookup.issue] };
     const { serviceExists, owner: liveOwner } = lookup;
     if (liveOwner !== undefined && liveOwner !== app.name) {
@@ -86,39 +84,47 @@ export class ManifestPlanner implements AppPlanner {
   }
 }
 
+/** The app validated and clear of clashes with the repository's others, or why it cannot be planned. */
+async function loadChecked(request: PlanRequest): Promise<{ app: AppManifest } | { outcome: PlanOutcome }> {
+  const { configPath, files, push, repository } = request;
+  const loaded = await loadApp(
+    {
+      readFile: (path) => files.read(path),
+      // filesAt keeps each read in flight by path, so loadApp's own reads join these.
+      prefetch: (paths) => {
+        for (const path of paths) files.read(path).catch(() => undefined);
+      },
+    },
+    configPath,
+  );
+  // Checked even for a broken app, so that both sides of a clash are told about the other.
+  const conflicts = await conflictsOf(files, configPath, repository);
+  if (loaded.ok && conflicts.length === 0) return { app: loaded.app };
+  const issues = loaded.ok ? conflicts : [...loaded.issues, ...conflicts];
+  return { outcome: { ok: false, app: loaded.ok ? refOf(loaded.app, push.repo) : await fallbackRef(request), issues } };
+}
+
+function settle<T>(work: Promise<T>): Promise<PromiseSettledResult<T>> {
+  return work.then(
+    (value) => ({ status: 'fulfilled', value }),
+    (reason: unknown) => ({ status: 'rejected', reason }),
+  );
+}
+
+function settleNow<T>(work: () => T): PromiseSettledResult<T> {
+  try {
+    return { status: 'fulfilled', value: work() };
+  } catch (reason) {
+    return { status: 'rejected', reason };
+  }
+}
+
 function refOf(app: { name: string; dir: string; labels: Record<string, string> }, repo: string): AppRef {
   return { name: app.name, dir: app.dir, labels: app.labels, repo };
 }
 
-/**
- * A cluster that does not exist is a fact about the manifest, not a passing fault: it becomes an issue
- * on the service definition's `cluster` (TRIGGER_FAILED), where a redelivery could not help. Any
- * other lookup failure is thrown, retryable or not, and trigger.ts records it.
- */
-async function lookUpService(services: ServiceLookup, app: AppManifest): Promise<{ serviceExists: boolean; owner?: string } | { issue: ManifestIssue }> {
-  // A standalone task has no service to look up; RunTask itself refuses a cluster that does not exist.
-  if (app.standalone) return { serviceExists: false };
-  const { cluster, serviceName } = app.serviceDefinition;
-  try {
-    if (!services.serviceOwner) return { serviceExists: await services.serviceExists(cluster, serviceName) };
-    const live = await services.serviceOwner(cluster, serviceName);
-    return { serviceExists: live.exists, ...(live.app !== undefined ? { owner: live.app } : {}) };
-  } catch (err) {
-    if (errorNameOf(err) !== 'ClusterNotFoundException') throw err;
-    const file = app.files[1] ?? app.configFile;
-    return {
-      issue: { file, path: 'cluster', message: `names cluster ${cluster}, which does not exist (create it first, or fix the name)`, severity: 'error' },
-    };
-  }
-}
-
-function errorNameOf(err: unknown): string | undefined {
-  const e = err as { name?: string; cause?: { name?: string } };
-  return e?.cause?.name ?? e?.name;
-}
-
 /** Names an invalid app as best we can: `spec.name` if the config parses that far, else its directory. */
-async function fallbackRef(request: Parameters<AppPlanner['plan']>[0]): Promise<AppRef> {
+async function fallbackRef(request: PlanRequest): Promise<AppRef> {
   const dir = appDirOf(request.configPath);
   const text = await request.files.read(request.configPath).catch((err: unknown) => {
     if (err instanceof RefusedFileError) return undefined;

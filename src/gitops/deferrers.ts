@@ -19,11 +19,11 @@ export interface AsyncInvoker {
 /** Apps per continuation: what one of them starts within its own inline budget. */
 export const DEFERRED_CHUNK_APPS = 50;
 
-/** Pure: the deferred app configs as each continuation gets them, in order. */
-export function chunksOf(configPaths: readonly string[], size: number): string[][] {
+/** Pure: the deferred app configs as each continuation gets them (or any items in chunks), in order. */
+export function chunksOf<T>(items: readonly T[], size: number): T[][] {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunk size must be a positive whole number, got ${size}`);
-  const chunks: string[][] = [];
-  for (let i = 0; i < configPaths.length; i += size) chunks.push(configPaths.slice(i, i + size));
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;
 }
 

@@ -1,14 +1,13 @@
-import type { DeploymentRecord } from '../domain/deployment.js';
-import type { EventPublisher } from '../domain/events.js';
+import type { BatchEventPublisher } from '../domain/events.js';
 import type { AppRef, DeploymentPlan, TriggerRef } from '../domain/plan.js';
 import type { TriggerSettings } from '../domain/trigger-settings.js';
 import type { WorkflowPort } from '../domain/workflow.js';
 import { NotFoundError } from '../errors.js';
-import { formatIssue, type ManifestIssue } from '../manifest/issues.js';
-import { newDeploymentRecord, triggerFailedRecord } from '../history/records.js';
+import type { ManifestIssue } from '../manifest/issues.js';
+import { triggerFailedRecord } from '../history/records.js';
 import { statusEvent } from '../notify/events.js';
 import type { DeploymentStore } from '../history/deployment-store.js';
-import { loggerFor, type StepcdLogger } from '../logging.js';
+import type { StepcdLogger } from '../logging.js';
 import { RefusedFileError } from '../manifest/refusal.js';
 import { affectedApps, appDirOf, appTriggerOf, type AppTrigger } from './affected-apps.js';
 import { mapBounded } from './bounded.js';
@@ -17,21 +16,27 @@ import { type FileTextCache, filesAt, type FilesAtCommit, type ManifestSource } 
 import type { PushEvent } from './push-event.js';
 import { containerTriggerCache, type TriggerSettingsCache } from './trigger-cache.js';
 import { parseTriggerSettings } from './trigger-settings.js';
+import { triggerApps } from './trigger-apps.js';
 
-/** Validates and plans one app at the pushed commit (src/manifest + src/plan, see app-planner.ts). */
+/** What planning one app at the pushed commit takes. */
+export interface PlanRequest {
+  configPath: string;
+  files: FilesAtCommit;
+  push: PushEvent;
+  trigger: TriggerRef;
+  now: Date;
+  repository?: RepositoryApps;
+  /** Set for a deliberate redeploy of a commit (stepcd sync): a new deployment id, see deploymentIdFor. */
+  salt?: string;
+}
+
+/** Validates and plans apps at the pushed commit (src/manifest + src/plan, see app-planner.ts). */
 export interface AppPlanner {
   /** Must equal the id buildPlan gives the plan: both key on the config path (see src/plan/ids.ts). */
   deploymentIdFor(ref: { repo: string; configPath: string; sha: string }): string;
-  plan(request: {
-    configPath: string;
-    files: FilesAtCommit;
-    push: PushEvent;
-    trigger: TriggerRef;
-    now: Date;
-    repository?: RepositoryApps;
-    /** Set for a deliberate redeploy of a commit (stepcd sync): a new deployment id, see deploymentIdFor. */
-    salt?: string;
-  }): Promise<PlanOutcome>;
+  plan(request: PlanRequest): Promise<PlanOutcome>;
+  /** Many apps at once (their ECS lookups batched), one settled result per request, in order. */
+  planMany(requests: readonly PlanRequest[], opts?: { parallelism?: number }): Promise<PromiseSettledResult<PlanOutcome>[]>;
 }
 
 /** Every app of the repository at the pushed commit (as the trigger analysis read them) and those this run plans. */
@@ -54,12 +59,19 @@ export interface Deferrer {
 }
 
 export interface TriggerLimits {
-  /** Apps worked on at once. */
+  /** Apps worked on at once (in waves of `waveApps`), and config reads at once twice that. */
   parallelism: number;
+  /** Apps per wave: each wave's services go in one DescribeServices and its events in one PutEvents (both take ten). */
+  waveApps: number;
   /** Apps started inline; the rest are deferred. */
   maxInlineApps: number;
   /** Past this many ms since the start, remaining apps are deferred (GitHub gives up after 10 s). */
   inlineBudgetMs: number;
+  /**
+   * The same for a continuation, which answers nobody: only the function's own timeout (29 s in
+   * serverless.yml) bounds it, so it defers again only when it is truly slow, not at GitHub's limit.
+   */
+  continuationBudgetMs: number;
   /**
    * Config reads the webhook may still need after the cache. Past this, the response would risk
    * GitHub's 10 s timeout (on AWS each read is a GitHub API call), so the whole push is deferred.
@@ -67,14 +79,21 @@ export interface TriggerLimits {
   maxAnalysisReads: number;
 }
 
-export const DEFAULT_TRIGGER_LIMITS: TriggerLimits = { parallelism: 8, maxInlineApps: 50, inlineBudgetMs: 6_000, maxAnalysisReads: 100 };
+export const DEFAULT_TRIGGER_LIMITS: TriggerLimits = {
+  parallelism: 8,
+  waveApps: 10,
+  maxInlineApps: 50,
+  inlineBudgetMs: 6_000,
+  continuationBudgetMs: 20_000,
+  maxAnalysisReads: 100,
+};
 
 export interface TriggerDeps {
   source: ManifestSource;
   planner: AppPlanner;
-  history: Pick<DeploymentStore, 'createDeployment' | 'getDeployment' | 'setExecution'>;
+  history: Pick<DeploymentStore, 'createDeployment' | 'getDeployment' | 'getDeployments' | 'setExecution'>;
   workflow: WorkflowPort;
-  events: EventPublisher;
+  events: BatchEventPublisher;
   deferrer: Deferrer;
   logger: StepcdLogger;
   /** The engine's clock: a plan's createdAt, from which its deadline runs. */
@@ -162,17 +181,28 @@ export async function triggerDeployments(push: PushEvent, deps: TriggerDeps, sco
   for (const dir of deletedApps) deps.logger.info('app directory deleted by this push; not deploying it', { app: dir, sha: push.after });
 
   const trigger = triggerOf(push);
-  const deferred: string[] = [];
-  const results = await mapBounded(configPaths, limits.parallelism, async (configPath, index) => {
-    const appDir = appDirOf(configPath);
-    const deploymentId = deps.planner.deploymentIdFor({ repo: push.repo, configPath, sha: push.after });
-    const overBudget = index >= limits.maxInlineApps || deps.wallNow().getTime() - startedAt > limits.inlineBudgetMs;
-    if (overBudget) {
-      deferred.push(configPath);
-      return { app: appDir, configPath, deploymentId, status: 'DEFERRED' } satisfies AppTriggerResult;
-    }
-    return triggerApp({ configPath, deploymentId, push, trigger, files, repository }, deps);
-  });
+  const requests = configPaths.slice(0, limits.maxInlineApps).map((configPath) => ({
+    configPath,
+    deploymentId: deps.planner.deploymentIdFor({ repo: push.repo, configPath, sha: push.after }),
+    push,
+    trigger,
+    files,
+    repository,
+  }));
+  const budgetMs = scope === undefined ? limits.inlineBudgetMs : limits.continuationBudgetMs;
+  const overBudget = () => deps.wallNow().getTime() - startedAt > budgetMs;
+  const results = [
+    ...(await triggerApps(requests, deps, { ...limits, overBudget })),
+    ...configPaths.slice(limits.maxInlineApps).map(
+      (configPath): AppTriggerResult => ({
+        app: appDirOf(configPath),
+        configPath,
+        deploymentId: deps.planner.deploymentIdFor({ repo: push.repo, configPath, sha: push.after }),
+        status: 'DEFERRED',
+      }),
+    ),
+  ];
+  const deferred = results.filter((r) => r.status === 'DEFERRED').map((r) => r.configPath);
 
   if (deferred.length > 0) {
     deps.logger.info('deferring apps beyond the inline budget', { count: deferred.length, sha: push.after });
@@ -255,114 +285,7 @@ async function repositoryApps(
   return [...known, ...read];
 }
 
-interface AppRequest {
-  configPath: string;
-  deploymentId: string;
-  push: PushEvent;
-  trigger: TriggerRef;
-  files: FilesAtCommit;
-  repository: RepositoryApps;
-}
-
-/** One app: validate and plan; record; emit; start. Errors become an ERROR result, never a throw. */
-async function triggerApp(req: AppRequest, deps: TriggerDeps): Promise<AppTriggerResult> {
-  const { configPath, deploymentId } = req;
-  const base = { app: appDirOf(configPath), configPath, deploymentId };
-  const log = loggerFor(deps.logger, { deploymentId, app: base.app });
-  try {
-    const existing = await deps.history.getDeployment(deploymentId);
-    if (existing && !isUnstarted(existing)) return duplicate(base, existing);
-
-    const outcome = await deps.planner.plan({
-      configPath,
-      files: req.files,
-      push: req.push,
-      trigger: req.trigger,
-      now: deps.now(),
-      repository: req.repository,
-    });
-    if (!outcome.ok) {
-      const record = triggerFailedRecord({
-        deploymentId,
-        app: outcome.app,
-        commit: req.push.commit,
-        trigger: req.trigger,
-        issues: outcome.issues,
-        now: deps.wallNow(),
-      });
-      if (!(await deps.history.createDeployment(record))) return duplicate(base, await deps.history.getDeployment(deploymentId));
-      await deps.events.publish(statusEvent(record, { status: record.status, ...(record.reason ? { reason: record.reason } : {}), now: record.createdAt }));
-      log.warn('manifest invalid; no execution started', { reason: record.reason });
-      const errors = outcome.issues.filter((i) => i.severity === 'error').map(formatIssue);
-      return { ...base, app: outcome.app.name, status: 'TRIGGER_FAILED', errors };
-    }
-
-    const { plan } = outcome;
-    if (!existing) {
-      const record = newDeploymentRecord(plan, deps.wallNow());
-      if (await deps.history.createDeployment(record)) {
-        await deps.events.publish(statusEvent(record, { status: record.status, now: record.createdAt }));
-      } else {
-        // A concurrent delivery of the same push created it first: start only if it has not.
-        const raced = await deps.history.getDeployment(deploymentId);
-        if (raced && !isUnstarted(raced)) return duplicate(base, raced);
-      }
-    } else {
-      log.info('resuming a deployment recorded but never started');
-    }
-    // Idempotent by name while the execution runs, so a resumed start cannot make a second one.
-    const { executionArn } = await deps.workflow.startExecution(plan.executionName, plan);
-    await deps.history.setExecution(deploymentId, executionArn);
-    loggerFor(log, { executionArn }).info('deployment started', { strategy: plan.strategy, stages: plan.stages.length });
-    return { ...base, app: plan.app.name, status: 'STARTED', executionArn };
-  } catch (err) {
-    const retryable = (err as { retryable?: boolean }).retryable !== false;
-    log.error('triggering the app failed', { error: err as Error, retryable });
-    if (retryable) return { ...base, status: 'ERROR', errors: [(err as Error).message], retryable };
-    // A redelivery would fail the same way: the app ends in a record and an event, never in silence.
-    return recordTriggerFailure(req, base, (err as Error).message, deps).catch((recordErr: unknown) => {
-      log.error('recording the trigger failure failed', { error: recordErr as Error });
-      return { ...base, status: 'ERROR', errors: [(err as Error).message], retryable: true } satisfies AppTriggerResult;
-    });
-  }
-}
-
 function refusedAsMissing(err: unknown): undefined {
   if (err instanceof RefusedFileError) return undefined;
   throw err;
-}
-
-/** TRIGGER_FAILED for an app whose planning failed for good (not a manifest issue): record, event. */
-async function recordTriggerFailure(
-  req: AppRequest,
-  base: { app: string; configPath: string; deploymentId: string },
-  message: string,
-  deps: TriggerDeps,
-): Promise<AppTriggerResult> {
-  const app: AppRef = { name: base.app || req.push.repo, dir: base.app, labels: {}, repo: req.push.repo };
-  const record = triggerFailedRecord({
-    deploymentId: base.deploymentId,
-    app,
-    commit: req.push.commit,
-    trigger: req.trigger,
-    issues: [{ file: req.configPath, path: '', message: `planning failed: ${message}`, severity: 'error' }],
-    now: deps.wallNow(),
-  });
-  if (!(await deps.history.createDeployment(record))) return duplicate(base, await deps.history.getDeployment(base.deploymentId));
-  await deps.events.publish(statusEvent(record, { status: record.status, ...(record.reason ? { reason: record.reason } : {}), now: record.createdAt }));
-  return { ...base, status: 'TRIGGER_FAILED', errors: [record.reason ?? message] };
-}
-
-/** PENDING without an execution: a previous attempt crashed between the record and StartExecution. */
-function isUnstarted(record: DeploymentRecord): boolean {
-  return record.status === 'PENDING' && !record.executionArn;
-}
-
-function duplicate(base: { app: string; configPath: string; deploymentId: string }, record: DeploymentRecord | undefined): AppTriggerResult {
-  return {
-    ...base,
-    app: record?.app.name ?? base.app,
-    status: 'DUPLICATE',
-    ...(record?.executionArn ? { executionArn: record.executionArn } : {}),
-  };
 }

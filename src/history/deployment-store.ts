@@ -10,6 +10,8 @@ export interface DeploymentStore {
   /** Creates the record only if no record with this id exists; returns false if it did. */
   createDeployment(record: DeploymentRecord): Promise<boolean>;
   getDeployment(deploymentId: string): Promise<DeploymentRecord | undefined>;
+  /** The records that exist among `deploymentIds`, by id (consistent reads, as getDeployment). */
+  getDeployments(deploymentIds: readonly string[]): Promise<Map<string, DeploymentRecord>>;
   listByApp(app: string, opts?: { limit?: number }): Promise<DeploymentRecord[]>;
   listActive(): Promise<DeploymentRecord[]>;
   setStatus(deploymentId: string, status: DeploymentStatus, opts?: { reason?: string; at?: string }): Promise<void>;

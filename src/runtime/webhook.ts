@@ -1,7 +1,7 @@
-import { createEcsAdapter } from '../aws/ecs.js';
 import { requireSecret } from '../config/secrets.js';
 import { ConfigError } from '../errors.js';
-import { ManifestPlanner, serviceLookupOver } from '../gitops/app-planner.js';
+import { ManifestPlanner } from '../gitops/app-planner.js';
+import { createServiceLookup } from '../aws/ecs-services.js';
 import { createLambdaInvoker } from '../aws/lambda.js';
 import { LambdaSelfInvokeDeferrer } from '../gitops/deferrers.js';
 import type { AncestryPort } from '../gitops/ancestry.js';
@@ -64,7 +64,7 @@ export function buildWebhookDeps(ctx: DepsContext, options: WebhookDepsOptions =
       stackApprovers: config.approvers ?? [],
       logger: ctx.logger,
     },
-    planner: new ManifestPlanner(serviceLookupOver(createEcsAdapter(ctx.clients.ecs)), config.approvers ?? []),
+    planner: new ManifestPlanner(createServiceLookup(ctx.clients.ecs), config.approvers ?? []),
     history,
     workflow,
     events,
@@ -87,7 +87,7 @@ export function buildLocalWebhookDeps(ctx: DepsContext, local: LocalGitops): Web
     secret: requireSecret(ctx.secrets, 'githubWebhookSecret'),
     tracking: ctx.config.github,
     source: local.source,
-    planner: new ManifestPlanner(serviceLookupOver(createEcsAdapter(ctx.clients.ecs)), ctx.config.approvers ?? []),
+    planner: new ManifestPlanner(createServiceLookup(ctx.clients.ecs), ctx.config.approvers ?? []),
     history,
     workflow,
     events,

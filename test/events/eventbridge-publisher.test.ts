@@ -22,13 +22,13 @@ interface Entry {
 let server: AwsServer;
 let calls: Entry[][] = [];
 let refuse: (entry: Entry) => string | undefined = () => undefined;
-let failWholeCall = false;
+let failWholeCall: (entries: Entry[]) => boolean = () => false;
 
 beforeAll(async () => {
   server = await startAwsServer([
     async (req) => {
       if (req.target !== 'AWSEvents.PutEvents') return undefined;
-      if (failWholeCall) {
+      if (failWholeCall((JSON.parse(req.body) as { Entries: Entry[] }).Entries)) {
         return {
           status: 400,
           headers: { 'content-type': 'application/x-amz-json-1.1' },
@@ -55,7 +55,7 @@ let client: EventBridgeClient;
 beforeEach(() => {
   calls = [];
   refuse = () => undefined;
-  failWholeCall = false;
+  failWholeCall = () => false;
   client = createEventBridgeClient(localClientConfig(server.url, 1));
 });
 
@@ -92,6 +92,43 @@ describe('EventBridgePublisher', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('sends again only the entries refused for a passing reason, and answers per event', async () => {
+    const throttledOnce = new Set(['dep-3', 'dep-11']);
+    refuse = (e) => {
+      const id = JSON.parse(e.Detail).deploymentId as string;
+      if (id === 'dep-5') return 'InvalidArgument';
+      if (throttledOnce.delete(id)) return 'ThrottlingException';
+      return undefined;
+    };
+    const slept: number[] = [];
+    const publisher = new EventBridgePublisher(client, 'stepcd', { attempts: 3, baseDelayMs: 20, sleep: async (ms) => void slept.push(ms) });
+
+    const outcomes = await publisher.publishEach(events(12));
+
+    const sent = calls.map((c) => c.map((e) => JSON.parse(e.Detail).deploymentId));
+    expect(sent).toEqual([Array.from({ length: 10 }, (_, i) => `dep-${i}`), ['dep-3'], ['dep-10', 'dep-11'], ['dep-11']]);
+    expect(slept).toEqual([20, 20]);
+    expect(outcomes.map((o, i) => (o ? `dep-${i}` : undefined)).filter(Boolean)).toEqual(['dep-5']);
+    expect(outcomes[5]).toBeInstanceOf(EventPublishError);
+    expect((outcomes[5] as EventPublishError).rejected).toEqual([
+      { detailType: 'DEPLOYMENT_STARTED', deploymentId: 'dep-5', errorCode: 'InvalidArgument', errorMessage: 'refused DEPLOYMENT_STARTED' },
+    ]);
+  });
+
+  it('fails every event of a batch whose call failed as a whole, and still sends the other batches', async () => {
+    failWholeCall = (entries) => entries.some((e) => JSON.parse(e.Detail).deploymentId === 'dep-12');
+
+    const outcomes = await new EventBridgePublisher(client, 'stepcd').publishEach(events(13));
+
+    expect(calls.map((c) => c.length)).toEqual([10]);
+    expect(outcomes.slice(0, 10)).toEqual(Array.from({ length: 10 }, () => undefined));
+    expect(outcomes.slice(10).map((o) => (o as Error).message)).toEqual(
+      Array.from({ length: 3 }, () =>
+        expect.stringMatching(/^publishing DEPLOYMENT_STARTED of dep-10, .* dep-12 to event bus stepcd: ResourceNotFoundException/),
+      ),
+    );
+  });
+
   it('names a throttled entry so the caller can tell it may retry', async () => {
     refuse = () => 'ThrottlingException';
     const error = await new EventBridgePublisher(client, 'stepcd').publish(events(1)[0]!).catch((e: unknown) => e);
@@ -100,7 +137,7 @@ describe('EventBridgePublisher', () => {
   });
 
   it('wraps a refused call with what was being published and keeps the SDK error as cause', async () => {
-    failWholeCall = true;
+    failWholeCall = () => true;
     const error = await new EventBridgePublisher(client, 'nope').publish(events(1)[0]!).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StepcdError);
     expect((error as Error).message).toMatch(/publishing DEPLOYMENT_STARTED of dep-0 to event bus nope: ResourceNotFoundException/);

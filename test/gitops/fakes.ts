@@ -1,7 +1,7 @@
-import type { DeploymentEvent, EventPublisher } from '../../src/domain/events.js';
+import type { BatchEventPublisher, DeploymentEvent } from '../../src/domain/events.js';
 import type { DeploymentPlan } from '../../src/domain/plan.js';
 import type { ExecutionInfo, WorkflowPort } from '../../src/domain/workflow.js';
-import type { ServiceLookup } from '../../src/gitops/app-planner.js';
+import type { LiveService, ServiceLookup } from '../../src/gitops/service-lookup.js';
 import type { ManifestSource } from '../../src/gitops/manifest-source.js';
 
 /** Records StartExecution calls; like SFN, the same name returns the same ARN. */
@@ -23,20 +23,27 @@ export class RecordingWorkflow implements WorkflowPort {
   }
 }
 
-export class CapturedEvents implements EventPublisher {
+export class CapturedEvents implements BatchEventPublisher {
   readonly events: DeploymentEvent[] = [];
+  /** The size of each publishEach call, to count what the trigger batches. */
+  readonly batches: number[] = [];
   async publish(event: DeploymentEvent): Promise<void> {
     this.events.push(event);
   }
+  async publishEach(events: readonly DeploymentEvent[]): Promise<(Error | undefined)[]> {
+    this.batches.push(events.length);
+    this.events.push(...events);
+    return events.map(() => undefined);
+  }
 }
 
-/** Answers "does the service exist" from a set, recording what was asked. */
+/** Answers "which services exist" from a set of `cluster/name`, recording what was asked. */
 export class FakeServices implements ServiceLookup {
   readonly asked: string[] = [];
   constructor(private readonly existing = new Set<string>()) {}
-  async serviceExists(cluster: string, serviceName: string): Promise<boolean> {
-    this.asked.push(`${cluster}/${serviceName}`);
-    return this.existing.has(`${cluster}/${serviceName}`);
+  async servicesIn(cluster: string, serviceNames: readonly string[]): Promise<Map<string, LiveService>> {
+    this.asked.push(...serviceNames.map((name) => `${cluster}/${name}`));
+    return new Map(serviceNames.filter((name) => this.existing.has(`${cluster}/${name}`)).map((name) => [name, {}]));
   }
 }
 

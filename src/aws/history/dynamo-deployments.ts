@@ -36,6 +36,18 @@ export class DynamoDeploymentStore implements DeploymentStore {
     return item ? deploymentFromItem(item) : undefined;
   }
 
+  /** Many records in few calls (BatchGetItem, 100 ids each): the trigger checks a whole push at once. */
+  async getDeployments(deploymentIds: readonly string[]): Promise<Map<string, DeploymentRecord>> {
+    const unique = [...new Set(deploymentIds)];
+    const items = await this.table.getMany(unique.map(deploymentKey), `reading ${unique.length} deployment(s)`);
+    const records = new Map<string, DeploymentRecord>();
+    for (const item of items) {
+      const record = deploymentFromItem(item);
+      records.set(record.deploymentId, record);
+    }
+    return records;
+  }
+
   async listByApp(app: string, opts: { limit?: number } = {}): Promise<DeploymentRecord[]> {
     const items = await this.table.query(
       {

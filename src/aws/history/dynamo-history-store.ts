@@ -40,6 +40,7 @@ export class DynamoHistoryStore implements HistoryStore {
   putDeployment: HistoryStore['putDeployment'] = (record) => this.deployments.putDeployment(record);
   createDeployment: HistoryStore['createDeployment'] = (record) => this.deployments.createDeployment(record);
   getDeployment: HistoryStore['getDeployment'] = (id) => this.deployments.getDeployment(id);
+  getDeployments: HistoryStore['getDeployments'] = (ids) => this.deployments.getDeployments(ids);
   listByApp: HistoryStore['listByApp'] = (app, opts) => this.deployments.listByApp(app, opts);
   listActive: HistoryStore['listActive'] = () => this.deployments.listActive();
   setStatus: HistoryStore['setStatus'] = (id, status, opts) => this.deployments.setStatus(id, status, opts);

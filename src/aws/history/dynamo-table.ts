@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -10,10 +11,23 @@ import {
   type ScanCommandInput,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalWriteConflictError, wrapAwsError } from '../../errors.js';
+import { ConditionalWriteConflictError, ThrottledError, wrapAwsError } from '../../errors.js';
 import type { Item, Key } from './items.js';
 
 type WithoutTable<T> = Omit<T, 'TableName'>;
+
+/** BatchGetItem takes at most 100 keys per call. */
+export const BATCH_GET_MAX_KEYS = 100;
+
+/** How often unprocessed keys are asked for again, and the first wait (doubled each time). */
+export interface BatchGetRetry {
+  attempts: number;
+  baseDelayMs: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const DEFAULT_BATCH_GET_RETRY: BatchGetRetry = { attempts: 5, baseDelayMs: 50 };
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function isConditionFailed(err: unknown): boolean {
   return (err as { name?: string })?.name === 'ConditionalCheckFailedException';
@@ -59,6 +73,32 @@ export class DynamoTable {
     } catch (err) {
       throw wrapAwsError(doing, err);
     }
+  }
+
+  /**
+   * Consistent reads of many keys, 100 per BatchGetItem. DynamoDB may answer part of a batch and
+   * hand the rest back as UnprocessedKeys (throttling, the 16 MB response cap): those are asked for
+   * again with exponential backoff, as AWS advises, and still unprocessed after the last attempt they
+   * throw ThrottledError (retryable) rather than read as missing. Items come back in no order.
+   */
+  async getMany(keys: readonly Key[], doing: string, retry: BatchGetRetry = DEFAULT_BATCH_GET_RETRY): Promise<Item[]> {
+    const items: Item[] = [];
+    for (let i = 0; i < keys.length; i += BATCH_GET_MAX_KEYS) {
+      let pending: Record<string, unknown>[] = keys.slice(i, i + BATCH_GET_MAX_KEYS);
+      for (let attempt = 1; pending.length > 0; attempt += 1) {
+        if (attempt > retry.attempts) throw new ThrottledError(`${doing}: ${pending.length} key(s) still unprocessed after ${retry.attempts} attempts`);
+        if (attempt > 1) await (retry.sleep ?? sleepFor)(retry.baseDelayMs * 2 ** (attempt - 2));
+        let out;
+        try {
+          out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } } }));
+        } catch (err) {
+          throw wrapAwsError(doing, err);
+        }
+        items.push(...(out.Responses?.[this.name] ?? []));
+        pending = out.UnprocessedKeys?.[this.name]?.Keys ?? [];
+      }
+    }
+    return items;
   }
 
   async put(input: WithoutTable<PutCommandInput>, doing: string): Promise<void> {
