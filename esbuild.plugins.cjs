@@ -38,5 +38,35 @@ function forbidLocalCloud() {
   };
 }
 
-module.exports = [forbidLocalCloud()];
+/**
+ * Packages whose `node` export is a CommonJS build while their `default` export is the same code as
+ * ES modules. esbuild (platform node) picks the `node` one; the ES build scope-hoists into the bundle
+ * and tree-shakes, where CommonJS is kept whole and runs every file's wrapper at import. yaml 2's
+ * ES build (its "browser" folder) differs only in warning through console.warn instead of
+ * process.emitWarning (both end up in the function's log) and in no LOG_TOKENS/LOG_STREAM debugging.
+ */
+const ES_MODULE_BUILDS = ['yaml'];
+
+/** The file a package's `exports["."].default` names, from its own package.json. */
+function esModuleEntry(name) {
+  const manifest = require.resolve(`${name}/package.json`, { paths: [__dirname] });
+  const entry = require(manifest).exports?.['.']?.default;
+  if (typeof entry !== 'string') throw new Error(`${name} has no exports["."].default to bundle as ES modules`);
+  return path.join(path.dirname(manifest), entry);
+}
+
+/** Resolves the packages in ES_MODULE_BUILDS to their ES module builds (bare imports only, not subpaths). */
+function preferEsModules(names = ES_MODULE_BUILDS) {
+  const entries = new Map(names.map((name) => [name, esModuleEntry(name)]));
+  return {
+    name: 'stepcd-prefer-es-modules',
+    setup(build) {
+      const escaped = names.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+      build.onResolve({ filter: new RegExp(`^(?:${escaped.join('|')})$`) }, (args) => ({ path: entries.get(args.path) }));
+    },
+  };
+}
+
+module.exports = [forbidLocalCloud(), preferEsModules()];
 module.exports.forbidLocalCloud = forbidLocalCloud;
+module.exports.preferEsModules = preferEsModules;

@@ -9,7 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { offlineEnv, readNetworkLog, REPO_ROOT } from './support/package-offline.js';
 
 const require = createRequire(import.meta.url);
-const { forbidLocalCloud } = require('../../esbuild.plugins.cjs') as { forbidLocalCloud: () => import('esbuild').Plugin };
+const { forbidLocalCloud, preferEsModules } = require('../../esbuild.plugins.cjs') as {
+  forbidLocalCloud: () => import('esbuild').Plugin;
+  preferEsModules: () => import('esbuild').Plugin;
+};
 const run = promisify(execFile);
 
 /** Bundles one line of code from the repository root with the plugin the Lambda bundles use. */
@@ -38,6 +41,30 @@ describe('esbuild plugin: forbidLocalCloud', () => {
     const result = await bundle("export { loadConfig } from './src/config/index.js';");
     expect(result.errors).toEqual([]);
     expect(result.outputFiles?.[0]?.text).toContain('STEPCD_TABLE');
+  });
+});
+
+describe('esbuild plugin: preferEsModules', () => {
+  const entry = "import { parseDocument } from 'yaml'; export const parsed = parseDocument('a: [1, 2]').toJS();";
+
+  it('bundles yaml from its ES modules, not its CommonJS build', async () => {
+    const result = await build({
+      stdin: { contents: entry, resolveDir: REPO_ROOT, loader: 'ts', sourcefile: 'entry.ts' },
+      bundle: true,
+      write: false,
+      platform: 'node',
+      format: 'esm',
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [forbidLocalCloud(), preferEsModules()],
+    });
+    const yamlFiles = Object.keys(result.metafile.inputs).filter((file) => file.includes('node_modules/yaml/'));
+    expect(yamlFiles.length).toBeGreaterThan(0);
+    expect(yamlFiles.filter((file) => !file.startsWith('node_modules/yaml/browser/'))).toEqual([]);
+    // No CommonJS wrapper left for yaml: its modules are scope-hoisted, so unused ones can be dropped.
+    expect(result.outputFiles[0]?.text).not.toContain('node_modules/yaml/dist/');
+    const bundled = (await import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0]?.text ?? '').toString('base64')}`)) as { parsed: unknown };
+    expect(bundled.parsed).toEqual({ a: [1, 2] });
   });
 });
 
