@@ -67,6 +67,37 @@ function preferEsModules(names = ES_MODULE_BUILDS) {
   };
 }
 
-module.exports = [forbidLocalCloud(), preferEsModules()];
+/**
+ * Packages imported only from a module that is loaded with import() on first use, by the names
+ * imported and the files that define them. esbuild wraps such a module and everything it reaches
+ * for lazy evaluation, and in a wrapped graph it keeps every module an `export *` barrel names: for
+ * the Lambda client that is its 70 commands, waiters and paginators (26 kB more than a static import).
+ * Importing a name not listed here fails the build ("No matching export"), so this list cannot go stale.
+ */
+const NARROW_IMPORTS = {
+  // src/aws/lambda-invoke.ts, loaded by src/aws/lambda.ts on the webhook's first deferral.
+  '@aws-sdk/client-lambda': { LambdaClient: 'dist-es/LambdaClient.js', InvokeCommand: 'dist-es/commands/InvokeCommand.js' },
+};
+
+/** Resolves each package of `imports` to a module that re-exports just the listed names from their files. */
+function narrowImports(imports = NARROW_IMPORTS) {
+  return {
+    name: 'stepcd-narrow-imports',
+    setup(build) {
+      const escaped = Object.keys(imports).map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+      build.onResolve({ filter: new RegExp(`^(?:${escaped.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'stepcd-narrow' }));
+      build.onLoad({ filter: /.*/, namespace: 'stepcd-narrow' }, (args) => ({
+        contents: Object.entries(imports[args.path])
+          .map(([name, file]) => `export { ${name} } from ${JSON.stringify(`${args.path}/${file}`)};`)
+          .join('\n'),
+        loader: 'js',
+        resolveDir: __dirname,
+      }));
+    },
+  };
+}
+
+module.exports = [forbidLocalCloud(), preferEsModules(), narrowImports()];
 module.exports.forbidLocalCloud = forbidLocalCloud;
 module.exports.preferEsModules = preferEsModules;
+module.exports.narrowImports = narrowImports;
