@@ -3,6 +3,7 @@ import {
   CreateTaskSetCommand,
   DeleteServiceCommand,
   DeleteTaskSetCommand,
+  DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTaskSetsCommand,
   DescribeTasksCommand,
@@ -14,19 +15,26 @@ import {
   type CreateServiceCommandInput,
   type CreateTaskSetCommandInput,
   type RegisterTaskDefinitionCommandInput,
+  type Service,
   type Tag,
   type Task,
   type TaskSet,
 } from '@aws-sdk/client-ecs';
-import { AwsError } from '../errors.js';
+import { AwsError, NotExternalError, type StepcdError, TooManyTaskSetsError, wrapAwsError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
-import { callEcs as call, ecsServiceFinder, fromTagList, toServiceInfo } from './ecs-services.js';
 import { ecsTaskMethods } from './ecs-tasks.js';
-import type { CreateTaskSetRequest, EcsPort, ServiceUpdate, StoppedTask, Tags, TaskSetInfo, TaskSetStatus } from '../stages/ports.js';
+import type { CreateTaskSetRequest, EcsPort, ServiceInfo, ServiceUpdate, StoppedTask, Tags, TaskSetInfo, TaskSetStatus } from '../stages/ports.js';
 
 /** EcsPort over @aws-sdk/client-ecs. It only translates shapes and classifies errors. */
 export function createEcsAdapter(config: AwsClientConfig | ECSClient): EcsPort {
   const client = config instanceof ECSClient ? config : new ECSClient(config);
+  const call = async <T>(doing: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      throw classifyEcsError(doing, err);
+    }
+  };
 
   return {
     registerTaskDefinition: (definition, tags) =>
@@ -52,7 +60,13 @@ export function createEcsAdapter(config: AwsClientConfig | ECSClient): EcsPort {
         }
       }),
 
-    findService: ecsServiceFinder(client),
+    findService: (cluster, serviceName) =>
+      call(`describing service ${serviceName}`, async () => {
+        const out = await client.send(new DescribeServicesCommand({ cluster, services: [serviceName], include: ['TAGS'] }));
+        // An unknown service is a `failures: [{reason: MISSING}]` entry, not an exception.
+        const service = out.services?.find((s) => s.status !== 'INACTIVE');
+        return service ? toServiceInfo(service) : undefined;
+      }),
 
     createService: (definition, tags) =>
       call(`creating service ${String(definition.serviceName)}`, async () => {
@@ -145,7 +159,15 @@ export function createEcsAdapter(config: AwsClientConfig | ECSClient): EcsPort {
   };
 }
 
-export { classifyEcsError } from './ecs-services.js';
+/** ECS says "too many task sets" and "not EXTERNAL" only in messages; name them so the ASL can tell. */
+export function classifyEcsError(doing: string, err: unknown): StepcdError {
+  const wrapped = wrapAwsError(doing, err);
+  if (!(wrapped instanceof AwsError)) return wrapped;
+  const message = (err as { message?: string })?.message ?? '';
+  if (/deployments exist on the service|maximum limit/i.test(message)) return new TooManyTaskSetsError(wrapped.message, { cause: err });
+  if (/EXTERNAL|deployment controller/i.test(message)) return new NotExternalError(wrapped.message, { cause: err });
+  return wrapped;
+}
 
 function isNotFound(err: unknown): boolean {
   const name = (err as { name?: string })?.name ?? '';
@@ -169,6 +191,23 @@ function toCreateTaskSetInput(r: CreateTaskSetRequest): CreateTaskSetCommandInpu
     ...(r.capacityProviderStrategy ? { capacityProviderStrategy: r.capacityProviderStrategy } : {}),
     ...(r.serviceRegistries ? { serviceRegistries: r.serviceRegistries } : {}),
   } as CreateTaskSetCommandInput;
+}
+
+function toServiceInfo(s: Service): ServiceInfo {
+  return {
+    arn: s.serviceArn ?? '',
+    name: s.serviceName ?? '',
+    clusterArn: s.clusterArn ?? '',
+    status: (s.status ?? 'ACTIVE') as ServiceInfo['status'],
+    desiredCount: s.desiredCount ?? 0,
+    deploymentController: s.deploymentController?.type ?? 'ECS',
+    tags: fromTagList(s.tags),
+    ...(s.healthCheckGracePeriodSeconds !== undefined ? { healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds } : {}),
+    ...(s.placementConstraints ? { placementConstraints: s.placementConstraints.map((c) => ({ ...c })) } : {}),
+    ...(s.placementStrategy ? { placementStrategy: s.placementStrategy.map((p) => ({ ...p })) } : {}),
+    ...(s.enableECSManagedTags !== undefined ? { enableECSManagedTags: s.enableECSManagedTags } : {}),
+    ...(s.propagateTags !== undefined ? { propagateTags: s.propagateTags } : {}),
+  };
 }
 
 function toTaskSetInfo(t: TaskSet): TaskSetInfo {
@@ -204,6 +243,12 @@ function toStoppedTask(t: Task): StoppedTask {
 
 function toTagList(tags: Tags): Tag[] {
   return Object.entries(tags).map(([key, value]) => ({ key, value }));
+}
+
+function fromTagList(tags: Tag[] | undefined): Tags {
+  const out: Tags = {};
+  for (const t of tags ?? []) if (t.key) out[t.key] = t.value ?? '';
+  return out;
 }
 
 /** The taskdef may carry its own tags; ours are added, and win on a clash. */

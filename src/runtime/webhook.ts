@@ -1,4 +1,4 @@
-import { createEcsClient, ecsServiceFinder } from '../aws/ecs-services.js';
+import { createEcsAdapter } from '../aws/ecs.js';
 import { requireSecret } from '../config/secrets.js';
 import { ConfigError } from '../errors.js';
 import { ManifestPlanner, serviceLookupOver } from '../gitops/app-planner.js';
@@ -52,20 +52,19 @@ export function buildWebhookDeps(ctx: DepsContext, options: WebhookDepsOptions =
   const auth = githubTokenProvider(config.github, ctx.secrets, { ...http, now });
   const baseUrl = config.github.apiUrl ? { baseUrl: config.github.apiUrl } : {};
   const source = new GithubSource({ repo, auth, ...baseUrl, ...http });
-  const ecs = createEcsClient(ctx.clients.ecs);
   return {
     tracking: config.github,
     source,
     // Pull requests: checks with a GitHub App (checks: write), a commit status with a plain token.
     pullRequests: {
       source,
-      liveEcs: createLiveEcsReader(ecs),
+      liveEcs: createLiveEcsReader(ctx.clients.ecs),
       github: new GithubRest({ repo, auth, ...baseUrl, ...http, maxRetryAfterSeconds: 3 }),
       report: config.github.app ? 'checks' : 'status',
       stackApprovers: config.approvers ?? [],
       logger: ctx.logger,
     },
-    planner: webhookPlanner(ecs, config.approvers),
+    planner: new ManifestPlanner(serviceLookupOver(createEcsAdapter(ctx.clients.ecs)), config.approvers ?? []),
     history,
     workflow,
     events,
@@ -88,7 +87,7 @@ export function buildLocalWebhookDeps(ctx: DepsContext, local: LocalGitops): Web
     secret: requireSecret(ctx.secrets, 'githubWebhookSecret'),
     tracking: ctx.config.github,
     source: local.source,
-    planner: webhookPlanner(createEcsClient(ctx.clients.ecs), ctx.config.approvers),
+    planner: new ManifestPlanner(serviceLookupOver(createEcsAdapter(ctx.clients.ecs)), ctx.config.approvers ?? []),
     history,
     workflow,
     events,
@@ -97,14 +96,6 @@ export function buildLocalWebhookDeps(ctx: DepsContext, local: LocalGitops): Web
     ...clocksOf(ctx),
     ...(local.limits ? { limits: local.limits } : {}),
   };
-}
-
-/**
- * The planner over ECS service lookups alone (src/aws/ecs-services.ts), not the stages' whole ECS
- * adapter, whose other commands the webhook never sends.
- */
-function webhookPlanner(ecs: ReturnType<typeof createEcsClient>, approvers: readonly string[] | undefined): ManifestPlanner {
-  return new ManifestPlanner(serviceLookupOver({ findService: ecsServiceFinder(ecs) }), approvers ?? []);
 }
 
 /** What the local cloud puts where GitHub and Lambda are on AWS. */
