@@ -38,5 +38,66 @@ function forbidLocalCloud() {
   };
 }
 
-module.exports = [forbidLocalCloud()];
+/**
+ * Packages whose `node` export is a CommonJS build while their `default` export is the same code as
+ * ES modules. esbuild (platform node) picks the `node` one; the ES build scope-hoists into the bundle
+ * and tree-shakes, where CommonJS is kept whole and runs every file's wrapper at import. yaml 2's
+ * ES build (its "browser" folder) differs only in warning through console.warn instead of
+ * process.emitWarning (both end up in the function's log) and in no LOG_TOKENS/LOG_STREAM debugging.
+ */
+const ES_MODULE_BUILDS = ['yaml'];
+
+/** The file a package's `exports["."].default` names, from its own package.json. */
+function esModuleEntry(name) {
+  const manifest = require.resolve(`${name}/package.json`, { paths: [__dirname] });
+  const entry = require(manifest).exports?.['.']?.default;
+  if (typeof entry !== 'string') throw new Error(`${name} has no exports["."].default to bundle as ES modules`);
+  return path.join(path.dirname(manifest), entry);
+}
+
+/** Resolves the packages in ES_MODULE_BUILDS to their ES module builds (bare imports only, not subpaths). */
+function preferEsModules(names = ES_MODULE_BUILDS) {
+  const entries = new Map(names.map((name) => [name, esModuleEntry(name)]));
+  return {
+    name: 'stepcd-prefer-es-modules',
+    setup(build) {
+      const escaped = names.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+      build.onResolve({ filter: new RegExp(`^(?:${escaped.join('|')})$`) }, (args) => ({ path: entries.get(args.path) }));
+    },
+  };
+}
+
+/**
+ * Packages imported only from a module that is loaded with import() on first use, by the names
+ * imported and the files that define them. esbuild wraps such a module and everything it reaches
+ * for lazy evaluation, and in a wrapped graph it keeps every module an `export *` barrel names: for
+ * the Lambda client that is its 70 commands, waiters and paginators (26 kB more than a static import).
+ * Importing a name not listed here fails the build ("No matching export"), so this list cannot go stale.
+ */
+const NARROW_IMPORTS = {
+  // src/aws/lambda-invoke.ts, loaded by src/aws/lambda.ts on the webhook's first deferral.
+  '@aws-sdk/client-lambda': { LambdaClient: 'dist-es/LambdaClient.js', InvokeCommand: 'dist-es/commands/InvokeCommand.js' },
+};
+
+/** Resolves each package of `imports` to a module that re-exports just the listed names from their files. */
+function narrowImports(imports = NARROW_IMPORTS) {
+  return {
+    name: 'stepcd-narrow-imports',
+    setup(build) {
+      const escaped = Object.keys(imports).map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+      build.onResolve({ filter: new RegExp(`^(?:${escaped.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'stepcd-narrow' }));
+      build.onLoad({ filter: /.*/, namespace: 'stepcd-narrow' }, (args) => ({
+        contents: Object.entries(imports[args.path])
+          .map(([name, file]) => `export { ${name} } from ${JSON.stringify(`${args.path}/${file}`)};`)
+          .join('\n'),
+        loader: 'js',
+        resolveDir: __dirname,
+      }));
+    },
+  };
+}
+
+module.exports = [forbidLocalCloud(), preferEsModules(), narrowImports()];
 module.exports.forbidLocalCloud = forbidLocalCloud;
+module.exports.preferEsModules = preferEsModules;
+module.exports.narrowImports = narrowImports;

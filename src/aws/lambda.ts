@@ -1,31 +1,31 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { AsyncInvoker } from '../gitops/deferrers.js';
 import { AwsError, wrapAwsError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
-
-export function createLambdaClient(config: AwsClientConfig): LambdaClient {
-  return new LambdaClient(config);
-}
+import type { EventInvoke } from './lambda-invoke.js';
 
 /**
  * AsyncInvoker over @aws-sdk/client-lambda: InvocationType Event, so Lambda queues the payload and
  * answers 202 at once (it retries a failed asynchronous invocation twice on its own).
+ *
+ * The client is loaded on the first invocation, not when the webhook module loads: only a push too
+ * large for one invocation defers, and the Lambda client (its error classes and schemas, about
+ * 70 kB of the webhook bundle) would otherwise be evaluated at every cold start for nothing.
  */
-export function createLambdaInvoker(config: AwsClientConfig | LambdaClient): AsyncInvoker {
-  const client = config instanceof LambdaClient ? config : createLambdaClient(config);
+export function createLambdaInvoker(config: AwsClientConfig): AsyncInvoker {
+  let invoke: Promise<EventInvoke> | undefined;
   return {
     async invokeAsync(functionName, payload) {
-      let out;
+      invoke ??= import('./lambda-invoke.js').then((m) => m.eventInvoker(config));
+      const send = await invoke;
+      let status;
       try {
-        out = await client.send(
-          new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: new TextEncoder().encode(JSON.stringify(payload)) }),
-        );
+        status = await send(functionName, new TextEncoder().encode(JSON.stringify(payload)));
       } catch (err) {
         throw wrapAwsError(`invoking ${functionName} asynchronously`, err);
       }
       // An Event invocation that Lambda queued answers 202; anything else means it was not queued.
-      if (out.StatusCode !== undefined && out.StatusCode !== 202) {
-        throw new AwsError(`invoking ${functionName} asynchronously: Lambda answered ${out.StatusCode}, not 202`);
+      if (status !== undefined && status !== 202) {
+        throw new AwsError(`invoking ${functionName} asynchronously: Lambda answered ${status}, not 202`);
       }
     },
   };

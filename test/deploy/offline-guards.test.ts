@@ -9,7 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { offlineEnv, readNetworkLog, REPO_ROOT } from './support/package-offline.js';
 
 const require = createRequire(import.meta.url);
-const { forbidLocalCloud } = require('../../esbuild.plugins.cjs') as { forbidLocalCloud: () => import('esbuild').Plugin };
+const { forbidLocalCloud, preferEsModules, narrowImports } = require('../../esbuild.plugins.cjs') as {
+  forbidLocalCloud: () => import('esbuild').Plugin;
+  preferEsModules: () => import('esbuild').Plugin;
+  narrowImports: () => import('esbuild').Plugin;
+};
 const run = promisify(execFile);
 
 /** Bundles one line of code from the repository root with the plugin the Lambda bundles use. */
@@ -38,6 +42,59 @@ describe('esbuild plugin: forbidLocalCloud', () => {
     const result = await bundle("export { loadConfig } from './src/config/index.js';");
     expect(result.errors).toEqual([]);
     expect(result.outputFiles?.[0]?.text).toContain('STEPCD_TABLE');
+  });
+});
+
+describe('esbuild plugin: preferEsModules', () => {
+  const entry = "import { parseDocument } from 'yaml'; export const parsed = parseDocument('a: [1, 2]').toJS();";
+
+  it('bundles yaml from its ES modules, not its CommonJS build', async () => {
+    const result = await build({
+      stdin: { contents: entry, resolveDir: REPO_ROOT, loader: 'ts', sourcefile: 'entry.ts' },
+      bundle: true,
+      write: false,
+      platform: 'node',
+      format: 'esm',
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [forbidLocalCloud(), preferEsModules()],
+    });
+    const yamlFiles = Object.keys(result.metafile.inputs).filter((file) => file.includes('node_modules/yaml/'));
+    expect(yamlFiles.length).toBeGreaterThan(0);
+    expect(yamlFiles.filter((file) => !file.startsWith('node_modules/yaml/browser/'))).toEqual([]);
+    // No CommonJS wrapper left for yaml: its modules are scope-hoisted, so unused ones can be dropped.
+    expect(result.outputFiles[0]?.text).not.toContain('node_modules/yaml/dist/');
+    const bundled = (await import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0]?.text ?? '').toString('base64')}`)) as { parsed: unknown };
+    expect(bundled.parsed).toEqual({ a: [1, 2] });
+  });
+});
+
+describe('esbuild plugin: narrowImports', () => {
+  const bundleWith = (contents: string) =>
+    build({
+      stdin: { contents, resolveDir: REPO_ROOT, loader: 'ts', sourcefile: 'entry.ts' },
+      bundle: true,
+      write: false,
+      platform: 'node',
+      format: 'esm',
+      mainFields: ['module', 'main'],
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [forbidLocalCloud(), narrowImports()],
+    });
+
+  it('success: the lazily loaded Lambda invoker bundles the client and InvokeCommand, not the whole barrel', async () => {
+    const result = await bundleWith("export const load = () => import('./src/aws/lambda-invoke.js');");
+    const lambdaFiles = Object.keys(result.metafile.inputs).filter((file) => file.includes('@aws-sdk/client-lambda/dist-es/'));
+    expect(lambdaFiles).toContain('node_modules/@aws-sdk/client-lambda/dist-es/LambdaClient.js');
+    expect(lambdaFiles).toContain('node_modules/@aws-sdk/client-lambda/dist-es/commands/InvokeCommand.js');
+    expect(lambdaFiles.filter((file) => /dist-es\/(Lambda\.js|waiters\/|pagination\/|commands\/(?!InvokeCommand))/.test(file))).toEqual([]);
+  });
+
+  it('fail: importing a name the list does not carry breaks the build', async () => {
+    await expect(bundleWith("import { GetFunctionCommand } from '@aws-sdk/client-lambda'; export const c = new GetFunctionCommand({});")).rejects.toThrow(
+      /No matching export/,
+    );
   });
 });
 
