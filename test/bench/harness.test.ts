@@ -103,7 +103,9 @@ describe('measureTriggerLatency and measureFanout', () => {
     expect(fanout.startedExecutions).toBe(3);
     expect(fanout.allStartedMs).toEqual(expect.any(Number));
     expect(fanout.awsCalls['sfn:StartExecution']).toBe(3);
-    expect(fanout.awsCalls['ecs:DescribeServices']).toBe(3);
+    // One wave: the three services share one DescribeServices, their records one BatchGetItem.
+    expect(fanout.awsCalls['ecs:DescribeServices']).toBe(1);
+    expect(fanout.awsCalls['dynamodb:BatchGetItem']).toBe(1);
   });
 });
 

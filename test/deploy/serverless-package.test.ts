@@ -383,7 +383,8 @@ describe('serverless package (offline, stage ci)', () => {
         finaliser: ['states:SendTaskSuccess', 'states:StartExecution'],
         orchestrate: ['states:SendTaskSuccess'],
         // WaitStable's await resumes a wait it finds already over; ecs-events resumes or fails one.
-        stage: ['states:SendTaskSuccess'],
+        // A task that finishes the last stage completes only while its execution still runs.
+        stage: ['states:DescribeExecution', 'states:SendTaskSuccess'],
         'github-deployments': [],
         'drift-check': ['states:DescribeExecution'],
         'ecs-events': ['states:SendTaskFailure', 'states:SendTaskSuccess'],
