@@ -9,10 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { offlineEnv, readNetworkLog, REPO_ROOT } from './support/package-offline.js';
 
 const require = createRequire(import.meta.url);
-const { forbidLocalCloud, preferEsModules, narrowImports } = require('../../esbuild.plugins.cjs') as {
+const { forbidLocalCloud, preferEsModules, narrowImports, lambdaCredentialsFromEnv } = require('../../esbuild.plugins.cjs') as {
   forbidLocalCloud: () => import('esbuild').Plugin;
   preferEsModules: () => import('esbuild').Plugin;
   narrowImports: () => import('esbuild').Plugin;
+  lambdaCredentialsFromEnv: () => import('esbuild').Plugin;
 };
 const run = promisify(execFile);
 
@@ -95,6 +96,54 @@ describe('esbuild plugin: narrowImports', () => {
     await expect(bundleWith("import { GetFunctionCommand } from '@aws-sdk/client-lambda'; export const c = new GetFunctionCommand({});")).rejects.toThrow(
       /No matching export/,
     );
+  });
+});
+
+describe('esbuild plugin: lambdaCredentialsFromEnv', () => {
+  const entry = "import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; export const client = new DynamoDBClient({});";
+  const inputsWith = async (plugins: import('esbuild').Plugin[]) =>
+    Object.keys(
+      (
+        await build({
+          stdin: { contents: entry, resolveDir: REPO_ROOT, loader: 'ts', sourcefile: 'entry.ts' },
+          bundle: true,
+          write: false,
+          platform: 'node',
+          format: 'esm',
+          mainFields: ['module', 'main'],
+          metafile: true,
+          logLevel: 'silent',
+          plugins,
+        })
+      ).metafile.inputs,
+    );
+  const chain = (files: string[]) =>
+    files.filter((file) => /@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|http)|nested-clients)\//.test(file));
+
+  it('bundles the environment credentials in place of the default chain (which the build has without it)', async () => {
+    expect(chain(await inputsWith([forbidLocalCloud()]))).not.toEqual([]);
+    const files = await inputsWith([forbidLocalCloud(), lambdaCredentialsFromEnv()]);
+    expect(chain(files)).toEqual([]);
+    expect(files).toContain('src/aws/lambda-credentials.ts');
+  });
+
+  it('answers with the credentials Lambda puts in the environment, and refuses clearly without them', async () => {
+    const { defaultProvider } = await import('../../src/aws/lambda-credentials.js');
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'ASIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret-example', AWS_SESSION_TOKEN: 'session-example' });
+      await expect(defaultProvider()()).resolves.toMatchObject({
+        accessKeyId: 'ASIAEXAMPLE',
+        secretAccessKey: 'secret-example',
+        sessionToken: 'session-example',
+      });
+      delete process.env.AWS_ACCESS_KEY_ID;
+      delete process.env.AWS_SECRET_ACCESS_KEY;
+      await expect(defaultProvider()()).rejects.toThrow(/environment/i);
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
   });
 });
 
