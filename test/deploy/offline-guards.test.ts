@@ -17,18 +17,23 @@ const { forbidLocalCloud, preferEsModules, narrowImports, lambdaCredentialsFromE
 };
 const run = promisify(execFile);
 
-/** Bundles one line of code from the repository root with the plugin the Lambda bundles use. */
-async function bundle(contents: string) {
+/** Bundles `contents` as the Lambda bundles resolve the SDK (its ES modules), with `plugins`, keeping the metafile. */
+function sdkBundle(contents: string, plugins: import('esbuild').Plugin[]) {
   return build({
     stdin: { contents, resolveDir: REPO_ROOT, loader: 'ts', sourcefile: 'entry.ts' },
     bundle: true,
     write: false,
     platform: 'node',
     format: 'esm',
+    mainFields: ['module', 'main'],
+    metafile: true,
     logLevel: 'silent',
-    plugins: [forbidLocalCloud()],
+    plugins,
   });
 }
+
+/** Bundles one line of code from the repository root with the plugin the Lambda bundles use. */
+const bundle = (contents: string) => sdkBundle(contents, [forbidLocalCloud()]);
 
 describe('esbuild plugin: forbidLocalCloud', () => {
   it.each([
@@ -71,18 +76,7 @@ describe('esbuild plugin: preferEsModules', () => {
 });
 
 describe('esbuild plugin: narrowImports', () => {
-  const bundleWith = (contents: string) =>
-    build({
-      stdin: { contents, resolveDir: REPO_ROOT, loader: 'ts', sourcefile: 'entry.ts' },
-      bundle: true,
-      write: false,
-      platform: 'node',
-      format: 'esm',
-      mainFields: ['module', 'main'],
-      metafile: true,
-      logLevel: 'silent',
-      plugins: [forbidLocalCloud(), narrowImports()],
-    });
+  const bundleWith = (contents: string) => sdkBundle(contents, [forbidLocalCloud(), narrowImports()]);
 
   it('success: the lazily loaded Lambda invoker bundles the client and InvokeCommand, not the whole barrel', async () => {
     const result = await bundleWith("export const load = () => import('./src/aws/lambda-invoke.js');");
@@ -101,22 +95,7 @@ describe('esbuild plugin: narrowImports', () => {
 
 describe('esbuild plugin: lambdaCredentialsFromEnv', () => {
   const entry = "import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; export const client = new DynamoDBClient({});";
-  const inputsWith = async (plugins: import('esbuild').Plugin[]) =>
-    Object.keys(
-      (
-        await build({
-          stdin: { contents: entry, resolveDir: REPO_ROOT, loader: 'ts', sourcefile: 'entry.ts' },
-          bundle: true,
-          write: false,
-          platform: 'node',
-          format: 'esm',
-          mainFields: ['module', 'main'],
-          metafile: true,
-          logLevel: 'silent',
-          plugins,
-        })
-      ).metafile.inputs,
-    );
+  const inputsWith = async (plugins: import('esbuild').Plugin[]) => Object.keys((await sdkBundle(entry, plugins)).metafile.inputs);
   const chain = (files: string[]) =>
     files.filter((file) => /@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|http)|nested-clients)\//.test(file));
 
