@@ -15,10 +15,13 @@ export interface RuleVariables {
   eventBusName: string;
 }
 
-type Tagged = { Sub: string } | { GetAtt: string } | { Ref: string } | { If: unknown } | { Not: unknown } | { Equals: unknown };
+type Tagged = { Sub: string } | { GetAtt: string } | { Ref: string } | { Join: unknown } | { If: unknown } | { Not: unknown } | { Equals: unknown };
 
-// CloudFormation's short forms, kept as objects so a rule's fields can be told apart from plain lists.
-const CFN_TAGS = (['Sub', 'GetAtt', 'Ref', 'If', 'Not', 'Equals'] as const).flatMap((name) =>
+/**
+ * yaml custom tags for CloudFormation's short forms in serverless.yml (`!Sub`, `!If [...]`), each read
+ * as an object (`{ Sub: '...' }`) so a rule's fields can be told apart from plain lists.
+ */
+export const CFN_TAGS = (['Sub', 'GetAtt', 'Ref', 'Join', 'If', 'Not', 'Equals'] as const).flatMap((name) =>
   (['scalar', 'seq'] as const).map((kind) => ({
     tag: `!${name}`,
     ...(kind === 'seq' ? { collection: 'seq' as const } : {}),

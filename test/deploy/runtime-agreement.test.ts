@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REPO_ROOT } from './support/package-offline.js';
+import { CFN_TAGS } from '../../src/local/serverless-rules.js';
 
 // semver ships no types; these two functions are all this check needs.
 const semver = createRequire(import.meta.url)('semver') as {
@@ -12,11 +13,6 @@ const semver = createRequire(import.meta.url)('semver') as {
 };
 
 const read = (file: string) => readFileSync(join(REPO_ROOT, file), 'utf8');
-
-/** serverless.yml uses CloudFormation tags (!Sub, !If [...]): read them as plain values. */
-const CFN_TAGS = ['!Sub', '!GetAtt', '!Join', '!Ref', '!If', '!Not', '!Equals'].flatMap((tag) =>
-  (['scalar', 'seq'] as const).map((kind) => ({ tag, ...(kind === 'seq' ? { collection: 'seq' } : {}), resolve: (value: unknown) => value })),
-) as never;
 
 describe('Node version: one answer everywhere', () => {
   const engines = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node;
