@@ -68,36 +68,6 @@ function preferEsModules(names = ES_MODULE_BUILDS) {
 }
 
 /**
- * Packages imported only from a module that is loaded with import() on first use, by the names
- * imported and the files that define them. esbuild wraps such a module and everything it reaches
- * for lazy evaluation, and in a wrapped graph it keeps every module an `export *` barrel names: for
- * the Lambda client that is its 70 commands, waiters and paginators (26 kB more than a static import).
- * Importing a name not listed here fails the build ("No matching export"), so this list cannot go stale.
- */
-const NARROW_IMPORTS = {
-  // src/aws/lambda-invoke.ts, loaded by src/aws/lambda.ts on the webhook's first deferral.
-  '@aws-sdk/client-lambda': { LambdaClient: 'dist-es/LambdaClient.js', InvokeCommand: 'dist-es/commands/InvokeCommand.js' },
-};
-
-/** Resolves each package of `imports` to a module that re-exports just the listed names from their files. */
-function narrowImports(imports = NARROW_IMPORTS) {
-  return {
-    name: 'stepcd-narrow-imports',
-    setup(build) {
-      const escaped = Object.keys(imports).map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
-      build.onResolve({ filter: new RegExp(`^(?:${escaped.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'stepcd-narrow' }));
-      build.onLoad({ filter: /.*/, namespace: 'stepcd-narrow' }, (args) => ({
-        contents: Object.entries(imports[args.path])
-          .map(([name, file]) => `export { ${name} } from ${JSON.stringify(`${args.path}/${file}`)};`)
-          .join('\n'),
-        loader: 'js',
-        resolveDir: __dirname,
-      }));
-    },
-  };
-}
-
-/**
  * Resolves the SDK's default credential chain to src/aws/lambda-credentials.ts, which reads the
  * environment variables Lambda sets for the execution role: the chain's other sources never answer
  * in a Lambda, and they are about 100 kB of every bundle. The CLI and the local stack are not bundled
@@ -113,8 +83,7 @@ function lambdaCredentialsFromEnv() {
   };
 }
 
-module.exports = [forbidLocalCloud(), preferEsModules(), narrowImports(), lambdaCredentialsFromEnv()];
+module.exports = [forbidLocalCloud(), preferEsModules(), lambdaCredentialsFromEnv()];
 module.exports.forbidLocalCloud = forbidLocalCloud;
 module.exports.preferEsModules = preferEsModules;
-module.exports.narrowImports = narrowImports;
 module.exports.lambdaCredentialsFromEnv = lambdaCredentialsFromEnv;

@@ -222,6 +222,11 @@ export function errorFromName(name: ErrorName, message: string, options?: ErrorO
 /** The SDK's error name for throttling differs by service; these are what it retries as throttling. */
 const THROTTLING_CODES = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'PriorRequestNotComplete']);
 
+/** An AWS error code that means "slow down" (retry later), whatever the HTTP status. */
+export function isThrottlingCode(name: string): boolean {
+  return THROTTLING_CODES.has(name);
+}
+
 /**
  * Wraps an AWS SDK error with what was being done, keeping the original as `cause`, and classifies it
  * so the ASL can retry throttling and 5xx but not a bad request.

@@ -1,32 +1,42 @@
 import type { AsyncInvoker } from '../gitops/deferrers.js';
-import { AwsError, wrapAwsError } from '../errors.js';
+import { AwsError, TransientError, wrapAwsError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
-import type { EventInvoke } from './lambda-invoke.js';
+import { errorOf, sendSigned } from './signed-request.js';
+
+/** Lambda answers an asynchronous invocation it queued with 202. */
+const QUEUED = 202;
 
 /**
- * AsyncInvoker over @aws-sdk/client-lambda: InvocationType Event, so Lambda queues the payload and
- * answers 202 at once (it retries a failed asynchronous invocation twice on its own).
- *
- * The client is loaded on the first invocation, not when the webhook module loads: only a push too
- * large for one invocation defers, and the Lambda client (its error classes and schemas, about
- * 70 kB of the webhook bundle) would otherwise be evaluated at every cold start for nothing.
+ * AsyncInvoker over Lambda's Invoke with InvocationType Event, so Lambda queues the payload and
+ * answers 202 at once (it retries a failed asynchronous invocation twice on its own). One signed
+ * request rather than @aws-sdk/client-lambda: the webhook makes this one call, and that client's
+ * schemas and error classes were about 100 kB of the webhook bundle, parsed at every cold start.
  */
 export function createLambdaInvoker(config: AwsClientConfig): AsyncInvoker {
-  let invoke: Promise<EventInvoke> | undefined;
   return {
     async invokeAsync(functionName, payload) {
-      invoke ??= import('./lambda-invoke.js').then((m) => m.eventInvoker(config));
-      const send = await invoke;
-      let status;
-      try {
-        status = await send(functionName, new TextEncoder().encode(JSON.stringify(payload)));
-      } catch (err) {
-        throw wrapAwsError(`invoking ${functionName} asynchronously`, err);
+      const doing = `invoking ${functionName} asynchronously`;
+      const reply = await sendSigned({
+        service: 'lambda',
+        config,
+        // A function name, a partial or a full ARN: one path segment, colons included, encoded.
+        path: `/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations`,
+        headers: { 'content-type': 'application/json', 'x-amz-invocation-type': 'Event' },
+        body: JSON.stringify(payload),
+      }).catch((err: unknown) => {
+        // sendSigned throws only when no attempt reached Lambda: worth a retry later.
+        throw new TransientError(`${doing}: ${(err as Error).message}`, { cause: err });
+      });
+      if (reply.statusCode === QUEUED) return;
+      if (reply.statusCode >= 200 && reply.statusCode < 300) {
+        throw new AwsError(`${doing}: Lambda answered ${reply.statusCode}, not 202`);
       }
-      // An Event invocation that Lambda queued answers 202; anything else means it was not queued.
-      if (status !== undefined && status !== 202) {
-        throw new AwsError(`invoking ${functionName} asynchronously: Lambda answered ${status}, not 202`);
-      }
+      const { type, message } = errorOf(reply);
+      // Classified as an SDK error would be: a throttle or 5xx stays retryable, a refusal does not.
+      throw wrapAwsError(
+        doing,
+        Object.assign(new Error(message || `HTTP ${reply.statusCode}`), { name: type, $metadata: { httpStatusCode: reply.statusCode } }),
+      );
     },
   };
 }

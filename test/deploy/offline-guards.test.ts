@@ -9,10 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { offlineEnv, readNetworkLog, REPO_ROOT } from './support/package-offline.js';
 
 const require = createRequire(import.meta.url);
-const { forbidLocalCloud, preferEsModules, narrowImports, lambdaCredentialsFromEnv } = require('../../esbuild.plugins.cjs') as {
+const { forbidLocalCloud, preferEsModules, lambdaCredentialsFromEnv } = require('../../esbuild.plugins.cjs') as {
   forbidLocalCloud: () => import('esbuild').Plugin;
   preferEsModules: () => import('esbuild').Plugin;
-  narrowImports: () => import('esbuild').Plugin;
   lambdaCredentialsFromEnv: () => import('esbuild').Plugin;
 };
 const run = promisify(execFile);
@@ -72,24 +71,6 @@ describe('esbuild plugin: preferEsModules', () => {
     expect(result.outputFiles[0]?.text).not.toContain('node_modules/yaml/dist/');
     const bundled = (await import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0]?.text ?? '').toString('base64')}`)) as { parsed: unknown };
     expect(bundled.parsed).toEqual({ a: [1, 2] });
-  });
-});
-
-describe('esbuild plugin: narrowImports', () => {
-  const bundleWith = (contents: string) => sdkBundle(contents, [forbidLocalCloud(), narrowImports()]);
-
-  it('success: the lazily loaded Lambda invoker bundles the client and InvokeCommand, not the whole barrel', async () => {
-    const result = await bundleWith("export const load = () => import('./src/aws/lambda-invoke.js');");
-    const lambdaFiles = Object.keys(result.metafile.inputs).filter((file) => file.includes('@aws-sdk/client-lambda/dist-es/'));
-    expect(lambdaFiles).toContain('node_modules/@aws-sdk/client-lambda/dist-es/LambdaClient.js');
-    expect(lambdaFiles).toContain('node_modules/@aws-sdk/client-lambda/dist-es/commands/InvokeCommand.js');
-    expect(lambdaFiles.filter((file) => /dist-es\/(Lambda\.js|waiters\/|pagination\/|commands\/(?!InvokeCommand))/.test(file))).toEqual([]);
-  });
-
-  it('fail: importing a name the list does not carry breaks the build', async () => {
-    await expect(bundleWith("import { GetFunctionCommand } from '@aws-sdk/client-lambda'; export const c = new GetFunctionCommand({});")).rejects.toThrow(
-      /No matching export/,
-    );
   });
 });
 

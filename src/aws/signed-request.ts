@@ -1,0 +1,112 @@
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { Sha256 } from '@smithy/core/checksum';
+import { HttpRequest } from '@smithy/core/protocols';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isThrottlingCode, TransientError } from '../errors.js';
+import type { AwsClientConfig } from './client-config.js';
+
+/**
+ * One SigV4-signed request on the SDK's own signer, credential chain and HTTP handler, for the few
+ * single operations (SSM GetParameters, Lambda Invoke) whose generated clients would each add their
+ * whole service's schemas and error classes to a function's cold start for one call.
+ */
+export interface SignedCall {
+  /** The signing name, which is also the endpoint prefix (`ssm`, `lambda`). */
+  service: string;
+  config: AwsClientConfig;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface SignedReply {
+  statusCode: number;
+  headers: Record<string, string | undefined>;
+  text: string;
+}
+
+const handler = new NodeHttpHandler({ connectionTimeout: 3_000, requestTimeout: 10_000 });
+
+/**
+ * Sends the call, again after a connection that failed, a throttle or a server error, up to the
+ * config's maxAttempts (3 by default) with the SDK's standard backoff. The reply it ends with is the
+ * caller's to read; a last attempt that could not connect is a TransientError.
+ */
+export async function sendSigned(call: SignedCall): Promise<SignedReply> {
+  const attempts = Math.max(1, call.config.maxAttempts ?? 3);
+  for (let attempt = 1; ; attempt++) {
+    let reply: SignedReply;
+    try {
+      reply = await sendOnce(call);
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      await sleep(backoffMs(attempt, false));
+      continue;
+    }
+    const throttled = reply.statusCode === 429 || (reply.statusCode >= 400 && isThrottlingCode(errorOf(reply).type));
+    if (attempt >= attempts || !(throttled || reply.statusCode >= 500)) return reply;
+    await sleep(backoffMs(attempt, throttled));
+  }
+}
+
+async function sendOnce(call: SignedCall): Promise<SignedReply> {
+  const url = new URL(call.config.endpoint ?? defaultEndpoint(call.service, call.config.region));
+  const request = new HttpRequest({
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    ...(url.port ? { port: Number(url.port) } : {}),
+    path: `${url.pathname.replace(/\/$/, '')}${call.path}`,
+    headers: { host: url.host, 'content-length': String(Buffer.byteLength(call.body)), ...call.headers },
+    body: call.body,
+  });
+  const signer = new SignatureV4({
+    service: call.service,
+    region: call.config.region,
+    sha256: Sha256,
+    credentials: call.config.credentials ?? defaultProvider(),
+  });
+  try {
+    const { response } = await handler.handle((await signer.sign(request)) as HttpRequest);
+    return { statusCode: response.statusCode, headers: response.headers, text: await readBody(response.body as AsyncIterable<Uint8Array> | undefined) };
+  } catch (err) {
+    // The connection failed, or the credentials could not be loaded.
+    throw new TransientError(`${call.service}: the request failed: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * The error an AWS JSON reply names: the `x-amzn-errortype` header (REST JSON services such as
+ * Lambda), else the body's `__type` or `code` (JSON RPC services such as SSM), without the
+ * `namespace#` prefix or `:url` suffix either may carry.
+ */
+export function errorOf(reply: SignedReply): { type: string; message: string } {
+  let body: { __type?: string; code?: string; message?: string; Message?: string } = {};
+  try {
+    body = reply.text ? (JSON.parse(reply.text) as typeof body) : {};
+  } catch {
+    // Not JSON (a proxy's HTML page): the status says enough.
+  }
+  const raw = reply.headers['x-amzn-errortype'] ?? body.__type ?? body.code ?? 'UnknownError';
+  const type = raw.split(':')[0]!.split('#').pop() || 'UnknownError';
+  return { type, message: body.message ?? body.Message ?? '' };
+}
+
+/** The SDK's standard-mode backoff (full jitter) after attempt 1, 2, …. */
+function backoffMs(attempt: number, throttled: boolean): number {
+  const base = throttled ? 500 : 100;
+  return Math.random() * Math.min(20_000, base * 2 ** (attempt - 1));
+}
+
+function defaultEndpoint(service: string, region: string): string {
+  return `https://${service}.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
+}
+
+async function readBody(body: AsyncIterable<Uint8Array> | undefined): Promise<string> {
+  if (!body) return '';
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of body) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
