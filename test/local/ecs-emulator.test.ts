@@ -237,6 +237,18 @@ describe('ECS emulator', () => {
     expect(err.name).toBe('ClusterNotFoundException');
   });
 
+  it('describes at most 10 services a call, as ECS does: 10 answer (unknown ones as failures), 11 or none are refused', async () => {
+    await seedService();
+    const ten = ['web', ...Array.from({ length: 9 }, (_, i) => `other-${i}`)];
+    const out = await ecs.send(new DescribeServicesCommand({ cluster: 'demo', services: ten }));
+    expect(out.services?.map((s) => s.serviceName)).toEqual(['web']);
+    expect(out.failures).toHaveLength(9);
+    for (const services of [[...ten, 'one-more'], []]) {
+      const err = await failure(ecs.send(new DescribeServicesCommand({ cluster: 'demo', services })));
+      expect(err.name).toBe('InvalidParameterException');
+    }
+  });
+
   it('refuses to delete the PRIMARY set or a scaled set without force', async () => {
     await seedService();
     const set = await createSet(50);

@@ -1,12 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CreateClusterCommand, CreateServiceCommand, CreateTaskSetCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { describe, expect, it } from 'vitest';
 import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { startAwsServer, type AwsServer } from '../../src/local/aws-server.js';
-import { ManualClock } from '../../src/local/clock.js';
 import { localClientConfig } from '../../src/aws/client-config.js';
-import { createEcsElbv2Emulator, type LocalEcsElbv2 } from '../../src/local/ecs-elbv2/index.js';
 import { createLocalCloudWatch } from '../../src/local/cloudwatch/index.js';
-import { LocalEventBus, type CapturedEvent } from '../../src/local/eventbridge/index.js';
+import type { CapturedEvent } from '../../src/local/eventbridge/index.js';
+import { useEcsWorld } from './support/ecs-world.js';
 
 const until = async (what: string, ok: () => boolean) => {
   for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 5));
@@ -14,44 +11,19 @@ const until = async (what: string, ok: () => boolean) => {
 };
 
 describe('local cloud: ECS and CloudWatch events on the default bus, in AWS shape', () => {
-  let clock: ManualClock;
-  let emulator: LocalEcsElbv2;
-  let bus: LocalEventBus;
-  let server: AwsServer;
-  let ecs: ECSClient;
-  let stopEvents: () => void;
-  const ecsEvents = () => bus.find({ source: ['aws.ecs'] });
-
-  beforeEach(async () => {
-    clock = new ManualClock(Date.UTC(2026, 0, 2));
-    bus = new LocalEventBus({ clock });
-    emulator = createEcsElbv2Emulator({ clock, timings: { taskStartMs: 5_000, healthyAfterMs: 10_000, drainMs: 30_000, taskStopMs: 2_000 } });
-    const cloudwatch = createLocalCloudWatch(clock, bus);
-    server = await startAwsServer([emulator.handler, cloudwatch.handler]);
-    ecs = new ECSClient(localClientConfig(server.url));
-    stopEvents = emulator.emitEvents(bus, { tickMs: 2 });
-    await ecs.send(new CreateClusterCommand({ clusterName: 'demo' }));
-    await ecs.send(new CreateServiceCommand({ cluster: 'demo', serviceName: 'web', desiredCount: 2, deploymentController: { type: 'EXTERNAL' } }));
-    await ecs.send(
-      new RegisterTaskDefinitionCommand({ family: 'web', containerDefinitions: [{ name: 'web', image: 'registry.example.com/web:1.0.0', essential: true }] }),
-    );
+  const world = useEcsWorld({
+    timings: { taskStartMs: 5_000, healthyAfterMs: 10_000, drainMs: 30_000, taskStopMs: 2_000 },
+    alongside: (clock, bus) => [createLocalCloudWatch(clock, bus).handler],
   });
-  afterEach(async () => {
-    stopEvents();
-    ecs.destroy();
-    await server.close();
-  });
-
-  const createSet = async () =>
-    (await ecs.send(new CreateTaskSetCommand({ cluster: 'demo', service: 'web', taskDefinition: 'web', scale: { unit: 'PERCENT', value: 100 } }))).taskSet!;
+  const ecsEvents = () => world.bus.find({ source: ['aws.ecs'] });
 
   it('sends TASKSET_STEADY_STATE once, when the set gets there, naming the service, cluster and set', async () => {
     // Prepare
-    const set = await createSet();
+    const set = await world.createSet();
     await new Promise((r) => setTimeout(r, 20));
     expect(ecsEvents()).toEqual([]);
     // Act
-    clock.advance(6_000);
+    world.clock.advance(6_000);
     await until('the steady-state event', () => ecsEvents().length > 0);
     await new Promise((r) => setTimeout(r, 20));
     // Assess
@@ -71,9 +43,9 @@ describe('local cloud: ECS and CloudWatch events on the default bus, in AWS shap
   });
 
   it('sends an ECS Task State Change for each task that reaches STOPPED, with its stop code and reason', async () => {
-    emulator.faults.crashTasks({ family: 'web', reason: 'Essential container in task exited', afterMs: 1_000 });
-    await createSet();
-    clock.advance(7_000);
+    world.emulator.faults.crashTasks({ family: 'web', reason: 'Essential container in task exited', afterMs: 1_000 });
+    await world.createSet();
+    world.clock.advance(7_000);
     await until('a stopped-task event', () => ecsEvents().some((e) => e.detailType === 'ECS Task State Change'));
     const stopped = ecsEvents().find((e) => e.detailType === 'ECS Task State Change')!;
     expect(stopped.detail).toMatchObject({
@@ -87,26 +59,26 @@ describe('local cloud: ECS and CloudWatch events on the default bus, in AWS shap
   });
 
   it('fail: drops events while `lose` lasts, and counts them', async () => {
-    emulator.faults.events({ lose: 1 });
-    await createSet();
-    clock.advance(6_000);
-    await until('the loss', () => emulator.faults.lostEvents === 1);
+    world.emulator.faults.events({ lose: 1 });
+    await world.createSet();
+    world.clock.advance(6_000);
+    await until('the loss', () => world.emulator.faults.lostEvents === 1);
     await new Promise((r) => setTimeout(r, 20));
     expect(ecsEvents()).toEqual([]);
   });
 
   it('holds an event back for `delayMs` of emulated time', async () => {
-    emulator.faults.events({ delayMs: 60_000 });
-    await createSet();
-    clock.advance(6_000);
+    world.emulator.faults.events({ delayMs: 60_000 });
+    await world.createSet();
+    world.clock.advance(6_000);
     await new Promise((r) => setTimeout(r, 30));
     expect(ecsEvents()).toEqual([]);
-    clock.advance(60_000);
+    world.clock.advance(60_000);
     await until('the delayed event', () => ecsEvents().length === 1);
   });
 
   it('sends a CloudWatch Alarm State Change when an alarm changes state, not when it stays', async () => {
-    const cw = new CloudWatchClient(localClientConfig(server.url, 1));
+    const cw = new CloudWatchClient(localClientConfig(world.server.url, 1));
     try {
       await cw.send(
         new PutMetricAlarmCommand({
@@ -122,7 +94,7 @@ describe('local cloud: ECS and CloudWatch events on the default bus, in AWS shap
       );
       await cw.send(new SetAlarmStateCommand({ AlarmName: 'web-5xx', StateValue: 'ALARM', StateReason: 'Threshold Crossed' }));
       await cw.send(new SetAlarmStateCommand({ AlarmName: 'web-5xx', StateValue: 'ALARM', StateReason: 'again' }));
-      const events = bus.find({ source: ['aws.cloudwatch'] });
+      const events = world.bus.find({ source: ['aws.cloudwatch'] });
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({
         detailType: 'CloudWatch Alarm State Change',

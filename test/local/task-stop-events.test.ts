@@ -1,22 +1,8 @@
-import {
-  CreateClusterCommand,
-  CreateServiceCommand,
-  CreateTaskSetCommand,
-  DeleteTaskSetCommand,
-  ECSClient,
-  ListTasksCommand,
-  RegisterTaskDefinitionCommand,
-  RunTaskCommand,
-  StopTaskCommand,
-  UpdateTaskSetCommand,
-} from '@aws-sdk/client-ecs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { localClientConfig } from '../../src/aws/client-config.js';
-import { startAwsServer, type AwsServer } from '../../src/local/aws-server.js';
-import { ManualClock } from '../../src/local/clock.js';
-import { createEcsElbv2Emulator, type LocalEcsElbv2 } from '../../src/local/ecs-elbv2/index.js';
-import { envelope, LocalEventBus, matches, type CapturedEvent, type EventRule } from '../../src/local/eventbridge/index.js';
+import { DeleteTaskSetCommand, ListTasksCommand, RunTaskCommand, StopTaskCommand, UpdateTaskSetCommand } from '@aws-sdk/client-ecs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { envelope, matches, type CapturedEvent, type EventRule } from '../../src/local/eventbridge/index.js';
 import { readFunctionEventRules } from '../../src/local/serverless-rules.js';
+import { useEcsWorld } from './support/ecs-world.js';
 
 const AWSVPC = { awsvpcConfiguration: { subnets: ['subnet-1'], assignPublicIp: 'DISABLED' as const } };
 
@@ -27,50 +13,22 @@ const AWSVPC = { awsvpcConfiguration: { subnets: ['subnet-1'], assignPublicIp: '
  */
 describe('ECS task stops: their stop codes, and which invoke ecs-events', () => {
   let rules: EventRule[];
-  let clock: ManualClock;
-  let emulator: LocalEcsElbv2;
-  let bus: LocalEventBus;
-  let server: AwsServer;
-  let ecs: ECSClient;
-  let stopEvents: () => void;
-
+  const world = useEcsWorld({
+    timings: { taskStartMs: 5_000, healthyAfterMs: 10_000, drainMs: 0, taskStopMs: 2_000, standaloneRunMs: 5_000 },
+    taskDefinitions: ['web', 'job'].map((family) => ({
+      family,
+      networkMode: 'awsvpc',
+      containerDefinitions: [{ name: family, image: `registry.example.com/${family}:1.0.0`, essential: true }],
+    })),
+    maxAttempts: 1,
+  });
   beforeAll(async () => {
     rules = (await readFunctionEventRules({ stateMachineName: 'sm', eventBusName: 'stepcd' }))['ecs-events']!;
   });
-  beforeEach(async () => {
-    clock = new ManualClock(Date.UTC(2026, 0, 2));
-    bus = new LocalEventBus({ clock });
-    emulator = createEcsElbv2Emulator({
-      clock,
-      timings: { taskStartMs: 5_000, healthyAfterMs: 10_000, drainMs: 0, taskStopMs: 2_000, standaloneRunMs: 5_000 },
-    });
-    server = await startAwsServer([emulator.handler]);
-    ecs = new ECSClient(localClientConfig(server.url, 1));
-    stopEvents = emulator.emitEvents(bus, { tickMs: 2 });
-    await ecs.send(new CreateClusterCommand({ clusterName: 'demo' }));
-    await ecs.send(new CreateServiceCommand({ cluster: 'demo', serviceName: 'web', desiredCount: 2, deploymentController: { type: 'EXTERNAL' } }));
-    for (const family of ['web', 'job']) {
-      await ecs.send(
-        new RegisterTaskDefinitionCommand({
-          family,
-          networkMode: 'awsvpc',
-          containerDefinitions: [{ name: family, image: `registry.example.com/${family}:1.0.0`, essential: true }],
-        }),
-      );
-    }
-  });
-  afterEach(async () => {
-    stopEvents();
-    ecs.destroy();
-    await server.close();
-  });
-
-  const createSet = async () =>
-    (await ecs.send(new CreateTaskSetCommand({ cluster: 'demo', service: 'web', taskDefinition: 'web', scale: { unit: 'PERCENT', value: 100 } }))).taskSet!;
-  const stops = () => bus.find({ detailType: ['ECS Task State Change'] });
+  const stops = () => world.bus.find({ detailType: ['ECS Task State Change'] });
   /** Lets the emulator's clock pass and its ticker publish what happened. */
   const advance = async (ms: number) => {
-    clock.advance(ms);
+    world.clock.advance(ms);
     await new Promise((r) => setTimeout(r, 30));
   };
   const delivered = (e: CapturedEvent) => rules.some((rule) => matches(rule, e));
@@ -80,11 +38,11 @@ describe('ECS task stops: their stop codes, and which invoke ecs-events', () => 
   };
 
   it('scale-in and task set deletion: ServiceSchedulerInitiated, "Scaling activity initiated by", not delivered', async () => {
-    const set = await createSet();
+    const set = await world.createSet();
     await advance(6_000);
-    await ecs.send(new UpdateTaskSetCommand({ cluster: 'demo', service: 'web', taskSet: set.id!, scale: { unit: 'PERCENT', value: 50 } }));
+    await world.ecs.send(new UpdateTaskSetCommand({ cluster: 'demo', service: 'web', taskSet: set.id!, scale: { unit: 'PERCENT', value: 50 } }));
     await advance(3_000);
-    await ecs.send(new DeleteTaskSetCommand({ cluster: 'demo', service: 'web', taskSet: set.id!, force: true }));
+    await world.ecs.send(new DeleteTaskSetCommand({ cluster: 'demo', service: 'web', taskSet: set.id!, force: true }));
     await advance(3_000);
 
     expect(stops().map(summary)).toEqual([
@@ -94,22 +52,22 @@ describe('ECS task stops: their stop codes, and which invoke ecs-events', () => 
   });
 
   it("StopTask of a service's task: UserInitiated with the caller's reason, not delivered", async () => {
-    await createSet();
+    await world.createSet();
     await advance(6_000);
-    const [taskArn] = (await ecs.send(new ListTasksCommand({ cluster: 'demo', serviceName: 'web' }))).taskArns!;
-    await ecs.send(new StopTaskCommand({ cluster: 'demo', task: taskArn, reason: 'operator' }));
+    const [taskArn] = (await world.ecs.send(new ListTasksCommand({ cluster: 'demo', serviceName: 'web' }))).taskArns!;
+    await world.ecs.send(new StopTaskCommand({ cluster: 'demo', task: taskArn, reason: 'operator' }));
     await advance(3_000);
 
     expect(stops().map(summary)).toEqual([{ stopCode: 'UserInitiated', stoppedReason: 'operator', group: 'service:web', delivered: false }]);
   });
 
   it('a crash and a failed container health check: delivered, with the code and reason ECS gives', async () => {
-    emulator.faults.failHealthChecks({ family: 'web', check: 'container', afterMs: 1_000 });
-    await createSet();
+    world.emulator.faults.failHealthChecks({ family: 'web', check: 'container', afterMs: 1_000 });
+    await world.createSet();
     await advance(7_000);
     await advance(3_000);
-    emulator.faults.clear();
-    emulator.faults.crashTasks({ family: 'web', reason: 'Essential container in task exited', afterMs: 1_000 });
+    world.emulator.faults.clear();
+    world.emulator.faults.crashTasks({ family: 'web', reason: 'Essential container in task exited', afterMs: 1_000 });
     await advance(20_000);
 
     const seen = stops().map(summary);
@@ -129,12 +87,12 @@ describe('ECS task stops: their stop codes, and which invoke ecs-events', () => 
 
   it('a standalone task: its exit (0 included) is delivered, its StopTask not', async () => {
     const run = async () =>
-      (await ecs.send(new RunTaskCommand({ cluster: 'demo', taskDefinition: 'job', launchType: 'FARGATE', networkConfiguration: AWSVPC }))).tasks![0]!;
+      (await world.ecs.send(new RunTaskCommand({ cluster: 'demo', taskDefinition: 'job', launchType: 'FARGATE', networkConfiguration: AWSVPC }))).tasks![0]!;
     await run();
     await advance(12_000);
     const stopped = await run();
     await advance(1_000);
-    await ecs.send(new StopTaskCommand({ cluster: 'demo', task: stopped.taskArn, reason: 'stepcd: ECS_RUN_TASK timed out' }));
+    await world.ecs.send(new StopTaskCommand({ cluster: 'demo', task: stopped.taskArn, reason: 'stepcd: ECS_RUN_TASK timed out' }));
     await advance(3_000);
 
     const [exited, userStopped] = stops();
