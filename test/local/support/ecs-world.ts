@@ -50,7 +50,9 @@ export function useEcsWorld(opts: {
     stopEvents = world.emulator.emitEvents(world.bus, { tickMs: 2 });
     await world.ecs.send(new CreateClusterCommand({ clusterName: 'demo' }));
     await world.ecs.send(new CreateServiceCommand({ cluster: 'demo', serviceName: 'web', desiredCount: 2, deploymentController: { type: 'EXTERNAL' } }));
-    const definitions = opts.taskDefinitions ?? [{ family: 'web', containerDefinitions: [{ name: 'web', image: 'registry.example.com/web:1.0.0', essential: true }] }];
+    const definitions = opts.taskDefinitions ?? [
+      { family: 'web', containerDefinitions: [{ name: 'web', image: 'registry.example.com/web:1.0.0', essential: true }] },
+    ];
     for (const definition of definitions) await world.ecs.send(new RegisterTaskDefinitionCommand(definition));
   });
   afterEach(async () => {
@@ -59,6 +61,7 @@ export function useEcsWorld(opts: {
     await world.server.close();
   });
   world.createSet = async () =>
-    (await world.ecs.send(new CreateTaskSetCommand({ cluster: 'demo', service: 'web', taskDefinition: 'web', scale: { unit: 'PERCENT', value: 100 } }))).taskSet!;
+    (await world.ecs.send(new CreateTaskSetCommand({ cluster: 'demo', service: 'web', taskDefinition: 'web', scale: { unit: 'PERCENT', value: 100 } })))
+      .taskSet!;
   return world;
 }
