@@ -13,6 +13,7 @@ import { toApprovalView } from '../slack/blocks.js';
 import { alreadyClosedMessage, approvalsRemaining, closedReason, isAllowedApprover, type ClosedReason } from './rules.js';
 import { mayActIn, type GroupMembers } from '../slack/groups.js';
 import { cancelDeployment } from '../orchestrator/cancel.js';
+import type { WaitTokenPort } from '../stability/ports.js';
 
 /** The approval items the service decides on, and the records it moves (votes, stage, status, cancel). */
 export type ApprovalHistory = ApprovalStore &
@@ -23,6 +24,8 @@ export type ApprovalHistory = ApprovalStore &
 export interface ApprovalServiceDeps {
   history: ApprovalHistory;
   workflow: Pick<WorkflowPort, 'sendTaskSuccess' | 'sendTaskFailure'>;
+  /** The queue's and the stage waits' tokens, which a cancel settles. */
+  tokens: WaitTokenPort;
   events: EventPublisher;
   notifier: Notifier;
   logger: {
@@ -210,7 +213,7 @@ export class ApprovalService {
    */
   async resumeQueued(app: string, deploymentId: string): Promise<boolean> {
     const token = (await this.deps.history.getAppState(app)).queueTokens?.[deploymentId];
-    return token ? this.deps.workflow.sendTaskSuccess(token, { cancelRequested: true }) : false;
+    return token ? this.deps.tokens.resume(token, { cancelRequested: true }) : false;
   }
 
   /**
@@ -223,12 +226,12 @@ export class ApprovalService {
     if (!wait || !(await this.deps.history.closeWait(wait))) return false;
     // A WAIT says so in the words its own cancel check uses (openWaitStage).
     const by = opts.by ?? 'cancel';
-    if (wait.target.kind === 'duration') return this.deps.workflow.sendTaskFailure(wait.taskToken, ErrorName.Cancelled, `cancelled by ${by} during WAIT`);
+    if (wait.target.kind === 'duration') return this.deps.tokens.fail(wait.taskToken, ErrorName.Cancelled, `cancelled by ${by} during WAIT`);
     const doing =
       wait.target.kind === 'alarms'
         ? 'ANALYSIS was analysing'
         : `${(await this.load(deploymentId)).stages[wait.stageIndex]?.name ?? 'a stage'} was stabilising`;
-    return this.deps.workflow.sendTaskFailure(wait.taskToken, ErrorName.Cancelled, `cancelled by ${by} while ${doing}`);
+    return this.deps.tokens.fail(wait.taskToken, ErrorName.Cancelled, `cancelled by ${by} while ${doing}`);
   }
 
   /**

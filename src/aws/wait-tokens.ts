@@ -15,7 +15,7 @@ export class SfnWaitTokens implements WaitTokenPort {
 
   resume(taskToken: string, output: unknown): Promise<boolean> {
     return sendTaskResult(
-      'resuming a stage wait',
+      'resuming a stored wait',
       () => this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? {}) })),
       CLOSED_TOKEN_ERRORS,
     );
@@ -23,7 +23,7 @@ export class SfnWaitTokens implements WaitTokenPort {
 
   fail(taskToken: string, error: string, cause: string): Promise<boolean> {
     return sendTaskResult(
-      `failing a stage wait with ${error}`,
+      `failing a stored wait with ${error}`,
       () => this.client.send(new SendTaskFailureCommand({ taskToken, error, cause: cause.slice(0, 32_768) })),
       CLOSED_TOKEN_ERRORS,
     );

@@ -6,6 +6,7 @@ import type { ApprovalStore } from '../history/approval-store.js';
 import type { DeploymentStore } from '../history/deployment-store.js';
 import type { StepcdLogger } from '../logging.js';
 import type { Notifier } from '../slack/notifier.js';
+import type { WaitTokenPort } from '../stability/ports.js';
 
 /** The records and app state the steps move, and the approval a rollback closes. */
 export type OrchestratorHistory = Pick<
@@ -25,6 +26,8 @@ export interface StepDeps {
   events: EventPublisher;
   notifier: Notifier;
   workflow: WorkflowPort;
+  /** Resumes a queued deployment's wait; its token came from our table, so any closed token is "gone". */
+  tokens: WaitTokenPort;
   /** The engine's clock: deadlines, wait ends, the start of stages and rollbacks for their timeouts. */
   now(): Date;
   /**

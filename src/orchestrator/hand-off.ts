@@ -87,15 +87,7 @@ export function queueBackstopSeconds(deps: StepDeps): number {
   return deps.queueBackstopSeconds ?? DEFAULT_QUEUE_BACKSTOP_SECONDS;
 }
 
-/**
- * SendTaskSuccess; false when the task no longer waits. InvalidToken is also "gone" here: the token
- * came from our own table, so it names an execution of a state machine since replaced.
- */
-async function resume(deps: StepDeps, token: string): Promise<boolean> {
-  try {
-    return await deps.workflow.sendTaskSuccess(token, { handedOff: true });
-  } catch (err) {
-    if ((err as { cause?: { name?: string } }).cause?.name === 'InvalidToken') return false;
-    throw err;
-  }
+/** SendTaskSuccess; false when the task no longer waits. */
+function resume(deps: StepDeps, token: string): Promise<boolean> {
+  return deps.tokens.resume(token, { handedOff: true });
 }

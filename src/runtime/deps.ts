@@ -40,6 +40,7 @@ export interface CoreDeps {
   history: DynamoHistoryStore;
   events: EventBridgePublisher;
   workflow: SfnWorkflow;
+  tokens: SfnWaitTokens;
   notifier: Notifier;
 }
 
@@ -53,7 +54,7 @@ export interface NotifierTuning {
  * History, events and workflow without the notifier: what the webhook needs, and no Slack client
  * in its bundle. buildCoreDeps adds the notifier to exactly these.
  */
-export function buildRecordPorts(ctx: DepsContext): Omit<CoreDeps, 'notifier'> {
+export function buildRecordPorts(ctx: DepsContext): Omit<CoreDeps, 'notifier' | 'tokens'> {
   return {
     history: new DynamoHistoryStore(createDocumentClient(ctx.clients.dynamodb), ctx.config.tableName),
     events: new EventBridgePublisher(createEventBridgeClient(ctx.clients.events), ctx.config.eventBusName),
@@ -67,6 +68,7 @@ export function buildCoreDeps(ctx: DepsContext, tuning: NotifierTuning = {}): Co
   const { history } = ports;
   return {
     ...ports,
+    tokens: new SfnWaitTokens(createSfnClient(ctx.clients.sfn)),
     notifier: createNotifier({
       history,
       logger: ctx.logger,
@@ -130,7 +132,7 @@ export function buildStageTaskDeps(ctx: DepsContext): StageTaskDeps {
   const core = buildCoreDeps(ctx);
   return {
     history: core.history,
-    tokens: new SfnWaitTokens(createSfnClient(ctx.clients.sfn)),
+    tokens: core.tokens,
     ports: stagePorts(ctx),
     steps: buildStepDeps(ctx, core),
   };

@@ -2,8 +2,9 @@ import type { StageWaitStore } from '../history/stage-wait-store.js';
 import type { StagePorts } from '../stages/ports.js';
 
 /**
- * Settles a waiting stage's task token. `false` means the token was already closed (it timed out, was
- * settled by a racing event, check or cancel, or its execution ended): handled, not an error.
+ * Settles a task token stepcd stored (a stage's wait, a queued deployment's). `false` means the token
+ * was already closed (it timed out, was settled by a racing event, check or cancel, or its execution
+ * ended, or it names an execution of a state machine since replaced): handled, not an error.
  */
 export interface WaitTokenPort {
   resume(taskToken: string, output: unknown): Promise<boolean>;

@@ -267,6 +267,14 @@ describe('ApprovalService from the CLI', () => {
     expect((await h.history.getApproval(plan.deploymentId, 0))?.status).toBe('CANCELLED');
   });
 
+  it('a cancel settles a queue token from a replaced state machine as gone, rather than failing', async () => {
+    // The local SFN, as SFN does, answers InvalidToken for a token it never issued.
+    const app = `stale-${Date.now()}`;
+    await h.history.enqueue(app, 'd-stale');
+    expect(await h.history.setQueueToken(app, 'd-stale', 'a-token-of-a-replaced-state-machine')).toBe(true);
+    await expect(h.service.resumeQueued(app, 'd-stale')).resolves.toBe(false);
+  });
+
   it('says there is nothing to approve for an unknown deployment', async () => {
     const result = await h.service.reject({ deploymentId: 'nope', user: 'U0ALICE', via: 'cli', now: new Date() });
     expect(result.kind).toBe('closed');

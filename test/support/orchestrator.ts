@@ -5,6 +5,7 @@ import type { WorkflowPort } from '../../src/domain/workflow.js';
 import { createLogger } from '../../src/logging.js';
 import type { OrchestratorDeps } from '../../src/orchestrator/index.js';
 import { NoopNotifier } from '../../src/slack/notifier.js';
+import type { WaitTokenPort } from '../../src/stability/ports.js';
 
 /** When the orchestrator unit tests' plans were made. */
 export const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
@@ -40,6 +41,7 @@ export function orchestratorDepsAt(history: DynamoHistoryStore, ms: number, even
     ancestry: { compare: () => Promise.reject(new Error('ancestry is not expected here')) },
     notifier: new NoopNotifier(),
     workflow: unusedPort<WorkflowPort>('workflow'),
+    tokens: unusedPort<WaitTokenPort>('tokens'),
     now: () => new Date(ms),
     wallNow: () => new Date(ms),
     logger: createLogger('test', { logLevel: 'SILENT' }),

@@ -2,6 +2,7 @@ import { ApprovalService } from '../../../src/approval/service.js';
 import { ReplayCache } from '../../../src/slack/signature.js';
 import { localClientConfig } from '../../../src/aws/client-config.js';
 import { createSfnClient, SfnWorkflow } from '../../../src/aws/sfn.js';
+import { SfnWaitTokens } from '../../../src/aws/wait-tokens.js';
 import type { DeploymentEvent, EventPublisher } from '../../../src/domain/events.js';
 import type { DeploymentPlan } from '../../../src/domain/plan.js';
 import type { DynamoHistoryStore } from '../../../src/aws/history/dynamo-history-store.js';
@@ -104,6 +105,7 @@ export async function startApprovalHarness(): Promise<ApprovalHarness> {
   const service = new ApprovalService({
     history,
     workflow: new SfnWorkflow(createSfnClient(localClientConfig(aws.url)), stateMachineArn),
+    tokens: new SfnWaitTokens(createSfnClient(localClientConfig(aws.url))),
     events,
     notifier,
     logger: quietLogger,
