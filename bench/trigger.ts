@@ -93,7 +93,7 @@ export async function measureFanout(opts: { apps: number; timeoutMs?: number }):
       const pushed = await bench.push(await generatedApps(names, '1.1.0', ['taskdef.yaml']), `bump ${opts.apps} apps`);
       const timeoutMs = opts.timeoutMs ?? 180_000;
       await Promise.race([everyStarted, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
-      // The continuation still records each start; let it finish before counting and stopping.
+      // Calls still in flight after the last start (the closed executions ending) are counted too.
       // Still busy after a minute, the timing stands and the counts are marked as partial.
       const notQuiet = await bench.calls.quiesce().then(
         () => undefined,

@@ -100,9 +100,10 @@ async function triggerWave(requests: readonly AppRequest[], existing: ReadonlyMa
     if (publishError) return failed(req, base, publishError, deps);
     if (r.kind !== 'start') return r.result;
     try {
-      // Idempotent by name while the execution runs, so a resumed start cannot make a second one.
+      // The name is the deployment's, so this never makes a second execution: an execution already
+      // started (running or ended, with this input or a re-planned one) is the answer. Begin, the
+      // execution's first step, records its ARN, so a push spends no write per app on it.
       const { executionArn } = await deps.workflow.startExecution(r.plan.executionName, r.plan);
-      await deps.history.setExecution(req.deploymentId, executionArn);
       deps.logger.info('deployment started', {
         deploymentId: req.deploymentId,
         app: r.plan.app.name,
@@ -136,7 +137,7 @@ async function recordOutcome(req: AppRequest, base: Base, outcome: PlanOutcome, 
   }
   const { plan } = outcome;
   if (existing) {
-    deps.logger.info('resuming a deployment recorded but never started', { deploymentId, app: base.app });
+    deps.logger.info('starting a deployment recorded earlier (its execution, if it already exists, is the answer)', { deploymentId, app: base.app });
     return { kind: 'start', plan };
   }
   const record = newDeploymentRecord(plan, deps.wallNow());
@@ -180,7 +181,11 @@ function baseOf(req: AppRequest): Base {
   return { app: appDirOf(req.configPath), configPath: req.configPath, deploymentId: req.deploymentId };
 }
 
-/** PENDING without an execution: a previous attempt crashed between the record and StartExecution. */
+/**
+ * PENDING without an execution: a previous attempt crashed between the record and StartExecution,
+ * or started it and Begin has not recorded it yet. Either way the caller starts it by its name,
+ * which finds the execution in the second case.
+ */
 export function isUnstarted(record: DeploymentRecord): boolean {
   return record.status === 'PENDING' && !record.executionArn;
 }

@@ -91,7 +91,7 @@ export const DEFAULT_TRIGGER_LIMITS: TriggerLimits = {
 export interface TriggerDeps {
   source: ManifestSource;
   planner: AppPlanner;
-  history: Pick<DeploymentStore, 'createDeployment' | 'getDeployment' | 'getDeployments' | 'setExecution'>;
+  history: Pick<DeploymentStore, 'createDeployment' | 'getDeployment' | 'getDeployments'>;
   workflow: WorkflowPort;
   events: BatchEventPublisher;
   deferrer: Deferrer;

@@ -10,7 +10,7 @@ import type { DeploymentRecord } from '../domain/deployment.js';
 
 /** What starting a deployment by hand needs: the same record, event and execution a push makes. */
 export interface StartDeps {
-  history: Pick<DeploymentStore, 'createDeployment' | 'getDeployment' | 'setExecution'>;
+  history: Pick<DeploymentStore, 'createDeployment' | 'getDeployment'>;
   workflow: Pick<WorkflowPort, 'startExecution'>;
   events: EventPublisher;
   /** The time people read (the record's createdAt, events). */

@@ -13,7 +13,9 @@ export interface Started {
 /**
  * Starts a planned deployment the way a push does (src/gitops/trigger.ts): the PENDING record and
  * DEPLOYMENT_TRIGGERED first, then StartExecution. The state machine's Begin then applies the same
- * lock, queue and commit-order rules as to any push.
+ * lock, queue and commit-order rules as to any push, and records the execution on the record: a
+ * write here too could fail after the start, and the error would invite a retry, which (the id being
+ * salted) would start a second deployment.
  */
 export async function startDeployment(plan: DeploymentPlan, deps: StartDeps): Promise<Started> {
   const record = newDeploymentRecord(plan, deps.wallNow());
@@ -23,6 +25,5 @@ export async function startDeployment(plan: DeploymentPlan, deps: StartDeps): Pr
   }
   await deps.events.publish(statusEvent(record, { status: record.status, now: record.createdAt }));
   const { executionArn } = await deps.workflow.startExecution(plan.executionName, plan);
-  await deps.history.setExecution(plan.deploymentId, executionArn);
   return { deploymentId: plan.deploymentId, executionArn, executionName: plan.executionName };
 }

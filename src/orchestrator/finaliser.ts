@@ -34,6 +34,10 @@ export async function finaliseExecution(change: ExecutionStatusChange, deps: Orc
   const app = plan.app.name;
   const record = await deps.history.getDeployment(id);
   if (!record) return 'ignored';
+  // Only Begin records the execution: one that ended before Begin got that far (stopped, or Begin's
+  // first read failed for good) would leave the record with no way to its history. A rollback-only
+  // execution is not the record's.
+  if (!record.executionArn && !input.rollbackOnly) await deps.history.setExecution(id, change.executionArn);
   const appState = await deps.history.getAppState(app);
   // Stopped while an automatic rollback ran: the rollback's own outcome stands (a stop is not a cancel).
   const rollingBack = record.status === 'ROLLING_BACK';

@@ -106,6 +106,10 @@ describe('measureTriggerLatency and measureFanout', () => {
     // One wave: the three services share one DescribeServices, their records one BatchGetItem.
     expect(fanout.awsCalls['ecs:DescribeServices']).toBe(1);
     expect(fanout.awsCalls['dynamodb:BatchGetItem']).toBe(1);
+    // Per app its record and its start, and no UpdateItem: Begin (stubbed out here) records the
+    // execution. The fourth PutItem is the delivery's dedupe item.
+    expect(fanout.awsCalls['dynamodb:PutItem']).toBe(4);
+    expect(fanout.awsCalls['dynamodb:UpdateItem']).toBeUndefined();
   });
 });
 

@@ -120,7 +120,8 @@ describe('cancel and stop', () => {
     const executions = h.stack.cloud.sfn.listExecutions({ stateMachineArn: h.stack.stateMachineArn });
     expect(executions.filter((e) => e.status === 'RUNNING')).toEqual([]);
     await expectRestored();
-    expect((await h.stack.core.history.getDeployment(id))?.status).toBe('CANCELLED');
+    // Still this execution's: the rollback-only one's end does not name itself on the record.
+    expect(await h.stack.core.history.getDeployment(id)).toMatchObject({ status: 'CANCELLED', executionArn: arn });
   });
 
   it('keeps FAILURE when StopExecution lands during an automatic rollback, with DEPLOYMENT_ROLLING_BACK sent once', async () => {
@@ -180,5 +181,27 @@ describe('cancel and stop', () => {
     } finally {
       undo();
     }
+  });
+
+  it('finalises an execution stopped before Begin ran: CANCELLED, nothing deployed, and the record names the execution', async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const undo = h.stack.interceptFunction('orchestrate', async (event, context, next) => {
+      if ((event as { action?: string }).action === 'begin') await held;
+      return next(event, context);
+    });
+    try {
+      const { id, arn } = await h.deploy(await h.imageBump('canary', '2.4.0'));
+      expect((await h.stack.core.history.getDeployment(id))?.executionArn).toBeUndefined();
+      h.stack.cloud.sfn.stopExecution(arn, { cause: 'stopped from the console' });
+      const record = await h.waitForStatus(id, 'CANCELLED');
+      // Begin is still held: the finaliser recorded it.
+      expect(record.executionArn).toBe(arn);
+      expect(record.reason).toBe('execution was stopped (StopExecution); it never held the app lock, so nothing was deployed');
+    } finally {
+      release();
+      undo();
+    }
+    await expectRestored();
   });
 });

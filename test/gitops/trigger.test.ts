@@ -96,7 +96,10 @@ describe('triggerDeployments over a local git repository with three apps', () =>
     expect(plan.strategy).toBe('QUICK_SYNC');
     expect(plan.serviceDefinition).toMatchObject({ cluster: 'demo', serviceName: 'api' });
     const record = await h.history.getDeployment(plan.deploymentId);
-    expect(record).toMatchObject({ status: 'PENDING', executionArn: out.results[0]!.executionArn });
+    expect(record).toMatchObject({ status: 'PENDING' });
+    // Begin, the execution's first step, records it: the webhook spends no write on it.
+    expect(record?.executionArn).toBeUndefined();
+    expect(out.results[0]!.executionArn).toMatch(/:execution:deploy:api-/);
     expect(h.events.events.map((e) => e.detailType)).toEqual(['DEPLOYMENT_TRIGGERED']);
     baseSha = sha;
   });
@@ -165,12 +168,16 @@ describe('triggerDeployments over a local git repository with three apps', () =>
     const sha = await writeAndCommit(repoDir, { 'apps/worker/taskdef.yaml': taskdef('worker', 'cpu: "256"\n') }, 'worker again');
 
     const first = await triggerDeployments(pushOf(baseSha, sha), h.deps);
-    const second = await triggerDeployments(pushOf(baseSha, sha), h.deps);
+    const { deploymentId, executionArn } = first.results[0]!;
+    // Before Begin has recorded the execution, a start by its name answers with the one that exists.
+    const early = await triggerDeployments(pushOf(baseSha, sha), h.deps);
+    await h.history.setExecution(deploymentId, executionArn!);
+    const late = await triggerDeployments(pushOf(baseSha, sha), h.deps);
 
     expect(h.workflow.started).toHaveLength(1);
-    expect(second.results).toEqual([
-      expect.objectContaining({ status: 'DUPLICATE', deploymentId: first.results[0]!.deploymentId, executionArn: first.results[0]!.executionArn }),
-    ]);
+    expect(early.results).toEqual([expect.objectContaining({ status: 'STARTED', deploymentId, executionArn })]);
+    expect(late.results).toEqual([expect.objectContaining({ status: 'DUPLICATE', deploymentId, executionArn })]);
+    expect(h.events.events.filter((e) => e.detailType === 'DEPLOYMENT_TRIGGERED')).toHaveLength(1);
     baseSha = sha;
   });
 

@@ -81,7 +81,7 @@ describe('SfnWorkflow against the local Step Functions', () => {
     expect(await workflow.describeExecution(executionArn)).toMatchObject({ executionArn, name: 'web-bbb2222-02', status: 'SUCCEEDED' });
   });
 
-  it('fails the execution with the error a rejection sends', async () => {
+  it('fails the execution with the error a rejection sends, and answers a later start by its name with it', async () => {
     const { executionArn } = await workflow.startExecution('web-ccc3333-03', { deploymentId: 'd3' });
     expect(await workflow.sendTaskFailure(await tokenOf('d3'), 'stepcd.Rejected', 'rejected by carol')).toBe(true);
     await sfn.waitForExecution(executionArn);
@@ -90,6 +90,10 @@ describe('SfnWorkflow against the local Step Functions', () => {
       error: 'stepcd.Rejected',
       cause: 'rejected by carol',
     });
+    // A redelivery that comes after the execution ended (before Begin recorded it, say) gets it back.
+    expect((await workflow.startExecution('web-ccc3333-03', { deploymentId: 'd3' })).executionArn).toBe(executionArn);
+    const machine = executionArn.replace(/:execution:([^:]+):.*$/, ':stateMachine:$1');
+    expect(sfn.listExecutions({ stateMachineArn: machine }).filter((e) => e.name === 'web-ccc3333-03')).toHaveLength(1);
   });
 
   it('stops a running execution, after which its token is closed', async () => {

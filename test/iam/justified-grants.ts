@@ -29,8 +29,6 @@ export const JUSTIFIED_GRANTS: Record<string, string> = {
   // Reached on paths the suites do not take; each stays because the code makes the call there.
   'stage ecs:StopTask arn:aws:ecs:us-east-1:123456789012:task/*':
     'ECS_RUN_TASK stops its task when the stage times out, and a rollback stops one still running; no suite lets a task outlive its stage',
-  'github-webhook states:DescribeExecution arn:aws:states:us-east-1:123456789012:execution:stepcd-ci-deployment:*':
-    'StartExecution answered ExecutionAlreadyExists (src/aws/sfn.ts): a redelivery the dedupe item missed',
   'approval-request states:SendTaskSuccess *': 'a retried approval request for an approval already decided answers the new token at once',
   'approval-request states:SendTaskFailure *': 'a retried approval request for an approval already rejected answers the new token at once',
   // The AWS target finds the stack's state machine by name; the local target reads .stepcd/local.json.

@@ -208,6 +208,9 @@ describe('bad webhooks through the whole local stack', () => {
       const body = goodBody();
 
       const first = await deliver({ body, delivery });
+      const { executionArn, deploymentId } = JSON.parse(first.text).apps[0] as { executionArn: string; deploymentId: string };
+      // DUPLICATE once Begin has recorded the execution (the next test covers the time before).
+      await recorded(deploymentId);
       const again = await deliver({ body, delivery });
       const replayed = await deliver({ body, delivery: crypto.randomUUID() });
 
@@ -216,8 +219,49 @@ describe('bad webhooks through the whole local stack', () => {
       expect(again.status).toBe(200);
       expect(JSON.parse(again.text)).toMatchObject({ status: 'redelivery' });
       expect(replayed.status).toBe(200);
-      expect(JSON.parse(replayed.text).apps[0].status).toBe('DUPLICATE');
-      const { executionArn, deploymentId } = JSON.parse(first.text).apps[0] as { executionArn: string; deploymentId: string };
+      expect(JSON.parse(replayed.text).apps[0]).toMatchObject({ status: 'DUPLICATE', executionArn });
+      await waitFor('approval request', async () => ((await h.stack.core.history.getApproval(deploymentId, 2))?.status === 'OPEN' ? true : undefined), {
+        everyMs: 10,
+      });
+      await h.stack.approvals.approve({ deploymentId, user: 'U-LEAD', via: 'cli', now: new Date() });
+      expect((await h.stack.cloud.sfn.waitForExecution(executionArn)).status).toBe('SUCCEEDED');
+      expect(executions()).toBe(started + 1);
+    });
+  });
+
+  it('a redelivery before Begin has recorded the execution answers with that execution and starts no other', async () => {
+    await summary.track('replay before Begin ran', '200 STARTED, same execution', async () => {
+      const started = executions();
+      const path = 'apps/canary/taskdef.yaml';
+      const text = await readFile(join(h.repoDir, path), 'utf8');
+      const sha = await writeAndCommit(h.repoDir, { [path]: text.replace(/canary:[\w.-]+/, 'canary:3.0.0') }, 'canary: 3.0.0');
+      const body = JSON.stringify(pushOf({ before: head, after: sha }));
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const undo = h.stack.interceptFunction('orchestrate', async (event, context, next) => {
+        if ((event as { action?: string }).action === 'begin') await held;
+        return next(event, context);
+      });
+      let deploymentId = '';
+      let executionArn = '';
+      try {
+        const delivery = crypto.randomUUID();
+        const first = await deliver({ body, delivery });
+        ({ deploymentId, executionArn } = JSON.parse(first.text).apps[0] as { executionArn: string; deploymentId: string });
+        expect((await h.stack.core.history.getDeployment(deploymentId))?.executionArn).toBeUndefined();
+        // GitHub's redelivery (same id), then a replay under a new id: its plan differs, so
+        // StartExecution answers ExecutionAlreadyExists and the webhook describes the execution.
+        const replies = [await deliver({ body, delivery }), await deliver({ body, delivery: crypto.randomUUID() })];
+        for (const reply of replies) {
+          expect(reply.status, reply.text).toBe(200);
+          expect(JSON.parse(reply.text).apps).toEqual([expect.objectContaining({ deploymentId, status: 'STARTED', executionArn })]);
+        }
+        expect(executions()).toBe(started + 1);
+      } finally {
+        release();
+        undo();
+      }
+      await recorded(deploymentId);
       await waitFor('approval request', async () => ((await h.stack.core.history.getApproval(deploymentId, 2))?.status === 'OPEN' ? true : undefined), {
         everyMs: 10,
       });
@@ -227,3 +271,14 @@ describe('bad webhooks through the whole local stack', () => {
     });
   });
 });
+
+/** Resolves once Begin has recorded the deployment's execution. */
+function recorded(deploymentId: string) {
+  return waitFor(
+    `Begin to record the execution of ${deploymentId}`,
+    async () => ((await h.stack.core.history.getDeployment(deploymentId))?.executionArn ? true : undefined),
+    {
+      everyMs: 10,
+    },
+  );
+}
