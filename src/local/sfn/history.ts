@@ -72,9 +72,11 @@ export class HistoryMapper {
         return [detail(timedOut ? 'TaskTimedOut' : 'TaskFailed', { ...resourceOf(state), error: ev.Error, cause: causeText(ev.Cause) })];
       }
       case 'StateExited': {
-        const exited = detail(`${type}StateExited`, { name, output: json(ev.state?.output) }, 'stateExited');
+        // One serialisation for both events: a state's output is the whole execution data.
+        const output = json(ev.state?.output);
+        const exited = detail(`${type}StateExited`, { name, output }, 'stateExited');
         if (!isTask || this.failed.has(name)) return [exited];
-        return [detail('TaskSucceeded', { ...resourceOf(state), output: json(ev.state?.output) }), exited];
+        return [detail('TaskSucceeded', { ...resourceOf(state), output }), exited];
       }
       case 'MapIterationStarted':
       case 'MapIterationSucceeded':
