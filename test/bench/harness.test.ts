@@ -4,7 +4,7 @@ import { measurePipelines } from '../../bench/pipelines.js';
 import { measureRollbackReach } from '../../bench/rollback-reach.js';
 import { measureWaiting } from '../../bench/waiting.js';
 import { functionMemoryMb, readServerlessYml } from '../../bench/serverless-functions.js';
-import { measureFanout, measureTriggerLatency } from '../../bench/trigger.js';
+import { measureFanout, measureFanoutRuns, measureTriggerLatency } from '../../bench/trigger.js';
 
 // Smoke tests on tiny sizes: the figures have the right shape and add up. No timing is asserted.
 
@@ -110,6 +110,15 @@ describe('measureTriggerLatency and measureFanout', () => {
     // execution. The fourth PutItem is the delivery's dedupe item.
     expect(fanout.awsCalls['dynamodb:PutItem']).toBe(4);
     expect(fanout.awsCalls['dynamodb:UpdateItem']).toBeUndefined();
+  });
+
+  it('reports the fan-out run with the median time, and every run’s time', async () => {
+    const runs = await measureFanoutRuns({ apps: 2, runs: 3 });
+    expect(runs.runs).toBe(3);
+    expect(runs.allStartedMsRuns).toHaveLength(3);
+    const sorted = [...(runs.allStartedMsRuns as number[])].sort((a, b) => a - b);
+    expect(runs.allStartedMs).toBe(sorted[1]);
+    expect(runs.startedExecutions).toBe(2);
   });
 });
 
