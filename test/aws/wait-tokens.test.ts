@@ -26,7 +26,7 @@ describe('Class: SfnWaitTokens', () => {
   it('throws when Step Functions cannot be reached: the event delivery is retried', async () => {
     const unreachable = new SFNClient({ ...cloud.clientConfigs.sfn, endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
     try {
-      await expect(new SfnWaitTokens(unreachable).resume('stepcd-local-token:x', {})).rejects.toThrow(/resuming a stage wait/);
+      await expect(new SfnWaitTokens(unreachable).resume('stepcd-local-token:x', {})).rejects.toThrow(/resuming a stored wait/);
     } finally {
       unreachable.destroy();
     }
