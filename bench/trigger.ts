@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import type { AwsCall } from './support/aws-calls.js';
 import { EXAMPLES_DIR, exampleFiles } from '../test/support/examples.js';
@@ -32,6 +35,7 @@ export interface FanoutFigures {
   notQuiet?: string;
 }
 
+const run = promisify(execFile);
 const SIMPLE = 'simple';
 
 /**
@@ -67,17 +71,27 @@ export interface FanoutRunsFigures extends FanoutFigures {
 }
 
 /**
- * The fan-out `runs` times on fresh stacks, reported as the run with the median allStartedMs: one run
- * on a shared machine swings by a third, and the median of three is the figure that stays put.
+ * The fan-out `runs` times, each in a fresh process (bench/fanout-once.ts) so that every run is as
+ * cold as the first, reported as the run with the median allStartedMs: one run on a shared machine
+ * swings by a third, and the median of three is the figure that stays put.
  */
 export async function measureFanoutRuns(opts: { apps: number; runs: number }): Promise<FanoutRunsFigures> {
   const all: FanoutFigures[] = [];
-  for (let i = 0; i < opts.runs; i += 1) all.push(await measureFanout({ apps: opts.apps }));
+  for (let i = 0; i < opts.runs; i += 1) all.push(await fanoutInFreshProcess(opts.apps));
   const times = all.map((run) => run.allStartedMs);
   const allStarted = all.filter((run) => run.allStartedMs !== null);
   const sorted = [...allStarted].sort((a, b) => (a.allStartedMs ?? 0) - (b.allStartedMs ?? 0));
   const median = sorted[Math.floor((sorted.length - 1) / 2)] ?? all[0]!;
   return { ...median, ...(allStarted.length < all.length ? { allStartedMs: null } : {}), runs: opts.runs, allStartedMsRuns: times };
+}
+
+async function fanoutInFreshProcess(apps: number): Promise<FanoutFigures> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fanout-once.ts', import.meta.url)), String(apps)], {
+    env: process.env,
+    maxBuffer: 16 * 1024 * 1024,
+    timeout: 600_000,
+  });
+  return JSON.parse(stdout) as FanoutFigures;
 }
 
 /**
@@ -86,7 +100,7 @@ export async function measureFanoutRuns(opts: { apps: number; runs: number }): P
  * someone else takes), so the local machine measures the trigger path and not `apps` concurrent
  * deployments: on AWS those run on AWS's side, not in the webhook's.
  */
-export async function measureFanout(opts: { apps: number; timeoutMs?: number }): Promise<FanoutFigures> {
+export async function measureFanout(opts: { apps: number; timeoutMs?: number; prefix?: string }): Promise<FanoutFigures> {
   const bench = await startBenchStack();
   try {
     bench.addHook({
@@ -95,7 +109,7 @@ export async function measureFanout(opts: { apps: number; timeoutMs?: number }):
         return name === 'orchestrate' && action === 'begin' ? Promise.resolve({ ...data, lock: 'CLOSED' }) : undefined;
       },
     });
-    const names = Array.from({ length: opts.apps }, (_, i) => `app-${String(i + 1).padStart(4, '0')}`);
+    const names = Array.from({ length: opts.apps }, (_, i) => `${opts.prefix ?? 'app'}-${String(i + 1).padStart(4, '0')}`);
     await bench.commit(await generatedApps(names, '1.0.0'), `${opts.apps} apps`);
 
     let started = 0;
