@@ -29,6 +29,10 @@ export interface SignedReply {
 
 const handler = new NodeHttpHandler({ connectionTimeout: 3_000, requestTimeout: 10_000 });
 
+/** One default chain for the process: it caches what it resolved, so a call does not walk it again. */
+let ambient: ReturnType<typeof defaultProvider> | undefined;
+const ambientCredentials = () => (ambient ??= defaultProvider());
+
 /**
  * Sends the call, again after a connection that failed, a throttle or a server error, up to the
  * config's maxAttempts (3 by default) with the SDK's standard backoff. The reply it ends with is the
@@ -66,7 +70,7 @@ async function sendOnce(call: SignedCall): Promise<SignedReply> {
     service: call.service,
     region: call.config.region,
     sha256: Sha256,
-    credentials: call.config.credentials ?? defaultProvider(),
+    credentials: call.config.credentials ?? ambientCredentials(),
   });
   try {
     const { response } = await handler.handle((await signer.sign(request)) as HttpRequest);
