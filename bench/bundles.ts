@@ -38,8 +38,9 @@ process.exit(0);
 
 /**
  * Builds every function in serverless.yml with its `custom.esbuild` settings, then imports each
- * bundle `runs` times in a fresh Node process. the secrets middleware prefetches secrets while a handler module
- * loads, so the child's SSM endpoint is a loopback stub and every setting the handlers read is set.
+ * bundle `runs` times in a fresh Node process, one round over all the bundles at a time. The secrets
+ * middleware prefetches secrets while a handler module loads, so the child's SSM endpoint is a
+ * loopback stub and every setting the handlers read is set.
  */
 export async function measureBundles(serverlessYml: string, opts: { runs: number; only?: string[] }): Promise<Record<string, BundleFigures>> {
   const settings = bundleSettings(serverlessYml);
@@ -50,7 +51,7 @@ export async function measureBundles(serverlessYml: string, opts: { runs: number
   try {
     const script = join(work, 'import-once.mjs');
     await writeFile(script, IMPORT_SCRIPT);
-    const out: Record<string, BundleFigures> = {};
+    const built: { name: string; outfile: string }[] = [];
     for (const [name, entry] of entries) {
       const outfile = join(work, name, `handler${settings.outExtension}`);
       await build({
@@ -67,16 +68,24 @@ export async function measureBundles(serverlessYml: string, opts: { runs: number
         plugins,
         logLevel: 'silent',
       });
-      const imports: number[] = [];
-      const processes: number[] = [];
-      for (let i = 0; i < opts.runs; i += 1) {
+      built.push({ name, outfile });
+    }
+    // Round-robin: each round imports every bundle once, so a slow minute of a shared machine lands
+    // on all of them alike rather than on whichever bundle was being measured then.
+    const imports = new Map(built.map(({ name }) => [name, [] as number[]]));
+    const processes = new Map(built.map(({ name }) => [name, [] as number[]]));
+    for (let i = 0; i < opts.runs; i += 1) {
+      for (const { name, outfile } of built) {
         const spawned = performance.now();
         const { stdout } = await run(process.execPath, [script, pathToFileURL(outfile).href], { env: handlerEnv(ssm.url), timeout: 60_000 });
-        processes.push(performance.now() - spawned);
-        imports.push(Number(stdout));
+        processes.get(name)!.push(performance.now() - spawned);
+        imports.get(name)!.push(Number(stdout));
       }
-      const importMs = median(imports);
-      const processMs = median(processes);
+    }
+    const out: Record<string, BundleFigures> = {};
+    for (const { name, outfile } of built) {
+      const importMs = median(imports.get(name)!);
+      const processMs = median(processes.get(name)!);
       out[name] = {
         bytes: (await stat(outfile)).size,
         coldImportMs: importMs === null ? null : roundMs(importMs),
