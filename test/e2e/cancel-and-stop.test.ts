@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidStateError } from '../../src/errors.js';
 import { cancelDeployment } from '../../src/orchestrator/index.js';
 import type { ExecutionData } from '../../src/orchestrator/execution-data.js';
 import { exampleFiles } from '../support/examples.js';
@@ -200,6 +201,26 @@ describe('cancel and stop', () => {
       expect(record.reason).toBe('execution was stopped (StopExecution); it never held the app lock, so nothing was deployed');
     } finally {
       release();
+      undo();
+    }
+    await expectRestored();
+  });
+
+  it('finalises an execution whose Begin failed for good before its first write: the record ends final and names the execution', async () => {
+    const undo = h.stack.interceptFunction('orchestrate', async (event, context, next) => {
+      if ((event as { action?: string }).action === 'begin') throw new InvalidStateError('the history table answered nonsense');
+      return next(event, context);
+    });
+    try {
+      const { id, arn } = await h.deploy(await h.imageBump('canary', '2.5.0'));
+      const done = await h.stack.cloud.sfn.waitForExecution(arn, { timeoutMs: 30_000 });
+      expect(done.status).toBe('FAILED');
+      const record = await waitFor('the record final', async () => {
+        const r = await h.stack.core.history.getDeployment(id);
+        return r && r.status !== 'PENDING' ? r : undefined;
+      });
+      expect(record).toMatchObject({ status: 'FAILURE', executionArn: arn });
+    } finally {
       undo();
     }
     await expectRestored();
