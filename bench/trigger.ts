@@ -78,8 +78,8 @@ export interface FanoutRunsFigures extends FanoutFigures {
 export async function measureFanoutRuns(opts: { apps: number; runs: number }): Promise<FanoutRunsFigures> {
   const all: FanoutFigures[] = [];
   for (let i = 0; i < opts.runs; i += 1) all.push(await fanoutInFreshProcess(opts.apps));
-  const times = all.map((run) => run.allStartedMs);
-  const allStarted = all.filter((run) => run.allStartedMs !== null);
+  const times = all.map((figures) => figures.allStartedMs);
+  const allStarted = all.filter((figures) => figures.allStartedMs !== null);
   const sorted = [...allStarted].sort((a, b) => (a.allStartedMs ?? 0) - (b.allStartedMs ?? 0));
   const median = sorted[Math.floor((sorted.length - 1) / 2)] ?? all[0]!;
   return { ...median, ...(allStarted.length < all.length ? { allStartedMs: null } : {}), runs: opts.runs, allStartedMsRuns: times };

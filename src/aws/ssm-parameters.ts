@@ -1,4 +1,4 @@
-import { ConfigError, ThrottledError, TransientError } from '../errors.js';
+import { ConfigError, isThrottlingCode, ThrottledError, TransientError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
 import { errorOf, sendSigned } from './signed-request.js';
 
@@ -43,7 +43,7 @@ async function getParametersPage(names: string[], config: AwsClientConfig): Prom
   const { type, message: said } = errorOf(reply);
   const message = `ssm:GetParameters answered ${reply.statusCode} ${type}: ${said}`.trim();
   // A throttle or a server error that outlasted the retries may pass; a refusal (AccessDenied, a bad name) will not.
-  if (type === 'ThrottlingException') throw new ThrottledError(message);
+  if (isThrottlingCode(type)) throw new ThrottledError(message);
   if (reply.statusCode >= 500) throw new TransientError(message);
   throw new ConfigError(message);
 }

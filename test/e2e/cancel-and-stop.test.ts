@@ -215,11 +215,8 @@ describe('cancel and stop', () => {
       const { id, arn } = await h.deploy(await h.imageBump('canary', '2.5.0'));
       const done = await h.stack.cloud.sfn.waitForExecution(arn, { timeoutMs: 30_000 });
       expect(done.status).toBe('FAILED');
-      const record = await waitFor('the record final', async () => {
-        const r = await h.stack.core.history.getDeployment(id);
-        return r && r.status !== 'PENDING' ? r : undefined;
-      });
-      expect(record).toMatchObject({ status: 'FAILURE', executionArn: arn });
+      const record = await h.waitForStatus(id, 'FAILURE');
+      expect(record.executionArn).toBe(arn);
     } finally {
       undo();
     }
