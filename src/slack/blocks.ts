@@ -1,4 +1,4 @@
-import type { KnownBlock } from '@slack/web-api';
+import type { KnownBlock } from '@slack/types';
 import type { ApprovalRecord, DeploymentRecord, DeploymentStatus, StageRecord, StageStatus } from '../domain/deployment.js';
 import { FINAL_STATUSES } from '../domain/deployment.js';
 import type { Mention } from '../domain/plan.js';

@@ -1,7 +1,7 @@
-import { LogLevel, WebClient } from '@slack/web-api';
 import type { DriftNotifier } from '../drift/check.js';
 import type { DriftState } from '../drift/types.js';
 import { classifySlackError, realSleep, withRetries } from './retry.js';
+import { slackApi } from './web-api.js';
 
 export interface DriftNotifierOptions {
   botToken?: string;
@@ -30,18 +30,13 @@ export function driftMessageText(state: DriftState, dashboardUrl?: string): stri
 /** Over the bot token (chat.postMessage) or an incoming webhook; neither configured sends nothing. */
 export function createDriftNotifier(opts: DriftNotifierOptions): DriftNotifier {
   if (opts.botToken) {
-    const client = new WebClient(opts.botToken, {
-      slackApiUrl: opts.apiUrl,
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      logLevel: LogLevel.ERROR,
-    });
+    const client = slackApi({ token: opts.botToken, ...(opts.apiUrl ? { apiUrl: opts.apiUrl } : {}), timeoutMs: 2_500 });
     return {
       async driftChanged(state) {
         const channel = state.baseline.slackChannel ?? opts.defaultChannel;
         if (!channel) return;
         const text = driftMessageText(state, opts.dashboardUrl);
-        await withRetries(() => client.chat.postMessage({ channel, text }), classifySlackError, { maxAttempts: 3, sleep: realSleep });
+        await withRetries(() => client.call('chat.postMessage', { channel, text }), classifySlackError, { maxAttempts: 3, sleep: realSleep });
       },
     };
   }

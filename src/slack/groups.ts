@@ -1,4 +1,4 @@
-import { WebClient } from '@slack/web-api';
+import { slackApi } from './web-api.js';
 
 /** Who belongs to a Slack user group (`S…` id): how an allowlist naming a group is checked. */
 export interface GroupMembers {
@@ -19,18 +19,14 @@ const CACHE_MS = 60_000;
  * click is answered "try again" rather than refused or allowed on a guess.
  */
 export function slackGroupMembers(opts: { botToken: string; apiUrl?: string; timeoutMs?: number; now?: () => number }): GroupMembers {
-  const client = new WebClient(opts.botToken, {
-    ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
-    retryConfig: { retries: 0 },
-    timeout: opts.timeoutMs ?? 1_000,
-  });
+  const client = slackApi({ token: opts.botToken, ...(opts.apiUrl ? { apiUrl: opts.apiUrl } : {}), timeoutMs: opts.timeoutMs ?? 1_000 });
   const now = opts.now ?? Date.now;
   const cache = new Map<string, { at: number; members: string[] }>();
   return {
     async membersOf(groupId) {
       const hit = cache.get(groupId);
       if (hit && now() - hit.at < CACHE_MS) return hit.members;
-      const out = await client.usergroups.users.list({ usergroup: groupId });
+      const out = await client.call<{ users?: string[] }>('usergroups.users.list', { usergroup: groupId });
       const members = out.users ?? [];
       cache.set(groupId, { at: now(), members });
       return members;

@@ -1,4 +1,5 @@
 import pRetry from 'p-retry';
+import { SlackApiError } from './web-api.js';
 
 /**
  * Bounded retries for chat calls. Slack failures never fail a deployment, but a blip (rate limit,
@@ -45,18 +46,17 @@ export async function withRetries<T>(fn: () => Promise<T>, classify: (err: unkno
 /** Slack platform errors worth another try; anything else (invalid_auth, channel_not_found) is final. */
 const RETRYABLE_PLATFORM_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
-/** Classifies @slack/web-api errors by their stable `code` (instanceof breaks across module copies). */
+/** Classifies a failed Web API call (src/slack/web-api.ts) by what failed, not by its message. */
 export function classifySlackError(err: unknown): RetryDecision {
-  const e = err as { code?: string; data?: { error?: string }; retryAfter?: number };
-  switch (e?.code) {
-    case 'slack_webapi_rate_limited_error':
-      return { retry: true, afterMs: (e.retryAfter ?? 1) * 1000 };
-    case 'slack_webapi_http_error':
-    case 'slack_webapi_request_error':
+  if (!(err instanceof SlackApiError)) return { retry: false };
+  switch (err.failure) {
+    case 'rate_limited':
+      return { retry: true, afterMs: (err.extra.retryAfterSeconds ?? 1) * 1000 };
+    case 'http':
+      return { retry: (err.extra.status ?? 500) >= 500 };
+    case 'request':
       return { retry: true };
-    case 'slack_webapi_platform_error':
-      return { retry: RETRYABLE_PLATFORM_ERRORS.has(e.data?.error ?? '') };
-    default:
-      return { retry: false };
+    case 'platform':
+      return { retry: RETRYABLE_PLATFORM_ERRORS.has(err.extra.error ?? '') };
   }
 }

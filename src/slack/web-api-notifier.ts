@@ -1,4 +1,3 @@
-import { LogLevel, WebClient } from '@slack/web-api';
 import type { DeploymentRecord } from '../domain/deployment.js';
 import { DetailType } from '../domain/events.js';
 import { detailTypeForStatus } from '../notify/events.js';
@@ -6,6 +5,7 @@ import type { ApprovalRequestInfo, ApprovalUpdateInfo, Notifier, NotifierHistory
 import { loadApprovalViews, openApprovalView } from './views.js';
 import { mentionsFor, renderDeploymentMessage, userMention, type ApprovalView, type SlackMessage } from './blocks.js';
 import { classifySlackError, withRetries } from './retry.js';
+import { slackApi, type SlackApi } from './web-api.js';
 
 export interface SlackWebApiNotifierOptions {
   botToken: string;
@@ -28,20 +28,13 @@ type MessageRef = { channel: string; ts: string };
  * history), `chat.update` ever after. Edits do not notify anyone, so mentions go to a threaded reply.
  */
 export class SlackWebApiNotifier implements Notifier {
-  private readonly client: WebClient;
+  private readonly client: SlackApi;
   /** Refs posted by this instance, so a caller holding a stale record does not post twice. */
   private readonly refs = new Map<string, MessageRef>();
 
   constructor(private readonly opts: SlackWebApiNotifierOptions) {
-    this.client = new WebClient(opts.botToken, {
-      slackApiUrl: opts.apiUrl,
-      // Retries are ours (bounded, classified); the client's default retries for ~30 minutes.
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      // Bounded so the interactions endpoint can still answer Slack within 3 s.
-      timeout: opts.timeoutMs,
-      logLevel: LogLevel.ERROR,
-    });
+    // Bounded so the interactions endpoint can still answer Slack within 3 s; retries are this.call's.
+    this.client = slackApi({ token: opts.botToken, ...(opts.apiUrl ? { apiUrl: opts.apiUrl } : {}), timeoutMs: opts.timeoutMs });
   }
 
   deploymentStarted(record: DeploymentRecord, settings?: NotifySettings): Promise<void> {
@@ -93,7 +86,7 @@ export class SlackWebApiNotifier implements Notifier {
       const mentions = new Set([...(o.extraMentions ?? []), ...(o.event ? mentionsFor(o.settings?.mentions ?? [], o.event) : [])]);
       if (mentions.size > 0) {
         const text = `${[...mentions].join(' ')} ${o.threadText ?? `${record.app.name}: ${o.event ?? what}`}`;
-        await this.call(() => this.client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text }));
+        await this.call(() => this.client.call('chat.postMessage', { channel: ref.channel, thread_ts: ref.ts, text }));
       }
     } catch (err) {
       this.opts.logger.error('slack notification failed; the deployment carries on', {
@@ -108,7 +101,7 @@ export class SlackWebApiNotifier implements Notifier {
   private async upsert(record: DeploymentRecord, message: SlackMessage, settings?: NotifySettings): Promise<MessageRef | undefined> {
     const ref = await this.findRef(record);
     if (ref) {
-      await this.call(() => this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks }));
+      await this.call(() => this.client.call('chat.update', { channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks }));
       return ref;
     }
     const channel = settings?.slackChannel ?? this.opts.defaultChannel;
@@ -118,7 +111,9 @@ export class SlackWebApiNotifier implements Notifier {
       });
       return undefined;
     }
-    const posted = await this.call(() => this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks }));
+    const posted = await this.call(() =>
+      this.client.call<{ channel?: string; ts?: string }>('chat.postMessage', { channel, text: message.text, blocks: message.blocks }),
+    );
     if (!posted.channel || !posted.ts) throw new Error('chat.postMessage answered without channel and ts');
     const created = { channel: posted.channel, ts: posted.ts };
     this.refs.set(record.deploymentId, created);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifySlackError, type RetryDecision, withRetries } from '../../src/slack/retry.js';
+import { SlackApiError } from '../../src/slack/web-api.js';
 
 /** A call that fails `failures` times with `error`, then answers 'ok'; counts its attempts. */
 function flaky(failures: number, error: () => unknown) {
@@ -51,7 +52,7 @@ describe('withRetries', () => {
   });
 
   it("success: follows a rate limit's Retry-After, capped at maxDelayMs", async () => {
-    const limited = () => Object.assign(new Error('rate limited'), { code: 'slack_webapi_rate_limited_error', retryAfter: 30 });
+    const limited = () => new SlackApiError('chat.update', 'rate_limited', 'rate limited (HTTP 429)', { status: 429, retryAfterSeconds: 30 });
     const call = flaky(1, limited);
     const clock = recordingSleep();
 

@@ -120,7 +120,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The WebClient sends form bodies with complex values (blocks) JSON-encoded; decode those back. */
+/** Web API calls come as form bodies with complex values (blocks) JSON-encoded; decode those back. */
 function parseBody(raw: string, contentType: string): Record<string, unknown> {
   if (contentType.includes('application/json')) {
     try {
