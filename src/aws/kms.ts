@@ -1,6 +1,6 @@
-import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { AwsError, wrapAwsError } from '../errors.js';
+import { AwsError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
+import { callJsonRpc } from './json-rpc.js';
 
 /** Encrypts with and decrypts under one KMS key (the stack's), base64 blobs in and out. */
 export interface KmsCipher {
@@ -9,29 +9,31 @@ export interface KmsCipher {
   close(): void;
 }
 
+/**
+ * KMS Encrypt and Decrypt as signed JSON-RPC calls (blobs travel base64 in the JSON, as the wire
+ * protocol has them): @aws-sdk/client-kms added 28 KB and ~5% of the stage function's cold import
+ * for these two operations. Errors name the key, never the value.
+ */
 export function createKmsCipher(config: AwsClientConfig, keyId: string): KmsCipher {
-  const client = new KMSClient(config);
+  const call = <T>(operation: 'Encrypt' | 'Decrypt', doing: string, input: object) =>
+    callJsonRpc<T>(
+      { service: 'kms', target: `TrentService.${operation}`, config, input },
+      (m, cause) => new AwsError(`${doing} KMS key ${keyId}: ${m}`, { cause }),
+    );
   return {
     async encrypt(plaintext) {
-      try {
-        const out = await client.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from(plaintext, 'utf8') }));
-        if (!out.CiphertextBlob) throw new AwsError('KMS Encrypt returned no ciphertext');
-        return Buffer.from(out.CiphertextBlob).toString('base64');
-      } catch (err) {
-        // The message names the key, never the value (wrapAwsError passes a StepcdError through).
-        throw wrapAwsError(`encrypting with KMS key ${keyId}`, err);
-      }
+      const input = { KeyId: keyId, Plaintext: Buffer.from(plaintext, 'utf8').toString('base64') };
+      const out = await call<{ CiphertextBlob?: string }>('Encrypt', 'encrypting with', input);
+      if (!out.CiphertextBlob) throw new AwsError('KMS Encrypt returned no ciphertext');
+      return out.CiphertextBlob;
     },
     async decrypt(ciphertextBase64) {
-      try {
-        // KeyId pins the key: a blob made under any other key is refused (IncorrectKeyException).
-        const out = await client.send(new DecryptCommand({ KeyId: keyId, CiphertextBlob: Buffer.from(ciphertextBase64, 'base64') }));
-        if (!out.Plaintext) throw new AwsError('KMS Decrypt returned no plaintext');
-        return Buffer.from(out.Plaintext).toString('utf8');
-      } catch (err) {
-        throw wrapAwsError(`decrypting with KMS key ${keyId}`, err);
-      }
+      // KeyId pins the key: a blob made under any other key is refused (IncorrectKeyException).
+      const out = await call<{ Plaintext?: string }>('Decrypt', 'decrypting with', { KeyId: keyId, CiphertextBlob: ciphertextBase64 });
+      if (out.Plaintext === undefined) throw new AwsError('KMS Decrypt returned no plaintext');
+      return Buffer.from(out.Plaintext, 'base64').toString('utf8');
     },
-    close: () => client.destroy(),
+    // Nothing to release: the signed requests share one keep-alive handler for the process.
+    close: () => undefined,
   };
 }

@@ -1,6 +1,6 @@
-import { ConfigError, isThrottlingCode, ThrottledError, TransientError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
-import { errorOf, sendSigned } from './signed-request.js';
+import { callJsonRpc } from './json-rpc.js';
 
 /**
  * SSM's GetParameters (decrypted), the one SSM call stepcd makes, as one signed request:
@@ -26,26 +26,12 @@ export async function getParameters(names: readonly string[], config: AwsClientC
 }
 
 async function getParametersPage(names: string[], config: AwsClientConfig): Promise<ParameterValues> {
-  const call = {
-    service: 'ssm',
-    config,
-    path: '/',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonSSM.GetParameters' },
-    body: JSON.stringify({ Names: names, WithDecryption: true }),
-  };
-  const reply = await sendSigned(call);
-  if (reply.statusCode === 200) {
-    const json = JSON.parse(reply.text || '{}') as SsmReply;
-    const values = new Map<string, string>();
-    for (const p of json.Parameters ?? []) if (p.Name !== undefined && p.Value !== undefined) values.set(p.Name, p.Value);
-    return { values, invalid: json.InvalidParameters ?? [] };
-  }
-  const { type, message: said } = errorOf(reply);
-  const message = `ssm:GetParameters answered ${reply.statusCode} ${type}: ${said}`.trim();
-  // A throttle or a server error that outlasted the retries may pass; a refusal (AccessDenied, a bad name) will not.
-  if (isThrottlingCode(type)) throw new ThrottledError(message);
-  if (reply.statusCode >= 500) throw new TransientError(message);
-  throw new ConfigError(message);
+  const input = { Names: names, WithDecryption: true };
+  // A refusal (AccessDenied, a bad name) is a configuration problem: the function cannot start without its secrets.
+  const json = await callJsonRpc<SsmReply>({ service: 'ssm', target: 'AmazonSSM.GetParameters', config, input }, (m) => new ConfigError(m));
+  const values = new Map<string, string>();
+  for (const p of json.Parameters ?? []) if (p.Name !== undefined && p.Value !== undefined) values.set(p.Name, p.Value);
+  return { values, invalid: json.InvalidParameters ?? [] };
 }
 
 interface SsmReply {

@@ -1,0 +1,52 @@
+import { isThrottlingCode, ThrottledError, TransientError, type StepcdError } from '../errors.js';
+import type { AwsClientConfig } from './client-config.js';
+import { errorOf, sendSigned } from './signed-request.js';
+
+/**
+ * One call of an AWS JSON-RPC service (awsJson1_1: a POST to `/` naming `<Service>.<Operation>` in
+ * X-Amz-Target), as one signed request. For the single operations (SSM GetParameters, KMS
+ * Encrypt and Decrypt) whose generated clients would add their whole service to a cold start.
+ */
+export interface JsonRpcCall {
+  /** The signing name and endpoint prefix: `ssm`, `kms`. */
+  service: string;
+  /** `AmazonSSM.GetParameters`, `TrentService.Decrypt`. */
+  target: string;
+  config: AwsClientConfig;
+  input: object;
+}
+
+/**
+ * The reply's JSON on 200. Any other answer is thrown: a throttle or a server error that outlasted
+ * sendSigned's retries as ThrottledError or TransientError (a later try may pass), anything else as
+ * `refusal`'s error (a refusal will not pass however often it is sent). The message names the
+ * operation and AWS's error, never the input.
+ */
+export async function callJsonRpc<T>(call: JsonRpcCall, refusal: (message: string, cause: AwsReplyError) => StepcdError): Promise<T> {
+  const reply = await sendSigned({
+    service: call.service,
+    config: call.config,
+    path: '/',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': call.target },
+    body: JSON.stringify(call.input),
+  });
+  if (reply.statusCode === 200) return JSON.parse(reply.text || '{}') as T;
+  const { type, message: said } = errorOf(reply);
+  const operation = call.target.split('.').pop();
+  const message = `${call.service}:${operation} answered ${reply.statusCode} ${type}: ${said}`.trim();
+  const cause = new AwsReplyError(type, said, reply.statusCode);
+  if (isThrottlingCode(type)) throw new ThrottledError(message, { cause });
+  if (reply.statusCode >= 500) throw new TransientError(message, { cause });
+  throw refusal(message, cause);
+}
+
+/** AWS's error as the SDK would have thrown it: `name` is the error code (`InvalidCiphertextException`). */
+export class AwsReplyError extends Error {
+  constructor(
+    override readonly name: string,
+    message: string,
+    readonly statusCode: number,
+  ) {
+    super(message);
+  }
+}
