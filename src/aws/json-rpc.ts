@@ -1,39 +1,51 @@
-import { isThrottlingCode, ThrottledError, TransientError, type StepcdError } from '../errors.js';
+import { AwsError, isThrottlingCode, ThrottledError, TransientError, type StepcdError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
 import { errorOf, sendSigned } from './signed-request.js';
 
 /**
  * One call of an AWS JSON-RPC service (awsJson1_1: a POST to `/` naming `<Service>.<Operation>` in
- * X-Amz-Target), as one signed request. For the single operations (SSM GetParameters, KMS
- * Encrypt and Decrypt) whose generated clients would add their whole service to a cold start.
+ * X-Amz-Target), as one signed request. For the single operations (SSM GetParameters, KMS Encrypt
+ * and Decrypt, EventBridge PutEvents) whose generated clients would add their whole service's
+ * schemas and error classes to every cold start.
  */
 export interface JsonRpcCall {
-  /** The signing name and endpoint prefix: `ssm`, `kms`. */
+  /** The signing name and endpoint prefix: `ssm`, `kms`, `events`. */
   service: string;
-  /** `AmazonSSM.GetParameters`, `TrentService.Decrypt`. */
+  /** `AmazonSSM.GetParameters`, `TrentService.Decrypt`, `AWSEvents.PutEvents`. */
   target: string;
   config: AwsClientConfig;
   input: object;
+  /** What the call is for, first in every error's message: `publishing X to event bus Y`. */
+  doing?: string;
 }
 
 /**
  * The reply's JSON on 200. Any other answer is thrown: a throttle or a server error that outlasted
  * sendSigned's retries as ThrottledError or TransientError (a later try may pass), anything else as
- * `refusal`'s error (a refusal will not pass however often it is sent). The message names the
- * operation and AWS's error, never the input.
+ * `refusal`'s error, an AwsError by default (a refusal will not pass however often it is sent). The
+ * message names the operation and AWS's error, never the input; the cause is AWS's error code.
  */
-export async function callJsonRpc<T>(call: JsonRpcCall, refusal: (message: string, cause: AwsReplyError) => StepcdError): Promise<T> {
-  const reply = await sendSigned({
-    service: call.service,
-    config: call.config,
-    path: '/',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': call.target },
-    body: JSON.stringify(call.input),
-  });
+export async function callJsonRpc<T>(
+  call: JsonRpcCall,
+  refusal: (message: string, cause: AwsReplyError) => StepcdError = (m, cause) => new AwsError(m, { cause }),
+): Promise<T> {
+  const prefix = call.doing ? `${call.doing}: ` : '';
+  let reply;
+  try {
+    reply = await sendSigned({
+      service: call.service,
+      config: call.config,
+      path: '/',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': call.target },
+      body: JSON.stringify(call.input),
+    });
+  } catch (err) {
+    throw prefix && err instanceof TransientError ? new TransientError(`${prefix}${err.message}`, { cause: err.cause }) : err;
+  }
   if (reply.statusCode === 200) return JSON.parse(reply.text || '{}') as T;
   const { type, message: said } = errorOf(reply);
   const operation = call.target.split('.').pop();
-  const message = `${call.service}:${operation} answered ${reply.statusCode} ${type}: ${said}`.trim();
+  const message = `${prefix}${call.service}:${operation} answered ${reply.statusCode} ${type}: ${said}`.trim();
   const cause = new AwsReplyError(type, said, reply.statusCode);
   if (isThrottlingCode(type)) throw new ThrottledError(message, { cause });
   if (reply.statusCode >= 500) throw new TransientError(message, { cause });

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startAwsServer, type AwsServer } from '../../src/local/aws-server.js';
 import { localClientConfig } from '../../src/aws/client-config.js';
-import { createEventBridgeClient, EventBridgePublisher, EventPublishError } from '../../src/aws/eventbridge.js';
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { createEventBridgeClient, type EventBridgePort, EventBridgePublisher, EventPublishError } from '../../src/aws/eventbridge.js';
 import { statusEvent } from '../../src/notify/events.js';
 import { StepcdError } from '../../src/errors.js';
 import type { DeploymentEvent } from '../../src/domain/events.js';
@@ -16,7 +15,7 @@ interface Entry {
 }
 
 /**
- * A stand-in EventBridge speaking the real awsJson1_1 wire protocol, so the real SDK client is
+ * A stand-in EventBridge speaking the real awsJson1_1 wire protocol, so the signed PutEvents call is
  * exercised end to end. `refuse` decides per entry whether it is rejected, and with which code.
  */
 let server: AwsServer;
@@ -51,7 +50,7 @@ afterAll(async () => {
   await server.close();
 });
 
-let client: EventBridgeClient;
+let client: EventBridgePort;
 beforeEach(() => {
   calls = [];
   refuse = () => undefined;
@@ -124,7 +123,9 @@ describe('EventBridgePublisher', () => {
     expect(outcomes.slice(0, 10)).toEqual(Array.from({ length: 10 }, () => undefined));
     expect(outcomes.slice(10).map((o) => (o as Error).message)).toEqual(
       Array.from({ length: 3 }, () =>
-        expect.stringMatching(/^publishing DEPLOYMENT_STARTED of dep-10, .* dep-12 to event bus stepcd: ResourceNotFoundException/),
+        expect.stringMatching(
+          /^publishing DEPLOYMENT_STARTED of dep-10, .* dep-12 to event bus stepcd: events:PutEvents answered 400 ResourceNotFoundException/,
+        ),
       ),
     );
   });
@@ -136,11 +137,13 @@ describe('EventBridgePublisher', () => {
     expect((error as StepcdError).retryable).toBe(true);
   });
 
-  it('wraps a refused call with what was being published and keeps the SDK error as cause', async () => {
+  it("wraps a refused call with what was being published and keeps AWS's error code as the cause", async () => {
     failWholeCall = () => true;
     const error = await new EventBridgePublisher(client, 'nope').publish(events(1)[0]!).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StepcdError);
-    expect((error as Error).message).toMatch(/publishing DEPLOYMENT_STARTED of dep-0 to event bus nope: ResourceNotFoundException/);
+    expect((error as Error).message).toMatch(
+      /publishing DEPLOYMENT_STARTED of dep-0 to event bus nope: events:PutEvents answered 400 ResourceNotFoundException: Event bus nope does not exist\./,
+    );
     expect(((error as Error).cause as Error).name).toBe('ResourceNotFoundException');
   });
 });

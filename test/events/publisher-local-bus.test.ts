@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { localClientConfig } from '../../src/aws/client-config.js';
-import { createEventBridgeClient, EventBridgePublisher } from '../../src/aws/eventbridge.js';
+import { createEventBridgeClient, type EventBridgePort, EventBridgePublisher } from '../../src/aws/eventbridge.js';
 import { startAwsServer, type AwsServer } from '../../src/local/aws-server.js';
 import { ManualClock } from '../../src/local/clock.js';
 import { LocalEventBus } from '../../src/local/eventbridge/index.js';
@@ -12,7 +11,7 @@ import { samplePlan } from '../history/fixtures.js';
 
 let bus: LocalEventBus;
 let server: AwsServer;
-let client: EventBridgeClient;
+let client: EventBridgePort;
 
 beforeAll(async () => {
   bus = new LocalEventBus({ clock: new ManualClock() });
@@ -21,7 +20,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  client.destroy();
   await server.close();
 });
 
