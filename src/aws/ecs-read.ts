@@ -1,35 +1,30 @@
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import type { LiveEcsReader, LiveService } from '../plan/preview.js';
-import { wrapAwsError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
+import { describeServicesJson, describeTaskDefinitionJson, ecsErrorCode } from './ecs-reads.js';
 
 /**
- * LiveEcsReader over @aws-sdk/client-ecs: the service as DescribeServices returns it and the PRIMARY
- * task set's task definition. Read-only; `stepcd plan` diffs them against the manifest.
+ * LiveEcsReader over ECS's read calls: the service as DescribeServices returns it and the PRIMARY
+ * task set's task definition. Read-only; `stepcd plan` and a pull request's preview diff them
+ * against the manifest.
  */
-export function createLiveEcsReader(config: AwsClientConfig | ECSClient): LiveEcsReader {
-  const client = config instanceof ECSClient ? config : new ECSClient(config);
-
+export function createLiveEcsReader(config: AwsClientConfig): LiveEcsReader {
   async function describeService(cluster: string, serviceName: string): Promise<Record<string, unknown> | undefined> {
     try {
-      const out = await client.send(new DescribeServicesCommand({ cluster, services: [serviceName], include: ['TAGS'] }));
+      const doing = `describing service ${serviceName} in cluster ${cluster}`;
+      const out = await describeServicesJson(config, { cluster, services: [serviceName], include: ['TAGS'] }, doing);
       // An unknown service is a `failures: [{reason: MISSING}]` entry, not an exception.
-      return out.services?.find((s) => s.status !== 'INACTIVE') as Record<string, unknown> | undefined;
+      return out.services?.find((s) => s.status !== 'INACTIVE');
     } catch (err) {
       // No cluster means no service yet: a first deployment, not an error.
-      if ((err as { name?: string }).name === 'ClusterNotFoundException') return undefined;
-      throw wrapAwsError(`describing service ${serviceName} in cluster ${cluster}`, err);
+      if (ecsErrorCode(err) === 'ClusterNotFoundException') return undefined;
+      throw err;
     }
   }
 
   async function describeTaskDefinition(arn: string): Promise<Record<string, unknown> | undefined> {
-    try {
-      const out = await client.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }));
-      // DescribeTaskDefinition returns the tags beside the definition; the taskdef file carries them inside.
-      return out.taskDefinition ? { ...out.taskDefinition, ...(out.tags ? { tags: out.tags } : {}) } : undefined;
-    } catch (err) {
-      throw wrapAwsError(`describing task definition ${arn}`, err);
-    }
+    const out = await describeTaskDefinitionJson(config, { taskDefinition: arn, include: ['TAGS'] }, `describing task definition ${arn}`);
+    // DescribeTaskDefinition returns the tags beside the definition; the taskdef file carries them inside.
+    return out.taskDefinition ? { ...out.taskDefinition, ...(out.tags ? { tags: out.tags } : {}) } : undefined;
   }
 
   return {
@@ -46,6 +41,7 @@ export function createLiveEcsReader(config: AwsClientConfig | ECSClient): LiveEc
       };
     },
 
-    close: () => client.destroy(),
+    // Nothing to release: the signed requests share one keep-alive handler for the process.
+    close: () => undefined,
   };
 }
