@@ -16,7 +16,7 @@ const ROOT = dirname(SERVERLESS_FILE);
 export interface BundleFigures {
   /** Minified bundle size in bytes, as serverless.yml's esbuild settings build it. */
   bytes: number;
-  /** Median ms to `import()` the bundle in a fresh Node process (module evaluation only). */
+  /** Median ms to load the bundle (`require` for `.cjs`, as the Lambda runtime does) in a fresh Node process (module evaluation only). */
   coldImportMs: number | null;
   /** Median ms from spawning that Node process to its exit: what a cold start adds before the handler runs, roughly. */
   processMs: number | null;
@@ -24,12 +24,16 @@ export interface BundleFigures {
 }
 
 /**
- * The script a fresh Node process runs: time `import()` of the real `.mjs` file (not `node -e`, which
- * hides the ESM `require` problem), then exit, since middy's secret cache keeps a timer alive.
+ * The script a fresh Node process runs: time loading the real file as the Lambda runtime does
+ * (`require` for `.cjs`, `import()` for `.mjs`; its own loader is ES modules, as this script is),
+ * then exit, since middy's secret cache keeps a timer alive.
  */
 const IMPORT_SCRIPT = `
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+const url = process.argv[2];
 const started = performance.now();
-const mod = await import(process.argv[2]);
+const mod = url.endsWith('.cjs') ? createRequire(import.meta.url)(fileURLToPath(url)) : await import(url);
 const ms = performance.now() - started;
 if (typeof mod.handler !== 'function') { console.error('no handler export'); process.exit(2); }
 process.stdout.write(String(ms));

@@ -104,7 +104,7 @@ function secretParametersOf(fn: CfnResource): string[] {
 /** Writes a function's bundle out of its zip; the zip must hold that one file and nothing else. */
 async function extractBundle(name: string, dir: string): Promise<string> {
   const files = readZip(await readFile(join(service.dir, `${name}.zip`)));
-  const entry = `functions/${name}/handler.mjs`;
+  const entry = `functions/${name}/handler.cjs`;
   // The AWS SDK is bundled, not borrowed from the runtime, so no node_modules ride along.
   expect([...files.keys()], `${name}.zip`).toEqual([entry]);
   return extractTo(dir, join(name, entry), files.get(entry) as Buffer);
@@ -170,7 +170,7 @@ describe('serverless package (offline, stage ci)', () => {
       }
     });
 
-    it('ships each function as an ESM bundle that a fresh Node process imports, without reaching beyond loopback', async () => {
+    it('ships each function as a CommonJS bundle that a fresh Node process loads as the runtime does (require), without reaching beyond loopback', async () => {
       const work = await mkdtemp(join(tmpdir(), 'stepcd-bundles-'));
       const check = await writeCheckScript(work);
       const networkLog = join(work, 'network.log');

@@ -6,12 +6,14 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /**
- * The check a fresh Node process runs on a bundle: import the real `.mjs` file (not `node -e`,
- * which hides the ESM `require` problem) and demand a `handler` function.
+ * The check a fresh Node process runs on a bundle: load the real file as the Lambda runtime does
+ * (`require` for `.cjs`, `import()` for `.mjs`; not `node -e`) and demand a `handler` function.
  */
 const CHECK_SCRIPT = `
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-const mod = await import(pathToFileURL(process.argv[2]).href);
+const file = process.argv[2];
+const mod = file.endsWith('.cjs') ? createRequire(import.meta.url)(file) : await import(pathToFileURL(file).href);
 if (typeof mod.handler !== 'function') {
   console.error('module has no exported handler function; exports: ' + Object.keys(mod).join(', '));
   process.exit(2);
