@@ -56,7 +56,7 @@ export async function sendSigned(call: SignedCall): Promise<SignedReply> {
 }
 
 async function sendOnce(call: SignedCall): Promise<SignedReply> {
-  const url = new URL(call.config.endpoint ?? defaultEndpoint(call.service, call.config.region));
+  const url = new URL(endpointFor(call.service, call.config));
   const request = new HttpRequest({
     method: 'POST',
     protocol: url.protocol,
@@ -104,7 +104,22 @@ function backoffMs(attempt: number, throttled: boolean): number {
   return Math.random() * Math.min(20_000, base * 2 ** (attempt - 1));
 }
 
-function defaultEndpoint(service: string, region: string): string {
+/** The SDK's service ids, which name each service's endpoint variable (`events` is EventBridge's). */
+const SERVICE_IDS: Record<string, string> = { ecs: 'ECS', events: 'EVENTBRIDGE', kms: 'KMS', lambda: 'LAMBDA', ssm: 'SSM' };
+
+/**
+ * Where a call goes, in the order the SDK resolves it: the config's endpoint (the local cloud always
+ * sets one), then AWS_ENDPOINT_URL_<SERVICE_ID>, then AWS_ENDPOINT_URL (both ignored when
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true), then the service's regional endpoint.
+ */
+export function endpointFor(service: string, config: Pick<AwsClientConfig, 'endpoint' | 'region'>, env: NodeJS.ProcessEnv = process.env): string {
+  if (config.endpoint) return config.endpoint;
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() !== 'true') {
+    const id = SERVICE_IDS[service] ?? service.toUpperCase();
+    const configured = env[`AWS_ENDPOINT_URL_${id}`] || env.AWS_ENDPOINT_URL;
+    if (configured) return configured;
+  }
+  const region = config.region;
   return `https://${service}.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
 }
 

@@ -52,7 +52,9 @@ export interface SecretsMiddlewareOptions {
  * context under their Secrets key. A missing parameter fails the invocation, never runs without it.
  */
 export function secretsMiddleware(parameterNames: Partial<Record<SecretName, string>>, options: SecretsMiddlewareOptions = {}): middy.MiddlewareObj {
-  const client = options.client ?? { region: options.region ?? process.env.AWS_REGION ?? 'us-east-1', ...ssmEndpointFromEnv() };
+  // No endpoint: sendSigned resolves AWS_ENDPOINT_URL_SSM (or AWS_ENDPOINT_URL) as the SDK would; tests and
+  // the IAM simulation point it at loopback.
+  const client = options.client ?? { region: options.region ?? process.env.AWS_REGION ?? 'us-east-1' };
   const cacheOptions = { cacheKey: options.cacheKey ?? 'stepcd-secrets', cacheExpiry: SECRET_CACHE_MS };
   const wanted = Object.entries(parameterNames) as [SecretName, string][];
   const fetchSecrets = (): Record<string, Promise<string>> => {
@@ -81,12 +83,6 @@ export function secretsMiddleware(parameterNames: Partial<Record<SecretName, str
       Object.assign(request.context, await getInternal(Object.keys(value ?? {}), request));
     },
   };
-}
-
-/** AWS_ENDPOINT_URL_SSM (or AWS_ENDPOINT_URL), as the SDK would honour it; tests and the IAM simulation point it at loopback. */
-function ssmEndpointFromEnv(env: Env = process.env): { endpoint?: string } {
-  const endpoint = env.AWS_ENDPOINT_URL_SSM ?? env.AWS_ENDPOINT_URL;
-  return endpoint ? { endpoint } : {};
 }
 
 /** Reads the secrets the middleware put on the context; keys it did not fetch are undefined. */
