@@ -1,6 +1,7 @@
 import type { LiveEcsReader, LiveService } from '../plan/preview.js';
 import type { AwsClientConfig } from './client-config.js';
-import { describeServicesJson, describeTaskDefinitionJson, ecsErrorCode } from './ecs-reads.js';
+import { describeServicesJson, describeTaskDefinitionJson } from './ecs-reads.js';
+import { awsErrorCode } from './json-rpc.js';
 
 /**
  * LiveEcsReader over ECS's read calls: the service as DescribeServices returns it and the PRIMARY
@@ -16,7 +17,7 @@ export function createLiveEcsReader(config: AwsClientConfig): LiveEcsReader {
       return out.services?.find((s) => s.status !== 'INACTIVE');
     } catch (err) {
       // No cluster means no service yet: a first deployment, not an error.
-      if (ecsErrorCode(err) === 'ClusterNotFoundException') return undefined;
+      if (awsErrorCode(err) === 'ClusterNotFoundException') return undefined;
       throw err;
     }
   }

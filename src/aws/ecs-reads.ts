@@ -1,5 +1,5 @@
 import type { AwsClientConfig } from './client-config.js';
-import { AwsReplyError, callJsonRpc } from './json-rpc.js';
+import { callJsonRpc } from './json-rpc.js';
 
 /**
  * ECS's two read calls the webhook makes (DescribeServices for the trigger's ownership check and a
@@ -31,10 +31,4 @@ export function describeTaskDefinitionJson(
   doing: string,
 ): Promise<{ taskDefinition?: Record<string, unknown>; tags?: { key?: string; value?: string }[] }> {
   return callJsonRpc({ service: 'ecs', target: `${TARGET}.DescribeTaskDefinition`, config, input, doing });
-}
-
-/** The ECS error code a failed call carried (`ClusterNotFoundException`), if AWS named one. */
-export function ecsErrorCode(err: unknown): string | undefined {
-  const cause = (err as { cause?: unknown })?.cause;
-  return cause instanceof AwsReplyError ? cause.name : undefined;
 }

@@ -62,3 +62,9 @@ export class AwsReplyError extends Error {
     super(message);
   }
 }
+
+/** The AWS error code a failed call carried (`ClusterNotFoundException`), if AWS named one. */
+export function awsErrorCode(err: unknown): string | undefined {
+  const cause = (err as { cause?: unknown })?.cause;
+  return cause instanceof AwsReplyError ? cause.name : undefined;
+}

@@ -16,10 +16,7 @@ export interface KmsCipher {
  */
 export function createKmsCipher(config: AwsClientConfig, keyId: string): KmsCipher {
   const call = <T>(operation: 'Encrypt' | 'Decrypt', doing: string, input: object) =>
-    callJsonRpc<T>(
-      { service: 'kms', target: `TrentService.${operation}`, config, input },
-      (m, cause) => new AwsError(`${doing} KMS key ${keyId}: ${m}`, { cause }),
-    );
+    callJsonRpc<T>({ service: 'kms', target: `TrentService.${operation}`, config, input, doing: `${doing} KMS key ${keyId}` });
   return {
     async encrypt(plaintext) {
       const input = { KeyId: keyId, Plaintext: Buffer.from(plaintext, 'utf8').toString('base64') };

@@ -9,8 +9,8 @@ import type { AwsClientConfig } from './client-config.js';
 
 /**
  * One SigV4-signed request on the SDK's own signer, credential chain and HTTP handler, for the few
- * single operations (SSM GetParameters, Lambda Invoke) whose generated clients would each add their
- * whole service's schemas and error classes to a function's cold start for one call.
+ * operations (Lambda Invoke, and the JSON-RPC calls of src/aws/json-rpc.ts) whose generated clients
+ * would each add their whole service's schemas and error classes to a function's cold start.
  */
 export interface SignedCall {
   /** The signing name, which is also the endpoint prefix (`ssm`, `lambda`). */

@@ -4,7 +4,7 @@
  * a form body, answered `{ ok, error?, ... }` with HTTP 200, or 429 and `Retry-After` when rate limited.
  *
  * Not @slack/web-api: its WebClient (with p-queue, axios-style retries and every method's types) was
- * about 80 KB of each of six bundles and a tenth of their cold import, for three calls whose retries
+ * about 65 KB of each of six bundles and a tenth of their cold import, for three calls whose retries
  * are ours anyway (src/slack/retry.ts).
  */
 
@@ -64,7 +64,9 @@ export function slackApi(opts: SlackApiOptions): SlackApi {
         throw new SlackApiError(method, 'request', `no answer (${(err as Error).message})`);
       }
       if (res.status === 429) {
-        const retryAfter = Number(res.headers.get('retry-after'));
+        // No (or no numeric) Retry-After leaves the wait to the classifier's default, not 0.
+        const header = res.headers.get('retry-after');
+        const retryAfter = header === null || header.trim() === '' ? Number.NaN : Number(header);
         await res.body?.cancel();
         throw new SlackApiError(method, 'rate_limited', 'rate limited (HTTP 429)', {
           status: 429,

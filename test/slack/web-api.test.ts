@@ -61,6 +61,22 @@ describe('slackApi', () => {
     expect(classifySlackError(down)).toEqual({ retry: true });
   });
 
+  it('fail: a 429 without Retry-After leaves the wait to the default (1 s), not 0', async () => {
+    const limiter = createServer((_req, res) => res.writeHead(429, { 'content-type': 'text/plain' }).end('slow down'));
+    await new Promise<void>((resolve) => limiter.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(limiter.address() as AddressInfo).port}/api/`;
+      const limited = await slackApi({ token: 't', apiUrl: url })
+        .call('chat.postMessage', { channel: 'C1', text: 'x' })
+        .catch((e: unknown) => e);
+      expect(limited).toMatchObject({ failure: 'rate_limited', extra: { status: 429 } });
+      expect((limited as SlackApiError).extra.retryAfterSeconds).toBeUndefined();
+      expect(classifySlackError(limited)).toEqual({ retry: true, afterMs: 1_000 });
+    } finally {
+      await new Promise<void>((resolve) => limiter.close(() => resolve()));
+    }
+  });
+
   it('fail: an unknown method (404) is final; no listener, or no answer in time, is a retryable request error', async () => {
     const missing = await slackApi({ token: 't', apiUrl: `${slack.url}/nowhere/` })
       .call('chat.postMessage', { channel: 'C1', text: 'x' })
