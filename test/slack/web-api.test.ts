@@ -5,6 +5,23 @@ import { classifySlackError } from '../../src/slack/retry.js';
 import { SlackApiError, slackApi } from '../../src/slack/web-api.js';
 import { startSlackStandin, type SlackStandin } from '../support/slack-standin.js';
 
+type Listener = Parameters<typeof createServer>[1];
+
+/** A call to chat.postMessage on a one-off loopback server answering with `listener`; the error it fails with. */
+async function failureFrom(listener: Listener, opts: { timeoutMs?: number } = {}): Promise<unknown> {
+  const server = createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
+    return await slackApi({ token: 't', apiUrl, ...opts })
+      .call('chat.postMessage', { channel: 'C1', text: 'x' })
+      .catch((e: unknown) => e);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
 /** The Web API client over the local stand-in, which speaks Slack's documented transport. */
 describe('slackApi', () => {
   let slack: SlackStandin;
@@ -62,19 +79,10 @@ describe('slackApi', () => {
   });
 
   it('fail: a 429 without Retry-After leaves the wait to the default (1 s), not 0', async () => {
-    const limiter = createServer((_req, res) => res.writeHead(429, { 'content-type': 'text/plain' }).end('slow down'));
-    await new Promise<void>((resolve) => limiter.listen(0, '127.0.0.1', resolve));
-    try {
-      const url = `http://127.0.0.1:${(limiter.address() as AddressInfo).port}/api/`;
-      const limited = await slackApi({ token: 't', apiUrl: url })
-        .call('chat.postMessage', { channel: 'C1', text: 'x' })
-        .catch((e: unknown) => e);
-      expect(limited).toMatchObject({ failure: 'rate_limited', extra: { status: 429 } });
-      expect((limited as SlackApiError).extra.retryAfterSeconds).toBeUndefined();
-      expect(classifySlackError(limited)).toEqual({ retry: true, afterMs: 1_000 });
-    } finally {
-      await new Promise<void>((resolve) => limiter.close(() => resolve()));
-    }
+    const limited = await failureFrom((_req, res) => res.writeHead(429, { 'content-type': 'text/plain' }).end('slow down'));
+    expect(limited).toMatchObject({ failure: 'rate_limited', extra: { status: 429 } });
+    expect((limited as SlackApiError).extra.retryAfterSeconds).toBeUndefined();
+    expect(classifySlackError(limited)).toEqual({ retry: true, afterMs: 1_000 });
   });
 
   it('fail: an unknown method (404) is final; no listener, or no answer in time, is a retryable request error', async () => {
@@ -95,31 +103,12 @@ describe('slackApi', () => {
     expect(String((refused as Error).message)).not.toContain('xoxb-secret');
     expect(classifySlackError(refused)).toEqual({ retry: true });
 
-    const silent = createServer(() => undefined);
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    try {
-      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/api/`;
-      const timedOut = await slackApi({ token: 't', apiUrl: url, timeoutMs: 50 })
-        .call('chat.postMessage', { channel: 'C1', text: 'x' })
-        .catch((e: unknown) => e);
-      expect(timedOut).toMatchObject({ failure: 'request' });
-    } finally {
-      silent.closeAllConnections();
-      await new Promise<void>((resolve) => silent.close(() => resolve()));
-    }
+    const timedOut = await failureFrom(() => undefined, { timeoutMs: 50 });
+    expect(timedOut).toMatchObject({ failure: 'request' });
   });
 
   it('fail: a 200 whose body is not JSON is an HTTP failure, not a success', async () => {
-    const odd = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>captive portal</html>'));
-    await new Promise<void>((resolve) => odd.listen(0, '127.0.0.1', resolve));
-    try {
-      const url = `http://127.0.0.1:${(odd.address() as AddressInfo).port}/api/`;
-      const out = await slackApi({ token: 't', apiUrl: url })
-        .call('chat.postMessage', { channel: 'C1', text: 'x' })
-        .catch((e: unknown) => e);
-      expect(out).toMatchObject({ failure: 'http', extra: { status: 200 } });
-    } finally {
-      await new Promise<void>((resolve) => odd.close(() => resolve()));
-    }
+    const out = await failureFrom((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>captive portal</html>'));
+    expect(out).toMatchObject({ failure: 'http', extra: { status: 200 } });
   });
 });
