@@ -219,8 +219,26 @@ export function errorFromName(name: ErrorName, message: string, options?: ErrorO
   return BY_NAME[name](message, options);
 }
 
-/** The SDK's error name for throttling differs by service; these are what it retries as throttling. */
-const THROTTLING_CODES = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'PriorRequestNotComplete']);
+/**
+ * The error codes the SDK's retry strategy treats as throttling (@smithy's THROTTLING_ERROR_CODES):
+ * each service names it differently, DynamoDB's ProvisionedThroughputExceededException among them.
+ */
+const THROTTLING_CODES = new Set([
+  'BandwidthLimitExceeded',
+  'EC2ThrottledException',
+  'LimitExceededException',
+  'PriorRequestNotComplete',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'ThrottledException',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'TransactionInProgressException',
+]);
 
 /** An AWS error code that means "slow down" (retry later), whatever the HTTP status. */
 export function isThrottlingCode(name: string): boolean {

@@ -3,16 +3,18 @@ import type { AwsClientConfig } from './client-config.js';
 import { errorOf, sendSigned } from './signed-request.js';
 
 /**
- * One call of an AWS JSON-RPC service (awsJson1_1: a POST to `/` naming `<Service>.<Operation>` in
- * X-Amz-Target), as one signed request. For the single operations (SSM GetParameters, KMS Encrypt
- * and Decrypt, EventBridge PutEvents) whose generated clients would add their whole service's
- * schemas and error classes to every cold start.
+ * One call of an AWS JSON-RPC service (awsJson1_0 or 1_1: a POST to `/` naming
+ * `<Service>.<Operation>` in X-Amz-Target), as one signed request. For the few operations (SSM
+ * GetParameters, KMS Encrypt and Decrypt, EventBridge PutEvents, the history table's six) whose
+ * generated clients would add their whole service's schemas and middleware to every cold start.
  */
 export interface JsonRpcCall {
   /** The signing name and endpoint prefix: `ssm`, `kms`, `events`. */
   service: string;
   /** `AmazonSSM.GetParameters`, `TrentService.Decrypt`, `AWSEvents.PutEvents`. */
   target: string;
+  /** The service's JSON protocol version: 1.0 for DynamoDB and Step Functions, 1.1 (the default) for the others. */
+  protocol?: '1.0' | '1.1';
   config: AwsClientConfig;
   input: object;
   /** What the call is for, first in every error's message: `publishing X to event bus Y`. */
@@ -36,7 +38,7 @@ export async function callJsonRpc<T>(
       service: call.service,
       config: call.config,
       path: '/',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': call.target },
+      headers: { 'content-type': `application/x-amz-json-${call.protocol ?? '1.1'}`, 'x-amz-target': call.target },
       body: JSON.stringify(call.input),
     });
   } catch (err) {

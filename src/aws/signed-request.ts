@@ -29,9 +29,16 @@ export interface SignedReply {
 
 const handler = new NodeHttpHandler({ connectionTimeout: 3_000, requestTimeout: 10_000 });
 
-/** One default chain for the process: it caches what it resolved, so a call does not walk it again. */
-let ambient: ReturnType<typeof defaultProvider> | undefined;
-const ambientCredentials = () => (ambient ??= defaultProvider());
+/**
+ * One default chain per profile for the process (the CLI's `--profile` names one; a function has
+ * none): each caches what it resolved, so a call does not walk the chain again.
+ */
+const ambient = new Map<string, ReturnType<typeof defaultProvider>>();
+function ambientCredentials(profile = ''): ReturnType<typeof defaultProvider> {
+  let chain = ambient.get(profile);
+  if (!chain) ambient.set(profile, (chain = defaultProvider(profile ? { profile } : {})));
+  return chain;
+}
 
 /**
  * Sends the call, again after a connection that failed, a throttle or a server error, up to the
@@ -70,7 +77,7 @@ async function sendOnce(call: SignedCall): Promise<SignedReply> {
     service: call.service,
     region: call.config.region,
     sha256: Sha256,
-    credentials: call.config.credentials ?? ambientCredentials(),
+    credentials: call.config.credentials ?? ambientCredentials(call.config.profile),
   });
   try {
     const { response } = await handler.handle((await signer.sign(request)) as HttpRequest);
@@ -104,8 +111,16 @@ function backoffMs(attempt: number, throttled: boolean): number {
   return Math.random() * Math.min(20_000, base * 2 ** (attempt - 1));
 }
 
-/** The SDK's service ids, which name each service's endpoint variable (`events` is EventBridge's). */
-const SERVICE_IDS: Record<string, string> = { ecs: 'ECS', events: 'EVENTBRIDGE', kms: 'KMS', lambda: 'LAMBDA', ssm: 'SSM' };
+/** The SDK's service ids, which name each service's endpoint variable (`events` is EventBridge's, `states` SFN's). */
+const SERVICE_IDS: Record<string, string> = {
+  dynamodb: 'DYNAMODB',
+  ecs: 'ECS',
+  events: 'EVENTBRIDGE',
+  kms: 'KMS',
+  lambda: 'LAMBDA',
+  ssm: 'SSM',
+  states: 'SFN',
+};
 
 /**
  * Where a call goes, in the order the SDK resolves it: the config's endpoint (the local cloud always

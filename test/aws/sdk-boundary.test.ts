@@ -32,7 +32,7 @@ describe('SDK boundary (ARCHITECTURE §2: SDK calls live in src/aws adapters)', 
 
   it('sees the adapters the scan leaves out, so it reads the real tree', () => {
     const adapters = sources(join(ROOT, 'src')).filter(mayImportSdk).filter(hasRuntimeSdkImport);
-    expect(adapters).toContain(join('src', 'aws', 'history', 'dynamo-table.ts'));
+    expect(adapters).toContain(join('src', 'aws', 'dynamodb.ts'));
     expect(adapters).toContain(join('src', 'aws', 'ecs.ts'));
   });
 

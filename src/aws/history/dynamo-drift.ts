@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../dynamodb.js';
 import type { DriftState, DriftStore } from '../../drift/types.js';
 import { applied, DynamoTable } from './dynamo-table.js';
 import { appPartition, type Item } from './items.js';
@@ -9,7 +9,7 @@ export const DRIFT_SK = 'DRIFT';
 export class DynamoDriftStore implements DriftStore {
   private readonly table: DynamoTable;
 
-  constructor(doc: DynamoDBDocumentClient, tableName: string, now: () => Date = () => new Date()) {
+  constructor(doc: DocumentClient, tableName: string, now: () => Date = () => new Date()) {
     this.table = new DynamoTable(doc, tableName, now);
   }
 

@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../dynamodb.js';
 import type { GithubDeploymentLink, GithubDeploymentLinks } from '../../github/deployment-links.js';
 import type { GithubDeploymentState } from '../../github/deployment-state.js';
 import { applied, DynamoTable } from './dynamo-table.js';
@@ -9,7 +9,7 @@ const linkKey = (deploymentId: string) => ({ PK: `DEP#${deploymentId}`, SK: 'GIT
 export class DynamoGithubDeploymentLinks implements GithubDeploymentLinks {
   private readonly table: DynamoTable;
 
-  constructor(doc: DynamoDBDocumentClient, tableName: string, now: () => Date = () => new Date()) {
+  constructor(doc: DocumentClient, tableName: string, now: () => Date = () => new Date()) {
     this.table = new DynamoTable(doc, tableName, now);
   }
 

@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../dynamodb.js';
 import type { HistoryStore } from '../../history/store.js';
 import { DynamoAppStateStore } from './dynamo-app-state.js';
 import { DynamoApprovalStore } from './dynamo-approvals.js';
@@ -27,7 +27,7 @@ export class DynamoHistoryStore implements HistoryStore {
   private readonly triggers: DynamoTriggerSettingsStore;
   private readonly waits: DynamoStageWaitStore;
 
-  constructor(doc: DynamoDBDocumentClient, tableName: string, options: DynamoHistoryStoreOptions = {}) {
+  constructor(doc: DocumentClient, tableName: string, options: DynamoHistoryStoreOptions = {}) {
     const table = new DynamoTable(doc, tableName, options.now ?? (() => new Date()));
     this.deployments = new DynamoDeploymentStore(table, options.defaultListLimit);
     this.apps = new DynamoAppStateStore(table);

@@ -1,17 +1,7 @@
-import {
-  BatchGetCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-  type PutCommandInput,
-  type QueryCommandInput,
-  type ScanCommandInput,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import { ConditionalWriteConflictError, ThrottledError, wrapAwsError } from '../../errors.js';
+import type { PutCommandInput, QueryCommandInput, ScanCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConditionalWriteConflictError, ThrottledError } from '../../errors.js';
+import type { DocumentClient } from '../dynamodb.js';
+import { awsErrorCode } from '../json-rpc.js';
 import type { Item, Key } from './items.js';
 
 type WithoutTable<T> = Omit<T, 'TableName'>;
@@ -30,7 +20,7 @@ const DEFAULT_BATCH_GET_RETRY: BatchGetRetry = { attempts: 5, baseDelayMs: 50 };
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function isConditionFailed(err: unknown): boolean {
-  return (err as { name?: string })?.name === 'ConditionalCheckFailedException';
+  return awsErrorCode(err) === 'ConditionalCheckFailedException';
 }
 
 /**
@@ -48,12 +38,12 @@ export async function applied(write: Promise<unknown>): Promise<boolean> {
 }
 
 /**
- * The history table's plumbing: every call names the table and wraps SDK errors with what was being
- * done. A refused condition throws ConditionalWriteConflictError carrying the item as it stands.
+ * The history table's plumbing: every call names the table, and its errors say what was being done.
+ * A refused condition throws ConditionalWriteConflictError carrying the item as it stands.
  */
 export class DynamoTable {
   constructor(
-    readonly doc: DynamoDBDocumentClient,
+    readonly doc: DocumentClient,
     readonly name: string,
     private readonly now: () => Date,
   ) {}
@@ -67,12 +57,8 @@ export class DynamoTable {
   }
 
   async get(key: Key, doing: string): Promise<Item | undefined> {
-    try {
-      const out = await this.doc.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }));
-      return out.Item;
-    } catch (err) {
-      throw wrapAwsError(doing, err);
-    }
+    const out = await this.doc.send('GetItem', { TableName: this.name, Key: key, ConsistentRead: true }, doing);
+    return out.Item;
   }
 
   /**
@@ -88,12 +74,7 @@ export class DynamoTable {
       for (let attempt = 1; pending.length > 0; attempt += 1) {
         if (attempt > retry.attempts) throw new ThrottledError(`${doing}: ${pending.length} key(s) still unprocessed after ${retry.attempts} attempts`);
         if (attempt > 1) await (retry.sleep ?? sleepFor)(retry.baseDelayMs * 2 ** (attempt - 2));
-        let out;
-        try {
-          out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } } }));
-        } catch (err) {
-          throw wrapAwsError(doing, err);
-        }
+        const out = await this.doc.send('BatchGetItem', { RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } } }, doing);
         items.push(...(out.Responses?.[this.name] ?? []));
         pending = out.UnprocessedKeys?.[this.name]?.Keys ?? [];
       }
@@ -103,7 +84,7 @@ export class DynamoTable {
 
   async put(input: WithoutTable<PutCommandInput>, doing: string): Promise<void> {
     try {
-      await this.doc.send(new PutCommand({ ...input, TableName: this.name }));
+      await this.doc.send('PutItem', { ...input, TableName: this.name }, doing);
     } catch (err) {
       throw await this.conflictOr(err, { PK: String(input.Item?.PK), SK: String(input.Item?.SK) }, doing);
     }
@@ -112,7 +93,7 @@ export class DynamoTable {
   /** The item after the update when `ReturnValues: 'ALL_NEW'` asks for it. */
   async update(input: WithoutTable<UpdateCommandInput> & { Key: Key }, doing: string): Promise<Item | undefined> {
     try {
-      const out = await this.doc.send(new UpdateCommand({ ...input, TableName: this.name }));
+      const out = await this.doc.send('UpdateItem', { ...input, TableName: this.name }, doing);
       return out.Attributes;
     } catch (err) {
       throw await this.conflictOr(err, input.Key, doing);
@@ -125,34 +106,27 @@ export class DynamoTable {
    */
   async updateIf(input: WithoutTable<UpdateCommandInput> & { Key: Key }, doing: string): Promise<boolean> {
     try {
-      await this.doc.send(new UpdateCommand({ ...input, TableName: this.name }));
+      await this.doc.send('UpdateItem', { ...input, TableName: this.name }, doing);
       return true;
     } catch (err) {
       if (isConditionFailed(err)) return false;
-      throw wrapAwsError(doing, err);
+      throw err;
     }
   }
 
   async query(input: WithoutTable<QueryCommandInput>, limit: number, doing: string): Promise<Item[]> {
     const items: Item[] = [];
     let startKey: Record<string, unknown> | undefined;
-    try {
-      do {
-        const remaining = limit - items.length;
-        const out = await this.doc.send(
-          new QueryCommand({
-            ...input,
-            TableName: this.name,
-            ExclusiveStartKey: startKey,
-            Limit: Number.isFinite(remaining) ? remaining : undefined,
-          }),
-        );
-        items.push(...(out.Items ?? []));
-        startKey = out.LastEvaluatedKey;
-      } while (startKey && items.length < limit);
-    } catch (err) {
-      throw wrapAwsError(doing, err);
-    }
+    do {
+      const remaining = limit - items.length;
+      const out = await this.doc.send(
+        'Query',
+        { ...input, TableName: this.name, ExclusiveStartKey: startKey, Limit: Number.isFinite(remaining) ? remaining : undefined },
+        doing,
+      );
+      items.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey && items.length < limit);
     return items;
   }
 
@@ -160,15 +134,11 @@ export class DynamoTable {
   async scan(input: WithoutTable<ScanCommandInput>, doing: string): Promise<Item[]> {
     const items: Item[] = [];
     let startKey: Record<string, unknown> | undefined;
-    try {
-      do {
-        const out = await this.doc.send(new ScanCommand({ ...input, TableName: this.name, ExclusiveStartKey: startKey }));
-        items.push(...(out.Items ?? []));
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
-    } catch (err) {
-      throw wrapAwsError(doing, err);
-    }
+    do {
+      const out = await this.doc.send('Scan', { ...input, TableName: this.name, ExclusiveStartKey: startKey }, doing);
+      items.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
     return items;
   }
 
@@ -179,7 +149,7 @@ export class DynamoTable {
    * the write: `current` is the item as it stood just after the refusal.
    */
   private async conflictOr(err: unknown, key: Key, doing: string): Promise<Error> {
-    if (!isConditionFailed(err)) return wrapAwsError(doing, err);
+    if (!isConditionFailed(err)) return err as Error;
     const current = await this.get(key, `${doing} (reading the item its condition refused)`);
     return new ConditionalWriteConflictError(`${doing}: the condition refused the write`, current, { cause: err });
   }

@@ -1,6 +1,4 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { TriggerSettings } from '../../domain/trigger-settings.js';
-import { wrapAwsError } from '../../errors.js';
 import type { TriggerSettingsStore } from '../../history/trigger-settings-store.js';
 import type { DynamoTable } from './dynamo-table.js';
 import { TABLE_KEYS } from './table.js';
@@ -24,12 +22,11 @@ export class DynamoTriggerSettingsStore implements TriggerSettingsStore {
     const unique = [...new Set(blobIds)];
     for (let i = 0; i < unique.length; i += TRIGGER_BATCH_GET) {
       const chunk = unique.slice(i, i + TRIGGER_BATCH_GET);
-      let out;
-      try {
-        out = await this.table.doc.send(new BatchGetCommand({ RequestItems: { [this.table.name]: { Keys: chunk.map(triggerSettingsKey) } } }));
-      } catch (err) {
-        throw wrapAwsError(`reading ${chunk.length} cached trigger settings`, err);
-      }
+      const out = await this.table.doc.send(
+        'BatchGetItem',
+        { RequestItems: { [this.table.name]: { Keys: chunk.map(triggerSettingsKey) } } },
+        `reading ${chunk.length} cached trigger settings`,
+      );
       for (const item of out.Responses?.[this.table.name] ?? []) {
         if (typeof item.blobId === 'string') found.set(item.blobId, item.settings);
       }

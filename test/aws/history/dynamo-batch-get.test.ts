@@ -1,7 +1,6 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { localClientConfig } from '../../../src/aws/client-config.js';
-import { createDocumentClient } from '../../../src/aws/dynamodb.js';
+import { createDocumentClient, type DocumentClient } from '../../../src/aws/dynamodb.js';
 import { DynamoHistoryStore } from '../../../src/aws/history/dynamo-history-store.js';
 import { DynamoTable } from '../../../src/aws/history/dynamo-table.js';
 import { ErrorName, StepcdError } from '../../../src/errors.js';
@@ -18,7 +17,7 @@ import { samplePlan } from '../../history/fixtures.js';
  */
 let dynamo: LocalDynamo;
 let proxy: AwsServer;
-let doc: DynamoDBDocumentClient;
+let doc: DocumentClient;
 let batches: number[] = [];
 let withhold = 0;
 const json = (out: unknown) => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify(out) });
@@ -58,7 +57,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  doc.destroy();
   await proxy.close();
   await dynamo.stop();
 });

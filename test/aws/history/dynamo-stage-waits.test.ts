@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startLocalDynamo, type LocalDynamo } from '../../../src/local/dynamo.js';
 import { localClientConfig } from '../../../src/aws/client-config.js';
-import { createDocumentClient } from '../../../src/aws/dynamodb.js';
+import { createDocumentClient, type DocumentClient } from '../../../src/aws/dynamodb.js';
 import { DynamoHistoryStore } from '../../../src/aws/history/dynamo-history-store.js';
 import { serviceKey, alarmKey, type StageWait } from '../../../src/domain/stage-wait.js';
 
 let dynamo: LocalDynamo;
-let doc: DynamoDBDocumentClient;
+let doc: DocumentClient;
 let store: DynamoHistoryStore;
 let seq = 0;
 
@@ -18,7 +17,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  doc.destroy();
   await dynamo.stop();
 });
 

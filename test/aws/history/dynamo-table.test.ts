@@ -1,13 +1,12 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localClientConfig } from '../../../src/aws/client-config.js';
-import { createDocumentClient } from '../../../src/aws/dynamodb.js';
+import { createDocumentClient, type DocumentClient } from '../../../src/aws/dynamodb.js';
 import { applied, DynamoTable } from '../../../src/aws/history/dynamo-table.js';
 import { ConditionalWriteConflictError, ErrorName, StepcdError } from '../../../src/errors.js';
 import { startLocalDynamo, type LocalDynamo } from '../../../src/local/dynamo.js';
 
 let dynamo: LocalDynamo;
-let doc: DynamoDBDocumentClient;
+let doc: DocumentClient;
 let table: DynamoTable;
 let seq = 0;
 const key = () => ({ PK: `TEST#${++seq}`, SK: 'TEST' });
@@ -19,7 +18,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  doc.destroy();
   await dynamo.stop();
 });
 
@@ -83,7 +81,7 @@ describe('Class: DynamoTable', () => {
     expect(err).toBeInstanceOf(StepcdError);
     expect(err).not.toBeInstanceOf(ConditionalWriteConflictError);
     expect((err as StepcdError).name).toBe(ErrorName.AwsError);
-    expect((err as StepcdError).message).toMatch(/^a broken update: ValidationException/);
+    expect((err as StepcdError).message).toMatch(/^a broken update: dynamodb:UpdateItem answered 400 ValidationException: /);
   });
 
   it('answers applied() with true for a write that went through and false for a refused one, rethrowing the rest', async () => {

@@ -1,5 +1,5 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { localClientConfig } from '../../../src/aws/client-config.js';
 import { createDocumentClient } from '../../../src/aws/dynamodb.js';
 import { DynamoHistoryStore } from '../../../src/aws/history/dynamo-history-store.js';
@@ -8,7 +8,10 @@ import { startLocalDynamo, type LocalDynamo } from '../../../src/local/dynamo.js
 
 export interface HistoryOnly {
   dynamo: LocalDynamo;
-  /** The document client the store writes with, for tests that look at the raw items. */
+  /**
+   * The SDK's own document client on the same table, for tests that look at the raw items: an
+   * independent reader and writer of what the store's hand-built requests write and read.
+   */
   doc: DynamoDBDocumentClient;
   history: DynamoHistoryStore;
 }
@@ -19,8 +22,8 @@ export interface HistoryOnly {
  */
 export async function startHistory(opts: { tableName?: string; now?: () => Date } = {}): Promise<HistoryOnly> {
   const dynamo = await startLocalDynamo(opts.tableName ? { tableName: opts.tableName } : {});
-  const doc = createDocumentClient(localClientConfig(dynamo.url));
-  const history = new DynamoHistoryStore(doc, dynamo.tableName, opts.now ? { now: opts.now } : {});
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(dynamo.url)));
+  const history = new DynamoHistoryStore(createDocumentClient(localClientConfig(dynamo.url)), dynamo.tableName, opts.now ? { now: opts.now } : {});
   return { dynamo, doc, history };
 }
 
