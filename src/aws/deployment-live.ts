@@ -1,12 +1,11 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { LiveDeployment, LiveDeploymentReader } from '../dashboard/ports.js';
 import type { DeploymentPlan } from '../domain/plan.js';
-import { wrapAwsError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
 import { createEcsAdapter } from './ecs.js';
 import { createElbAdapter } from './elbv2.js';
+import { createSfnClient } from './sfn.js';
 
 type PlanTarget = Pick<DeploymentPlan, 'serviceDefinition' | 'targetGroups'>;
 
@@ -20,7 +19,7 @@ export function createDeploymentLiveReader(clients: {
   ecs: AwsClientConfig;
   elbv2: AwsClientConfig;
 }): LiveDeploymentReader & { close(): void } {
-  const sfn = new SFNClient(clients.sfn);
+  const sfn = createSfnClient(clients.sfn);
   const ecsClient = new ECSClient(clients.ecs);
   const elbClient = new ElasticLoadBalancingV2Client(clients.elbv2);
   const ecs = createEcsAdapter(ecsClient);
@@ -28,15 +27,11 @@ export function createDeploymentLiveReader(clients: {
   const plans = new Map<string, Promise<PlanTarget | undefined>>();
 
   async function planOf(executionArn: string): Promise<PlanTarget | undefined> {
-    try {
-      const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      const plan = JSON.parse(out.input ?? '{}') as Partial<PlanTarget>;
-      return plan.serviceDefinition?.cluster && plan.serviceDefinition.serviceName
-        ? { serviceDefinition: plan.serviceDefinition, targetGroups: plan.targetGroups ?? {} }
-        : undefined;
-    } catch (err) {
-      throw wrapAwsError(`reading the input of execution ${executionArn}`, err);
-    }
+    const out = await sfn.send('DescribeExecution', { executionArn }, `reading the input of execution ${executionArn}`);
+    const plan = JSON.parse(out.input ?? '{}') as Partial<PlanTarget>;
+    return plan.serviceDefinition?.cluster && plan.serviceDefinition.serviceName
+      ? { serviceDefinition: plan.serviceDefinition, targetGroups: plan.targetGroups ?? {} }
+      : undefined;
   }
 
   /** A first deployment's service (or cluster) may not exist yet: no task sets, not an error. */
@@ -73,7 +68,6 @@ export function createDeploymentLiveReader(clients: {
       return { cluster, serviceName, taskSets, rules, targetGroups: { ...(primary ? { primary } : {}), ...(canary ? { canary } : {}) } };
     },
     close() {
-      sfn.destroy();
       ecsClient.destroy();
       elbClient.destroy();
     },

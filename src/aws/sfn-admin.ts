@@ -2,11 +2,10 @@ import { GetExecutionHistoryCommand, ListStateMachinesCommand, SFNClient, type H
 import type { ExecutionEvent, WorkflowAdminPort } from '../cli/ports.js';
 import { wrapAwsError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
-import { createSfnClient } from './sfn.js';
 
 /** WorkflowAdminPort over @aws-sdk/client-sfn: the read-only calls only the CLI makes. */
 export function createSfnAdmin(config: AwsClientConfig | SFNClient): WorkflowAdminPort {
-  const client = config instanceof SFNClient ? config : createSfnClient(config);
+  const client = config instanceof SFNClient ? config : new SFNClient({ ...config, disableHostPrefix: true });
   return {
     async findStateMachineArn(name) {
       let nextToken: string | undefined;

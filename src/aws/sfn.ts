@@ -1,21 +1,55 @@
-import {
-  DescribeExecutionCommand,
-  SFNClient,
-  SendTaskFailureCommand,
-  SendTaskSuccessCommand,
-  StartExecutionCommand,
-  StopExecutionCommand,
+import type {
+  DescribeExecutionInput,
+  DescribeExecutionOutput,
+  SendTaskFailureInput,
+  SendTaskSuccessInput,
+  StartExecutionInput,
+  StartExecutionOutput,
+  StopExecutionInput,
 } from '@aws-sdk/client-sfn';
 import type { ExecutionInfo, WorkflowPort } from '../domain/workflow.js';
 import { InvalidStateError, wrapAwsError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
+import { awsErrorCode, callJsonRpc } from './json-rpc.js';
+
+/** The Step Functions operations the functions call, in the SDK's shapes (dates as Date). */
+export interface SfnOperations {
+  StartExecution: [StartExecutionInput, StartExecutionOutput];
+  DescribeExecution: [DescribeExecutionInput, DescribeExecutionOutput];
+  StopExecution: [StopExecutionInput, object];
+  SendTaskSuccess: [SendTaskSuccessInput, object];
+  SendTaskFailure: [SendTaskFailureInput, object];
+}
 
 /**
- * SFN's API prefixes the host with `sync-` for some operations; against a local endpoint that host
- * does not resolve, so the prefix is turned off (it changes nothing on AWS for the calls we make).
+ * Step Functions for the functions: each operation one signed awsJson1_0 request, as for the
+ * history table (dynamodb.ts), since these five calls were all the generated client was there
+ * for. A failed call throws as callJsonRpc does, AWS's error code (`ExecutionAlreadyExists`) as the
+ * cause. The CLI's listings (sfn-admin.ts) keep the SDK client.
  */
-export function createSfnClient(config: AwsClientConfig): SFNClient {
-  return new SFNClient({ ...config, disableHostPrefix: true });
+export interface SfnClient {
+  send<O extends keyof SfnOperations>(operation: O, input: SfnOperations[O][0], doing: string): Promise<SfnOperations[O][1]>;
+}
+
+/** awsJson1_0 carries timestamps as epoch seconds. */
+const DATE_FIELDS = ['startDate', 'stopDate'] as const;
+const toDate = (value: unknown) => new Date(typeof value === 'number' ? value * 1000 : String(value));
+
+export function createSfnClient(config: AwsClientConfig): SfnClient {
+  return {
+    async send(operation, input, doing) {
+      const reply = await callJsonRpc<Record<string, unknown>>({
+        service: 'states',
+        target: `AWSStepFunctions.${operation}`,
+        protocol: '1.0',
+        config,
+        input,
+        doing,
+      });
+      for (const field of DATE_FIELDS) if (reply[field] !== undefined) reply[field] = toDate(reply[field]);
+      return reply as never;
+    },
+  };
 }
 
 /**
@@ -33,27 +67,23 @@ const CLOSED_TASK_ERRORS: ReadonlySet<string> = new Set(['TaskTimedOut', 'TaskDo
 
 /**
  * Sends one SendTaskSuccess/Failure: true when it was taken, false when the task no longer waits (one
- * of `closed`), otherwise the error wrapped with what was being done. The token is never part of the
+ * of `closed`), otherwise the error, which says what was being done. The token is never part of the
  * message: it is a credential to resume the execution.
  */
-export async function sendTaskResult(doing: string, send: () => Promise<unknown>, closed: ReadonlySet<string> = CLOSED_TASK_ERRORS): Promise<boolean> {
+export async function sendTaskResult(send: () => Promise<unknown>, closed: ReadonlySet<string> = CLOSED_TASK_ERRORS): Promise<boolean> {
   try {
     await send();
     return true;
   } catch (err) {
-    if (closed.has(errorName(err) ?? '')) return false;
-    throw wrapAwsError(doing, err);
+    if (closed.has(awsErrorCode(err) ?? '')) return false;
+    throw err;
   }
-}
-
-function errorName(err: unknown): string | undefined {
-  return (err as { name?: string })?.name;
 }
 
 /** WorkflowPort over Step Functions; the same class drives AWS and the local SFN facade. */
 export class SfnWorkflow implements WorkflowPort {
   constructor(
-    private readonly client: SFNClient,
+    private readonly client: SfnClient,
     private readonly stateMachineArn: string,
   ) {}
 
@@ -64,13 +94,17 @@ export class SfnWorkflow implements WorkflowPort {
    */
   async startExecution(name: string, input: unknown): Promise<{ executionArn: string; startedAt: string }> {
     try {
-      const out = await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
+      const out = await this.client.send(
+        'StartExecution',
+        { stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) },
+        `starting execution ${name}`,
+      );
       return {
         executionArn: out.executionArn ?? executionArnFor(this.stateMachineArn, name),
         startedAt: toIso(out.startDate, 'startDate'),
       };
     } catch (err) {
-      if (errorName(err) !== 'ExecutionAlreadyExists') throw wrapAwsError(`starting execution ${name}`, err);
+      if (awsErrorCode(err) !== 'ExecutionAlreadyExists') throw wrapAwsError(`starting execution ${name}`, err);
     }
     const existing = await this.describeExecution(executionArnFor(this.stateMachineArn, name));
     if (!existing) {
@@ -81,7 +115,7 @@ export class SfnWorkflow implements WorkflowPort {
 
   async describeExecution(executionArn: string): Promise<ExecutionInfo | undefined> {
     try {
-      const out = await this.client.send(new DescribeExecutionCommand({ executionArn }));
+      const out = await this.client.send('DescribeExecution', { executionArn }, `describing execution ${executionArn}`);
       return {
         executionArn: out.executionArn ?? executionArn,
         name: out.name ?? executionArn.split(':').pop() ?? '',
@@ -92,17 +126,13 @@ export class SfnWorkflow implements WorkflowPort {
         ...(out.cause !== undefined && { cause: out.cause }),
       };
     } catch (err) {
-      if (errorName(err) === 'ExecutionDoesNotExist') return undefined;
+      if (awsErrorCode(err) === 'ExecutionDoesNotExist') return undefined;
       throw wrapAwsError(`describing execution ${executionArn}`, err);
     }
   }
 
   async stopExecution(executionArn: string, error: string, cause: string): Promise<void> {
-    try {
-      await this.client.send(new StopExecutionCommand({ executionArn, error, cause }));
-    } catch (err) {
-      throw wrapAwsError(`stopping execution ${executionArn}`, err);
-    }
+    await this.client.send('StopExecution', { executionArn, error, cause }, `stopping execution ${executionArn}`);
   }
 
   /**
@@ -111,11 +141,11 @@ export class SfnWorkflow implements WorkflowPort {
    * rather than fail on. InvalidToken (a token SFN never issued) is a bug or tampering and is thrown.
    */
   async sendTaskSuccess(taskToken: string, output: unknown): Promise<boolean> {
-    return sendTaskResult('completing a task', () => this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? {}) })));
+    return sendTaskResult(() => this.client.send('SendTaskSuccess', { taskToken, output: JSON.stringify(output ?? {}) }, 'completing a task'));
   }
 
   async sendTaskFailure(taskToken: string, error: string, cause: string): Promise<boolean> {
-    return sendTaskResult(`failing a task with ${error}`, () => this.client.send(new SendTaskFailureCommand({ taskToken, error, cause })));
+    return sendTaskResult(() => this.client.send('SendTaskFailure', { taskToken, error, cause }, `failing a task with ${error}`));
   }
 }
 

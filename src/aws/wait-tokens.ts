@@ -1,6 +1,5 @@
-import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { WaitTokenPort } from '../stability/ports.js';
-import { sendTaskResult } from './sfn.js';
+import { sendTaskResult, type SfnClient } from './sfn.js';
 
 /**
  * What SFN answers for a token nobody waits on any more: it timed out (the backstop slice ended),
@@ -11,20 +10,18 @@ import { sendTaskResult } from './sfn.js';
 const CLOSED_TOKEN_ERRORS: ReadonlySet<string> = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
 export class SfnWaitTokens implements WaitTokenPort {
-  constructor(private readonly client: SFNClient) {}
+  constructor(private readonly client: SfnClient) {}
 
   resume(taskToken: string, output: unknown): Promise<boolean> {
     return sendTaskResult(
-      'resuming a stored wait',
-      () => this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? {}) })),
+      () => this.client.send('SendTaskSuccess', { taskToken, output: JSON.stringify(output ?? {}) }, 'resuming a stored wait'),
       CLOSED_TOKEN_ERRORS,
     );
   }
 
   fail(taskToken: string, error: string, cause: string): Promise<boolean> {
     return sendTaskResult(
-      `failing a stored wait with ${error}`,
-      () => this.client.send(new SendTaskFailureCommand({ taskToken, error, cause: cause.slice(0, 32_768) })),
+      () => this.client.send('SendTaskFailure', { taskToken, error, cause: cause.slice(0, 32_768) }, `failing a stored wait with ${error}`),
       CLOSED_TOKEN_ERRORS,
     );
   }

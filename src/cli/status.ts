@@ -11,26 +11,21 @@ import { table, type Output } from './output.js';
 
 /** `stepcd status <app>`: read-only; exit 1 when the app has drifted from its last good deployment. */
 export async function statusCommand(opts: { app: string }, target: Target, out: Output): Promise<number> {
-  const sfn = createSfnClient(target.clients.sfn);
-  const readPlan = executionPlanReader(sfn);
-  try {
-    const status = await readAppStatus(
-      {
-        history: target.history,
-        planOf: (record) => (record.executionArn ? readPlan(record.executionArn) : Promise.resolve(undefined)),
-        ecs: createEcsAdapter(target.clients.ecs),
-        elb: createElbAdapter(target.clients.elbv2),
-        drift: new DynamoDriftStore(createDocumentClient(target.clients.dynamodb), target.config.tableName),
-      },
-      opts.app,
-    );
-    if (!status) throw new CliError(`no deployment of app ${opts.app} on ${target.label}`, { hint: 'app names are spec.name; see stepcd deployments list' });
-    out.data(status);
-    for (const line of statusLines(status)) out.line(line);
-    return status.drift?.status === 'DRIFTED' ? 1 : 0;
-  } finally {
-    sfn.destroy();
-  }
+  const readPlan = executionPlanReader(createSfnClient(target.clients.sfn));
+  const status = await readAppStatus(
+    {
+      history: target.history,
+      planOf: (record) => (record.executionArn ? readPlan(record.executionArn) : Promise.resolve(undefined)),
+      ecs: createEcsAdapter(target.clients.ecs),
+      elb: createElbAdapter(target.clients.elbv2),
+      drift: new DynamoDriftStore(createDocumentClient(target.clients.dynamodb), target.config.tableName),
+    },
+    opts.app,
+  );
+  if (!status) throw new CliError(`no deployment of app ${opts.app} on ${target.label}`, { hint: 'app names are spec.name; see stepcd deployments list' });
+  out.data(status);
+  for (const line of statusLines(status)) out.line(line);
+  return status.drift?.status === 'DRIFTED' ? 1 : 0;
 }
 
 export function statusLines(s: AppStatus): string[] {

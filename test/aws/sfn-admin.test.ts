@@ -3,7 +3,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { CreateStateMachineCommand, ListStateMachinesCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { localClientConfig } from '../../src/aws/client-config.js';
 import { createSfnAdmin } from '../../src/aws/sfn-admin.js';
-import { createSfnClient } from '../../src/aws/sfn.js';
 import { startAwsServer, type AwsServer } from '../../src/local/aws-server.js';
 import { ManualClock } from '../../src/local/clock.js';
 import { LocalSfn } from '../../src/local/sfn/index.js';
@@ -65,7 +64,7 @@ describe('WorkflowAdminPort.executionHistory against the local Step Functions', 
       return { ok: true };
     });
     server = await startAwsServer([local.handler]);
-    client = createSfnClient(localClientConfig(server.url, 1));
+    client = new SFNClient({ ...localClientConfig(server.url, 1), disableHostPrefix: true });
     // Paging is covered by the mocked lookup above; this checks the event shapes the CLI prints.
     const definition = {
       StartAt: 'Prepare',

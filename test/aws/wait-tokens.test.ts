@@ -1,19 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { createSfnClient } from '../../src/aws/sfn.js';
+import { createSfnClient, type SfnClient } from '../../src/aws/sfn.js';
 import { SfnWaitTokens } from '../../src/aws/wait-tokens.js';
 import { startLocalCloud, type LocalCloud } from '../../src/local/cloud.js';
 
 describe('Class: SfnWaitTokens', () => {
   let cloud: LocalCloud;
-  let client: SFNClient;
+  let client: SfnClient;
 
   beforeAll(async () => {
     cloud = await startLocalCloud();
     client = createSfnClient(cloud.clientConfigs.sfn);
   });
   afterAll(async () => {
-    client.destroy();
     await cloud.stop();
   });
 
@@ -24,11 +22,7 @@ describe('Class: SfnWaitTokens', () => {
   });
 
   it('throws when Step Functions cannot be reached: the event delivery is retried', async () => {
-    const unreachable = new SFNClient({ ...cloud.clientConfigs.sfn, endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
-    try {
-      await expect(new SfnWaitTokens(unreachable).resume('stepcd-local-token:x', {})).rejects.toThrow(/resuming a stored wait/);
-    } finally {
-      unreachable.destroy();
-    }
+    const unreachable = createSfnClient({ ...cloud.clientConfigs.sfn, endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+    await expect(new SfnWaitTokens(unreachable).resume('stepcd-local-token:x', {})).rejects.toThrow(/resuming a stored wait/);
   });
 });

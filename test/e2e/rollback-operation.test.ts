@@ -40,7 +40,6 @@ describe('rollback operation through the state machine', () => {
     expect((await h.stack.cloud.sfn.waitForExecution(second.arn, { timeoutMs: 60_000 })).status).toBe('SUCCEEDED');
   });
   afterAll(async () => {
-    sfn?.destroy();
     await h?.stop();
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateStateMachineCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { localClientConfig } from '../../src/aws/client-config.js';
 import { createSfnClient, SfnWorkflow } from '../../src/aws/sfn.js';
 import { startAwsServer, type AwsServer } from '../../src/local/aws-server.js';
@@ -37,7 +37,7 @@ beforeAll(async () => {
     return {};
   });
   server = await startAwsServer([sfn.handler]);
-  client = createSfnClient(localClientConfig(server.url, 1));
+  client = new SFNClient({ ...localClientConfig(server.url, 1), disableHostPrefix: true });
   const created = await client.send(
     new CreateStateMachineCommand({
       name: 'stepcd-deployment',
@@ -45,7 +45,7 @@ beforeAll(async () => {
       roleArn: 'arn:aws:iam::000000000000:role/sfn',
     }),
   );
-  workflow = new SfnWorkflow(client, created.stateMachineArn!);
+  workflow = new SfnWorkflow(createSfnClient(localClientConfig(server.url, 1)), created.stateMachineArn!);
 });
 
 afterAll(async () => {
