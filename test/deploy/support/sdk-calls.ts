@@ -25,13 +25,15 @@ const DOCUMENT_COMMAND_OPERATIONS: Record<string, string> = {
 };
 
 /**
- * DynamoDB actions production code needs: operations sent from files that import a DynamoDB
- * client, outside the local cloud (src/local never runs in a Lambda).
+ * DynamoDB actions production code needs: the operations the history table's client is sent
+ * (`doc.send('<Operation>', …)`, src/aws/dynamodb.ts), plus any SDK command sent from a file that
+ * imports a DynamoDB SDK client, outside the local cloud (src/local never runs in a Lambda).
  */
 export function dynamoActionsUsedBy(repoRoot: string): string[] {
   const actions = new Set<string>();
   for (const file of productionSources(repoRoot)) {
     const source = readFileSync(file, 'utf8');
+    for (const m of source.matchAll(/\bdoc\.send\(\s*'([A-Za-z]+)'/g)) actions.add(`dynamodb:${m[1]}`);
     if (!/@aws-sdk\/(lib-dynamodb|client-dynamodb)/.test(source)) continue;
     for (const op of commandsSentBy(source)) actions.add(`dynamodb:${DOCUMENT_COMMAND_OPERATIONS[op] ?? op}`);
   }
