@@ -1,5 +1,6 @@
 import { AwsError, isThrottlingCode, ThrottledError, TransientError, type StepcdError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
+import type { SignedService } from './regional-endpoint.js';
 import { errorOf, sendSigned } from './signed-request.js';
 
 /**
@@ -10,7 +11,7 @@ import { errorOf, sendSigned } from './signed-request.js';
  */
 export interface JsonRpcCall {
   /** The signing name and endpoint prefix: `ssm`, `kms`, `events`. */
-  service: string;
+  service: SignedService;
   /** `AmazonSSM.GetParameters`, `TrentService.Decrypt`, `AWSEvents.PutEvents`. */
   target: string;
   /** The service's JSON protocol version: 1.0 for DynamoDB and Step Functions, 1.1 (the default) for the others. */

@@ -6,6 +6,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isThrottlingCode, TransientError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
+import { regionalEndpoint, type SignedService } from './regional-endpoint.js';
 
 /**
  * One SigV4-signed request on the SDK's own signer, credential chain and HTTP handler, for the few
@@ -14,7 +15,7 @@ import type { AwsClientConfig } from './client-config.js';
  */
 export interface SignedCall {
   /** The signing name, which is also the endpoint prefix (`ssm`, `lambda`). */
-  service: string;
+  service: SignedService;
   config: AwsClientConfig;
   path: string;
   headers: Record<string, string>;
@@ -112,7 +113,7 @@ function backoffMs(attempt: number, throttled: boolean): number {
 }
 
 /** The SDK's service ids, which name each service's endpoint variable (`events` is EventBridge's, `states` SFN's). */
-const SERVICE_IDS: Record<string, string> = {
+const SERVICE_IDS: Record<SignedService, string> = {
   dynamodb: 'DYNAMODB',
   ecs: 'ECS',
   events: 'EVENTBRIDGE',
@@ -125,17 +126,16 @@ const SERVICE_IDS: Record<string, string> = {
 /**
  * Where a call goes, in the order the SDK resolves it: the config's endpoint (the local cloud always
  * sets one), then AWS_ENDPOINT_URL_<SERVICE_ID>, then AWS_ENDPOINT_URL (both ignored when
- * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true), then the service's regional endpoint.
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true), then the service's own endpoint rules for the region
+ * (FIPS and dual-stack included).
  */
-export function endpointFor(service: string, config: Pick<AwsClientConfig, 'endpoint' | 'region'>, env: NodeJS.ProcessEnv = process.env): string {
+export function endpointFor(service: SignedService, config: Pick<AwsClientConfig, 'endpoint' | 'region'>, env: NodeJS.ProcessEnv = process.env): string {
   if (config.endpoint) return config.endpoint;
   if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() !== 'true') {
-    const id = SERVICE_IDS[service] ?? service.toUpperCase();
-    const configured = env[`AWS_ENDPOINT_URL_${id}`] || env.AWS_ENDPOINT_URL;
+    const configured = env[`AWS_ENDPOINT_URL_${SERVICE_IDS[service]}`] || env.AWS_ENDPOINT_URL;
     if (configured) return configured;
   }
-  const region = config.region;
-  return `https://${service}.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
+  return regionalEndpoint(service, config.region, env);
 }
 
 async function readBody(body: AsyncIterable<Uint8Array> | undefined): Promise<string> {
