@@ -41,10 +41,38 @@ function ambientCredentials(profile = ''): ReturnType<typeof defaultProvider> {
   return chain;
 }
 
+/** What AWS answers a request signed at a time too far from its own (the SDK's list). */
+const CLOCK_SKEW_CODES = new Set([
+  'AuthFailure',
+  'InvalidSignatureException',
+  'RequestExpired',
+  'RequestInTheFuture',
+  'RequestTimeTooSkewed',
+  'SignatureDoesNotMatch',
+]);
+/** AWS refuses a signature more than 5 minutes off its clock. */
+const MAX_SKEW_MS = 300_000;
+
+/**
+ * How far this machine's clock is from AWS's, learnt from the `Date` of AWS's replies as the SDK's
+ * signing middleware learns it: a laptop's clock (a WSL VM after sleep) can drift past the 5
+ * minutes a signature may be off. One offset for the process: there is one clock.
+ */
+let clockOffsetMs = 0;
+
+/** Takes AWS's time from a reply; true when it moved the offset (the clock was skewed). */
+function learnClock(reply: SignedReply): boolean {
+  const server = Date.parse(reply.headers.date ?? '');
+  if (Number.isNaN(server) || Math.abs(server - (Date.now() + clockOffsetMs)) < MAX_SKEW_MS) return false;
+  clockOffsetMs = server - Date.now();
+  return true;
+}
+
 /**
  * Sends the call, again after a connection that failed, a throttle or a server error, up to the
- * config's maxAttempts (3 by default) with the SDK's standard backoff. The reply it ends with is the
- * caller's to read; a last attempt that could not connect is a TransientError.
+ * config's maxAttempts (3 by default) with the SDK's standard backoff, and at once after a refusal
+ * for clock skew that corrected the clock. The reply it ends with is the caller's to read; a last
+ * attempt that could not connect is a TransientError.
  */
 export async function sendSigned(call: SignedCall): Promise<SignedReply> {
   const attempts = Math.max(1, call.config.maxAttempts ?? 3);
@@ -57,6 +85,8 @@ export async function sendSigned(call: SignedCall): Promise<SignedReply> {
       await sleep(backoffMs(attempt, false));
       continue;
     }
+    const corrected = learnClock(reply);
+    if (corrected && reply.statusCode >= 400 && CLOCK_SKEW_CODES.has(errorOf(reply).type) && attempt < attempts) continue;
     const throttled = reply.statusCode === 429 || (reply.statusCode >= 400 && isThrottlingCode(errorOf(reply).type));
     if (attempt >= attempts || !(throttled || reply.statusCode >= 500)) return reply;
     await sleep(backoffMs(attempt, throttled));
@@ -81,7 +111,8 @@ async function sendOnce(call: SignedCall): Promise<SignedReply> {
     credentials: call.config.credentials ?? ambientCredentials(call.config.profile),
   });
   try {
-    const { response } = await handler.handle((await signer.sign(request)) as HttpRequest);
+    const signed = await signer.sign(request, { signingDate: new Date(Date.now() + clockOffsetMs) });
+    const { response } = await handler.handle(signed as HttpRequest);
     return { statusCode: response.statusCode, headers: response.headers, text: await readBody(response.body as AsyncIterable<Uint8Array> | undefined) };
   } catch (err) {
     // The connection failed, or the credentials could not be loaded.
