@@ -14,19 +14,19 @@ import type {
 } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import type { AwsClientConfig } from './client-config.js';
-import { callJsonRpc } from './json-rpc.js';
+import { jsonRpcClient, type JsonRpcClient } from './json-rpc.js';
 
 type Reply<T> = Omit<T, '$metadata'>;
 
 /** The DynamoDB operations stepcd calls, in the document client's shapes (plain values, not AttributeValues). */
-export interface DocumentOperations {
+export type DocumentOperations = {
   GetItem: [GetCommandInput, Reply<GetCommandOutput>];
   BatchGetItem: [BatchGetCommandInput, Reply<BatchGetCommandOutput>];
   PutItem: [PutCommandInput, Reply<PutCommandOutput>];
   UpdateItem: [UpdateCommandInput, Reply<UpdateCommandOutput>];
   Query: [QueryCommandInput, Reply<QueryCommandOutput>];
   Scan: [ScanCommandInput, Reply<ScanCommandOutput>];
-}
+};
 
 /**
  * The history table's client: each operation is one signed awsJson1_0 request, its values converted
@@ -36,9 +36,7 @@ export interface DocumentOperations {
  * bundle). A failed call throws as callJsonRpc does: the message starts with `doing`, the cause is
  * AWS's error code (`ConditionalCheckFailedException`).
  */
-export interface DocumentClient {
-  send<O extends keyof DocumentOperations>(operation: O, input: DocumentOperations[O][0], doing: string): Promise<DocumentOperations[O][1]>;
-}
+export type DocumentClient = JsonRpcClient<DocumentOperations>;
 
 type Values = Record<string, NativeAttributeValue>;
 const MARSHALL = { removeUndefinedValues: true } as const;
@@ -75,17 +73,5 @@ function replyFromWire(reply: Record<string, unknown>): Record<string, unknown> 
 }
 
 export function createDocumentClient(config: AwsClientConfig): DocumentClient {
-  return {
-    async send(operation, input, doing) {
-      const reply = await callJsonRpc<Record<string, unknown>>({
-        service: 'dynamodb',
-        target: `DynamoDB_20120810.${operation}`,
-        protocol: '1.0',
-        config,
-        input: requestToWire(input as Record<string, unknown>),
-        doing,
-      });
-      return replyFromWire(reply) as never;
-    },
-  };
+  return jsonRpcClient({ service: 'dynamodb', targetPrefix: 'DynamoDB_20120810', protocol: '1.0', toWire: requestToWire, fromWire: replyFromWire }, config);
 }

@@ -55,6 +55,40 @@ export async function callJsonRpc<T>(
   throw refusal(message, cause);
 }
 
+/** A service's operations, each with its input and its reply. */
+export type Operations = { [operation: string]: [object, object] };
+
+/** A typed client of one awsJson service: each operation one callJsonRpc. */
+export interface JsonRpcClient<O extends Operations> {
+  send<K extends keyof O & string>(operation: K, input: O[K][0], doing: string): Promise<O[K][1]>;
+}
+
+export interface JsonRpcService {
+  service: SignedService;
+  /** `DynamoDB_20120810`, `AWSStepFunctions`: the target is `<prefix>.<Operation>`. */
+  targetPrefix: string;
+  protocol: '1.0' | '1.1';
+  /** The request as sent (DynamoDB's AttributeValues) and the reply as read (dates, plain values). */
+  toWire?: (input: Record<string, unknown>) => object;
+  fromWire?: (reply: Record<string, unknown>) => object;
+}
+
+export function jsonRpcClient<O extends Operations>(spec: JsonRpcService, config: AwsClientConfig): JsonRpcClient<O> {
+  return {
+    async send(operation, input, doing) {
+      const reply = await callJsonRpc<Record<string, unknown>>({
+        service: spec.service,
+        target: `${spec.targetPrefix}.${operation}`,
+        protocol: spec.protocol,
+        config,
+        input: spec.toWire ? spec.toWire(input as Record<string, unknown>) : input,
+        doing,
+      });
+      return (spec.fromWire ? spec.fromWire(reply) : reply) as O[typeof operation][1];
+    },
+  };
+}
+
 /** AWS's error as the SDK would have thrown it: `name` is the error code (`InvalidCiphertextException`). */
 export class AwsReplyError extends Error {
   constructor(

@@ -10,16 +10,16 @@ import type {
 import type { ExecutionInfo, WorkflowPort } from '../domain/workflow.js';
 import { InvalidStateError, wrapAwsError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
-import { awsErrorCode, callJsonRpc } from './json-rpc.js';
+import { awsErrorCode, jsonRpcClient, type JsonRpcClient } from './json-rpc.js';
 
 /** The Step Functions operations the functions call, in the SDK's shapes (dates as Date). */
-export interface SfnOperations {
+export type SfnOperations = {
   StartExecution: [StartExecutionInput, StartExecutionOutput];
   DescribeExecution: [DescribeExecutionInput, DescribeExecutionOutput];
   StopExecution: [StopExecutionInput, object];
   SendTaskSuccess: [SendTaskSuccessInput, object];
   SendTaskFailure: [SendTaskFailureInput, object];
-}
+};
 
 /**
  * Step Functions for the functions: each operation one signed awsJson1_0 request, as for the
@@ -27,29 +27,19 @@ export interface SfnOperations {
  * for. A failed call throws as callJsonRpc does, AWS's error code (`ExecutionAlreadyExists`) as the
  * cause. The CLI's listings (sfn-admin.ts) keep the SDK client.
  */
-export interface SfnClient {
-  send<O extends keyof SfnOperations>(operation: O, input: SfnOperations[O][0], doing: string): Promise<SfnOperations[O][1]>;
-}
+export type SfnClient = JsonRpcClient<SfnOperations>;
 
 /** awsJson1_0 carries timestamps as epoch seconds. */
 const DATE_FIELDS = ['startDate', 'stopDate'] as const;
 const toDate = (value: unknown) => new Date(typeof value === 'number' ? value * 1000 : String(value));
 
 export function createSfnClient(config: AwsClientConfig): SfnClient {
-  return {
-    async send(operation, input, doing) {
-      const reply = await callJsonRpc<Record<string, unknown>>({
-        service: 'states',
-        target: `AWSStepFunctions.${operation}`,
-        protocol: '1.0',
-        config,
-        input,
-        doing,
-      });
-      for (const field of DATE_FIELDS) if (reply[field] !== undefined) reply[field] = toDate(reply[field]);
-      return reply as never;
-    },
-  };
+  return jsonRpcClient({ service: 'states', targetPrefix: 'AWSStepFunctions', protocol: '1.0', fromWire: withDates }, config);
+}
+
+function withDates(reply: Record<string, unknown>): Record<string, unknown> {
+  for (const field of DATE_FIELDS) if (reply[field] !== undefined) reply[field] = toDate(reply[field]);
+  return reply;
 }
 
 /**

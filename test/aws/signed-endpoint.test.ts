@@ -84,7 +84,6 @@ const SDK_CLIENTS: [SignedService, () => Promise<{ host(region: string): Promise
   ],
 ];
 
-// biome-ignore lint/suspicious/noExplicitAny: any generated client class and one of its commands
 function sdkHost(Client: new (config: object) => any, command: object) {
   return {
     async host(region: string): Promise<string> {
