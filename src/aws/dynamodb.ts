@@ -32,7 +32,7 @@ export type DocumentOperations = {
  * The history table's client: each operation is one signed awsJson1_0 request, its values converted
  * as lib-dynamodb's document client converts them (util-dynamodb's marshall, undefined values
  * dropped). The generated DynamoDB client carried every operation's schema and the SDK's middleware
- * into each function's cold start for the six calls stepcd makes (about 180 KB of the smallest
+ * into each function's cold start for the six calls stepcd makes (about 160 KB of the smallest
  * bundle). A failed call throws as callJsonRpc does: the message starts with `doing`, the cause is
  * AWS's error code (`ConditionalCheckFailedException`).
  */

@@ -8,7 +8,7 @@ import type {
   StopExecutionInput,
 } from '@aws-sdk/client-sfn';
 import type { ExecutionInfo, WorkflowPort } from '../domain/workflow.js';
-import { InvalidStateError, wrapAwsError } from '../errors.js';
+import { InvalidStateError } from '../errors.js';
 import type { AwsClientConfig } from './client-config.js';
 import { awsErrorCode, jsonRpcClient, type JsonRpcClient } from './json-rpc.js';
 
@@ -94,7 +94,7 @@ export class SfnWorkflow implements WorkflowPort {
         startedAt: toIso(out.startDate, 'startDate'),
       };
     } catch (err) {
-      if (awsErrorCode(err) !== 'ExecutionAlreadyExists') throw wrapAwsError(`starting execution ${name}`, err);
+      if (awsErrorCode(err) !== 'ExecutionAlreadyExists') throw err;
     }
     const existing = await this.describeExecution(executionArnFor(this.stateMachineArn, name));
     if (!existing) {
@@ -117,7 +117,7 @@ export class SfnWorkflow implements WorkflowPort {
       };
     } catch (err) {
       if (awsErrorCode(err) === 'ExecutionDoesNotExist') return undefined;
-      throw wrapAwsError(`describing execution ${executionArn}`, err);
+      throw err;
     }
   }
 

@@ -85,9 +85,9 @@ export async function sendSigned(call: SignedCall): Promise<SignedReply> {
       await sleep(backoffMs(attempt, false));
       continue;
     }
-    const corrected = learnClock(reply);
-    if (corrected && reply.statusCode >= 400 && CLOCK_SKEW_CODES.has(errorOf(reply).type) && attempt < attempts) continue;
-    const throttled = reply.statusCode === 429 || (reply.statusCode >= 400 && isThrottlingCode(errorOf(reply).type));
+    const code = reply.statusCode >= 400 ? errorOf(reply).type : '';
+    if (learnClock(reply) && CLOCK_SKEW_CODES.has(code) && attempt < attempts) continue;
+    const throttled = reply.statusCode === 429 || isThrottlingCode(code);
     if (attempt >= attempts || !(throttled || reply.statusCode >= 500)) return reply;
     await sleep(backoffMs(attempt, throttled));
   }
